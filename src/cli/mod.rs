@@ -1,0 +1,84 @@
+//! Command-line interface: parses arguments once into validated configs, runs the
+//! subcommand, and is the only place that turns errors into messages and exit codes.
+//!
+//! Exit codes: 0 all inputs read; 1 some inputs skipped (listed in `errors.csv` or on
+//! stderr); 2 fatal error (bad lexicon, bad model, unwritable output, bad arguments).
+
+pub mod analyze;
+pub mod evaluate;
+pub mod lexicon;
+pub mod merge;
+pub mod predict;
+pub mod segment;
+pub mod train;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// How a subcommand ended, when it did not fail fatally.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything was read (exit 0).
+    Clean,
+    /// Some inputs were skipped and listed (exit 1).
+    Skipped,
+}
+
+/// Exit code for fatal errors.
+pub const EXIT_FATAL: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "framing",
+    version,
+    about = "Stance and framing analysis of news text",
+    long_about = "Stance and framing analysis of news text: sentences, loaded terms and who \
+                  says them, and a sentence classifier, as CSV reports.\n\n\
+                  Exit codes: 0 ok, 1 some inputs skipped (listed), 2 fatal error."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Analyze a corpus directory into CSV reports.
+    Analyze(analyze::AnalyzeArgs),
+    /// Split text into sentences, one per line.
+    Segment(segment::SegmentArgs),
+    /// Check a lexicon file or test it on a text.
+    #[command(subcommand)]
+    Lexicon(lexicon::LexiconCommand),
+    /// Train a sentence classifier on labeled sentences.
+    Train(train::TrainArgs),
+    /// Evaluate a model on held-out labeled sentences.
+    Evaluate(evaluate::EvaluateArgs),
+    /// Score sentences of a text or rows of a CSV with a model.
+    Predict(predict::PredictArgs),
+    /// Merge partial reports written by `analyze --shard K/N` into one.
+    Merge(merge::MergeArgs),
+}
+
+/// Parses the process arguments, runs the subcommand and maps the result to an exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Analyze(args) => analyze::run(args),
+        Command::Segment(args) => segment::run(args),
+        Command::Lexicon(cmd) => lexicon::run(cmd),
+        Command::Train(args) => train::run(args),
+        Command::Evaluate(args) => evaluate::run(args),
+        Command::Predict(args) => predict::run(args),
+        Command::Merge(args) => merge::run(args),
+    };
+    match result {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Skipped) => ExitCode::from(1),
+        Err(err) => {
+            eprintln!("framing: error: {err:#}");
+            ExitCode::from(EXIT_FATAL)
+        }
+    }
+}

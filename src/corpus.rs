@@ -1,0 +1,576 @@
+//! Ingest: walk a corpus directory, decode each file, and read its metadata.
+//!
+//! A [`Document`] keeps the whole decoded (NFC) text; every offset in the reports refers to
+//! it. Metadata that sits in the text (a `date YYYY-MM[-DD]` prefix, a front-matter block) is
+//! read and excluded from the body by [`Document::body_start`], not cut out of the text, so
+//! offsets stay true to the file.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+use crate::Error;
+
+/// Metadata of one document. Empty strings mean unknown.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Metadata {
+    /// Outlet, e.g. `taz`.
+    pub source: String,
+    /// `YYYY-MM` or `YYYY-MM-DD`.
+    pub date: String,
+    /// Headline.
+    pub title: String,
+    /// Where the article was published.
+    pub url: String,
+}
+
+impl Metadata {
+    /// Overwrites the fields that `later` sets (later sources of metadata win).
+    pub fn update(&mut self, later: &Metadata) {
+        for (mine, theirs) in [
+            (&mut self.source, &later.source),
+            (&mut self.date, &later.date),
+            (&mut self.title, &later.title),
+            (&mut self.url, &later.url),
+        ] {
+            if !theirs.is_empty() {
+                mine.clone_from(theirs);
+            }
+        }
+    }
+}
+
+/// A decoded document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// Path relative to the corpus root, `/`-separated.
+    pub doc_id: String,
+    /// NFC-normalized decoded text.
+    pub text: String,
+    /// Byte offset where the article body starts (after a date prefix or front matter).
+    pub body_start: usize,
+    /// Merged metadata.
+    pub meta: Metadata,
+    /// Name of the encoding the file was decoded from (`UTF-8`, `UTF-16LE`, `windows-1252`…).
+    pub encoding: &'static str,
+    /// Size of the file in bytes.
+    pub bytes: u64,
+}
+
+impl Document {
+    /// The article body (the text after any metadata header).
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+}
+
+/// A document that could not be read; listed in `errors.csv`, the run goes on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skip {
+    /// Path as found (relative to the corpus root when possible).
+    pub path: String,
+    /// Short machine-readable kind: `io`, `binary`, `undecodable`, `walk`.
+    pub kind: &'static str,
+    /// Human-readable reason.
+    pub message: String,
+}
+
+/// Why bytes could not be decoded as text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    /// NUL bytes without a UTF-16 byte-order mark: not a text file.
+    #[error("binary file: NUL byte at offset {0} and no UTF-16 byte-order mark")]
+    Binary(usize),
+    /// The bytes are not valid in the detected encoding.
+    #[error("undecodable: invalid byte sequences for {0}")]
+    Undecodable(&'static str),
+}
+
+impl DecodeError {
+    /// The `kind` written to `errors.csv`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            DecodeError::Binary(_) => "binary",
+            DecodeError::Undecodable(_) => "undecodable",
+        }
+    }
+}
+
+/// Decoded text and the encoding it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    /// NFC-normalized text, without a byte-order mark.
+    pub text: String,
+    /// Encoding name.
+    pub encoding: &'static str,
+}
+
+/// Decodes file bytes: a byte-order mark decides first (UTF-8, UTF-16 LE/BE), else valid
+/// UTF-8, else the encoding guessed by chardetng. The result is NFC-normalized.
+pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
+        if had_errors {
+            return Err(DecodeError::Undecodable(encoding.name()));
+        }
+        return Ok(Decoded { text: nfc(text.into_owned()), encoding: encoding.name() });
+    }
+    if let Some(at) = memchr_nul(bytes) {
+        return Err(DecodeError::Binary(at));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(Decoded { text: nfc(s.to_owned()), encoding: "UTF-8" }),
+        Err(_) => {
+            let mut detector = chardetng::EncodingDetector::new();
+            detector.feed(bytes, true);
+            let encoding = detector.guess(None, true);
+            let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+            if had_errors {
+                return Err(DecodeError::Undecodable(encoding.name()));
+            }
+            Ok(Decoded { text: nfc(text.into_owned()), encoding: encoding.name() })
+        }
+    }
+}
+
+fn memchr_nul(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == 0)
+}
+
+/// NFC-normalizes, skipping the work for text that is already NFC (nearly all news text).
+fn nfc(text: String) -> String {
+    match is_nfc_quick(text.chars()) {
+        IsNormalized::Yes => text,
+        _ => text.nfc().collect(),
+    }
+}
+
+/// Reads and decodes one file outside a corpus walk (for `segment`, `predict`, `lexicon test`).
+pub fn read_text_file(path: &Path) -> Result<Decoded, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    decode(&bytes).map_err(|e| Error::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+    })
+}
+
+/// The files of a corpus, sorted by `doc_id`, plus the entries the walk could not follow.
+#[derive(Debug, Clone, Default)]
+pub struct Listing {
+    /// `(doc_id, path)` pairs, sorted by `doc_id`.
+    pub files: Vec<(String, PathBuf)>,
+    /// Entries that could not be listed (unreadable directories, symlink loops).
+    pub skipped: Vec<Skip>,
+}
+
+/// Walks `root` recursively for files whose extension is in `extensions` (case-insensitive,
+/// without dots). Hidden files and directories are skipped; symlinks are followed, and a
+/// symlink loop is listed as skipped instead of being walked forever.
+pub fn list_files(root: &Path, extensions: &[String]) -> Result<Listing, Error> {
+    let meta = std::fs::metadata(root).map_err(|e| Error::io(root, e))?;
+    if !meta.is_dir() {
+        return Err(Error::Io {
+            path: root.to_path_buf(),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a directory: expected a corpus folder"),
+        });
+    }
+    let mut listing = Listing::default();
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let path = err.path().map(|p| relative_id(root, p)).unwrap_or_else(|| root.display().to_string());
+                let (kind, message) = if err.loop_ancestor().is_some() {
+                    ("symlink_loop", "symlink loop: the link points to one of its own parent folders".to_string())
+                } else {
+                    ("walk", err.to_string())
+                };
+                listing.skipped.push(Skip { path, kind, message });
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let wanted = entry
+            .path()
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|ext| extensions.iter().any(|w| w.eq_ignore_ascii_case(ext)));
+        if wanted {
+            listing.files.push((relative_id(root, entry.path()), entry.into_path()));
+        }
+    }
+    listing.files.sort_by(|a, b| a.0.cmp(&b.0));
+    listing.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(listing)
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_str().is_some_and(|s| s.starts_with('.'))
+}
+
+/// `doc_id` of a path: relative to the root, components joined by `/`.
+fn relative_id(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// Metadata from a `--meta` CSV, keyed by `doc_id`.
+#[derive(Debug, Clone, Default)]
+pub struct MetaTable {
+    rows: HashMap<String, Metadata>,
+}
+
+impl MetaTable {
+    /// Reads a CSV with a `doc_id` column and any of `date`, `source`, `title`, `url`.
+    /// Other columns are refused so that a typo does not silently lose a field.
+    pub fn load(path: &Path) -> Result<MetaTable, Error> {
+        let csv_err = |line: u64, message: String| Error::Csv { path: path.to_path_buf(), line, message };
+        let mut reader =
+            csv::ReaderBuilder::new().flexible(false).from_path(path).map_err(|e| csv_err(1, e.to_string()))?;
+        let headers = reader.headers().map_err(|e| csv_err(1, e.to_string()))?.clone();
+        let mut columns = [None; 5];
+        for (i, name) in headers.iter().enumerate() {
+            let slot = match name.trim() {
+                "doc_id" => 0,
+                "source" => 1,
+                "date" => 2,
+                "title" => 3,
+                "url" => 4,
+                other => {
+                    return Err(csv_err(
+                        1,
+                        format!("unknown column `{other}`: expected doc_id, source, date, title, url"),
+                    ));
+                }
+            };
+            columns[slot] = Some(i);
+        }
+        let Some(id_col) = columns[0] else {
+            return Err(csv_err(1, "missing column `doc_id`".into()));
+        };
+        let mut rows = HashMap::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| csv_err(e.position().map_or(0, |p| p.line()), e.to_string()))?;
+            let line = record.position().map_or(0, |p| p.line());
+            let get = |slot: usize| columns[slot].and_then(|i| record.get(i)).unwrap_or("").trim().to_string();
+            let doc_id = record.get(id_col).unwrap_or("").trim().to_string();
+            if doc_id.is_empty() {
+                return Err(csv_err(line, "empty doc_id".into()));
+            }
+            let date = get(2);
+            if !date.is_empty() && parse_date(&date).is_none() {
+                return Err(csv_err(line, format!("bad date `{date}`: expected YYYY-MM or YYYY-MM-DD")));
+            }
+            let meta = Metadata { source: get(1), date, title: get(3), url: get(4) };
+            if rows.insert(doc_id.clone(), meta).is_some() {
+                return Err(csv_err(line, format!("duplicate doc_id `{doc_id}`")));
+            }
+        }
+        Ok(MetaTable { rows })
+    }
+
+    /// Metadata for a document, if the table has a row for it.
+    pub fn get(&self, doc_id: &str) -> Option<&Metadata> {
+        self.rows.get(doc_id)
+    }
+
+    /// `doc_id`s in the table that are not in `known` (sorted), to warn about typos.
+    pub fn unknown_ids<'a>(&'a self, known: &[(String, PathBuf)]) -> Vec<&'a str> {
+        let mut out: Vec<&str> = self
+            .rows
+            .keys()
+            .filter(|id| known.binary_search_by(|(k, _)| k.as_str().cmp(id)).is_err())
+            .map(String::as_str)
+            .collect();
+        out.sort_unstable();
+        out
+    }
+}
+
+/// Reads one corpus file into a [`Document`], merging metadata in the documented order:
+/// outlet folder, then date prefix, then front matter, then the `--meta` table.
+pub fn load_document(doc_id: &str, path: &Path, table: Option<&MetaTable>) -> Result<Document, Skip> {
+    let skip = |kind: &'static str, message: String| Skip { path: doc_id.to_string(), kind, message };
+    let bytes = std::fs::read(path).map_err(|e| skip("io", e.to_string()))?;
+    let decoded = decode(&bytes).map_err(|e| skip(e.kind(), e.to_string()))?;
+    Ok(document_from_text(doc_id, decoded.text, decoded.encoding, bytes.len() as u64, table))
+}
+
+/// Builds a [`Document`] from decoded text (also used by the JSONL mode and tests).
+pub fn document_from_text(
+    doc_id: &str,
+    text: String,
+    encoding: &'static str,
+    bytes: u64,
+    table: Option<&MetaTable>,
+) -> Document {
+    let mut meta = Metadata::default();
+    if let Some((folder, _)) = doc_id.split_once('/') {
+        meta.source = folder.to_string();
+    }
+    let header = parse_header(&text);
+    meta.update(&header.meta);
+    if let Some(row) = table.and_then(|t| t.get(doc_id)) {
+        meta.update(row);
+    }
+    Document { doc_id: doc_id.to_string(), body_start: header.body_start, text, meta, encoding, bytes }
+}
+
+/// Metadata found at the top of a text and where the body starts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Header {
+    /// Fields found (date prefix, then front matter overriding it).
+    pub meta: Metadata,
+    /// Byte offset of the body.
+    pub body_start: usize,
+}
+
+/// Reads a `date YYYY-MM[-DD]` prefix on the first line and a `---` front-matter block.
+pub fn parse_header(text: &str) -> Header {
+    let mut header = Header::default();
+    let mut pos = 0;
+    if let Some((date, end)) = date_prefix(text) {
+        header.meta.date = date.to_string();
+        pos = end;
+    }
+    if let Some((fields, end)) = front_matter(&text[pos..]) {
+        header.meta.update(&fields);
+        pos += end;
+    }
+    // The body starts at its first non-whitespace character.
+    let rest = &text[pos..];
+    header.body_start = pos + (rest.len() - rest.trim_start().len());
+    header
+}
+
+/// ` date 2025-07 Text…` → (`2025-07`, offset after the date). Only on the first line.
+fn date_prefix(text: &str) -> Option<(&str, usize)> {
+    let lead = text.len() - text.trim_start_matches([' ', '\t']).len();
+    let rest = text[lead..].strip_prefix("date")?;
+    let spaces = rest.len() - rest.trim_start_matches([' ', '\t', ':']).len();
+    if spaces == 0 {
+        return None;
+    }
+    let after = &rest[spaces..];
+    let date_len = after.find(|c: char| !(c.is_ascii_digit() || c == '-')).unwrap_or(after.len());
+    let date = &after[..date_len];
+    parse_date(date)?;
+    // The date must end at whitespace or the end of the text, not run into a word.
+    if after[date_len..].chars().next().is_some_and(|c| !c.is_whitespace()) {
+        return None;
+    }
+    Some((date, lead + 4 + spaces + date_len))
+}
+
+/// Checks `YYYY-MM` or `YYYY-MM-DD` with a plausible month and day.
+pub fn parse_date(s: &str) -> Option<(u16, u8, Option<u8>)> {
+    let mut parts = s.split('-');
+    let year = parts.next().filter(|p| p.len() == 4)?.parse::<u16>().ok()?;
+    let month = parts.next().filter(|p| p.len() == 2)?.parse::<u8>().ok().filter(|m| (1..=12).contains(m))?;
+    let day = match parts.next() {
+        None => None,
+        Some(p) if p.len() == 2 => Some(p.parse::<u8>().ok().filter(|d| (1..=31).contains(d))?),
+        Some(_) => return None,
+    };
+    if parts.next().is_some() {
+        return None;
+    }
+    Some((year, month, day))
+}
+
+/// A leading `---` line, `key: value` lines, and a closing `---` line.
+fn front_matter(text: &str) -> Option<(Metadata, usize)> {
+    let text_start = text.len() - text.trim_start().len();
+    let mut lines = LineIter { text, pos: text_start };
+    let (first, _) = lines.next()?;
+    if first.trim_end() != "---" {
+        return None;
+    }
+    let mut meta = Metadata::default();
+    for (line, end) in lines.by_ref() {
+        let line = line.trim_end();
+        if line == "---" {
+            return Some((meta, end));
+        }
+        let (key, value) = line.split_once(':')?;
+        let value = value.trim().trim_matches('"').to_string();
+        match key.trim().to_ascii_lowercase().as_str() {
+            "date" => meta.date = value,
+            "source" => meta.source = value,
+            "title" => meta.title = value,
+            "url" => meta.url = value,
+            _ => {} // other keys (author, tags…) are allowed and ignored
+        }
+    }
+    None
+}
+
+/// Lines with the byte offset just after each one (its line break included).
+struct LineIter<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Iterator for LineIter<'a> {
+    type Item = (&'a str, usize);
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.pos >= self.text.len() {
+            return None;
+        }
+        let rest = &self.text[self.pos..];
+        let (line, consumed) = match rest.find('\n') {
+            Some(i) => (&rest[..i], i + 1),
+            None => (rest, rest.len()),
+        };
+        self.pos += consumed;
+        Some((line.strip_suffix('\r').unwrap_or(line), self.pos))
+    }
+}
+
+/// Converts increasing byte offsets of one text to character offsets in amortised O(1).
+#[derive(Debug)]
+pub struct CharOffsets<'a> {
+    text: &'a str,
+    byte: usize,
+    chars: usize,
+}
+
+impl<'a> CharOffsets<'a> {
+    /// A converter positioned at the start of `text`.
+    pub fn new(text: &'a str) -> Self {
+        CharOffsets { text, byte: 0, chars: 0 }
+    }
+
+    /// Character offset of byte offset `byte` (which must be on a char boundary). Cheap when
+    /// queries increase; a query behind the cursor restarts from the beginning.
+    pub fn char_at(&mut self, byte: usize) -> usize {
+        if byte < self.byte {
+            self.byte = 0;
+            self.chars = 0;
+        }
+        self.chars += count_chars(&self.text.as_bytes()[self.byte..byte]);
+        self.byte = byte;
+        self.chars
+    }
+}
+
+/// Number of UTF-8 characters in a byte slice that starts on a char boundary.
+fn count_chars(bytes: &[u8]) -> usize {
+    // Every character has exactly one byte that is not a continuation byte (10xxxxxx).
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_passes_through() {
+        let d = decode("Die Befreiung".as_bytes()).unwrap();
+        assert_eq!(d, Decoded { text: "Die Befreiung".into(), encoding: "UTF-8" });
+    }
+
+    #[test]
+    fn utf8_bom_is_removed() {
+        let d = decode(b"\xEF\xBB\xBFDie").unwrap();
+        assert_eq!(d.text, "Die");
+        assert_eq!(d.encoding, "UTF-8");
+    }
+
+    #[test]
+    fn utf16_le_and_be_with_bom() {
+        let le: Vec<u8> =
+            [0xFF, 0xFE].into_iter().chain("Größe".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
+        let be: Vec<u8> =
+            [0xFE, 0xFF].into_iter().chain("Größe".encode_utf16().flat_map(|u| u.to_be_bytes())).collect();
+        assert_eq!(decode(&le).unwrap(), Decoded { text: "Größe".into(), encoding: "UTF-16LE" });
+        assert_eq!(decode(&be).unwrap(), Decoded { text: "Größe".into(), encoding: "UTF-16BE" });
+    }
+
+    #[test]
+    fn latin1_is_detected() {
+        // "Die Besatzungsmacht übernahm die Kontrolle über die Straße." in windows-1252.
+        let bytes = b"Die Besatzungsmacht \xFCbernahm die Kontrolle \xFCber die Stra\xDFe. Gr\xFC\xDFe aus M\xFCnchen.";
+        let d = decode(bytes).unwrap();
+        assert_eq!(d.text, "Die Besatzungsmacht übernahm die Kontrolle über die Straße. Grüße aus München.");
+        assert_eq!(d.encoding, "windows-1252");
+    }
+
+    #[test]
+    fn nul_bytes_mean_binary() {
+        assert_eq!(decode(b"PK\x03\x04\x00\x00"), Err(DecodeError::Binary(4)));
+    }
+
+    #[test]
+    fn decomposed_text_is_composed() {
+        // "u" + combining diaeresis becomes "ü".
+        assert_eq!(decode("Bu\u{308}ro".as_bytes()).unwrap().text, "Büro");
+    }
+
+    #[test]
+    fn date_prefix_with_text_on_same_line() {
+        let h = parse_header(" date 2025-07 Im Zuge des Waffenstillstands kam es.");
+        assert_eq!(h.meta.date, "2025-07");
+        assert_eq!(
+            &" date 2025-07 Im Zuge des Waffenstillstands kam es."[h.body_start..],
+            "Im Zuge des Waffenstillstands kam es."
+        );
+    }
+
+    #[test]
+    fn date_prefix_needs_a_real_date() {
+        assert_eq!(parse_header("date 2025-13 Text").meta.date, "");
+        assert_eq!(parse_header("dates 2025-07 Text").meta.date, "");
+        assert_eq!(parse_header("Das date 2025-07 Text").meta.date, "");
+        assert_eq!(parse_header("date 2025-07-31\nText").meta.date, "2025-07-31");
+    }
+
+    #[test]
+    fn front_matter_sets_fields_and_body() {
+        let text = "---\ntitle: \"Waffenruhe hält\"\nsource: taz\ndate: 2024-11-25\nauthor: X\n---\n\nDer Text.";
+        let h = parse_header(text);
+        assert_eq!(
+            h.meta,
+            Metadata {
+                source: "taz".into(),
+                date: "2024-11-25".into(),
+                title: "Waffenruhe hält".into(),
+                url: String::new()
+            }
+        );
+        assert_eq!(&text[h.body_start..], "Der Text.");
+    }
+
+    #[test]
+    fn unterminated_front_matter_is_text() {
+        let h = parse_header("---\ntitle: x\nDer Text.");
+        assert_eq!(h, Header::default());
+    }
+
+    #[test]
+    fn metadata_precedence() {
+        let text = "date 2024-01\n---\ntitle: T\n---\nText".to_string();
+        let doc = document_from_text("taz/2024/a.txt", text, "UTF-8", 0, None);
+        assert_eq!(doc.meta.source, "taz");
+        assert_eq!(doc.meta.date, "2024-01");
+        assert_eq!(doc.meta.title, "T");
+        assert_eq!(doc.body(), "Text");
+    }
+
+    #[test]
+    fn char_offsets_count_multibyte() {
+        let text = "Größe über";
+        let mut c = CharOffsets::new(text);
+        assert_eq!(c.char_at(0), 0);
+        assert_eq!(c.char_at(text.find('ü').unwrap()), 6);
+        assert_eq!(c.char_at(text.len()), 10);
+        assert_eq!(c.char_at(2), 2); // going back restarts
+    }
+}

@@ -1,0 +1,1 @@
+//! Parallel orchestration of the stages over a corpus.

@@ -1,0 +1,1 @@
+//! Report rows: one serde struct per output file is the column contract.
