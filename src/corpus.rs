@@ -134,6 +134,18 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     }
 }
 
+/// Like [`decode`], but reuses the buffer when it already is valid UTF-8 (the common case),
+/// so a corpus file is held in memory once.
+pub fn decode_owned(bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
+    if encoding_rs::Encoding::for_bom(&bytes).is_some() || memchr_nul(&bytes).is_some() {
+        return decode(&bytes);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Decoded { text: nfc(text), encoding: "UTF-8" }),
+        Err(err) => decode(err.as_bytes()),
+    }
+}
+
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
     bytes.iter().position(|&b| b == 0)
 }
@@ -155,11 +167,22 @@ pub fn read_text_file(path: &Path) -> Result<Decoded, Error> {
     })
 }
 
+/// One file found in a corpus.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CorpusFile {
+    /// Path relative to the corpus root, `/`-separated.
+    pub doc_id: String,
+    /// Path to open.
+    pub path: PathBuf,
+    /// Size in bytes when listed (for progress and for bounding work in flight).
+    pub bytes: u64,
+}
+
 /// The files of a corpus, sorted by `doc_id`, plus the entries the walk could not follow.
 #[derive(Debug, Clone, Default)]
 pub struct Listing {
-    /// `(doc_id, path)` pairs, sorted by `doc_id`.
-    pub files: Vec<(String, PathBuf)>,
+    /// The files, sorted by `doc_id`.
+    pub files: Vec<CorpusFile>,
     /// Entries that could not be listed (unreadable directories, symlink loops).
     pub skipped: Vec<Skip>,
 }
@@ -203,10 +226,11 @@ pub fn list_files(root: &Path, extensions: &[String]) -> Result<Listing, Error> 
             .and_then(|e| e.to_str())
             .is_some_and(|ext| extensions.iter().any(|w| w.eq_ignore_ascii_case(ext)));
         if wanted {
-            listing.files.push((relative_id(root, entry.path()), entry.into_path()));
+            let bytes = entry.metadata().map(|m| m.len()).unwrap_or(0);
+            listing.files.push(CorpusFile { doc_id: relative_id(root, entry.path()), bytes, path: entry.into_path() });
         }
     }
-    listing.files.sort_by(|a, b| a.0.cmp(&b.0));
+    listing.files.sort_by(|a, b| a.doc_id.cmp(&b.doc_id));
     listing.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(listing)
 }
@@ -282,11 +306,11 @@ impl MetaTable {
     }
 
     /// `doc_id`s in the table that are not in `known` (sorted), to warn about typos.
-    pub fn unknown_ids<'a>(&'a self, known: &[(String, PathBuf)]) -> Vec<&'a str> {
+    pub fn unknown_ids<'a>(&'a self, known: &[CorpusFile]) -> Vec<&'a str> {
         let mut out: Vec<&str> = self
             .rows
             .keys()
-            .filter(|id| known.binary_search_by(|(k, _)| k.as_str().cmp(id)).is_err())
+            .filter(|id| known.binary_search_by(|f| f.doc_id.as_str().cmp(id)).is_err())
             .map(String::as_str)
             .collect();
         out.sort_unstable();
@@ -299,8 +323,9 @@ impl MetaTable {
 pub fn load_document(doc_id: &str, path: &Path, table: Option<&MetaTable>) -> Result<Document, Skip> {
     let skip = |kind: &'static str, message: String| Skip { path: doc_id.to_string(), kind, message };
     let bytes = std::fs::read(path).map_err(|e| skip("io", e.to_string()))?;
-    let decoded = decode(&bytes).map_err(|e| skip(e.kind(), e.to_string()))?;
-    Ok(document_from_text(doc_id, decoded.text, decoded.encoding, bytes.len() as u64, table))
+    let len = bytes.len() as u64;
+    let decoded = decode_owned(bytes).map_err(|e| skip(e.kind(), e.to_string()))?;
+    Ok(document_from_text(doc_id, decoded.text, decoded.encoding, len, table))
 }
 
 /// Builds a [`Document`] from decoded text (also used by the JSONL mode and tests).

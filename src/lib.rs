@@ -23,6 +23,7 @@ pub mod features;
 pub mod lang;
 pub mod lexicon;
 pub mod model;
+pub mod output;
 pub mod pipeline;
 pub mod report;
 pub mod segment;

@@ -1,1 +1,622 @@
-//! Parallel orchestration of the stages over a corpus.
+//! Orchestration: documents are analysed in parallel with rayon and streamed to the report
+//! writers in `doc_id` order.
+//!
+//! Work is cut into batches of bounded size (bytes and files); workers analyse a batch and
+//! serialize its CSV rows, while a writer thread appends the previous batch. Memory is
+//! therefore bounded by a few batches, whatever the corpus size, and the output is
+//! byte-identical for any thread count.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::corpus::{self, CharOffsets, CorpusFile, Document, Listing, MetaTable, Skip};
+use crate::features::LexiconHit;
+use crate::lexicon::voice::{is_negated, Quotations, Voice};
+use crate::lexicon::{Hit, Lexicon, Matcher};
+use crate::model::Model;
+use crate::output::ReportDir;
+use crate::report::{
+    self, csv_writer, files, Columns, DocumentCsv, DocumentReport, DocumentRow, MatchRow, SentenceRow, SentenceScores,
+    TermStats,
+};
+use crate::segment::Segmenter;
+use crate::text::{collapse_whitespace, count_tokens};
+use crate::{Error, Lang};
+
+/// Characters of context on each side of a match in `matches.csv`.
+pub const CONTEXT_CHARS: usize = 60;
+
+/// How many features `explain` lists per sentence.
+pub const EXPLAIN_FEATURES: usize = 5;
+
+/// The per-document stages, ready to run on any thread.
+#[derive(Debug)]
+pub struct Analyzer {
+    lang: Lang,
+    segmenter: Segmenter,
+    lexicon: Lexicon,
+    matcher: Matcher,
+    model: Option<Model>,
+    columns: Columns,
+    /// Column index in `columns.frames` of each lexicon entry's frame.
+    entry_frame: Vec<usize>,
+    /// Column index in `columns.targets` of each entry's target, if any.
+    entry_target: Vec<Option<usize>>,
+}
+
+impl Analyzer {
+    /// Builds the stages for a language, a lexicon and an optional model.
+    pub fn new(lang: Lang, lexicon: Lexicon, model: Option<Model>, explain: bool) -> Analyzer {
+        let frames = lexicon.frames();
+        let targets = lexicon.targets();
+        let entry_frame =
+            lexicon.entries.iter().map(|e| frames.iter().position(|f| *f == e.frame).unwrap_or(0)).collect();
+        let entry_target = lexicon.entries.iter().map(|e| targets.iter().position(|t| *t == e.target)).collect();
+        let labels = model.as_ref().map(|m| m.labels().to_vec()).unwrap_or_default();
+        let columns = Columns { frames, targets, labels, explain: explain && model.is_some() };
+        Analyzer {
+            lang,
+            segmenter: Segmenter::new(lang),
+            matcher: Matcher::new(&lexicon),
+            lexicon,
+            model,
+            columns,
+            entry_frame,
+            entry_target,
+        }
+    }
+
+    /// The run-dependent columns of the reports.
+    pub fn columns(&self) -> &Columns {
+        &self.columns
+    }
+
+    /// The lexicon in use.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// The model in use, if any.
+    pub fn model(&self) -> Option<&Model> {
+        self.model.as_ref()
+    }
+
+    /// The language of the rules.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// Sentence byte spans of a document's body, as offsets into the whole text.
+    pub fn sentence_spans(&self, doc: &Document) -> Vec<Range<usize>> {
+        let mut spans = Vec::new();
+        self.segmenter.split_into(doc.body(), &mut spans);
+        for s in &mut spans {
+            s.start += doc.body_start;
+            s.end += doc.body_start;
+        }
+        spans
+    }
+
+    /// Runs segmentation, matching and scoring on one document.
+    pub fn analyze(&self, doc: &Document) -> DocumentReport {
+        let text = doc.text.as_str();
+        let spans = self.sentence_spans(doc);
+        let quotes = Quotations::find(text);
+        let mut chars = CharOffsets::new(text);
+        let mut hits: Vec<Hit> = Vec::new();
+        let mut sentences = Vec::with_capacity(spans.len());
+        let mut matches = Vec::new();
+        let n_frames = self.columns.frames.len();
+        let mut doc_row = DocumentRow {
+            meta: doc.meta.clone(),
+            encoding: doc.encoding.to_string(),
+            n_sentences: spans.len(),
+            n_tokens: 0,
+            n_matches: 0,
+            n_authorial: 0,
+            n_quoted: 0,
+            n_scare_quote: 0,
+            frame_counts: vec![0; n_frames],
+            stance: vec![0.0; self.columns.targets.len()],
+            shares: vec![0.0; self.columns.labels.len()],
+        };
+        for (i, span) in spans.iter().enumerate() {
+            let sentence_id = (i + 1) as u32;
+            let sentence = &text[span.clone()];
+            let char_start = chars.char_at(span.start);
+            hits.clear();
+            self.matcher.find_into(sentence, &mut hits);
+            let mut frames: Vec<usize> = Vec::new();
+            let mut terms: Vec<String> = Vec::with_capacity(hits.len());
+            let first_match = matches.len();
+            for hit in &hits {
+                let abs = span.start + hit.span.start..span.start + hit.span.end;
+                let voice = quotes.voice(text, abs.clone());
+                let negated = is_negated(sentence, hit.span.start, self.lang);
+                let surface = collapse_whitespace(&sentence[hit.span.clone()]).into_owned();
+                let frame = self.entry_frame[hit.entry];
+                if !frames.contains(&frame) {
+                    frames.push(frame);
+                }
+                doc_row.frame_counts[frame] += 1;
+                match voice {
+                    Voice::Authorial => doc_row.n_authorial += 1,
+                    Voice::Quoted => doc_row.n_quoted += 1,
+                    Voice::ScareQuote => doc_row.n_scare_quote += 1,
+                }
+                if let (Voice::Authorial, false, Some(t)) = (voice, negated, self.entry_target[hit.entry]) {
+                    let e = &self.lexicon.entries[hit.entry];
+                    doc_row.stance[t] += f64::from(e.polarity) * e.weight;
+                }
+                terms.push(surface.clone());
+                matches.push(MatchRow {
+                    sentence_id,
+                    surface,
+                    entry: hit.entry,
+                    voice,
+                    negated,
+                    char_start: chars.char_at(abs.start),
+                    char_end: chars.char_at(abs.end),
+                    left_context: left_context(&sentence[..hit.span.start]),
+                    right_context: right_context(&sentence[hit.span.end..]),
+                });
+            }
+            let sentence_text = collapse_whitespace(sentence).into_owned();
+            let n_tokens = count_tokens(sentence);
+            doc_row.n_tokens += n_tokens;
+            doc_row.n_matches += hits.len();
+            let scores = self.model.as_ref().map(|model| {
+                let lexicon_hits: Vec<LexiconHit> = matches[first_match..]
+                    .iter()
+                    .map(|m| LexiconHit {
+                        frame: &self.lexicon.entries[m.entry].frame,
+                        voice: m.voice,
+                        negated: m.negated,
+                    })
+                    .collect();
+                let s = model.score(&sentence_text, &lexicon_hits);
+                for (share, p) in doc_row.shares.iter_mut().zip(&s.probs) {
+                    *share += p;
+                }
+                SentenceScores {
+                    label: model.labels()[s.best].clone(),
+                    confidence: s.probs[s.best],
+                    probs: s.probs,
+                    explain: self.columns.explain.then(String::new),
+                }
+            });
+            sentences.push(SentenceRow {
+                sentence_id,
+                char_start,
+                char_end: chars.char_at(span.end),
+                text: sentence_text,
+                n_tokens,
+                n_matches: hits.len(),
+                frames: frames.iter().map(|&f| self.columns.frames[f].as_str()).collect::<Vec<_>>().join(";"),
+                terms: terms.join(";"),
+                scores,
+            });
+        }
+        if !spans.is_empty() {
+            for share in &mut doc_row.shares {
+                *share /= spans.len() as f64;
+            }
+        }
+        DocumentReport { doc_id: doc.doc_id.clone(), document: doc_row, sentences, matches }
+    }
+}
+
+/// Up to [`CONTEXT_CHARS`] characters at the end of `before`, whitespace collapsed.
+fn left_context(before: &str) -> String {
+    let start = before.char_indices().rev().nth(CONTEXT_CHARS - 1).map_or(0, |(i, _)| i);
+    collapse_whitespace(&before[start..]).into_owned()
+}
+
+/// Up to [`CONTEXT_CHARS`] characters at the start of `after`, whitespace collapsed.
+fn right_context(after: &str) -> String {
+    let end = after.char_indices().nth(CONTEXT_CHARS).map_or(after.len(), |(i, _)| i);
+    collapse_whitespace(&after[..end]).into_owned()
+}
+
+/// A deterministic subset of a corpus: shard `index` (1-based) of `count`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// 1-based shard number.
+    pub index: u32,
+    /// Number of shards.
+    pub count: u32,
+}
+
+impl Shard {
+    /// Parses `K/N` with 1 ≤ K ≤ N.
+    pub fn parse(s: &str) -> Result<Shard, String> {
+        let (k, n) = s.split_once('/').ok_or_else(|| format!("bad shard `{s}`: expected K/N, e.g. 2/8"))?;
+        let index: u32 = k.trim().parse().map_err(|_| format!("bad shard `{s}`: K must be a number"))?;
+        let count: u32 = n.trim().parse().map_err(|_| format!("bad shard `{s}`: N must be a number"))?;
+        if count == 0 || index == 0 || index > count {
+            return Err(format!("bad shard `{s}`: expected 1 ≤ K ≤ N"));
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// Whether a document belongs to this shard: FNV-1a of the `doc_id`, stable across
+    /// machines and releases.
+    pub fn contains(&self, doc_id: &str) -> bool {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in doc_id.as_bytes() {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        h % u64::from(self.count) == u64::from(self.index - 1)
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+/// Everything `analyze` needs, validated by the CLI.
+#[derive(Debug)]
+pub struct AnalyzeConfig {
+    /// Corpus root.
+    pub corpus: PathBuf,
+    /// Files to read (already filtered to the shard) and entries skipped while listing.
+    pub listing: Listing,
+    /// `--meta` table.
+    pub meta: Option<MetaTable>,
+    /// The stages.
+    pub analyzer: Analyzer,
+    /// Final report directory.
+    pub out: PathBuf,
+    /// Replace an existing non-empty report directory.
+    pub force: bool,
+    /// Worker threads.
+    pub threads: usize,
+    /// The shard, when only a part of the corpus is analysed.
+    pub shard: Option<Shard>,
+    /// The command line, for `run.json`.
+    pub command_line: Vec<String>,
+}
+
+/// Counts of a finished run.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Counts {
+    /// Documents analysed.
+    pub documents_ok: u64,
+    /// Documents (and walk entries) skipped, listed in `errors.csv`.
+    pub documents_skipped: u64,
+    /// Sentences written.
+    pub sentences: u64,
+    /// Matches written.
+    pub matches: u64,
+    /// Bytes of input read.
+    pub bytes: u64,
+}
+
+/// What a finished run reports.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    /// Counts.
+    pub counts: Counts,
+    /// Where the reports are.
+    pub out: PathBuf,
+    /// Wall time.
+    pub elapsed_secs: f64,
+    /// The skipped inputs.
+    pub skipped: Vec<Skip>,
+}
+
+/// Progress callback: called by the writer with (bytes done, documents done).
+pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
+
+/// Upper bound of input bytes in one batch: bounds memory with any file sizes.
+const BATCH_BYTES: u64 = 8 << 20;
+/// Upper bound of files in one batch.
+const BATCH_FILES: usize = 512;
+
+/// Cuts the listing into consecutive batches of bounded size.
+fn batches(files: &[CorpusFile]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut bytes = 0;
+    for (i, f) in files.iter().enumerate() {
+        if i > start && (bytes + f.bytes > BATCH_BYTES || i - start >= BATCH_FILES) {
+            out.push(start..i);
+            start = i;
+            bytes = 0;
+        }
+        bytes += f.bytes;
+    }
+    if start < files.len() {
+        out.push(start..files.len());
+    }
+    out
+}
+
+/// One analysed document, serialized on a worker.
+struct DocResult {
+    csv: DocumentCsv,
+    terms: BTreeMap<usize, TermStats>,
+    n_sentences: u64,
+    n_matches: u64,
+}
+
+/// One document's result: analysed, or skipped with a reason.
+type Outcome = Result<DocResult, Skip>;
+
+/// What the writer accumulates over the run.
+#[derive(Default)]
+struct Totals {
+    counts: Counts,
+    terms: BTreeMap<usize, TermStats>,
+    skipped: Vec<Skip>,
+}
+
+fn process(file: &CorpusFile, cfg: &AnalyzeConfig) -> Result<Outcome, Error> {
+    let doc = match corpus::load_document(&file.doc_id, &file.path, cfg.meta.as_ref()) {
+        Ok(doc) => doc,
+        Err(skip) => return Ok(Err(skip)),
+    };
+    let report = cfg.analyzer.analyze(&doc);
+    let version = cfg.analyzer.model().map(Model::version);
+    let csv = report.to_csv(cfg.analyzer.lexicon(), version.as_deref()).map_err(|e| Error::Output {
+        path: cfg.out.clone(),
+        message: format!("cannot serialize {}: {e}", file.doc_id),
+    })?;
+    let terms = report::document_terms(&report);
+    Ok(Ok(DocResult { csv, terms, n_sentences: report.sentences.len() as u64, n_matches: report.matches.len() as u64 }))
+}
+
+/// The streamed files of a report directory; rows arrive already serialized.
+struct Writers {
+    sentences: BufWriter<File>,
+    matches: BufWriter<File>,
+    documents: BufWriter<File>,
+}
+
+fn open_file(dir: &ReportDir, name: &str) -> Result<BufWriter<File>, Error> {
+    let path = dir.path(name);
+    let file = File::create(&path).map_err(|e| Error::io(&path, e))?;
+    Ok(BufWriter::with_capacity(1 << 20, file))
+}
+
+fn open_csv(dir: &ReportDir, name: &str) -> Result<csv::Writer<BufWriter<File>>, Error> {
+    Ok(csv_writer(open_file(dir, name)?))
+}
+
+fn write_header(w: &mut BufWriter<File>, header: &[String], path: &Path) -> Result<(), Error> {
+    let mut bytes = Vec::new();
+    let mut csv = csv_writer(&mut bytes);
+    csv.write_record(header).map_err(|e| csv_error(path, e))?;
+    csv.flush().map_err(|e| Error::io(path, e))?;
+    drop(csv);
+    w.write_all(&bytes).map_err(|e| Error::io(path, e))
+}
+
+fn csv_error(path: &Path, e: csv::Error) -> Error {
+    Error::Output { path: path.to_path_buf(), message: e.to_string() }
+}
+
+/// Runs the whole analysis and writes the reports.
+pub fn run(cfg: &AnalyzeConfig, progress: Progress<'_>) -> Result<Summary, Error> {
+    let started = Instant::now();
+    let dir = ReportDir::create(&cfg.out, cfg.force)?;
+    let columns = cfg.analyzer.columns();
+    let mut w = Writers {
+        sentences: open_file(&dir, files::SENTENCES)?,
+        matches: open_file(&dir, files::MATCHES)?,
+        documents: open_file(&dir, files::DOCUMENTS)?,
+    };
+    let out = cfg.out.as_path();
+    write_header(&mut w.sentences, &columns.sentences_header(), out)?;
+    write_header(&mut w.matches, &report::MATCHES_HEADER.map(String::from), out)?;
+    write_header(&mut w.documents, &columns.documents_header(), out)?;
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.threads)
+        .build()
+        .map_err(|e| Error::Output { path: cfg.out.clone(), message: format!("cannot start threads: {e}") })?;
+    let files = &cfg.listing.files;
+    // Two batches in flight: one being written, one being computed.
+    let (tx, rx) = mpsc::sync_channel::<Result<Vec<(usize, Outcome)>, Error>>(1);
+    let writer = |w: &mut Writers| -> Result<Totals, Error> {
+        let mut totals = Totals { skipped: cfg.listing.skipped.clone(), ..Totals::default() };
+        let mut docs_done = 0;
+        for batch in rx {
+            for (i, outcome) in batch? {
+                totals.counts.bytes += files[i].bytes;
+                docs_done += 1;
+                match outcome {
+                    Ok(doc) => {
+                        totals.counts.documents_ok += 1;
+                        totals.counts.sentences += doc.n_sentences;
+                        totals.counts.matches += doc.n_matches;
+                        write_raw(&mut w.sentences, &doc.csv.sentences, out)?;
+                        write_raw(&mut w.matches, &doc.csv.matches, out)?;
+                        write_raw(&mut w.documents, &doc.csv.document, out)?;
+                        for (entry, stats) in doc.terms {
+                            totals.terms.entry(entry).or_default().merge(&stats);
+                        }
+                    }
+                    Err(skip) => totals.skipped.push(skip),
+                }
+            }
+            progress(totals.counts.bytes, docs_done);
+        }
+        Ok(totals)
+    };
+    let result = std::thread::scope(|scope| {
+        let handle = scope.spawn(|| writer(&mut w));
+        pool.install(|| {
+            for range in batches(files) {
+                let batch: Result<Vec<(usize, Outcome)>, Error> =
+                    range.into_par_iter().map(|i| process(&files[i], cfg).map(|o| (i, o))).collect();
+                let failed = batch.is_err();
+                // A closed channel means the writer failed; its error is reported below.
+                if tx.send(batch).is_err() || failed {
+                    break;
+                }
+            }
+        });
+        drop(tx);
+        handle.join()
+    });
+    let Totals { mut counts, terms, mut skipped } = match result {
+        Ok(r) => r?,
+        Err(_) => {
+            return Err(Error::Output { path: cfg.out.clone(), message: "report writer thread panicked".into() });
+        }
+    };
+    for mut writer in [w.sentences, w.matches, w.documents] {
+        writer.flush().map_err(|e| Error::io(out, e))?;
+    }
+    skipped.sort_by(|a, b| a.path.cmp(&b.path).then_with(|| a.kind.cmp(b.kind)));
+    counts.documents_skipped = skipped.len() as u64;
+    write_terms_file(&dir, cfg.analyzer.lexicon(), &terms)?;
+    write_errors_file(&dir, &skipped)?;
+    let elapsed_secs = started.elapsed().as_secs_f64();
+    write_run_json(&dir, cfg, &counts, elapsed_secs)?;
+    let out = dir.commit()?;
+    Ok(Summary { counts, out, elapsed_secs, skipped })
+}
+
+fn write_raw(w: &mut BufWriter<File>, bytes: &[u8], out: &Path) -> Result<(), Error> {
+    w.write_all(bytes).map_err(|e| Error::io(out, e))
+}
+
+/// Writes `terms.csv` from merged statistics.
+pub fn write_terms_file(dir: &ReportDir, lexicon: &Lexicon, terms: &BTreeMap<usize, TermStats>) -> Result<(), Error> {
+    let mut w = open_csv(dir, files::TERMS)?;
+    report::write_terms(&mut w, lexicon, terms).map_err(|e| csv_error(dir.target(), e))?;
+    w.flush().map_err(|e| Error::io(dir.target(), e))
+}
+
+/// Writes `errors.csv` (a header only when nothing was skipped).
+pub fn write_errors_file(dir: &ReportDir, skipped: &[Skip]) -> Result<(), Error> {
+    let mut w = open_csv(dir, files::ERRORS)?;
+    let err = |e| csv_error(dir.target(), e);
+    w.write_record(report::ERRORS_HEADER).map_err(err)?;
+    for s in skipped {
+        w.write_record([s.path.as_str(), s.kind, &s.message]).map_err(err)?;
+    }
+    w.flush().map_err(|e| Error::io(dir.target(), e))
+}
+
+/// `run.json`: what produced the reports.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RunInfo {
+    /// Version of framing.
+    pub framing_version: String,
+    /// Arguments of the process.
+    pub command_line: Vec<String>,
+    /// Corpus root.
+    pub corpus: String,
+    /// Rules language.
+    pub lang: Lang,
+    /// Lexicon files and their hashes.
+    pub lexicons: Vec<FileHash>,
+    /// The model, if any.
+    pub model: Option<ModelInfo>,
+    /// Worker threads.
+    pub threads: usize,
+    /// `K/N` when sharded.
+    pub shard: Option<String>,
+    /// Counts.
+    pub counts: Counts,
+    /// Wall time in seconds.
+    pub elapsed_seconds: f64,
+}
+
+/// A file and its sha256.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FileHash {
+    /// Path as given.
+    pub path: String,
+    /// Hex sha256.
+    pub sha256: String,
+}
+
+/// The model of a run.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ModelInfo {
+    /// `NAME@hash` as in `sentences.csv`.
+    pub version: String,
+    /// Hex sha256 of the model file.
+    pub sha256: String,
+    /// Its labels.
+    pub labels: Vec<String>,
+}
+
+fn write_run_json(dir: &ReportDir, cfg: &AnalyzeConfig, counts: &Counts, elapsed_seconds: f64) -> Result<(), Error> {
+    let info = RunInfo {
+        framing_version: env!("CARGO_PKG_VERSION").to_string(),
+        command_line: cfg.command_line.clone(),
+        corpus: cfg.corpus.display().to_string(),
+        lang: cfg.analyzer.lang(),
+        lexicons: cfg
+            .analyzer
+            .lexicon()
+            .files
+            .iter()
+            .map(|f| FileHash { path: f.path.clone(), sha256: f.sha256.clone() })
+            .collect(),
+        model: cfg.analyzer.model().map(|m| ModelInfo {
+            version: m.version(),
+            sha256: m.sha256().to_string(),
+            labels: m.labels().to_vec(),
+        }),
+        threads: cfg.threads,
+        shard: cfg.shard.map(|s| s.to_string()),
+        counts: counts.clone(),
+        elapsed_seconds,
+    };
+    let path = dir.path(files::RUN);
+    let mut json = serde_json::to_string_pretty(&info).map_err(|e| Error::Output {
+        path: dir.target().to_path_buf(),
+        message: format!("cannot write run.json: {e}"),
+    })?;
+    json.push('\n');
+    std::fs::write(&path, json).map_err(|e| Error::io(&path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contexts_are_cut_at_sixty_chars() {
+        let before = "ä".repeat(70);
+        assert_eq!(left_context(&before).chars().count(), 60);
+        assert_eq!(right_context("  kurz\nund  gut. "), "kurz und gut.");
+    }
+
+    #[test]
+    fn shard_parsing_and_partition() {
+        assert_eq!(Shard::parse("2/8"), Ok(Shard { index: 2, count: 8 }));
+        assert!(Shard::parse("0/8").is_err());
+        assert!(Shard::parse("9/8").is_err());
+        assert!(Shard::parse("2").is_err());
+        // Every id lands in exactly one shard.
+        let shards: Vec<Shard> = (1..=3).map(|k| Shard { index: k, count: 3 }).collect();
+        for id in ["a.txt", "taz/2024/x.txt", "zeit/b.md", ""] {
+            assert_eq!(shards.iter().filter(|s| s.contains(id)).count(), 1, "{id}");
+        }
+    }
+
+    #[test]
+    fn batches_are_bounded_and_cover_all() {
+        let f = |bytes| CorpusFile { doc_id: String::new(), path: PathBuf::new(), bytes };
+        let files = vec![f(BATCH_BYTES), f(1), f(BATCH_BYTES - 1), f(5)];
+        assert_eq!(batches(&files), vec![0..1, 1..3, 3..4]);
+        assert_eq!(batches(&[]), Vec::<Range<usize>>::new());
+    }
+}

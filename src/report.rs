@@ -1,1 +1,489 @@
-//! Report rows: one serde struct per output file is the column contract.
+//! Report rows and their CSV form: the column contract of every output file.
+//!
+//! Each file has one row struct and one `header` function; columns that depend on the
+//! lexicon (frames, targets) or the model (labels) follow the fixed ones in lexicon/model
+//! order. All CSV is UTF-8 with RFC 4180 quoting and `\n` line ends.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use crate::corpus::Metadata;
+use crate::lexicon::voice::Voice;
+use crate::lexicon::Lexicon;
+
+/// File names inside a report directory.
+pub mod files {
+    /// One row per sentence.
+    pub const SENTENCES: &str = "sentences.csv";
+    /// One row per lexicon match.
+    pub const MATCHES: &str = "matches.csv";
+    /// One row per document.
+    pub const DOCUMENTS: &str = "documents.csv";
+    /// One row per lexicon entry.
+    pub const TERMS: &str = "terms.csv";
+    /// One row per skipped input.
+    pub const ERRORS: &str = "errors.csv";
+    /// Run metadata.
+    pub const RUN: &str = "run.json";
+}
+
+/// Names of the columns that depend on the run: frames and targets of the lexicon, labels
+/// of the model.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Columns {
+    /// Frame names, in lexicon order.
+    pub frames: Vec<String>,
+    /// Stance targets, in lexicon order.
+    pub targets: Vec<String>,
+    /// Model labels, empty without a model.
+    pub labels: Vec<String>,
+    /// Whether `sentences.csv` has an `explain` column.
+    pub explain: bool,
+}
+
+impl Columns {
+    /// Header of `sentences.csv`.
+    pub fn sentences_header(&self) -> Vec<String> {
+        let mut h: Vec<String> =
+            ["doc_id", "sentence_id", "char_start", "char_end", "text", "n_tokens", "n_matches", "frames", "terms"]
+                .map(String::from)
+                .to_vec();
+        if !self.labels.is_empty() {
+            h.extend(["model", "label", "confidence"].map(String::from));
+            h.extend(self.labels.iter().map(|l| format!("p_{l}")));
+            if self.explain {
+                h.push("explain".into());
+            }
+        }
+        h
+    }
+
+    /// Header of `documents.csv`.
+    pub fn documents_header(&self) -> Vec<String> {
+        let mut h: Vec<String> = [
+            "doc_id",
+            "source",
+            "date",
+            "title",
+            "encoding",
+            "n_sentences",
+            "n_tokens",
+            "n_matches",
+            "n_authorial",
+            "n_quoted",
+            "n_scare_quote",
+            "matches_per_1k_tokens",
+        ]
+        .map(String::from)
+        .to_vec();
+        h.extend(self.frames.iter().map(|f| format!("frame_{f}")));
+        h.extend(self.targets.iter().map(|t| format!("stance_{t}")));
+        h.extend(self.labels.iter().map(|l| format!("share_{l}")));
+        h
+    }
+}
+
+/// Header of `matches.csv`.
+pub const MATCHES_HEADER: [&str; 15] = [
+    "doc_id",
+    "sentence_id",
+    "surface",
+    "pattern",
+    "frame",
+    "target",
+    "polarity",
+    "weight",
+    "voice",
+    "negated",
+    "char_start",
+    "char_end",
+    "left_context",
+    "right_context",
+    "lexicon",
+];
+
+/// Header of `terms.csv`.
+pub const TERMS_HEADER: [&str; 10] = [
+    "pattern",
+    "frame",
+    "n_matches",
+    "n_docs",
+    "n_authorial",
+    "n_quoted",
+    "n_scare_quote",
+    "n_negated",
+    "top_surfaces",
+    "lexicon",
+];
+
+/// Header of `errors.csv`.
+pub const ERRORS_HEADER: [&str; 3] = ["path", "kind", "message"];
+
+/// Model output for one sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentenceScores {
+    /// Predicted label.
+    pub label: String,
+    /// Probability of the predicted label.
+    pub confidence: f64,
+    /// One probability per model label.
+    pub probs: Vec<f64>,
+    /// Top contributing features, when asked for.
+    pub explain: Option<String>,
+}
+
+/// One row of `sentences.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentenceRow {
+    /// 1-based within the document.
+    pub sentence_id: u32,
+    /// Character offset of the sentence's first character in the document text.
+    pub char_start: usize,
+    /// Character offset just past its last character.
+    pub char_end: usize,
+    /// The sentence, inner whitespace runs collapsed to one space.
+    pub text: String,
+    /// Whitespace-separated tokens.
+    pub n_tokens: usize,
+    /// Lexicon matches in the sentence.
+    pub n_matches: usize,
+    /// Distinct frames of the matches, in order of first match, `;`-joined.
+    pub frames: String,
+    /// Surfaces of the matches in order, `;`-joined.
+    pub terms: String,
+    /// Model output, when a model is used.
+    pub scores: Option<SentenceScores>,
+}
+
+/// One row of `matches.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatchRow {
+    /// Sentence the match is in.
+    pub sentence_id: u32,
+    /// The matched text, whitespace collapsed.
+    pub surface: String,
+    /// Index of the lexicon entry.
+    pub entry: usize,
+    /// Who says it.
+    pub voice: Voice,
+    /// Whether a negator precedes it.
+    pub negated: bool,
+    /// Character offsets in the document text.
+    pub char_start: usize,
+    /// Character offset just past the match.
+    pub char_end: usize,
+    /// Up to 60 characters before the match within the sentence.
+    pub left_context: String,
+    /// Up to 60 characters after the match within the sentence.
+    pub right_context: String,
+}
+
+/// One row of `documents.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentRow {
+    /// Metadata.
+    pub meta: Metadata,
+    /// Encoding decoded from.
+    pub encoding: String,
+    /// Sentences.
+    pub n_sentences: usize,
+    /// Tokens over all sentences.
+    pub n_tokens: usize,
+    /// Matches.
+    pub n_matches: usize,
+    /// Matches in the author's voice.
+    pub n_authorial: usize,
+    /// Matches inside quotations.
+    pub n_quoted: usize,
+    /// Matches in scare quotes.
+    pub n_scare_quote: usize,
+    /// Matches per frame, in [`Columns::frames`] order.
+    pub frame_counts: Vec<u32>,
+    /// Sum of polarity × weight over authorial, non-negated matches, per target.
+    pub stance: Vec<f64>,
+    /// Mean probability per model label over the sentences.
+    pub shares: Vec<f64>,
+}
+
+/// Everything one document contributes to the reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentReport {
+    /// Document id.
+    pub doc_id: String,
+    /// Its `documents.csv` row.
+    pub document: DocumentRow,
+    /// Its sentences.
+    pub sentences: Vec<SentenceRow>,
+    /// Its matches, in text order.
+    pub matches: Vec<MatchRow>,
+}
+
+/// Formats a number for CSV: integers without a decimal point, others with up to six
+/// decimals and no trailing zeros, so that output is stable and spreadsheet-friendly.
+pub fn fmt_num(x: f64) -> String {
+    if x == 0.0 {
+        return "0".into(); // also folds -0.0
+    }
+    let s = format!("{x:.6}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.to_string()
+    }
+}
+
+/// Formats a probability with four decimals.
+pub fn fmt_prob(p: f64) -> String {
+    format!("{p:.4}")
+}
+
+/// A CSV writer with the report conventions (RFC 4180 quoting, `\n` line ends).
+pub fn csv_writer<W: Write>(w: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(w)
+}
+
+/// The CSV text of one document's rows, serialized on the worker thread so the writer
+/// thread only copies bytes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocumentCsv {
+    /// Rows for `sentences.csv`.
+    pub sentences: Vec<u8>,
+    /// Rows for `matches.csv`.
+    pub matches: Vec<u8>,
+    /// The row for `documents.csv`.
+    pub document: Vec<u8>,
+}
+
+impl DocumentReport {
+    /// Serializes the rows (without headers).
+    pub fn to_csv(&self, lexicon: &Lexicon, model_version: Option<&str>) -> Result<DocumentCsv, csv::Error> {
+        let mut out = DocumentCsv::default();
+        let mut w = csv_writer(&mut out.sentences);
+        for s in &self.sentences {
+            write_sentence(&mut w, &self.doc_id, s, model_version)?;
+        }
+        w.flush()?;
+        drop(w);
+        let mut w = csv_writer(&mut out.matches);
+        for m in &self.matches {
+            write_match(&mut w, &self.doc_id, m, lexicon)?;
+        }
+        w.flush()?;
+        drop(w);
+        let mut w = csv_writer(&mut out.document);
+        write_document(&mut w, &self.doc_id, &self.document)?;
+        w.flush()?;
+        drop(w);
+        Ok(out)
+    }
+}
+
+fn write_sentence<W: Write>(
+    w: &mut csv::Writer<W>,
+    doc_id: &str,
+    s: &SentenceRow,
+    model_version: Option<&str>,
+) -> csv::Result<()> {
+    w.write_field(doc_id)?;
+    w.write_field(s.sentence_id.to_string())?;
+    w.write_field(s.char_start.to_string())?;
+    w.write_field(s.char_end.to_string())?;
+    w.write_field(&s.text)?;
+    w.write_field(s.n_tokens.to_string())?;
+    w.write_field(s.n_matches.to_string())?;
+    w.write_field(&s.frames)?;
+    w.write_field(&s.terms)?;
+    if let Some(scores) = &s.scores {
+        w.write_field(model_version.unwrap_or(""))?;
+        w.write_field(&scores.label)?;
+        w.write_field(fmt_prob(scores.confidence))?;
+        for p in &scores.probs {
+            w.write_field(fmt_prob(*p))?;
+        }
+        if let Some(explain) = &scores.explain {
+            w.write_field(explain)?;
+        }
+    }
+    w.write_record(None::<&[u8]>)
+}
+
+fn write_match<W: Write>(w: &mut csv::Writer<W>, doc_id: &str, m: &MatchRow, lexicon: &Lexicon) -> csv::Result<()> {
+    let e = &lexicon.entries[m.entry];
+    w.write_record([
+        doc_id,
+        &m.sentence_id.to_string(),
+        &m.surface,
+        &e.pattern,
+        &e.frame,
+        &e.target,
+        &e.polarity.to_string(),
+        &fmt_num(e.weight),
+        m.voice.as_str(),
+        if m.negated { "true" } else { "false" },
+        &m.char_start.to_string(),
+        &m.char_end.to_string(),
+        &m.left_context,
+        &m.right_context,
+        &e.provenance(),
+    ])
+}
+
+fn write_document<W: Write>(w: &mut csv::Writer<W>, doc_id: &str, d: &DocumentRow) -> csv::Result<()> {
+    let per_1k = if d.n_tokens == 0 { 0.0 } else { d.n_matches as f64 * 1000.0 / d.n_tokens as f64 };
+    let mut fields: Vec<String> = vec![
+        doc_id.to_string(),
+        d.meta.source.clone(),
+        d.meta.date.clone(),
+        d.meta.title.clone(),
+        d.encoding.clone(),
+        d.n_sentences.to_string(),
+        d.n_tokens.to_string(),
+        d.n_matches.to_string(),
+        d.n_authorial.to_string(),
+        d.n_quoted.to_string(),
+        d.n_scare_quote.to_string(),
+        format!("{per_1k:.3}"),
+    ];
+    fields.extend(d.frame_counts.iter().map(u32::to_string));
+    fields.extend(d.stance.iter().map(|&s| fmt_num(s)));
+    fields.extend(d.shares.iter().map(|&p| fmt_prob(p)));
+    w.write_record(&fields)
+}
+
+/// Per-entry counts for `terms.csv`; adds up over documents in any order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TermStats {
+    /// Matches.
+    pub n_matches: u64,
+    /// Documents with at least one match.
+    pub n_docs: u64,
+    /// Authorial matches.
+    pub n_authorial: u64,
+    /// Quoted matches.
+    pub n_quoted: u64,
+    /// Scare-quoted matches.
+    pub n_scare_quote: u64,
+    /// Negated matches.
+    pub n_negated: u64,
+    /// How often each surface form (lower-cased) occurred.
+    pub surfaces: BTreeMap<String, u64>,
+}
+
+/// How many surface forms `terms.csv` lists per entry.
+pub const TOP_SURFACES: usize = 5;
+
+impl TermStats {
+    /// Counts one match.
+    pub fn add_match(&mut self, surface: &str, voice: Voice, negated: bool) {
+        self.n_matches += 1;
+        match voice {
+            Voice::Authorial => self.n_authorial += 1,
+            Voice::Quoted => self.n_quoted += 1,
+            Voice::ScareQuote => self.n_scare_quote += 1,
+        }
+        self.n_negated += u64::from(negated);
+        *self.surfaces.entry(surface.to_lowercase()).or_default() += 1;
+    }
+
+    /// Adds another partial count (from another document or shard).
+    pub fn merge(&mut self, other: &TermStats) {
+        self.n_matches += other.n_matches;
+        self.n_docs += other.n_docs;
+        self.n_authorial += other.n_authorial;
+        self.n_quoted += other.n_quoted;
+        self.n_scare_quote += other.n_scare_quote;
+        self.n_negated += other.n_negated;
+        for (s, n) in &other.surfaces {
+            *self.surfaces.entry(s.clone()).or_default() += n;
+        }
+    }
+
+    /// The most frequent surfaces as `form (n); form (n)`, ties in alphabetical order.
+    pub fn top_surfaces(&self) -> String {
+        let mut v: Vec<(&String, &u64)> = self.surfaces.iter().collect();
+        v.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+        v.iter().take(TOP_SURFACES).map(|(s, n)| format!("{s} ({n})")).collect::<Vec<_>>().join("; ")
+    }
+}
+
+/// Term statistics of one document, keyed by entry index.
+pub fn document_terms(report: &DocumentReport) -> BTreeMap<usize, TermStats> {
+    let mut out: BTreeMap<usize, TermStats> = BTreeMap::new();
+    for m in &report.matches {
+        out.entry(m.entry).or_default().add_match(&m.surface, m.voice, m.negated);
+    }
+    for stats in out.values_mut() {
+        stats.n_docs = 1;
+    }
+    out
+}
+
+/// Writes `terms.csv` rows: one per inclusion entry of the lexicon, in lexicon order.
+pub fn write_terms<W: Write>(
+    w: &mut csv::Writer<W>,
+    lexicon: &Lexicon,
+    stats: &BTreeMap<usize, TermStats>,
+) -> csv::Result<()> {
+    w.write_record(TERMS_HEADER)?;
+    let empty = TermStats::default();
+    for (i, e) in lexicon.entries.iter().enumerate().filter(|(_, e)| !e.exclusion) {
+        let s = stats.get(&i).unwrap_or(&empty);
+        w.write_record([
+            e.pattern.as_str(),
+            &e.frame,
+            &s.n_matches.to_string(),
+            &s.n_docs.to_string(),
+            &s.n_authorial.to_string(),
+            &s.n_quoted.to_string(),
+            &s.n_scare_quote.to_string(),
+            &s.n_negated.to_string(),
+            &s.top_surfaces(),
+            &e.provenance(),
+        ])?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_formatted_stably() {
+        assert_eq!(fmt_num(1.0), "1");
+        assert_eq!(fmt_num(1.5), "1.5");
+        assert_eq!(fmt_num(-0.0), "0");
+        assert_eq!(fmt_num(-2.25), "-2.25");
+        assert_eq!(fmt_num(0.1 + 0.2), "0.3");
+        assert_eq!(fmt_prob(0.123456), "0.1235");
+    }
+
+    #[test]
+    fn top_surfaces_by_count_then_alphabet() {
+        let mut t = TermStats::default();
+        for s in ["Besatzern", "Besatzer", "besatzer", "Besatzers", "Besatzern"] {
+            t.add_match(s, Voice::Authorial, false);
+        }
+        assert_eq!(t.top_surfaces(), "besatzer (2); besatzern (2); besatzers (1)");
+    }
+
+    #[test]
+    fn headers_follow_the_documented_order() {
+        let c = Columns {
+            frames: vec!["occupation".into()],
+            targets: vec!["russia".into()],
+            labels: vec!["neg".into(), "pos".into()],
+            explain: false,
+        };
+        assert_eq!(
+            c.sentences_header().join(","),
+            "doc_id,sentence_id,char_start,char_end,text,n_tokens,n_matches,frames,terms,model,label,confidence,p_neg,p_pos"
+        );
+        assert_eq!(
+            c.documents_header().join(","),
+            "doc_id,source,date,title,encoding,n_sentences,n_tokens,n_matches,n_authorial,n_quoted,n_scare_quote,\
+             matches_per_1k_tokens,frame_occupation,stance_russia,share_neg,share_pos"
+        );
+    }
+}

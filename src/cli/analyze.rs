@@ -1,18 +1,191 @@
 //! `framing analyze CORPUS`: the end-to-end pipeline into CSV reports.
 
-use std::path::PathBuf;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
 
 use super::Outcome;
+use crate::corpus::{self, MetaTable};
+use crate::lexicon::{Lexicon, LexiconError};
+use crate::model::Model;
+use crate::pipeline::{self, AnalyzeConfig, Analyzer, Shard};
+use crate::Lang;
 
 /// Arguments of `framing analyze`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  \
+    framing analyze examples/corpus                      # reports in reports/corpus/\n  \
+    framing analyze news/ -o out/ --lexicon my.csv --lexicon extra.csv -j 8\n  \
+    framing analyze news/ --meta meta.csv --ext txt,md,text --force\n  \
+    framing analyze news/ --shard 3/8 -o parts/3         # combine parts with `framing merge`\n\n\
+    Outputs: sentences.csv, matches.csv, documents.csv, terms.csv, errors.csv, run.json.\n\
+    Exit codes: 0 all documents read; 1 some skipped (listed in errors.csv); 2 fatal error.")]
 pub struct AnalyzeArgs {
-    /// Corpus directory.
+    /// Corpus directory (searched recursively).
     pub corpus: PathBuf,
+    /// Report directory [default: reports/<corpus folder name>].
+    #[arg(short, long)]
+    pub out: Option<PathBuf>,
+    /// Lexicon CSV file; repeat for several [default: the bundled lexicon for --lang].
+    #[arg(long = "lexicon", value_name = "FILE")]
+    pub lexicons: Vec<PathBuf>,
+    /// Language rules (segmentation, negation, bundled lexicon).
+    #[arg(long, value_enum, default_value_t = Lang::De)]
+    pub lang: Lang,
+    /// File extensions to read, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "txt,md")]
+    pub ext: Vec<String>,
+    /// CSV with per-document metadata: doc_id plus any of source, date, title, url.
+    #[arg(long, value_name = "CSV")]
+    pub meta: Option<PathBuf>,
+    /// Worker threads [default: all cores].
+    #[arg(short = 'j', long = "threads", value_name = "N")]
+    pub threads: Option<usize>,
+    /// Replace an existing non-empty report directory.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar and no summary line.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Sentence classifier model (JSON written by `framing train`).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_model")]
+    pub model: Option<PathBuf>,
+    /// Do not score sentences with a model.
+    #[arg(long)]
+    pub no_model: bool,
+    /// Add an `explain` column naming the features that drove each sentence's label.
+    #[arg(long)]
+    pub explain: bool,
+    /// Analyse only shard K of N (a stable hash of doc_id decides); see `framing merge`.
+    #[arg(long, value_name = "K/N", value_parser = Shard::parse)]
+    pub shard: Option<Shard>,
 }
 
 /// Runs `framing analyze`.
 pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
-    let _ = args;
-    anyhow::bail!("`framing analyze` is not implemented yet") // STUB
+    let cfg = configure(&args)?;
+    let quiet = args.quiet;
+    let bar = progress_bar(&cfg, quiet);
+    let on_progress = |bytes: u64, docs: u64| {
+        if let Some(bar) = &bar {
+            bar.set_position(bytes);
+            bar.set_message(format!("{docs} documents"));
+        }
+    };
+    let summary = pipeline::run(&cfg, &on_progress)?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    if !quiet {
+        let c = &summary.counts;
+        let mb = c.bytes as f64 / 1e6;
+        eprintln!(
+            "framing: {} documents ({} skipped), {} sentences, {} matches, {:.1} MB in {:.2} s ({:.1} MB/s) -> {}",
+            c.documents_ok,
+            c.documents_skipped,
+            c.sentences,
+            c.matches,
+            mb,
+            summary.elapsed_secs,
+            mb / summary.elapsed_secs.max(1e-9),
+            summary.out.display()
+        );
+        for s in &summary.skipped {
+            eprintln!("framing: skipped {}: {}: {}", s.path, s.kind, s.message);
+        }
+    }
+    Ok(if summary.skipped.is_empty() { Outcome::Clean } else { Outcome::Skipped })
+}
+
+/// Validates the arguments into a config: lexicon, model and metadata are loaded and the
+/// output path decided before any document is read, so setup errors are fatal and early.
+pub fn configure(args: &AnalyzeArgs) -> anyhow::Result<AnalyzeConfig> {
+    let lexicon = load_lexicon(&args.lexicons, args.lang)?;
+    let model = match (&args.model, args.no_model) {
+        (Some(path), _) => Some(Model::load(path)?),
+        _ => None,
+    };
+    if args.explain && model.is_none() {
+        anyhow::bail!("--explain needs a model (--model FILE)");
+    }
+    let meta = args.meta.as_deref().map(MetaTable::load).transpose()?;
+    let ext: Vec<String> = args.ext.iter().map(|e| e.trim().trim_start_matches('.').to_string()).collect();
+    let mut listing = corpus::list_files(&args.corpus, &ext)?;
+    if let Some(shard) = args.shard {
+        listing.files.retain(|f| shard.contains(&f.doc_id));
+        listing.skipped.retain(|s| shard.contains(&s.path));
+    }
+    if let Some(table) = &meta {
+        let unknown = table.unknown_ids(&listing.files);
+        if !unknown.is_empty() && args.shard.is_none() {
+            eprintln!(
+                "framing: warning: {} doc_id(s) in the metadata file are not in the corpus, e.g. `{}`",
+                unknown.len(),
+                unknown[0]
+            );
+        }
+    }
+    let out = match &args.out {
+        Some(out) => out.clone(),
+        None => default_out(&args.corpus)?,
+    };
+    let threads = match args.threads {
+        Some(0) => anyhow::bail!("-j/--threads must be at least 1"),
+        Some(n) => n,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    Ok(AnalyzeConfig {
+        corpus: args.corpus.clone(),
+        listing,
+        meta,
+        analyzer: Analyzer::new(args.lang, lexicon, model, args.explain),
+        out,
+        force: args.force,
+        threads,
+        shard: args.shard,
+        command_line: std::env::args().collect(),
+    })
+}
+
+/// Loads the given lexicons, or the bundled one; prints every problem before failing.
+pub fn load_lexicon(paths: &[PathBuf], lang: Lang) -> anyhow::Result<Lexicon> {
+    if paths.is_empty() {
+        return Ok(Lexicon::bundled(lang));
+    }
+    match Lexicon::load(paths) {
+        Ok(lexicon) => Ok(lexicon),
+        Err(LexiconError::Invalid(problems)) => {
+            for p in &problems {
+                eprintln!("{p}");
+            }
+            let files: std::collections::BTreeSet<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+            anyhow::bail!(
+                "{} problem(s) in lexicon {}; fix them (see `framing lexicon check`)",
+                problems.len(),
+                files.into_iter().collect::<Vec<_>>().join(", ")
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `reports/<corpus folder name>`.
+fn default_out(corpus: &Path) -> anyhow::Result<PathBuf> {
+    let canonical = corpus.canonicalize().with_context(|| format!("{}: cannot resolve path", corpus.display()))?;
+    let name = canonical.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "corpus".into());
+    Ok(Path::new("reports").join(name))
+}
+
+fn progress_bar(cfg: &AnalyzeConfig, quiet: bool) -> Option<indicatif::ProgressBar> {
+    if quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let total: u64 = cfg.listing.files.iter().map(|f| f.bytes).sum();
+    let bar = indicatif::ProgressBar::new(total);
+    let style =
+        indicatif::ProgressStyle::with_template("{bar:30} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    Some(bar)
 }
