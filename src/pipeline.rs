@@ -496,7 +496,9 @@ fn write_raw(w: &mut BufWriter<File>, bytes: &[u8], out: &Path) -> Result<(), Er
 /// Writes `terms.csv` from merged statistics.
 pub fn write_terms_file(dir: &ReportDir, lexicon: &Lexicon, terms: &BTreeMap<usize, TermStats>) -> Result<(), Error> {
     let mut w = open_csv(dir, files::TERMS)?;
-    report::write_terms(&mut w, lexicon, terms).map_err(|e| csv_error(dir.target(), e))?;
+    let keys = report::term_keys(lexicon);
+    let rows = keys.iter().map(|(i, key)| (key, terms.get(i)));
+    report::write_terms(&mut w, rows).map_err(|e| csv_error(dir.target(), e))?;
     w.flush().map_err(|e| Error::io(dir.target(), e))
 }
 

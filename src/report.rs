@@ -419,19 +419,41 @@ pub fn document_terms(report: &DocumentReport) -> BTreeMap<usize, TermStats> {
     out
 }
 
-/// Writes `terms.csv` rows: one per inclusion entry of the lexicon, in lexicon order.
-pub fn write_terms<W: Write>(
+/// Identity of a `terms.csv` row: the lexicon entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermKey {
+    /// Pattern as written.
+    pub pattern: String,
+    /// Frame.
+    pub frame: String,
+    /// `file:line` of the entry.
+    pub provenance: String,
+}
+
+/// The `terms.csv` keys of a lexicon: its inclusion entries in lexicon order, with their
+/// entry indices.
+pub fn term_keys(lexicon: &Lexicon) -> Vec<(usize, TermKey)> {
+    lexicon
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| !e.exclusion)
+        .map(|(i, e)| (i, TermKey { pattern: e.pattern.clone(), frame: e.frame.clone(), provenance: e.provenance() }))
+        .collect()
+}
+
+/// Writes `terms.csv`: the header, then one row per key in the given order.
+pub fn write_terms<'a, W: Write>(
     w: &mut csv::Writer<W>,
-    lexicon: &Lexicon,
-    stats: &BTreeMap<usize, TermStats>,
+    rows: impl Iterator<Item = (&'a TermKey, Option<&'a TermStats>)>,
 ) -> csv::Result<()> {
     w.write_record(TERMS_HEADER)?;
     let empty = TermStats::default();
-    for (i, e) in lexicon.entries.iter().enumerate().filter(|(_, e)| !e.exclusion) {
-        let s = stats.get(&i).unwrap_or(&empty);
+    for (key, stats) in rows {
+        let s = stats.unwrap_or(&empty);
         w.write_record([
-            e.pattern.as_str(),
-            &e.frame,
+            key.pattern.as_str(),
+            &key.frame,
             &s.n_matches.to_string(),
             &s.n_docs.to_string(),
             &s.n_authorial.to_string(),
@@ -439,7 +461,7 @@ pub fn write_terms<W: Write>(
             &s.n_scare_quote.to_string(),
             &s.n_negated.to_string(),
             &s.top_surfaces(),
-            &e.provenance(),
+            &key.provenance,
         ])?;
     }
     Ok(())

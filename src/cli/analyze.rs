@@ -18,7 +18,8 @@ use crate::Lang;
     framing analyze examples/corpus                      # reports in reports/corpus/\n  \
     framing analyze news/ -o out/ --lexicon my.csv --lexicon extra.csv -j 8\n  \
     framing analyze news/ --meta meta.csv --ext txt,md,text --force\n  \
-    framing analyze news/ --shard 3/8 -o parts/3         # combine parts with `framing merge`\n\n\
+    framing analyze news/ --shard 3/8 -o parts/3         # combine parts with `framing merge`\n  \
+    cat docs.jsonl | framing analyze --jsonl -           # JSON lines in, one JSON per sentence out\n\n\
     Outputs: sentences.csv, matches.csv, documents.csv, terms.csv, errors.csv, run.json.\n\
     Exit codes: 0 all documents read; 1 some skipped (listed in errors.csv); 2 fatal error.")]
 pub struct AnalyzeArgs {
@@ -58,12 +59,20 @@ pub struct AnalyzeArgs {
     #[arg(long)]
     pub explain: bool,
     /// Analyse only shard K of N (a stable hash of doc_id decides); see `framing merge`.
-    #[arg(long, value_name = "K/N", value_parser = Shard::parse)]
+    #[arg(long, value_name = "K/N", value_parser = Shard::parse, conflicts_with = "jsonl")]
     pub shard: Option<Shard>,
+    /// Streaming mode: CORPUS is a file of JSON documents, one per line (`-` for stdin):
+    /// {"id", "text", "date", "source", "title", "url"}; one JSON object per sentence goes
+    /// to stdout.
+    #[arg(long, conflicts_with_all = ["out", "meta", "force"])]
+    pub jsonl: bool,
 }
 
 /// Runs `framing analyze`.
 pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
+    if args.jsonl {
+        return run_jsonl(&args);
+    }
     let cfg = configure(&args)?;
     let quiet = args.quiet;
     let bar = progress_bar(&cfg, quiet);
@@ -98,9 +107,38 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
     Ok(if summary.skipped.is_empty() { Outcome::Clean } else { Outcome::Skipped })
 }
 
-/// Validates the arguments into a config: lexicon, model and metadata are loaded and the
-/// output path decided before any document is read, so setup errors are fatal and early.
-pub fn configure(args: &AnalyzeArgs) -> anyhow::Result<AnalyzeConfig> {
+/// `analyze --jsonl`: JSON documents in, JSON sentences out.
+fn run_jsonl(args: &AnalyzeArgs) -> anyhow::Result<Outcome> {
+    let analyzer = build_analyzer(args)?;
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(thread_count(args.threads)?).build()?;
+    let stdout = std::io::stdout();
+    let output = std::io::BufWriter::new(stdout.lock());
+    let (summary, name) = if args.corpus.as_os_str() == "-" {
+        let stdin = std::io::stdin();
+        (crate::jsonl::stream(&analyzer, &pool, stdin.lock(), output, "standard input")?, "stdin".to_string())
+    } else {
+        let file =
+            std::fs::File::open(&args.corpus).with_context(|| format!("{}: cannot open", args.corpus.display()))?;
+        let name = args.corpus.display().to_string();
+        let input = std::io::BufReader::new(file);
+        (crate::jsonl::stream(&analyzer, &pool, input, output, &name)?, name)
+    };
+    for bad in &summary.bad_lines {
+        eprintln!("framing: {name}:{}: skipped: {}", bad.line, bad.message);
+    }
+    if !args.quiet {
+        eprintln!(
+            "framing: {} documents ({} lines skipped), {} sentences",
+            summary.documents,
+            summary.bad_lines.len(),
+            summary.sentences
+        );
+    }
+    Ok(if summary.bad_lines.is_empty() { Outcome::Clean } else { Outcome::Skipped })
+}
+
+/// Loads lexicon and model: the stages every mode needs.
+fn build_analyzer(args: &AnalyzeArgs) -> anyhow::Result<Analyzer> {
     let lexicon = load_lexicon(&args.lexicons, args.lang)?;
     let model = match (&args.model, args.no_model) {
         (Some(path), _) => Some(Model::load(path)?),
@@ -109,6 +147,21 @@ pub fn configure(args: &AnalyzeArgs) -> anyhow::Result<AnalyzeConfig> {
     if args.explain && model.is_none() {
         anyhow::bail!("--explain needs a model (--model FILE)");
     }
+    Ok(Analyzer::new(args.lang, lexicon, model, args.explain))
+}
+
+fn thread_count(requested: Option<usize>) -> anyhow::Result<usize> {
+    Ok(match requested {
+        Some(0) => anyhow::bail!("-j/--threads must be at least 1"),
+        Some(n) => n,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    })
+}
+
+/// Validates the arguments into a config: lexicon, model and metadata are loaded and the
+/// output path decided before any document is read, so setup errors are fatal and early.
+pub fn configure(args: &AnalyzeArgs) -> anyhow::Result<AnalyzeConfig> {
+    let analyzer = build_analyzer(args)?;
     let meta = args.meta.as_deref().map(MetaTable::load).transpose()?;
     let ext: Vec<String> = args.ext.iter().map(|e| e.trim().trim_start_matches('.').to_string()).collect();
     let mut listing = corpus::list_files(&args.corpus, &ext)?;
@@ -130,16 +183,12 @@ pub fn configure(args: &AnalyzeArgs) -> anyhow::Result<AnalyzeConfig> {
         Some(out) => out.clone(),
         None => default_out(&args.corpus)?,
     };
-    let threads = match args.threads {
-        Some(0) => anyhow::bail!("-j/--threads must be at least 1"),
-        Some(n) => n,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
+    let threads = thread_count(args.threads)?;
     Ok(AnalyzeConfig {
         corpus: args.corpus.clone(),
         listing,
         meta,
-        analyzer: Analyzer::new(args.lang, lexicon, model, args.explain),
+        analyzer,
         out,
         force: args.force,
         threads,

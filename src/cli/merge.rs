@@ -1,13 +1,47 @@
-//! `framing merge` (not implemented yet).
+//! `framing merge OUT PART…`: combine partial reports of `analyze --shard K/N`.
+
+use std::path::PathBuf;
 
 use super::Outcome;
 
 /// Arguments of `framing merge`.
 #[derive(Debug, clap::Args)]
-pub struct MergeArgs {}
+#[command(after_help = "Examples:\n  \
+    for k in 1 2 3 4; do framing analyze news/ --shard $k/4 -o parts/$k; done\n  \
+    framing merge reports/news parts/1 parts/2 parts/3 parts/4\n\n\
+    The merged report is byte-identical to `framing analyze news/` (run.json aside).")]
+pub struct MergeArgs {
+    /// Directory for the merged report.
+    pub out: PathBuf,
+    /// Partial report directories written by `analyze --shard K/N`.
+    #[arg(required = true)]
+    pub parts: Vec<PathBuf>,
+    /// Replace an existing non-empty output directory.
+    #[arg(long)]
+    pub force: bool,
+    /// No summary line.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
 
 /// Runs `framing merge`.
 pub fn run(args: MergeArgs) -> anyhow::Result<Outcome> {
-    let _ = args;
-    anyhow::bail!("`framing merge` is not implemented yet")
+    let summary = crate::merge::merge_reports(&args.parts, &args.out, args.force, std::env::args().collect())?;
+    if !summary.missing_shards.is_empty() {
+        let missing: Vec<String> = summary.missing_shards.iter().map(u32::to_string).collect();
+        eprintln!("framing: warning: shards {} were not given; the merged report is partial", missing.join(", "));
+    }
+    let c = &summary.counts;
+    if !args.quiet {
+        eprintln!(
+            "framing: merged {} parts: {} documents ({} skipped), {} sentences, {} matches -> {}",
+            args.parts.len(),
+            c.documents_ok,
+            c.documents_skipped,
+            c.sentences,
+            c.matches,
+            summary.out.display()
+        );
+    }
+    Ok(if c.documents_skipped == 0 { Outcome::Clean } else { Outcome::Skipped })
 }

@@ -1,0 +1,203 @@
+//! Streaming mode for cluster engines: JSON documents in, one JSON object per sentence out.
+//!
+//! Input: one document per line, `{"id": …, "text": …, "date": …, "source": …, "title": …,
+//! "url": …}` (only `id` and `text` required). Output: one object per sentence, in input
+//! order, with its matches and, with a model, its scores. A bad line is reported with its
+//! line number and skipped; the stream goes on. This is what Spark's `RDD.pipe`, Slurm job
+//! arrays and GNU parallel need: stdin to stdout, no files.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, Write};
+
+use rayon::prelude::*;
+
+use crate::corpus::{self, Metadata};
+use crate::pipeline::Analyzer;
+use crate::report::DocumentReport;
+use crate::Error;
+
+/// One input document.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonDocument {
+    id: String,
+    text: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    url: String,
+}
+
+/// One output sentence.
+#[derive(Debug, serde::Serialize)]
+struct JsonSentence<'a> {
+    doc_id: &'a str,
+    sentence_id: u32,
+    char_start: usize,
+    char_end: usize,
+    text: &'a str,
+    n_tokens: usize,
+    source: &'a str,
+    date: &'a str,
+    matches: Vec<JsonMatch<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    confidence: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    probs: Option<BTreeMap<&'a str, f64>>,
+}
+
+/// One match of a sentence.
+#[derive(Debug, serde::Serialize)]
+struct JsonMatch<'a> {
+    surface: &'a str,
+    pattern: &'a str,
+    frame: &'a str,
+    target: &'a str,
+    polarity: i8,
+    weight: f64,
+    voice: &'static str,
+    negated: bool,
+    char_start: usize,
+    char_end: usize,
+    lexicon: String,
+}
+
+/// A line of input that could not be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadLine {
+    /// 1-based line number.
+    pub line: u64,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Counts of a streaming run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StreamSummary {
+    /// Documents analysed.
+    pub documents: u64,
+    /// Sentences written.
+    pub sentences: u64,
+    /// Lines skipped.
+    pub bad_lines: Vec<BadLine>,
+}
+
+/// Lines per parallel batch; bounds memory while keeping all cores busy.
+const BATCH_LINES: usize = 256;
+/// Bytes per parallel batch.
+const BATCH_BYTES: usize = 8 << 20;
+
+/// Reads JSON documents from `input` and writes sentence objects to `output`, in order.
+pub fn stream(
+    analyzer: &Analyzer,
+    pool: &rayon::ThreadPool,
+    mut input: impl BufRead,
+    mut output: impl Write,
+    input_name: &str,
+) -> Result<StreamSummary, Error> {
+    let io_err = |e| Error::io(input_name, e);
+    let mut summary = StreamSummary::default();
+    let mut line_no: u64 = 0;
+    loop {
+        let mut batch: Vec<(u64, String)> = Vec::new();
+        let mut bytes = 0;
+        while batch.len() < BATCH_LINES && bytes < BATCH_BYTES {
+            let mut line = String::new();
+            if input.read_line(&mut line).map_err(io_err)? == 0 {
+                break;
+            }
+            line_no += 1;
+            bytes += line.len();
+            if !line.trim().is_empty() {
+                batch.push((line_no, line));
+            }
+        }
+        if batch.is_empty() {
+            break;
+        }
+        let results: Vec<Result<(String, u64), BadLine>> =
+            pool.install(|| batch.par_iter().map(|(n, line)| analyze_line(analyzer, *n, line)).collect());
+        for r in results {
+            match r {
+                Ok((json, n_sentences)) => {
+                    output.write_all(json.as_bytes()).map_err(|e| Error::io("standard output", e))?;
+                    summary.documents += 1;
+                    summary.sentences += n_sentences;
+                }
+                Err(bad) => summary.bad_lines.push(bad),
+            }
+        }
+    }
+    output.flush().map_err(|e| Error::io("standard output", e))?;
+    Ok(summary)
+}
+
+fn analyze_line(analyzer: &Analyzer, line_no: u64, line: &str) -> Result<(String, u64), BadLine> {
+    let bad = |message: String| BadLine { line: line_no, message };
+    let doc: JsonDocument = serde_json::from_str(line)
+        .map_err(|e| bad(format!("expected a JSON object with \"id\" and \"text\" (column {}): {e}", e.column())))?;
+    if doc.id.is_empty() {
+        return Err(bad("empty \"id\"".into()));
+    }
+    let text = unicode_nfc(doc.text);
+    let mut document = corpus::document_from_text(&doc.id, text, "UTF-8", 0, None);
+    document.bytes = document.text.len() as u64;
+    document.meta.update(&Metadata { source: doc.source, date: doc.date, title: doc.title, url: doc.url });
+    let report = analyzer.analyze(&document);
+    let json = to_json_lines(analyzer, &document.meta, &report).map_err(|e| bad(e.to_string()))?;
+    Ok((json, report.sentences.len() as u64))
+}
+
+fn unicode_nfc(text: String) -> String {
+    corpus::decode_owned(text.into_bytes()).map(|d| d.text).unwrap_or_default()
+}
+
+fn to_json_lines(analyzer: &Analyzer, meta: &Metadata, report: &DocumentReport) -> serde_json::Result<String> {
+    let lexicon = analyzer.lexicon();
+    let labels = &analyzer.columns().labels;
+    let mut out = String::new();
+    let mut matches = report.matches.iter().peekable();
+    for s in &report.sentences {
+        let mut ms = Vec::new();
+        while let Some(m) = matches.next_if(|m| m.sentence_id == s.sentence_id) {
+            let e = &lexicon.entries[m.entry];
+            ms.push(JsonMatch {
+                surface: &m.surface,
+                pattern: &e.pattern,
+                frame: &e.frame,
+                target: &e.target,
+                polarity: e.polarity,
+                weight: e.weight,
+                voice: m.voice.as_str(),
+                negated: m.negated,
+                char_start: m.char_start,
+                char_end: m.char_end,
+                lexicon: e.provenance(),
+            });
+        }
+        let scores = s.scores.as_ref();
+        let sentence = JsonSentence {
+            doc_id: &report.doc_id,
+            sentence_id: s.sentence_id,
+            char_start: s.char_start,
+            char_end: s.char_end,
+            text: &s.text,
+            n_tokens: s.n_tokens,
+            source: &meta.source,
+            date: &meta.date,
+            matches: ms,
+            label: scores.map(|x| x.label.as_str()),
+            confidence: scores.map(|x| x.confidence),
+            probs: scores.map(|x| labels.iter().map(String::as_str).zip(x.probs.iter().copied()).collect()),
+        };
+        out.push_str(&serde_json::to_string(&sentence)?);
+        out.push('\n');
+    }
+    Ok(out)
+}
