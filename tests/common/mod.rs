@@ -1,0 +1,77 @@
+//! Test harness: a temporary work directory, the real binary, and CSV read-back.
+
+#![allow(dead_code)] // each test file uses a different part of the harness
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// A temporary directory with helpers to create inputs and run `framing` in it.
+pub struct Workdir {
+    dir: tempfile::TempDir,
+}
+
+impl Workdir {
+    /// A fresh, empty directory.
+    pub fn new() -> Workdir {
+        Workdir { dir: tempfile::tempdir().expect("create temp dir") }
+    }
+
+    /// Its path.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a file (creating folders), returning its path.
+    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.dir.path().join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create folders");
+        }
+        std::fs::write(&path, contents).expect("write file");
+        path
+    }
+
+    /// Reads a file as text.
+    pub fn read(&self, rel: &str) -> String {
+        let path = self.dir.path().join(rel);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+    }
+
+    /// Reads a CSV file as rows of fields, header included.
+    pub fn read_csv(&self, rel: &str) -> Vec<Vec<String>> {
+        read_csv(&self.dir.path().join(rel))
+    }
+
+    /// `framing ARGS…` with this directory as working directory.
+    pub fn framing(&self) -> Command {
+        let mut cmd = Command::cargo_bin("framing").expect("framing binary");
+        cmd.current_dir(self.dir.path());
+        cmd
+    }
+}
+
+/// Reads a CSV file as rows of fields, header included.
+pub fn read_csv(path: &Path) -> Vec<Vec<String>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(path)
+        .unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    reader.records().map(|r| r.expect("csv record").iter().map(String::from).collect()).collect()
+}
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A path under `../shared/`, or `None` with a message when the shared data are absent.
+pub fn shared(rel: &str) -> Option<PathBuf> {
+    let path = repo().join("../shared").join(rel);
+    if path.exists() {
+        Some(path)
+    } else {
+        eprintln!("skipped: {} not found (the team's shared data sit beside the repository)", path.display());
+        None
+    }
+}

@@ -1,0 +1,206 @@
+//! `framing analyze`: the real binary on fixture corpora.
+
+mod common;
+
+use common::{read_csv, repo, Workdir};
+use predicates::str::contains;
+
+const GOLDEN_FILES: [&str; 5] = ["sentences.csv", "matches.csv", "documents.csv", "terms.csv", "errors.csv"];
+
+fn fixture(rel: &str) -> std::path::PathBuf {
+    repo().join("tests/fixtures/analyze").join(rel)
+}
+
+/// The hand-checked German fixture: every report file equals its reviewed golden file.
+#[test]
+fn golden_reports_for_the_german_fixture() {
+    let wd = Workdir::new();
+    wd.framing()
+        .arg("analyze")
+        .arg(fixture("corpus"))
+        .arg("--lexicon")
+        .arg(fixture("lexicon.csv"))
+        .args(["-o", "out", "-q"])
+        .assert()
+        .code(1); // scan.txt is binary: skipped and listed
+    for file in GOLDEN_FILES {
+        let golden = std::fs::read_to_string(repo().join("tests/golden/analyze").join(file)).expect("golden file");
+        let actual = wd.read(&format!("out/{file}"));
+        // The lexicon column holds the path as given; normalise it to the repo-relative one.
+        let actual = actual.replace(&format!("{}/", repo().display()), "");
+        assert_eq!(actual, golden, "{file} differs from tests/golden/analyze/{file}");
+    }
+    let run: serde_json::Value = serde_json::from_str(&wd.read("out/run.json")).expect("run.json");
+    assert_eq!(run["counts"]["documents_ok"], 2);
+    assert_eq!(run["counts"]["documents_skipped"], 1);
+    assert_eq!(run["lexicons"][0]["sha256"].as_str().map(str::len), Some(64));
+}
+
+#[test]
+fn outputs_are_identical_for_any_thread_count() {
+    let wd = Workdir::new();
+    let corpus = repo().join("examples/corpus");
+    for j in ["1", "2", "5"] {
+        wd.framing().arg("analyze").arg(&corpus).args(["-o", &format!("out{j}"), "-q", "-j", j]).assert().success();
+    }
+    for file in GOLDEN_FILES {
+        let one = wd.read(&format!("out1/{file}"));
+        assert!(one.lines().count() > 1 || file == "errors.csv", "{file} is empty");
+        assert_eq!(one, wd.read(&format!("out2/{file}")), "{file}: -j 1 vs -j 2");
+        assert_eq!(one, wd.read(&format!("out5/{file}")), "{file}: -j 1 vs -j 5");
+    }
+}
+
+#[test]
+fn clean_corpus_exits_zero_with_header_only_errors_csv() {
+    let wd = Workdir::new();
+    wd.write("news/taz/a.txt", "Die Besatzer zogen ab.\n");
+    wd.framing().args(["analyze", "news", "-q"]).assert().success();
+    // Default output: reports/<corpus folder name>/ under the working directory.
+    assert_eq!(wd.read("reports/news/errors.csv"), "path,kind,message\n");
+    let docs = wd.read_csv("reports/news/documents.csv");
+    assert_eq!(docs[1][..6], ["taz/a.txt", "taz", "", "", "UTF-8", "1"]);
+}
+
+#[test]
+fn refuses_a_non_empty_output_directory_without_force() {
+    let wd = Workdir::new();
+    wd.write("news/a.txt", "Ein Satz.\n");
+    wd.write("out/keep.txt", "old");
+    wd.framing()
+        .args(["analyze", "news", "-o", "out", "-q"])
+        .assert()
+        .code(2)
+        .stderr(contains("out: output directory exists and is not empty (use --force to replace it)"));
+    assert_eq!(wd.read("out/keep.txt"), "old");
+    wd.framing().args(["analyze", "news", "-o", "out", "-q", "--force"]).assert().success();
+    assert!(!wd.path().join("out/keep.txt").exists());
+    assert_eq!(wd.read_csv("out/sentences.csv")[1][4], "Ein Satz.");
+}
+
+#[test]
+fn broken_lexicon_is_fatal_before_reading_the_corpus() {
+    let wd = Workdir::new();
+    wd.write("news/a.txt", "Ein Satz.\n");
+    wd.write("bad.csv", "pattern,frame,colour\nbefreiung,liberation,red\n");
+    wd.framing()
+        .args(["analyze", "news", "-o", "out", "--lexicon", "bad.csv"])
+        .assert()
+        .code(2)
+        .stderr(contains("bad.csv:1:"))
+        .stderr(contains("framing: error:"));
+    assert!(!wd.path().join("out").exists(), "no report may be written");
+}
+
+#[test]
+fn missing_corpus_is_fatal_and_named() {
+    let wd = Workdir::new();
+    wd.framing().args(["analyze", "nowhere", "-o", "out"]).assert().code(2).stderr(contains("nowhere"));
+}
+
+#[test]
+fn decodes_utf16_and_legacy_encodings() {
+    let wd = Workdir::new();
+    let utf16: Vec<u8> =
+        [0xFF, 0xFE].into_iter().chain("Größere Befreiung.\n".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    wd.write("news/a-utf16.txt", utf16);
+    wd.write("news/b-latin1.txt", b"Die Stra\xDFe geh\xF6rt den B\xFCrgern. Gr\xFC\xDFe aus M\xFCnchen.\n");
+    wd.framing().args(["analyze", "news", "-o", "out", "-q"]).assert().success();
+    let docs = wd.read_csv("out/documents.csv");
+    assert_eq!((docs[1][0].as_str(), docs[1][4].as_str()), ("a-utf16.txt", "UTF-16LE"));
+    assert_eq!((docs[2][0].as_str(), docs[2][4].as_str()), ("b-latin1.txt", "windows-1252"));
+    let sentences = wd.read_csv("out/sentences.csv");
+    assert_eq!(sentences[1][4], "Größere Befreiung.");
+    assert_eq!(sentences[2][4], "Die Straße gehört den Bürgern.");
+}
+
+#[test]
+fn metadata_csv_wins_over_file_metadata() {
+    let wd = Workdir::new();
+    wd.write("news/taz/a.txt", "---\ntitle: Alt\ndate: 2024-01-02\n---\nText hier.\n");
+    wd.write("news/zeit/b.txt", " date 2023-05 Text dort.\n");
+    wd.write("meta.csv", "doc_id,title,source\ntaz/a.txt,Neu,TAZ\n");
+    wd.framing().args(["analyze", "news", "-o", "out", "-q", "--meta", "meta.csv"]).assert().success();
+    let docs = wd.read_csv("out/documents.csv");
+    assert_eq!(docs[1][..4], ["taz/a.txt", "TAZ", "2024-01-02", "Neu"]);
+    assert_eq!(docs[2][..4], ["zeit/b.txt", "zeit", "2023-05", ""]);
+    // The date prefix is metadata, not text.
+    assert_eq!(wd.read_csv("out/sentences.csv")[2][4], "Text dort.");
+}
+
+#[test]
+fn bad_metadata_csv_names_file_and_line() {
+    let wd = Workdir::new();
+    wd.write("news/a.txt", "Text.\n");
+    wd.write("meta.csv", "doc_id,date\na.txt,2024-01-02\nb.txt,gestern\n");
+    wd.framing()
+        .args(["analyze", "news", "-o", "out", "--meta", "meta.csv"])
+        .assert()
+        .code(2)
+        .stderr(contains("meta.csv:3: bad date `gestern`: expected YYYY-MM or YYYY-MM-DD"));
+}
+
+#[test]
+fn hidden_files_and_other_extensions_are_ignored() {
+    let wd = Workdir::new();
+    wd.write("news/a.txt", "Eins.\n");
+    wd.write("news/.hidden.txt", "Versteckt.\n");
+    wd.write("news/.git/b.txt", "Versteckt.\n");
+    wd.write("news/c.pdf", "Kein Text.\n");
+    wd.write("news/d.text", "Zwei.\n");
+    wd.framing().args(["analyze", "news", "-o", "out", "-q", "--ext", "txt,text"]).assert().success();
+    let ids: Vec<String> = wd.read_csv("out/documents.csv").iter().skip(1).map(|r| r[0].clone()).collect();
+    assert_eq!(ids, ["a.txt", "d.text"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loop_is_listed_not_followed() {
+    let wd = Workdir::new();
+    wd.write("news/a/x.txt", "Eins.\n");
+    std::os::unix::fs::symlink("..", wd.path().join("news/a/loop")).expect("symlink");
+    wd.framing().args(["analyze", "news", "-o", "out", "-q"]).assert().code(1);
+    let errors = wd.read_csv("out/errors.csv");
+    assert_eq!(errors[1][..2], ["a/loop", "symlink_loop"]);
+    assert_eq!(wd.read_csv("out/documents.csv").len(), 2);
+}
+
+#[test]
+fn sharded_runs_merge_to_the_unsharded_report() {
+    let wd = Workdir::new();
+    let corpus = repo().join("examples/corpus");
+    wd.framing().arg("analyze").arg(&corpus).args(["-o", "full", "-q"]).assert().success();
+    for k in 1..=3 {
+        wd.framing()
+            .arg("analyze")
+            .arg(&corpus)
+            .args(["-o", &format!("part{k}"), "-q", "--shard", &format!("{k}/3")])
+            .assert()
+            .success();
+    }
+    wd.framing().args(["merge", "merged", "part1", "part2", "part3", "-q"]).assert().success();
+    for file in GOLDEN_FILES {
+        assert_eq!(wd.read(&format!("merged/{file}")), wd.read(&format!("full/{file}")), "{file}");
+    }
+    assert!(wd.read_csv("full/documents.csv").len() > 10, "the example corpus has more than ten documents");
+    let parts: usize = (1..=3).map(|k| read_csv(&wd.path().join(format!("part{k}/documents.csv"))).len() - 1).sum();
+    assert_eq!(parts, wd.read_csv("full/documents.csv").len() - 1, "shards partition the corpus");
+}
+
+#[test]
+fn merge_refuses_incomplete_or_mixed_parts() {
+    let wd = Workdir::new();
+    wd.write("news/a.txt", "Eins.\n");
+    wd.framing().args(["analyze", "news", "-o", "full", "-q"]).assert().success();
+    wd.framing()
+        .args(["merge", "m", "full"])
+        .assert()
+        .code(2)
+        .stderr(contains("is not a partial report (run.json has no shard)"));
+    wd.framing().args(["analyze", "news", "-o", "p1", "-q", "--shard", "1/2"]).assert().success();
+    wd.framing()
+        .args(["merge", "m", "p1"])
+        .assert()
+        .success()
+        .stderr(contains("shards 2 were not given; the merged report is partial"));
+}

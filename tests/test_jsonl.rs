@@ -1,0 +1,66 @@
+//! `framing analyze --jsonl`: the streaming mode for cluster engines.
+
+mod common;
+
+use common::{repo, Workdir};
+use predicates::str::contains;
+
+#[test]
+fn one_json_object_per_sentence_with_matches() {
+    let wd = Workdir::new();
+    let input = concat!(
+        r#"{"id":"taz/1","text":"Die Besatzer zogen ab.\n\nViele sprachen von „Befreiung“.","source":"taz","date":"2024-11-25"}"#,
+        "\n",
+        r#"{"id":"zeit/2","text":"Keine Besatzung."}"#,
+        "\n"
+    );
+    let out = wd
+        .framing()
+        .args(["analyze", "--jsonl", "-", "-q", "--lexicon"])
+        .arg(repo().join("tests/fixtures/analyze/lexicon.csv"))
+        .write_stdin(input)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(out).expect("utf-8").lines().map(|l| serde_json::from_str(l).expect("json")).collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["doc_id"], "taz/1");
+    assert_eq!(lines[0]["text"], "Die Besatzer zogen ab.");
+    assert_eq!(lines[0]["source"], "taz");
+    assert_eq!(lines[0]["matches"][0]["surface"], "Besatzer");
+    assert_eq!(lines[0]["matches"][0]["voice"], "authorial");
+    assert_eq!(lines[0]["matches"][0]["char_start"], 4);
+    assert_eq!(lines[0]["matches"][0]["char_end"], 12);
+    assert_eq!(lines[1]["sentence_id"], 2);
+    assert_eq!(lines[1]["matches"][0]["voice"], "scare_quote");
+    assert_eq!(lines[2]["doc_id"], "zeit/2");
+    assert_eq!(lines[2]["source"], "zeit");
+    assert_eq!(lines[2]["matches"][0]["negated"], true);
+}
+
+#[test]
+fn bad_lines_are_reported_and_skipped() {
+    let wd = Workdir::new();
+    let input =
+        "{\"id\":\"a\",\"text\":\"Eins.\"}\nnot json\n{\"text\":\"ohne id\"}\n{\"id\":\"b\",\"text\":\"Zwei.\"}\n";
+    let assert = wd
+        .framing()
+        .args(["analyze", "--jsonl", "-"])
+        .write_stdin(input)
+        .assert()
+        .code(1)
+        .stderr(contains("framing: stdin:2: skipped: expected a JSON object"))
+        .stderr(contains("framing: stdin:3: skipped:"))
+        .stderr(contains("missing field `id`"));
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).expect("utf-8");
+    let ids: Vec<String> = stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).expect("json")["doc_id"].as_str().unwrap_or("").to_string()
+        })
+        .collect();
+    assert_eq!(ids, ["a", "b"]);
+}
