@@ -39,7 +39,7 @@ def load(path):
         if not line.strip() or line.startswith("#"):
             continue
         try:
-            (rec,) = list(csv.reader([line]))
+            (rec,) = list(csv.reader([line], strict=True))
         except ValueError as e:
             problems.append(f"{path}:{lineno}: {e}")
             continue
