@@ -17,6 +17,8 @@ use framing::pipeline::Analyzer;
 use framing::segment::Segmenter;
 use framing::Lang;
 
+// The generator's own unit tests come along and are not run here.
+#[allow(unused_imports)]
 #[path = "../examples/gen_corpus.rs"]
 mod gen;
 
@@ -75,7 +77,7 @@ fn shared_lexicon() -> (String, Lexicon) {
         eprintln!("lexicon: {} not found; using the bundled German lexicon", path.display());
         return ("bundled".into(), Lexicon::bundled(Lang::De));
     }
-    match Lexicon::load(&[path.clone()]) {
+    match Lexicon::load(std::slice::from_ref(&path)) {
         Ok(lex) => ("shared".into(), lex),
         Err(e) => {
             eprintln!("lexicon: cannot load {}: {e}; using the bundled German lexicon", path.display());

@@ -44,12 +44,12 @@ impl Rng {
     /// A generator for one stream; streams with different keys are independent.
     pub fn new(seed: u64, stream: u64) -> Rng {
         let mut r = Rng(seed ^ stream.wrapping_mul(0x9e37_79b9_7f4a_7c15));
-        r.next();
+        r.next_u64();
         r
     }
 
     /// Next 64 random bits.
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -59,17 +59,17 @@ impl Rng {
 
     /// Uniform in `lo..=hi`.
     pub fn range(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.next() % (hi - lo + 1)
+        lo + self.next_u64() % (hi - lo + 1)
     }
 
     /// True with probability `pct` percent.
     pub fn chance(&mut self, pct: u64) -> bool {
-        self.next() % 100 < pct
+        self.next_u64() % 100 < pct
     }
 
     /// One element of a non-empty list.
     pub fn pick<'a>(&mut self, list: &[&'a str]) -> &'a str {
-        list[(self.next() % list.len() as u64) as usize]
+        list[(self.next_u64() % list.len() as u64) as usize]
     }
 }
 
@@ -618,5 +618,69 @@ fn main() {
             eprintln!("gen_corpus: {}: {e}", args.out.display());
             std::process::exit(2);
         }
+    }
+}
+
+// Run with `cargo test --release --example gen_corpus`.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splitmix64_matches_the_reference_sequence() {
+        // Published outputs of Vigna's splitmix64.c for seeds 0 and 1234567.
+        assert_eq!(Rng(0).next_u64(), 0xe220_a839_7b1d_cdaf);
+        let mut r = Rng(1_234_567);
+        assert_eq!(
+            [r.next_u64(), r.next_u64(), r.next_u64()],
+            [6_457_827_717_110_365_317, 3_203_168_211_198_807_973, 9_817_491_932_198_370_423]
+        );
+    }
+
+    #[test]
+    fn documents_have_the_documented_shape() {
+        for i in 0..300 {
+            let doc = document(7, i);
+            let n = doc.text.len();
+            assert!((MIN_BYTES..=MAX_BYTES).contains(&n), "doc {i}: {n} bytes");
+            let mut lines = doc.text.lines();
+            let date = lines.next().unwrap_or_default();
+            assert!(date.starts_with("date 20") && date.len() == "date 2024-03".len(), "{date}");
+            let headline = lines.next().unwrap_or_default();
+            assert!(!headline.is_empty() && !headline.ends_with('.'), "{headline}");
+            assert_eq!(lines.next(), Some(""));
+            assert_eq!(doc.rel_path.ends_with(".md"), headline.starts_with("# "), "{}", doc.rel_path);
+            assert!(doc.rel_path.contains(&format!("/{i:06}-")), "{}", doc.rel_path);
+        }
+    }
+
+    #[test]
+    fn smaller_corpus_is_a_byte_identical_prefix() {
+        let (small, big) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (n_small, _) = write_corpus(small.path(), 0.05, 3).unwrap();
+        let (n_big, _) = write_corpus(big.path(), 0.1, 3).unwrap();
+        assert!(n_small < n_big);
+        for i in 0..n_small {
+            let doc = document(3, i);
+            assert_eq!(fs::read(small.path().join(&doc.rel_path)).unwrap(), doc.text.as_bytes());
+            assert_eq!(fs::read(big.path().join(&doc.rel_path)).unwrap(), doc.text.as_bytes());
+        }
+    }
+
+    #[test]
+    fn one_big_file_has_no_punctuation() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, bytes) = write_one_big(dir.path(), 0.2, 1).unwrap();
+        let text = fs::read_to_string(path).unwrap();
+        assert_eq!(text.len() as u64, bytes);
+        assert!(bytes >= 200_000);
+        assert!(!text.chars().any(|c| c.is_ascii_punctuation()));
+    }
+
+    #[test]
+    fn slugs_are_ascii_and_bounded() {
+        assert_eq!(slugify("Was die Besatzung für Baku bedeutet"), "was-die-besatzung-fuer-baku-bedeutet");
+        assert_eq!(slugify("„…“"), "artikel");
+        assert!(slugify(&"Grenzübergänge ".repeat(10)).len() <= 40);
     }
 }
