@@ -1,1 +1,239 @@
-fn main() {}
+//! Throughput micro-benchmarks of the per-document stages, in bytes of input per second.
+//!
+//! `cargo bench` (all groups, a few minutes on 2 cores) or `cargo bench -- lexicon` (one
+//! group). The text is ~1 MB from the corpus generator (examples/gen_corpus.rs), so the
+//! figures are comparable with `bench/run.sh`.
+
+use std::io::Write;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use framing::corpus::{document_from_text, Document};
+use framing::lexicon::{Hit, Lexicon, Matcher};
+use framing::model::Model;
+use framing::pipeline::Analyzer;
+use framing::segment::Segmenter;
+use framing::Lang;
+
+// The generator's own unit tests come along and are not run here.
+#[allow(unused_imports)]
+#[path = "../examples/gen_corpus.rs"]
+mod gen;
+
+/// Bytes of generated text each benchmark runs over.
+const SAMPLE_BYTES: usize = 1_000_000;
+/// Seed of the generated text (the same as bench/run.sh's default).
+const SEED: u64 = 1;
+/// Size of the synthetic large lexicon.
+const BIG_LEXICON_ROWS: usize = 10_000;
+
+/// Short runs: the whole suite must finish in a few minutes on a shared 2-core machine.
+fn configured() -> Criterion {
+    Criterion::default()
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(3))
+        .warm_up_time(Duration::from_secs(1))
+        .configure_from_args()
+}
+
+/// The generated documents, as the pipeline would load them.
+fn sample_documents() -> Vec<Document> {
+    let mut docs = Vec::new();
+    let mut bytes = 0;
+    let mut i = 0;
+    while bytes < SAMPLE_BYTES {
+        let doc = gen::document(SEED, i);
+        bytes += doc.text.len();
+        let len = doc.text.len() as u64;
+        docs.push(document_from_text(&doc.rel_path, doc.text, "UTF-8", len, None));
+        i += 1;
+    }
+    docs
+}
+
+fn total_bytes(docs: &[Document]) -> u64 {
+    docs.iter().map(|d| d.text.len() as u64).sum()
+}
+
+/// The sentences of every document as (document index, byte span), split once up front.
+fn sentence_spans(docs: &[Document]) -> Vec<(usize, Range<usize>)> {
+    let segmenter = Segmenter::new(Lang::De);
+    let mut spans = Vec::new();
+    let mut out = Vec::new();
+    for (i, doc) in docs.iter().enumerate() {
+        out.clear();
+        segmenter.split_into(&doc.text, &mut out);
+        spans.extend(out.iter().map(|s| (i, s.clone())));
+    }
+    spans
+}
+
+/// The shared 345-row benchmark lexicon, or the bundled one when it is absent.
+fn shared_lexicon() -> (String, Lexicon) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/lexicon.csv");
+    if !path.exists() {
+        eprintln!("lexicon: {} not found; using the bundled German lexicon", path.display());
+        return ("bundled".into(), Lexicon::bundled(Lang::De));
+    }
+    match Lexicon::load(std::slice::from_ref(&path)) {
+        Ok(lex) => ("shared".into(), lex),
+        Err(e) => {
+            eprintln!("lexicon: cannot load {}: {e}; using the bundled German lexicon", path.display());
+            ("bundled".into(), Lexicon::bundled(Lang::De))
+        }
+    }
+}
+
+/// A pronounceable pseudo-word from syllables, so the automaton sees German-like bytes.
+fn pseudo_word(rng: &mut gen::Rng) -> String {
+    const SYLLABLES: &[&str] =
+        &["be", "sat", "zung", "kra", "ter", "mach", "ung", "ver", "trei", "bo", "ös", "lä", "schaft", "grenz", "ruf"];
+    (0..rng.range(2, 4)).map(|_| rng.pick(SYLLABLES)).collect()
+}
+
+/// Writes a 10,000-row lexicon (prefix wildcards, phrases, a few exclusions) to a temp file
+/// and loads it the way the CLI does.
+fn big_lexicon() -> Option<(tempfile::NamedTempFile, Lexicon)> {
+    let mut file = match tempfile::Builder::new().suffix(".csv").tempfile() {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("lexicon: cannot create a temp file ({e}); skipping the 10k-pattern benchmark");
+            return None;
+        }
+    };
+    let mut rng = gen::Rng::new(SEED, 10_000);
+    let mut csv = String::from("pattern,frame,target,polarity,weight,note\n");
+    for i in 0..BIG_LEXICON_ROWS {
+        let word = pseudo_word(&mut rng);
+        let pattern = match i % 10 {
+            0 => format!("!{word}{i}*"),
+            1 | 2 => format!("{word}{i} {}*", pseudo_word(&mut rng)),
+            3 => format!("*{word}{i}*"),
+            _ => format!("{word}{i}*"),
+        };
+        let (polarity, weight) = if pattern.starts_with('!') { (0, "0.0") } else { (-1, "1.0") };
+        csv.push_str(&format!("{pattern},frame{},target{},{polarity},{weight},\n", i % 12, i % 7));
+    }
+    if let Err(e) = file.write_all(csv.as_bytes()) {
+        eprintln!("lexicon: cannot write {} ({e}); skipping the 10k-pattern benchmark", file.path().display());
+        return None;
+    }
+    let path: PathBuf = file.path().to_path_buf();
+    match Lexicon::load(&[path]) {
+        Ok(lex) => Some((file, lex)),
+        Err(e) => {
+            eprintln!("lexicon: generated lexicon rejected ({e}); skipping the 10k-pattern benchmark");
+            None
+        }
+    }
+}
+
+/// The first `models/*.json`, if any.
+fn default_model() -> Option<Model> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    paths.sort();
+    let path = paths.into_iter().next()?;
+    match Model::load(&path) {
+        Ok(m) => Some(m),
+        Err(e) => {
+            eprintln!("model: cannot load {} ({e}); skipping", path.display());
+            None
+        }
+    }
+}
+
+fn bench_segmenter(c: &mut Criterion) {
+    let docs = sample_documents();
+    let segmenter = Segmenter::new(Lang::De);
+    let mut group = c.benchmark_group("segmenter");
+    group.throughput(Throughput::Bytes(total_bytes(&docs)));
+    group.bench_function("de_1mb", |b| {
+        let mut out = Vec::with_capacity(64);
+        b.iter(|| {
+            let mut n = 0;
+            for doc in &docs {
+                out.clear();
+                segmenter.split_into(black_box(&doc.text), &mut out);
+                n += out.len();
+            }
+            n
+        })
+    });
+    group.finish();
+}
+
+fn bench_lexicon(c: &mut Criterion) {
+    let docs = sample_documents();
+    let spans = sentence_spans(&docs);
+    let mut lexicons = vec![shared_lexicon()];
+    let big = big_lexicon();
+    if let Some((_, lex)) = &big {
+        lexicons.push(("generated_10k".into(), lex.clone()));
+    }
+    let mut group = c.benchmark_group("lexicon");
+    group.throughput(Throughput::Bytes(spans.iter().map(|(_, s)| s.len() as u64).sum()));
+    for (name, lexicon) in &lexicons {
+        let matcher = Matcher::new(lexicon);
+        let id = BenchmarkId::new("match_sentences", format!("{name}_{}_rows", lexicon.entries.len()));
+        group.bench_function(id, |b| {
+            let mut hits: Vec<Hit> = Vec::new();
+            b.iter(|| {
+                let mut n = 0;
+                for (d, span) in &spans {
+                    hits.clear();
+                    matcher.find_into(black_box(&docs[*d].text[span.clone()]), &mut hits);
+                    n += hits.len();
+                }
+                n
+            })
+        });
+    }
+    group.finish();
+}
+
+fn bench_analyze(c: &mut Criterion) {
+    let docs = sample_documents();
+    let (name, lexicon) = shared_lexicon();
+    let analyzer = Analyzer::new(Lang::De, lexicon, None, false);
+    let mut group = c.benchmark_group("analyze");
+    group.throughput(Throughput::Bytes(total_bytes(&docs)));
+    group.bench_function(format!("documents_{name}_lexicon_no_model"), |b| {
+        b.iter(|| docs.iter().map(|d| analyzer.analyze(black_box(d)).sentences.len()).sum::<usize>())
+    });
+    group.finish();
+}
+
+fn bench_model(c: &mut Criterion) {
+    let Some(model) = default_model() else {
+        eprintln!("model: no loadable models/*.json; skipping the model benchmark");
+        return;
+    };
+    let docs = sample_documents();
+    let spans = sentence_spans(&docs);
+    let mut group = c.benchmark_group("model");
+    group.throughput(Throughput::Bytes(spans.iter().map(|(_, s)| s.len() as u64).sum()));
+    group.bench_function("score_sentences", |b| {
+        b.iter(|| {
+            let mut best = 0;
+            for (d, span) in &spans {
+                best += model.score(black_box(&docs[*d].text[span.clone()]), &[]).best;
+            }
+            best
+        })
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = configured();
+    targets = bench_segmenter, bench_lexicon, bench_analyze, bench_model
+}
+criterion_main!(benches);
