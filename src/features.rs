@@ -1,9 +1,18 @@
-//! Sentence features for the classifier: lexicon frame counts plus hashed n-grams.
+//! Sentence features for the classifier: lexicon frame counts plus word uni- and bigrams.
 //!
 //! CONTRACT (used by model and pipeline): [`LexiconHit`] is what the pipeline knows about
 //! each lexicon match of a sentence; the model turns a sentence and its hits into features.
+//!
+//! Every feature is identified by a 64-bit key computed from the lower-cased text without
+//! allocating, so scoring needs no per-call allocation. The key of a feature can also be
+//! recomputed from its printable name (see [`key_of_name`]), which is what the model file
+//! stores: `word`, `word other` (bigram), `t:word` (word near a `<t>…</t>` target) and
+//! `frame=X`, `frame=X|quoted`, `frame=X|scare_quote`, `frame=X|negated` (lexicon counts).
+
+use std::ops::Range;
 
 use crate::lexicon::voice::Voice;
+use crate::Lang;
 
 /// One lexicon match in a sentence, as the features see it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -14,4 +23,330 @@ pub struct LexiconHit<'a> {
     pub voice: Voice,
     /// Whether a negator precedes it.
     pub negated: bool,
+}
+
+/// How sentences become feature keys; stored in the model file so predict rebuilds exactly
+/// the training features.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FeatureConfig {
+    /// Shortest token kept, in characters (scikit-learn's default pattern keeps 2+).
+    pub min_token_chars: usize,
+    /// Add bigrams of adjacent tokens.
+    pub bigrams: bool,
+    /// Snowball-stem tokens in this language (None: no stemming).
+    pub stem: Option<Lang>,
+    /// Words at most this many tokens away from a `<t>…</t>` target also count as `t:word`
+    /// (0: no target features).
+    pub target_window: usize,
+    /// `1 + ln(tf)` instead of raw counts.
+    pub sublinear_tf: bool,
+}
+
+impl Default for FeatureConfig {
+    fn default() -> Self {
+        FeatureConfig { min_token_chars: 2, bigrams: true, stem: None, target_window: 3, sublinear_tf: true }
+    }
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+/// Salt that separates `t:word` keys from plain `word` keys.
+const TARGET_SALT: u64 = 0x9e37_79b9_7f4a_7c15;
+
+fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(FNV_PRIME);
+    }
+    h
+}
+
+/// Key of one token (already lower-cased / stemmed).
+fn word_key(token: &str) -> u64 {
+    fnv(FNV_OFFSET, token.as_bytes())
+}
+
+/// Key of a bigram from its two word keys (order matters).
+fn bigram_key(a: u64, b: u64) -> u64 {
+    let x = a.rotate_left(23) ^ b.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^ (x >> 29)
+}
+
+fn target_key(word: u64) -> u64 {
+    (word ^ TARGET_SALT).wrapping_mul(0xc4ce_b9fe_1a85_ec53)
+}
+
+/// Which of the four lexicon columns of a frame a hit counts in.
+fn frame_suffix(hit: &LexiconHit<'_>) -> &'static str {
+    if hit.negated {
+        "|negated"
+    } else {
+        match hit.voice {
+            Voice::Authorial => "",
+            Voice::Quoted => "|quoted",
+            Voice::ScareQuote => "|scare_quote",
+        }
+    }
+}
+
+fn frame_key(frame: &str, suffix: &str) -> u64 {
+    fnv(fnv(fnv(FNV_OFFSET, b"frame="), frame.as_bytes()), suffix.as_bytes())
+}
+
+/// The key of a feature from its printable name, as written in model files.
+pub fn key_of_name(name: &str) -> u64 {
+    if name.starts_with("frame=") {
+        return fnv(FNV_OFFSET, name.as_bytes());
+    }
+    if let Some(word) = name.strip_prefix("t:") {
+        return target_key(word_key(word));
+    }
+    match name.split_once(' ') {
+        Some((a, b)) => bigram_key(word_key(a), word_key(b)),
+        None => word_key(name),
+    }
+}
+
+/// The four lexicon feature names of a frame.
+pub fn frame_feature_names(frame: &str) -> [String; 4] {
+    ["", "|quoted", "|scare_quote", "|negated"].map(|s| format!("frame={frame}{s}"))
+}
+
+/// Reusable buffers for [`Extractor::keys_into`]; one per thread.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    lower: String,
+    tokens: Vec<Range<usize>>,
+    word_keys: Vec<u64>,
+    target: Option<Range<usize>>,
+}
+
+/// Turns sentences into feature keys.
+#[derive(Debug, Clone)]
+pub struct Extractor {
+    config: FeatureConfig,
+    stemmer: Option<StemmerBox>,
+}
+
+/// rust-stemmers' `Stemmer` is neither Debug nor Clone; it is cheap to rebuild.
+struct StemmerBox(rust_stemmers::Stemmer, Lang);
+
+impl Clone for StemmerBox {
+    fn clone(&self) -> Self {
+        StemmerBox(make_stemmer(self.1), self.1)
+    }
+}
+
+impl std::fmt::Debug for StemmerBox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Stemmer({})", self.1)
+    }
+}
+
+fn make_stemmer(lang: Lang) -> rust_stemmers::Stemmer {
+    match lang {
+        Lang::De => rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::German),
+        Lang::En => rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English),
+    }
+}
+
+impl Extractor {
+    /// An extractor for `config`.
+    pub fn new(config: FeatureConfig) -> Extractor {
+        let stemmer = config.stem.map(|lang| StemmerBox(make_stemmer(lang), lang));
+        Extractor { config, stemmer }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &FeatureConfig {
+        &self.config
+    }
+
+    /// Lower-cases the sentence into the scratch buffer (dropping `<t>`/`</t>` tags and
+    /// remembering the target's span) and records the token spans.
+    fn tokenize(&self, sentence: &str, s: &mut Scratch) {
+        s.lower.clear();
+        s.tokens.clear();
+        s.target = None;
+        let mut target_start = None;
+        let mut rest = sentence;
+        while let Some(c) = rest.chars().next() {
+            if c == '<' {
+                if let Some(r) = rest.strip_prefix("<t>") {
+                    target_start = Some(s.lower.len());
+                    s.lower.push(' ');
+                    rest = r;
+                    continue;
+                }
+                if let Some(r) = rest.strip_prefix("</t>") {
+                    if let Some(start) = target_start.take() {
+                        s.target = Some(start..s.lower.len());
+                    }
+                    s.lower.push(' ');
+                    rest = r;
+                    continue;
+                }
+            }
+            if c.is_ascii() {
+                s.lower.push(c.to_ascii_lowercase());
+            } else {
+                s.lower.extend(c.to_lowercase());
+            }
+            rest = &rest[c.len_utf8()..];
+        }
+        let mut start = None;
+        let mut chars = 0;
+        for (i, c) in s.lower.char_indices() {
+            if c.is_alphanumeric() || c == '_' {
+                if start.is_none() {
+                    start = Some(i);
+                    chars = 0;
+                }
+                chars += 1;
+            } else if let Some(st) = start.take() {
+                if chars >= self.config.min_token_chars {
+                    s.tokens.push(st..i);
+                }
+            }
+        }
+        if let Some(st) = start {
+            if chars >= self.config.min_token_chars {
+                s.tokens.push(st..s.lower.len());
+            }
+        }
+    }
+
+    fn token_key(&self, token: &str) -> u64 {
+        match &self.stemmer {
+            Some(st) => word_key(&st.0.stem(token)),
+            None => word_key(token),
+        }
+    }
+
+    fn token_name(&self, token: &str) -> String {
+        match &self.stemmer {
+            Some(st) => st.0.stem(token).into_owned(),
+            None => token.to_string(),
+        }
+    }
+
+    /// Appends the feature keys of a sentence (repeated keys repeat) to `out`; when `names`
+    /// is given, also records each key's printable name (training builds its vocabulary so).
+    pub fn keys_into(
+        &self,
+        sentence: &str,
+        hits: &[LexiconHit<'_>],
+        scratch: &mut Scratch,
+        out: &mut Vec<u64>,
+        mut names: Option<&mut std::collections::HashMap<u64, String>>,
+    ) {
+        self.tokenize(sentence, scratch);
+        scratch.word_keys.clear();
+        for t in &scratch.tokens {
+            let k = self.token_key(&scratch.lower[t.clone()]);
+            scratch.word_keys.push(k);
+            out.push(k);
+            if let Some(n) = names.as_deref_mut() {
+                n.entry(k).or_insert_with(|| self.token_name(&scratch.lower[t.clone()]));
+            }
+        }
+        if self.config.bigrams {
+            for (i, w) in scratch.word_keys.windows(2).enumerate() {
+                let k = bigram_key(w[0], w[1]);
+                out.push(k);
+                if let Some(n) = names.as_deref_mut() {
+                    n.entry(k).or_insert_with(|| {
+                        let a = self.token_name(&scratch.lower[scratch.tokens[i].clone()]);
+                        let b = self.token_name(&scratch.lower[scratch.tokens[i + 1].clone()]);
+                        format!("{a} {b}")
+                    });
+                }
+            }
+        }
+        self.target_keys(scratch, out, names.as_deref_mut());
+        for hit in hits {
+            let suffix = frame_suffix(hit);
+            let k = frame_key(hit.frame, suffix);
+            out.push(k);
+            if let Some(n) = names.as_deref_mut() {
+                n.entry(k).or_insert_with(|| format!("frame={}{}", hit.frame, suffix));
+            }
+        }
+    }
+
+    /// Words within the window around the target (not the target words themselves).
+    fn target_keys(
+        &self,
+        s: &Scratch,
+        out: &mut Vec<u64>,
+        mut names: Option<&mut std::collections::HashMap<u64, String>>,
+    ) {
+        let (Some(target), w) = (&s.target, self.config.target_window) else { return };
+        if w == 0 {
+            return;
+        }
+        let inside = |t: &Range<usize>| t.start >= target.start && t.end <= target.end;
+        let Some(first) = s.tokens.iter().position(inside) else { return };
+        let last = s.tokens.iter().rposition(inside).unwrap_or(first);
+        let lo = first.saturating_sub(w);
+        let hi = (last + w).min(s.tokens.len().saturating_sub(1));
+        for i in (lo..first).chain(last + 1..=hi) {
+            let k = target_key(s.word_keys[i]);
+            out.push(k);
+            if let Some(n) = names.as_deref_mut() {
+                n.entry(k).or_insert_with(|| format!("t:{}", self.token_name(&s.lower[s.tokens[i].clone()])));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn names(sentence: &str, hits: &[LexiconHit<'_>]) -> Vec<String> {
+        let ex = Extractor::new(FeatureConfig::default());
+        let mut keys = Vec::new();
+        let mut map = HashMap::new();
+        ex.keys_into(sentence, hits, &mut Scratch::default(), &mut keys, Some(&mut map));
+        keys.iter().map(|k| map[k].clone()).collect()
+    }
+
+    #[test]
+    fn words_bigrams_targets_and_frames_with_names_that_give_back_the_keys() {
+        let hits = [LexiconHit { frame: "occupation", voice: Voice::Quoted, negated: false }];
+        let got = names("Die <t>Maskenpflicht</t> ist ÜBERFLÜSSIG, sagt er.", &hits);
+        assert_eq!(
+            got,
+            [
+                "die",
+                "maskenpflicht",
+                "ist",
+                "überflüssig",
+                "sagt",
+                "er",
+                "die maskenpflicht",
+                "maskenpflicht ist",
+                "ist überflüssig",
+                "überflüssig sagt",
+                "sagt er",
+                "t:die",
+                "t:ist",
+                "t:überflüssig",
+                "t:sagt",
+                "frame=occupation|quoted"
+            ]
+        );
+        let ex = Extractor::new(FeatureConfig::default());
+        let mut keys = Vec::new();
+        ex.keys_into("Die <t>Maskenpflicht</t> ist ÜBERFLÜSSIG, sagt er.", &hits, &mut Scratch::default(), &mut keys, None);
+        let from_names: Vec<u64> = got.iter().map(|n| key_of_name(n)).collect();
+        assert_eq!(keys, from_names);
+    }
+
+    #[test]
+    fn single_letters_are_dropped_like_scikit_learn() {
+        assert_eq!(names("a b cd", &[]), ["cd"]);
+    }
 }
