@@ -290,7 +290,7 @@ impl Model {
     }
 
     /// The `k` features that push most toward the predicted label, with their contribution
-    /// to its decision value. Exact: for softmax models the contribution of feature j is
+    /// to its decision value, largest first. Exact: for softmax models the contribution of feature j is
     /// `x_j · (w_j[best] − mean_c w_j[c])` (softmax ignores a common shift), for multi-label
     /// models `x_j · w_j[best]`.
     pub fn explain(&self, sentence: &str, hits: &[LexiconHit<'_>], k: usize) -> Vec<(String, f64)> {
@@ -308,7 +308,7 @@ impl Model {
                 contrib.push((j as usize, f64::from(v) * (f64::from(w[best]) - centre)));
             }
         });
-        contrib.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
+        contrib.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         contrib.truncate(k);
         contrib.into_iter().map(|(j, c)| (self.file.terms[j].name.clone(), c)).collect()
     }

@@ -196,7 +196,7 @@ fn lbfgs(mut f: impl FnMut(&[f64], &mut [f64]) -> f64, mut x: Vec<f64>, max_iter
         let s: Vec<f64> = x_new.iter().zip(&x).map(|(a, b)| a - b).collect();
         let yv: Vec<f64> = g_new.iter().zip(&g).map(|(a, b)| a - b).collect();
         let sy = dot(&s, &yv);
-        let converged = (fx - fx_new).abs() <= 1e-10 * fx.abs().max(1.0);
+        let converged = (fx - fx_new).abs() <= 1e-7 * fx.abs().max(1.0);
         std::mem::swap(&mut x, &mut x_new);
         std::mem::swap(&mut g, &mut g_new);
         fx = fx_new;
