@@ -340,7 +340,13 @@ mod tests {
         );
         let ex = Extractor::new(FeatureConfig::default());
         let mut keys = Vec::new();
-        ex.keys_into("Die <t>Maskenpflicht</t> ist ÜBERFLÜSSIG, sagt er.", &hits, &mut Scratch::default(), &mut keys, None);
+        ex.keys_into(
+            "Die <t>Maskenpflicht</t> ist ÜBERFLÜSSIG, sagt er.",
+            &hits,
+            &mut Scratch::default(),
+            &mut keys,
+            None,
+        );
         let from_names: Vec<u64> = got.iter().map(|n| key_of_name(n)).collect();
         assert_eq!(keys, from_names);
     }

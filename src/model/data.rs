@@ -45,10 +45,17 @@ pub enum DataError {
     },
 }
 
+/// A CSV file's header and its records with their 1-based line numbers.
+pub type Records = (Vec<String>, Vec<(u64, Vec<String>)>);
+
 /// Reads a whole CSV file as records with their line numbers: the header and the rows.
-pub fn read_records(path: &Path) -> Result<(Vec<String>, Vec<(u64, Vec<String>)>), DataError> {
+pub fn read_records(path: &Path) -> Result<Records, DataError> {
     let bytes = std::fs::read(path).map_err(|source| DataError::Io { path: path.to_path_buf(), source })?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    // Line numbers from byte offsets: the csv crate's own line count is off by one on CRLF.
+    let newlines: Vec<usize> = bytes.iter().enumerate().filter(|(_, &b)| b == b'\n').map(|(i, _)| i).collect();
+    // On CRLF the reported start is the `\n` ending the previous line, hence `<=`.
+    let line_at = |byte: u64| newlines.partition_point(|&nl| (nl as u64) <= byte) as u64 + 1;
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(false).from_reader(bytes);
     let mut records = reader.byte_records();
     let row_err = |line: u64, message: String| DataError::Row { path: path.to_path_buf(), line, message };
@@ -56,13 +63,19 @@ pub fn read_records(path: &Path) -> Result<(Vec<String>, Vec<(u64, Vec<String>)>
         rec.iter()
             .map(|f| {
                 String::from_utf8(f.to_vec()).map(|s| s.trim_end_matches('\r').to_string()).map_err(|e| {
-                    row_err(line, format!("not UTF-8 (byte {} of a field); re-encode the file as UTF-8", e.utf8_error().valid_up_to()))
+                    row_err(
+                        line,
+                        format!(
+                            "not UTF-8 (byte {} of a field); re-encode the file as UTF-8",
+                            e.utf8_error().valid_up_to()
+                        ),
+                    )
                 })
             })
             .collect()
     };
     let csv_err = |e: csv::Error| {
-        let line = e.position().map(|p| p.line()).unwrap_or(0);
+        let line = e.position().map(|p| line_at(p.byte())).unwrap_or(0);
         row_err(line, format!("malformed CSV: {e}"))
     };
     let header = match records.next() {
@@ -75,7 +88,7 @@ pub fn read_records(path: &Path) -> Result<(Vec<String>, Vec<(u64, Vec<String>)>
     let mut rows = Vec::new();
     for rec in records {
         let rec = rec.map_err(csv_err)?;
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let line = rec.position().map(|p| line_at(p.byte())).unwrap_or(0);
         rows.push((line, to_strings(line, &rec)?));
     }
     Ok((header, rows))

@@ -123,14 +123,14 @@ impl Report {
             if g == p {
                 exact += 1;
             }
-            for d in 0..k {
+            for (d, row) in confusion.iter_mut().enumerate() {
                 let cell = match (g.get(d).copied().unwrap_or(false), p.get(d).copied().unwrap_or(false)) {
                     (true, true) => 0,
                     (false, true) => 1,
                     (true, false) => 2,
                     (false, false) => 3,
                 };
-                confusion[d][cell] += 1;
+                row[cell] += 1;
             }
         }
         let total = gold.len();
@@ -139,7 +139,13 @@ impl Report {
                 let (tp, fp, fneg) = (confusion[d][0], confusion[d][1], confusion[d][2]);
                 let precision = ratio(tp, tp + fp);
                 let recall = ratio(tp, tp + fneg);
-                LabelMetrics { label: labels[d].clone(), precision, recall, f1: harmonic(precision, recall), support: tp + fneg }
+                LabelMetrics {
+                    label: labels[d].clone(),
+                    precision,
+                    recall,
+                    f1: harmonic(precision, recall),
+                    support: tp + fneg,
+                }
             })
             .collect();
         let support: usize = per_label.iter().map(|m| m.support).sum();
@@ -220,7 +226,10 @@ impl Report {
                 m.label, m.precision, m.recall, m.f1, m.support
             ));
         }
-        out.push_str(&format!("{:>width$}  {:>9}  {:>6}  {:>8.3}  {:>7}\n", "accuracy", "", "", self.accuracy, self.total));
+        out.push_str(&format!(
+            "{:>width$}  {:>9}  {:>6}  {:>8.3}  {:>7}\n",
+            "accuracy", "", "", self.accuracy, self.total
+        ));
         for m in [&self.macro_avg, &self.weighted_avg] {
             out.push_str(&format!(
                 "{:>width$}  {:>9.3}  {:>6.3}  {:>8.3}  {:>7}\n",

@@ -216,7 +216,15 @@ impl Model {
         if vectorizer.index.len() != names.len() {
             return Err("the vocabulary has duplicate terms".into());
         }
-        Ok(Model { labels: file.labels.clone(), name: name.to_string(), sha256, vectorizer, weights, bias: file.bias.clone(), file })
+        Ok(Model {
+            labels: file.labels.clone(),
+            name: name.to_string(),
+            sha256,
+            vectorizer,
+            weights,
+            bias: file.bias.clone(),
+            file,
+        })
     }
 
     /// Writes the model as JSON (temp file beside it, then rename) and returns its sha256.
@@ -304,7 +312,8 @@ impl Model {
             let best = self.probabilities(logits.clone()).best;
             for &(j, v) in &s.vector {
                 let w = &self.weights[j as usize * n..j as usize * n + n];
-                let centre = if self.file.multi_label { 0.0 } else { w.iter().map(|&x| f64::from(x)).sum::<f64>() / n as f64 };
+                let centre =
+                    if self.file.multi_label { 0.0 } else { w.iter().map(|&x| f64::from(x)).sum::<f64>() / n as f64 };
                 contrib.push((j as usize, f64::from(v) * (f64::from(w[best]) - centre)));
             }
         });

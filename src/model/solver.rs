@@ -84,7 +84,15 @@ pub fn sigmoid(x: f64) -> f64 {
 
 /// Fits multinomial logistic regression: minimises
 /// `(C · Σ_i s_i · CE_i + ½‖W‖²) / n` (bias not penalised) with L-BFGS.
-pub fn fit_logreg(x: &Csr, y: &[usize], sample_weight: &[f64], d: usize, k: usize, c: f64, max_iter: usize) -> Linear {
+pub fn fit_logreg(
+    x: &Csr,
+    y: &[usize],
+    sample_weight: &[f64],
+    d: usize,
+    k: usize,
+    c_reg: f64,
+    max_iter: usize,
+) -> Linear {
     let n = x.rows().max(1) as f64;
     let dim = d * k + k;
     let mut z = vec![0.0f64; k];
@@ -101,10 +109,10 @@ pub fn fit_logreg(x: &Csr, y: &[usize], sample_weight: &[f64], d: usize, k: usiz
                 }
             }
             let lse = log_sum_exp(&z);
-            let s = sample_weight[i] * c;
+            let s = sample_weight[i] * c_reg;
             loss += s * (lse - z[y[i]]);
-            for c in 0..k {
-                z[c] = s * ((z[c] - lse).exp() - if c == y[i] { 1.0 } else { 0.0 });
+            for (label, zc) in z.iter_mut().enumerate() {
+                *zc = s * ((*zc - lse).exp() - if label == y[i] { 1.0 } else { 0.0 });
             }
             let (gw, gb) = grad.split_at_mut(d * k);
             for (j, v) in x.row(i) {
@@ -147,7 +155,7 @@ fn lbfgs(mut f: impl FnMut(&[f64], &mut [f64]) -> f64, mut x: Vec<f64>, max_iter
     let mut rho: Vec<f64> = Vec::new();
     let mut x_new = vec![0.0; dim];
     let mut g_new = vec![0.0; dim];
-    let mut alpha = vec![0.0; M];
+    let mut alpha = [0.0; M];
     for _ in 0..max_iter {
         if g.iter().fold(0.0f64, |m, v| m.max(v.abs())) < gtol {
             break;
@@ -220,7 +228,15 @@ fn lbfgs(mut f: impl FnMut(&[f64], &mut [f64]) -> f64, mut x: Vec<f64>, max_iter
 /// Fits multinomial naive Bayes on the (tf-idf) values: `log((N_cj + α) / (N_c + α·d))`
 /// per feature and label, weighted by `sample_weight`; the bias is the log prior (uniform
 /// when `uniform_prior`, else the weighted label shares).
-pub fn fit_nb(x: &Csr, y: &[usize], sample_weight: &[f64], d: usize, k: usize, alpha: f64, uniform_prior: bool) -> Linear {
+pub fn fit_nb(
+    x: &Csr,
+    y: &[usize],
+    sample_weight: &[f64],
+    d: usize,
+    k: usize,
+    alpha: f64,
+    uniform_prior: bool,
+) -> Linear {
     let mut counts = vec![0.0f64; d * k];
     let mut prior = vec![0.0f64; k];
     for i in 0..x.rows() {
@@ -235,10 +251,13 @@ pub fn fit_nb(x: &Csr, y: &[usize], sample_weight: &[f64], d: usize, k: usize, a
             totals[c] += counts[j * k + c];
         }
     }
-    let weights: Vec<f64> = (0..d * k).map(|i| ((counts[i] + alpha) / (totals[i % k] + alpha * d as f64)).ln()).collect();
+    let weights: Vec<f64> =
+        (0..d * k).map(|i| ((counts[i] + alpha) / (totals[i % k] + alpha * d as f64)).ln()).collect();
     let sum: f64 = prior.iter().sum();
-    let bias =
-        prior.iter().map(|&p| if uniform_prior { -(k as f64).ln() } else { (p / sum.max(1e-300)).max(1e-300).ln() }).collect();
+    let bias = prior
+        .iter()
+        .map(|&p| if uniform_prior { -(k as f64).ln() } else { (p / sum.max(1e-300)).max(1e-300).ln() })
+        .collect();
     Linear { weights, bias }
 }
 

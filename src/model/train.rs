@@ -177,7 +177,9 @@ fn fit_single(config: &TrainConfig, x: &Csr, y: &[usize], d: usize, k: usize) ->
     let sw = class_weights(y, k, config.hyper.class_weight);
     match config.algorithm {
         Algorithm::Logreg => fit_logreg(x, y, &sw, d, k, config.hyper.c, config.hyper.max_iter),
-        Algorithm::Nb => fit_nb(x, y, &sw, d, k, config.hyper.alpha, config.hyper.class_weight == ClassWeight::Balanced),
+        Algorithm::Nb => {
+            fit_nb(x, y, &sw, d, k, config.hyper.alpha, config.hyper.class_weight == ClassWeight::Balanced)
+        }
     }
 }
 
@@ -369,7 +371,10 @@ pub fn parse_targets(
         dims.sort();
         dims.dedup();
         if dims.is_empty() {
-            return Err(DataError::File { path: path.to_path_buf(), message: "no row has any label (all `none`)".into() });
+            return Err(DataError::File {
+                path: path.to_path_buf(),
+                message: "no row has any label (all `none`)".into(),
+            });
         }
         let y = rows.iter().map(|r| label_set(&dims, &r.label)).collect();
         return Ok((dims, Targets::Multi(y)));
