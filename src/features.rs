@@ -40,36 +40,66 @@ pub struct FeatureConfig {
     pub target_window: usize,
     /// `1 + ln(tf)` instead of raw counts.
     pub sublinear_tf: bool,
+    /// Character n-grams of each word padded with spaces (scikit-learn's `char_wb`), lengths
+    /// `min..=max`; `[0, 0]` is off. They catch German compounds and inflections, at several
+    /// times the scoring cost.
+    #[serde(default)]
+    pub char_ngrams: [usize; 2],
 }
 
 impl Default for FeatureConfig {
     fn default() -> Self {
-        FeatureConfig { min_token_chars: 2, bigrams: true, stem: None, target_window: 3, sublinear_tf: true }
+        FeatureConfig {
+            min_token_chars: 2,
+            bigrams: true,
+            stem: None,
+            target_window: 3,
+            sublinear_tf: true,
+            char_ngrams: [0, 0],
+        }
     }
 }
 
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 /// Salt that separates `t:word` keys from plain `word` keys.
 const TARGET_SALT: u64 = 0x9e37_79b9_7f4a_7c15;
+const K1: u64 = 0x9fb2_1c65_1e98_df25;
+const K2: u64 = 0xc2b2_ae3d_27d4_eb4f;
 
-fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(FNV_PRIME);
+/// 64-bit hash of a byte string, eight bytes per step (a byte-wise hash such as FNV is the
+/// bottleneck of scoring otherwise).
+fn hash_bytes(bytes: &[u8]) -> u64 {
+    let mut h = 0x243f_6a88_85a3_08d3 ^ (bytes.len() as u64).wrapping_mul(K1);
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(c);
+        h = (h ^ u64::from_le_bytes(word)).wrapping_mul(K1);
+        h ^= h >> 32;
     }
-    h
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut word = [0u8; 8];
+        word[..rest.len()].copy_from_slice(rest);
+        h = (h ^ u64::from_le_bytes(word)).wrapping_mul(K2);
+        h ^= h >> 29;
+    }
+    h = h.wrapping_mul(K1);
+    h ^ (h >> 32)
 }
 
 /// Key of one token (already lower-cased / stemmed).
 fn word_key(token: &str) -> u64 {
-    fnv(FNV_OFFSET, token.as_bytes())
+    hash_bytes(token.as_bytes())
 }
 
 /// Key of a bigram from its two word keys (order matters).
 fn bigram_key(a: u64, b: u64) -> u64 {
     let x = a.rotate_left(23) ^ b.wrapping_mul(0xff51_afd7_ed55_8ccd);
     x ^ (x >> 29)
+}
+
+fn char_key(gram: &str) -> u64 {
+    (hash_bytes(gram.as_bytes()) ^ 0x5851_f42d_4c95_7f2d).wrapping_mul(K2)
 }
 
 fn target_key(word: u64) -> u64 {
@@ -89,14 +119,22 @@ fn frame_suffix(hit: &LexiconHit<'_>) -> &'static str {
     }
 }
 
-fn frame_key(frame: &str, suffix: &str) -> u64 {
-    fnv(fnv(fnv(FNV_OFFSET, b"frame="), frame.as_bytes()), suffix.as_bytes())
+/// Key of a lexicon feature; `buf` is scratch space for its name.
+fn frame_key(frame: &str, suffix: &str, buf: &mut String) -> u64 {
+    buf.clear();
+    buf.push_str("frame=");
+    buf.push_str(frame);
+    buf.push_str(suffix);
+    hash_bytes(buf.as_bytes())
 }
 
 /// The key of a feature from its printable name, as written in model files.
 pub fn key_of_name(name: &str) -> u64 {
     if name.starts_with("frame=") {
-        return fnv(FNV_OFFSET, name.as_bytes());
+        return hash_bytes(name.as_bytes());
+    }
+    if let Some(gram) = name.strip_prefix("c:") {
+        return char_key(gram);
     }
     if let Some(word) = name.strip_prefix("t:") {
         return target_key(word_key(word));
@@ -119,6 +157,8 @@ pub struct Scratch {
     tokens: Vec<Range<usize>>,
     word_keys: Vec<u64>,
     target: Option<Range<usize>>,
+    name: String,
+    bounds: Vec<usize>,
 }
 
 /// Turns sentences into feature keys.
@@ -169,35 +209,43 @@ impl Extractor {
         s.tokens.clear();
         s.target = None;
         let mut target_start = None;
-        let mut rest = sentence;
-        while let Some(c) = rest.chars().next() {
-            if c == '<' {
-                if let Some(r) = rest.strip_prefix("<t>") {
-                    target_start = Some(s.lower.len());
-                    s.lower.push(' ');
-                    rest = r;
-                    continue;
+        let bytes = sentence.as_bytes();
+        let mut i = 0;
+        // ASCII is handled byte by byte (the common case); other characters via `char`.
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b == b'<' && bytes[i..].starts_with(b"<t>") {
+                target_start = Some(s.lower.len());
+                s.lower.push(' ');
+                i += 3;
+            } else if b == b'<' && bytes[i..].starts_with(b"</t>") {
+                if let Some(start) = target_start.take() {
+                    s.target = Some(start..s.lower.len());
                 }
-                if let Some(r) = rest.strip_prefix("</t>") {
-                    if let Some(start) = target_start.take() {
-                        s.target = Some(start..s.lower.len());
-                    }
-                    s.lower.push(' ');
-                    rest = r;
-                    continue;
-                }
-            }
-            if c.is_ascii() {
-                s.lower.push(c.to_ascii_lowercase());
+                s.lower.push(' ');
+                i += 4;
+            } else if b < 0x80 {
+                s.lower.push(char::from(b.to_ascii_lowercase()));
+                i += 1;
             } else {
+                let c = sentence[i..].chars().next().unwrap_or(' ');
                 s.lower.extend(c.to_lowercase());
+                i += c.len_utf8();
             }
-            rest = &rest[c.len_utf8()..];
         }
+        let lower = s.lower.as_bytes();
         let mut start = None;
         let mut chars = 0;
-        for (i, c) in s.lower.char_indices() {
-            if c.is_alphanumeric() || c == '_' {
+        let mut i = 0;
+        while i < lower.len() {
+            let b = lower[i];
+            let (is_word, len) = if b < 0x80 {
+                (b.is_ascii_alphanumeric() || b == b'_', 1)
+            } else {
+                let c = s.lower[i..].chars().next().unwrap_or(' ');
+                (c.is_alphanumeric(), c.len_utf8())
+            };
+            if is_word {
                 if start.is_none() {
                     start = Some(i);
                     chars = 0;
@@ -208,6 +256,7 @@ impl Extractor {
                     s.tokens.push(st..i);
                 }
             }
+            i += len;
         }
         if let Some(st) = start {
             if chars >= self.config.min_token_chars {
@@ -264,12 +313,46 @@ impl Extractor {
             }
         }
         self.target_keys(scratch, out, names.as_deref_mut());
+        self.char_keys(scratch, out, names.as_deref_mut());
         for hit in hits {
             let suffix = frame_suffix(hit);
-            let k = frame_key(hit.frame, suffix);
+            let k = frame_key(hit.frame, suffix, &mut scratch.name);
             out.push(k);
             if let Some(n) = names.as_deref_mut() {
                 n.entry(k).or_insert_with(|| format!("frame={}{}", hit.frame, suffix));
+            }
+        }
+    }
+
+    /// Character n-grams of the space-padded words.
+    fn char_keys(
+        &self,
+        s: &mut Scratch,
+        out: &mut Vec<u64>,
+        mut names: Option<&mut std::collections::HashMap<u64, String>>,
+    ) {
+        let [lo, hi] = self.config.char_ngrams;
+        if lo == 0 || hi < lo {
+            return;
+        }
+        for t in &s.tokens {
+            s.name.clear();
+            s.name.push(' ');
+            s.name.push_str(&s.lower[t.clone()]);
+            s.name.push(' ');
+            s.bounds.clear();
+            s.bounds.extend(s.name.char_indices().map(|(i, _)| i));
+            s.bounds.push(s.name.len());
+            let chars = s.bounds.len() - 1;
+            for n in lo..=hi.min(chars) {
+                for start in 0..=chars - n {
+                    let gram = &s.name[s.bounds[start]..s.bounds[start + n]];
+                    let k = char_key(gram);
+                    out.push(k);
+                    if let Some(m) = names.as_deref_mut() {
+                        m.entry(k).or_insert_with(|| format!("c:{gram}"));
+                    }
+                }
             }
         }
     }
@@ -347,6 +430,19 @@ mod tests {
             &mut keys,
             None,
         );
+        let from_names: Vec<u64> = got.iter().map(|n| key_of_name(n)).collect();
+        assert_eq!(keys, from_names);
+    }
+
+    #[test]
+    fn char_ngrams_pad_each_word_like_scikit_learn_char_wb() {
+        let ex = Extractor::new(FeatureConfig { bigrams: false, char_ngrams: [4, 4], ..FeatureConfig::default() });
+        let mut keys = Vec::new();
+        let mut map = HashMap::new();
+        ex.keys_into("Öl ist", &[], &mut Scratch::default(), &mut keys, Some(&mut map));
+        let got: Vec<&str> = keys.iter().map(|k| map[k].as_str()).collect();
+        // char_wb n=4 of " öl " and " ist ": " öl ", " ist", "ist ".
+        assert_eq!(got, ["öl", "ist", "c: öl ", "c: ist", "c:ist "]);
         let from_names: Vec<u64> = got.iter().map(|n| key_of_name(n)).collect();
         assert_eq!(keys, from_names);
     }

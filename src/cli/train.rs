@@ -67,6 +67,9 @@ pub struct TrainArgs {
     /// Smoothing of naive Bayes.
     #[arg(long, default_value_t = 0.1)]
     pub alpha: f64,
+    /// Weight of naive Bayes in `--algo logreg-nb`.
+    #[arg(long, default_value_t = 0.5)]
+    pub nb_weight: f64,
     /// Features seen in fewer rows are dropped.
     #[arg(long, default_value_t = 2)]
     pub min_df: usize,
@@ -79,9 +82,23 @@ pub struct TrainArgs {
     /// Words this close to a `<t>…</t>` target also count as target context (0: off).
     #[arg(long, default_value_t = 3)]
     pub target_window: usize,
+    /// Add character n-grams of words, e.g. `3-5` (slower scoring; off by default).
+    #[arg(long, value_parser = parse_range)]
+    pub char_ngrams: Option<[usize; 2]>,
     /// L-BFGS iterations at most.
     #[arg(long, default_value_t = 300)]
     pub max_iter: usize,
+}
+
+/// `MIN-MAX` (or one number) as an inclusive range of n-gram lengths.
+fn parse_range(s: &str) -> Result<[usize; 2], String> {
+    let (a, b) = s.split_once('-').unwrap_or((s, s));
+    let a: usize = a.trim().parse().map_err(|_| format!("`{s}` is not MIN-MAX, e.g. 3-5"))?;
+    let b: usize = b.trim().parse().map_err(|_| format!("`{s}` is not MIN-MAX, e.g. 3-5"))?;
+    if a == 0 || b < a {
+        return Err(format!("`{s}`: need 1 <= MIN <= MAX"));
+    }
+    Ok([a, b])
 }
 
 /// Loads the lexicon given, or the bundled one for the language.
@@ -127,10 +144,12 @@ pub fn run(args: TrainArgs) -> anyhow::Result<Outcome> {
             seed: args.seed,
             min_df: args.min_df,
             max_features: args.max_features,
+            nb_weight: args.nb_weight,
         },
         features: FeatureConfig {
             stem: args.stem.then_some(args.lang),
             target_window: args.target_window,
+            char_ngrams: args.char_ngrams.unwrap_or([0, 0]),
             ..FeatureConfig::default()
         },
         multi_label: args.multi_label,

@@ -15,6 +15,11 @@ pub enum Algorithm {
     Logreg,
     /// Multinomial naive Bayes.
     Nb,
+    /// Both, as a product of experts: logistic-regression logits plus `nb_weight` × naive
+    /// Bayes log-likelihoods (still one linear table, so scoring costs the same).
+    #[value(name = "logreg-nb")]
+    #[serde(rename = "logreg-nb")]
+    LogregNb,
 }
 
 /// How labels are weighted in the fit.
@@ -44,6 +49,9 @@ pub struct Hyper {
     pub min_df: usize,
     /// Keep at most this many features, most frequent first (0: no cap).
     pub max_features: usize,
+    /// Weight of the naive Bayes part of `logreg-nb`.
+    #[serde(default)]
+    pub nb_weight: f64,
 }
 
 impl Default for Hyper {
@@ -56,6 +64,7 @@ impl Default for Hyper {
             seed: 13,
             min_df: 2,
             max_features: 0,
+            nb_weight: 0.5,
         }
     }
 }

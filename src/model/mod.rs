@@ -118,7 +118,14 @@ impl Vectorizer {
             while i + run < s.idx.len() && s.idx[i + run] == j {
                 run += 1;
             }
-            let tf = if sublinear { 1.0 + (run as f32).ln() } else { run as f32 };
+            // Most features occur once: skip the logarithm then.
+            let tf = if run == 1 {
+                1.0
+            } else if sublinear {
+                1.0 + (run as f32).ln()
+            } else {
+                run as f32
+            };
             let v = tf * self.idf[j as usize];
             norm += v * v;
             s.vector.push((j, v));

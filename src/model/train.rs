@@ -180,11 +180,24 @@ fn fit_single(config: &TrainConfig, x: &Csr, y: &[usize], d: usize, k: usize) ->
         Algorithm::Nb => {
             fit_nb(x, y, &sw, d, k, config.hyper.alpha, config.hyper.class_weight == ClassWeight::Balanced)
         }
+        Algorithm::LogregNb => {
+            let mut lin = fit_logreg(x, y, &sw, d, k, config.hyper.c, config.hyper.max_iter);
+            let nb = fit_nb(x, y, &sw, d, k, config.hyper.alpha, config.hyper.class_weight == ClassWeight::Balanced);
+            let a = config.hyper.nb_weight;
+            lin.weights.iter_mut().zip(&nb.weights).for_each(|(w, n)| *w += a * n);
+            lin.bias.iter_mut().zip(&nb.bias).for_each(|(b, n)| *b += a * n);
+            lin
+        }
     }
 }
 
 /// One binary fit per dimension; the weights of dimension c are `w_pos − w_neg`.
 fn fit_multi(config: &TrainConfig, x: &Csr, y: &[Vec<bool>], d: usize, k: usize) -> Linear {
+    // A two-label softmax splits w between w_pos and w_neg, which halves the L2 penalty of
+    // w = w_pos − w_neg; halving C gives scikit-learn's binary C.
+    let mut config = config.clone();
+    config.hyper.c /= 2.0;
+    let config = &config;
     let mut weights = vec![0.0; d * k];
     let mut bias = vec![0.0; k];
     for c in 0..k {
