@@ -7,10 +7,10 @@ use anyhow::Context;
 
 use super::evaluate::load_model_and_lexicon;
 use super::Outcome;
-use crate::lexicon::Lexicon;
+use crate::lexicon::{Lexicon, Matcher};
 use crate::model::data::{column, read_records};
 use crate::model::metrics::csv_field;
-use crate::model::train::annotate;
+use crate::model::train::annotate_one;
 use crate::model::{write_atomic, Model};
 use crate::segment::Segmenter;
 use crate::text::collapse_whitespace;
@@ -64,9 +64,9 @@ fn score_header(model: &Model, explain: bool, existing: &[String]) -> Vec<String
 }
 
 /// The score fields of one sentence (multi-label: the label set, `none` when empty).
-fn score_fields(model: &Model, lexicon: &Lexicon, sentence: &str, explain: bool) -> Vec<String> {
-    let example = annotate(lexicon, model.lang(), &[sentence.to_string()]).pop();
-    let hits = example.as_ref().map(|e| e.lexicon_hits()).unwrap_or_default();
+fn score_fields(model: &Model, lex: &(Lexicon, Matcher), sentence: &str, explain: bool) -> Vec<String> {
+    let example = annotate_one(&lex.1, &lex.0, model.lang(), sentence);
+    let hits = example.lexicon_hits();
     let scores = model.score(sentence, &hits);
     let label = if model.is_multi_label() {
         let set: Vec<&str> =
@@ -98,6 +98,8 @@ fn csv_line(fields: &[String]) -> String {
 /// Runs `framing predict`.
 pub fn run(args: PredictArgs) -> anyhow::Result<Outcome> {
     let (model, lexicon) = load_model_and_lexicon(&args.model, &args.lexicon)?;
+    let matcher = Matcher::new(&lexicon);
+    let lexicon = (lexicon, matcher);
     let mut csv = String::new();
     if let Some(data) = &args.data {
         let (header, records) = read_records(data)?;

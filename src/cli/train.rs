@@ -128,6 +128,13 @@ pub fn write_report(dir: &Path, report: &Report) -> anyhow::Result<()> {
 
 /// Runs `framing train`.
 pub fn run(args: TrainArgs) -> anyhow::Result<Outcome> {
+    if args.folds == 1 {
+        anyhow::bail!("--folds 1 leaves nothing to train on: use 0 (no cross-validation) or at least 2");
+    }
+    let positive = |v: f64| v.is_finite() && v > 0.0;
+    if !positive(args.c) || !positive(args.alpha) {
+        anyhow::bail!("--c and --alpha must be positive numbers");
+    }
     let rows = read_labeled(&args.data, &args.text_col, &args.label_col)?;
     let (labels, targets) = parse_targets(&args.data, &rows, args.multi_label, args.powerset)?;
     let data_bytes = std::fs::read(&args.data).with_context(|| format!("cannot read {}", args.data.display()))?;

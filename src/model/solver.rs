@@ -316,6 +316,25 @@ mod tests {
         assert_eq!(sigmoid(1000.0), 1.0);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn softmax_is_a_distribution_for_any_finite_logits(z in proptest::collection::vec(-1e300f64..1e300, 1..12)) {
+            let mut p = z.clone();
+            softmax_in_place(&mut p);
+            proptest::prop_assert!(p.iter().all(|v| v.is_finite() && *v >= 0.0));
+            proptest::prop_assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+            // The largest logit gets the largest probability.
+            let top = p[crate::model::argmax(&z)];
+            proptest::prop_assert!(p.iter().all(|&v| v <= top));
+        }
+    }
+
+    #[test]
+    fn model_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<crate::model::Model>();
+    }
+
     #[test]
     fn logreg_separates_two_features_and_nb_matches_hand_counts() {
         let mut x = Csr::default();

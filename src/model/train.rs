@@ -106,28 +106,27 @@ pub fn strip_target_tags(text: &str) -> String {
 /// Annotates texts with the lexicon: matches, their voice and negation.
 pub fn annotate(lexicon: &Lexicon, lang: Lang, texts: &[String]) -> Vec<Example> {
     let matcher = Matcher::new(lexicon);
+    texts.iter().map(|text| annotate_one(&matcher, lexicon, lang, text)).collect()
+}
+
+/// Annotates one text with an already compiled matcher of `lexicon`.
+pub fn annotate_one(matcher: &Matcher, lexicon: &Lexicon, lang: Lang, text: &str) -> Example {
+    let plain = strip_target_tags(text);
     let mut hits: Vec<Hit> = Vec::new();
-    texts
+    matcher.find_into(&plain, &mut hits);
+    let quotes = Quotations::find(&plain);
+    let owned = hits
         .iter()
-        .map(|text| {
-            let plain = strip_target_tags(text);
-            hits.clear();
-            matcher.find_into(&plain, &mut hits);
-            let quotes = Quotations::find(&plain);
-            let owned = hits
-                .iter()
-                .filter_map(|h| {
-                    let entry = lexicon.entries.get(h.entry)?;
-                    Some(OwnedHit {
-                        frame: entry.frame.clone(),
-                        voice: quotes.voice(&plain, h.span.clone()),
-                        negated: is_negated(&plain, h.span.start, lang),
-                    })
-                })
-                .collect();
-            Example { text: text.clone(), hits: owned }
+        .filter_map(|h| {
+            let entry = lexicon.entries.get(h.entry)?;
+            Some(OwnedHit {
+                frame: entry.frame.clone(),
+                voice: quotes.voice(&plain, h.span.clone()),
+                negated: is_negated(&plain, h.span.start, lang),
+            })
         })
-        .collect()
+        .collect();
+    Example { text: text.to_string(), hits: owned }
 }
 
 /// Vocabulary (names sorted) and idf (`ln((1 + n) / (1 + df)) + 1`, scikit-learn's smooth idf).
