@@ -26,6 +26,9 @@ use sha2::{Digest, Sha256};
 use crate::features::{key_of_name, Extractor, LexiconHit, Scratch};
 pub use file::ModelFile;
 
+/// The default German model, relative to the repository root (see models/README.md for why).
+pub const DEFAULT_DE_MODEL: &str = "models/de-sentiment-gerntsa.json";
+
 /// Why a model could not be loaded, trained or used.
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
