@@ -68,23 +68,39 @@ const K2: u64 = 0xc2b2_ae3d_27d4_eb4f;
 /// 64-bit hash of a byte string, eight bytes per step (a byte-wise hash such as FNV is the
 /// bottleneck of scoring otherwise).
 fn hash_bytes(bytes: &[u8]) -> u64 {
-    let mut h = 0x243f_6a88_85a3_08d3 ^ (bytes.len() as u64).wrapping_mul(K1);
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(c);
-        h = (h ^ u64::from_le_bytes(word)).wrapping_mul(K1);
+    hash_range(bytes, 0, bytes.len())
+}
+
+/// [`hash_bytes`] of `buf[start..end]`. When `buf` has 8 bytes beyond the last partial word,
+/// that word is read whole and masked: a variable-length copy there dominated scoring time.
+fn hash_range(buf: &[u8], start: usize, end: usize) -> u64 {
+    let mut h = 0x243f_6a88_85a3_08d3 ^ ((end - start) as u64).wrapping_mul(K1);
+    let mut p = start;
+    while p + 8 <= end {
+        h = (h ^ read_word(buf, p)).wrapping_mul(K1);
         h ^= h >> 32;
+        p += 8;
     }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut word = [0u8; 8];
-        word[..rest.len()].copy_from_slice(rest);
-        h = (h ^ u64::from_le_bytes(word)).wrapping_mul(K2);
+    let rest = end - p;
+    if rest > 0 {
+        let word = if p + 8 <= buf.len() {
+            read_word(buf, p) & (u64::MAX >> (8 * (8 - rest)))
+        } else {
+            let mut w = [0u8; 8];
+            w[..rest].copy_from_slice(&buf[p..end]);
+            u64::from_le_bytes(w)
+        };
+        h = (h ^ word).wrapping_mul(K2);
         h ^= h >> 29;
     }
     h = h.wrapping_mul(K1);
     h ^ (h >> 32)
+}
+
+fn read_word(buf: &[u8], at: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&buf[at..at + 8]);
+    u64::from_le_bytes(w)
 }
 
 /// Key of one token (already lower-cased / stemmed).
@@ -225,8 +241,12 @@ impl Extractor {
                 s.lower.push(' ');
                 i += 4;
             } else if b < 0x80 {
-                s.lower.push(char::from(b.to_ascii_lowercase()));
-                i += 1;
+                // Copy the whole ASCII run at once, then lower-case it in place.
+                let end = bytes[i..].iter().position(|&c| c >= 0x80 || c == b'<').map_or(bytes.len(), |p| i + p.max(1));
+                let start = s.lower.len();
+                s.lower.push_str(&sentence[i..end]);
+                s.lower[start..].make_ascii_lowercase();
+                i = end;
             } else {
                 let c = sentence[i..].chars().next().unwrap_or(' ');
                 s.lower.extend(c.to_lowercase());
@@ -263,12 +283,14 @@ impl Extractor {
                 s.tokens.push(st..s.lower.len());
             }
         }
+        // Padding lets the hash read whole words past a token's end (see `hash_range`).
+        s.lower.push_str("        ");
     }
 
-    fn token_key(&self, token: &str) -> u64 {
+    fn token_key(&self, lower: &str, span: &Range<usize>) -> u64 {
         match &self.stemmer {
-            Some(st) => word_key(&st.0.stem(token)),
-            None => word_key(token),
+            Some(st) => word_key(&st.0.stem(&lower[span.clone()])),
+            None => hash_range(lower.as_bytes(), span.start, span.end),
         }
     }
 
@@ -292,7 +314,7 @@ impl Extractor {
         self.tokenize(sentence, scratch);
         scratch.word_keys.clear();
         for t in &scratch.tokens {
-            let k = self.token_key(&scratch.lower[t.clone()]);
+            let k = self.token_key(&scratch.lower, t);
             scratch.word_keys.push(k);
             out.push(k);
             if let Some(n) = names.as_deref_mut() {
