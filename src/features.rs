@@ -1,9 +1,18 @@
-//! Sentence features for the classifier: lexicon frame counts plus hashed n-grams.
+//! Sentence features for the classifier: lexicon frame counts plus word uni- and bigrams.
 //!
 //! CONTRACT (used by model and pipeline): [`LexiconHit`] is what the pipeline knows about
 //! each lexicon match of a sentence; the model turns a sentence and its hits into features.
+//!
+//! Every feature is identified by a 64-bit key computed from the lower-cased text without
+//! allocating, so scoring needs no per-call allocation. The key of a feature can also be
+//! recomputed from its printable name (see [`key_of_name`]), which is what the model file
+//! stores: `word`, `word other` (bigram), `t:word` (word near a `<t>…</t>` target) and
+//! `frame=X`, `frame=X|quoted`, `frame=X|scare_quote`, `frame=X|negated` (lexicon counts).
+
+use std::ops::Range;
 
 use crate::lexicon::voice::Voice;
+use crate::Lang;
 
 /// One lexicon match in a sentence, as the features see it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -14,4 +23,454 @@ pub struct LexiconHit<'a> {
     pub voice: Voice,
     /// Whether a negator precedes it.
     pub negated: bool,
+}
+
+/// How sentences become feature keys; stored in the model file so predict rebuilds exactly
+/// the training features.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FeatureConfig {
+    /// Shortest token kept, in characters (scikit-learn's default pattern keeps 2+).
+    pub min_token_chars: usize,
+    /// Add bigrams of adjacent tokens.
+    pub bigrams: bool,
+    /// Snowball-stem tokens in this language (None: no stemming).
+    pub stem: Option<Lang>,
+    /// Words at most this many tokens away from a `<t>…</t>` target also count as `t:word`
+    /// (0: no target features).
+    pub target_window: usize,
+    /// `1 + ln(tf)` instead of raw counts.
+    pub sublinear_tf: bool,
+    /// Character n-grams of each word padded with spaces (scikit-learn's `char_wb`), lengths
+    /// `min..=max`; `[0, 0]` is off. They catch German compounds and inflections, at several
+    /// times the scoring cost.
+    #[serde(default)]
+    pub char_ngrams: [usize; 2],
+}
+
+impl Default for FeatureConfig {
+    fn default() -> Self {
+        FeatureConfig {
+            min_token_chars: 2,
+            bigrams: true,
+            stem: None,
+            target_window: 3,
+            sublinear_tf: true,
+            char_ngrams: [0, 0],
+        }
+    }
+}
+
+/// Salt that separates `t:word` keys from plain `word` keys.
+const TARGET_SALT: u64 = 0x9e37_79b9_7f4a_7c15;
+const K1: u64 = 0x9fb2_1c65_1e98_df25;
+const K2: u64 = 0xc2b2_ae3d_27d4_eb4f;
+
+/// 64-bit hash of a byte string, eight bytes per step (a byte-wise hash such as FNV is the
+/// bottleneck of scoring otherwise).
+fn hash_bytes(bytes: &[u8]) -> u64 {
+    hash_range(bytes, 0, bytes.len())
+}
+
+/// [`hash_bytes`] of `buf[start..end]`. When `buf` has 8 bytes beyond the last partial word,
+/// that word is read whole and masked: a variable-length copy there dominated scoring time.
+fn hash_range(buf: &[u8], start: usize, end: usize) -> u64 {
+    let mut h = 0x243f_6a88_85a3_08d3 ^ ((end - start) as u64).wrapping_mul(K1);
+    let mut p = start;
+    while p + 8 <= end {
+        h = (h ^ read_word(buf, p)).wrapping_mul(K1);
+        h ^= h >> 32;
+        p += 8;
+    }
+    let rest = end - p;
+    if rest > 0 {
+        let word = if p + 8 <= buf.len() {
+            read_word(buf, p) & (u64::MAX >> (8 * (8 - rest)))
+        } else {
+            let mut w = [0u8; 8];
+            w[..rest].copy_from_slice(&buf[p..end]);
+            u64::from_le_bytes(w)
+        };
+        h = (h ^ word).wrapping_mul(K2);
+        h ^= h >> 29;
+    }
+    h = h.wrapping_mul(K1);
+    h ^ (h >> 32)
+}
+
+fn read_word(buf: &[u8], at: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&buf[at..at + 8]);
+    u64::from_le_bytes(w)
+}
+
+/// Key of one token (already lower-cased / stemmed).
+fn word_key(token: &str) -> u64 {
+    hash_bytes(token.as_bytes())
+}
+
+/// Key of a bigram from its two word keys (order matters).
+fn bigram_key(a: u64, b: u64) -> u64 {
+    let x = a.rotate_left(23) ^ b.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^ (x >> 29)
+}
+
+fn char_key(gram: &str) -> u64 {
+    (hash_bytes(gram.as_bytes()) ^ 0x5851_f42d_4c95_7f2d).wrapping_mul(K2)
+}
+
+fn target_key(word: u64) -> u64 {
+    (word ^ TARGET_SALT).wrapping_mul(0xc4ce_b9fe_1a85_ec53)
+}
+
+/// Which of the four lexicon columns of a frame a hit counts in.
+fn frame_suffix(hit: &LexiconHit<'_>) -> &'static str {
+    if hit.negated {
+        "|negated"
+    } else {
+        match hit.voice {
+            Voice::Authorial => "",
+            Voice::Quoted => "|quoted",
+            Voice::ScareQuote => "|scare_quote",
+        }
+    }
+}
+
+/// Key of a lexicon feature; `buf` is scratch space for its name.
+fn frame_key(frame: &str, suffix: &str, buf: &mut String) -> u64 {
+    buf.clear();
+    buf.push_str("frame=");
+    buf.push_str(frame);
+    buf.push_str(suffix);
+    hash_bytes(buf.as_bytes())
+}
+
+/// The key of a feature from its printable name, as written in model files.
+pub fn key_of_name(name: &str) -> u64 {
+    if name.starts_with("frame=") {
+        return hash_bytes(name.as_bytes());
+    }
+    if let Some(gram) = name.strip_prefix("c:") {
+        return char_key(gram);
+    }
+    if let Some(word) = name.strip_prefix("t:") {
+        return target_key(word_key(word));
+    }
+    match name.split_once(' ') {
+        Some((a, b)) => bigram_key(word_key(a), word_key(b)),
+        None => word_key(name),
+    }
+}
+
+/// The four lexicon feature names of a frame.
+pub fn frame_feature_names(frame: &str) -> [String; 4] {
+    ["", "|quoted", "|scare_quote", "|negated"].map(|s| format!("frame={frame}{s}"))
+}
+
+/// Reusable buffers for [`Extractor::keys_into`]; one per thread.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    lower: String,
+    tokens: Vec<Range<usize>>,
+    word_keys: Vec<u64>,
+    target: Option<Range<usize>>,
+    name: String,
+    bounds: Vec<usize>,
+}
+
+/// Turns sentences into feature keys.
+#[derive(Debug, Clone)]
+pub struct Extractor {
+    config: FeatureConfig,
+    stemmer: Option<StemmerBox>,
+}
+
+/// rust-stemmers' `Stemmer` is neither Debug nor Clone; it is cheap to rebuild.
+struct StemmerBox(rust_stemmers::Stemmer, Lang);
+
+impl Clone for StemmerBox {
+    fn clone(&self) -> Self {
+        StemmerBox(make_stemmer(self.1), self.1)
+    }
+}
+
+impl std::fmt::Debug for StemmerBox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Stemmer({})", self.1)
+    }
+}
+
+fn make_stemmer(lang: Lang) -> rust_stemmers::Stemmer {
+    match lang {
+        Lang::De => rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::German),
+        Lang::En => rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English),
+    }
+}
+
+impl Extractor {
+    /// An extractor for `config`.
+    pub fn new(config: FeatureConfig) -> Extractor {
+        let stemmer = config.stem.map(|lang| StemmerBox(make_stemmer(lang), lang));
+        Extractor { config, stemmer }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &FeatureConfig {
+        &self.config
+    }
+
+    /// Lower-cases the sentence into the scratch buffer (dropping `<t>`/`</t>` tags and
+    /// remembering the target's span) and records the token spans.
+    fn tokenize(&self, sentence: &str, s: &mut Scratch) {
+        s.lower.clear();
+        s.tokens.clear();
+        s.target = None;
+        let mut target_start = None;
+        let bytes = sentence.as_bytes();
+        let mut i = 0;
+        // ASCII is handled byte by byte (the common case); other characters via `char`.
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b == b'<' && bytes[i..].starts_with(b"<t>") {
+                target_start = Some(s.lower.len());
+                s.lower.push(' ');
+                i += 3;
+            } else if b == b'<' && bytes[i..].starts_with(b"</t>") {
+                if let Some(start) = target_start.take() {
+                    s.target = Some(start..s.lower.len());
+                }
+                s.lower.push(' ');
+                i += 4;
+            } else if b < 0x80 {
+                // Copy the whole ASCII run at once, then lower-case it in place.
+                let end = bytes[i..].iter().position(|&c| c >= 0x80 || c == b'<').map_or(bytes.len(), |p| i + p.max(1));
+                let start = s.lower.len();
+                s.lower.push_str(&sentence[i..end]);
+                s.lower[start..].make_ascii_lowercase();
+                i = end;
+            } else {
+                let c = sentence[i..].chars().next().unwrap_or(' ');
+                s.lower.extend(c.to_lowercase());
+                i += c.len_utf8();
+            }
+        }
+        let lower = s.lower.as_bytes();
+        let mut start = None;
+        let mut chars = 0;
+        let mut i = 0;
+        while i < lower.len() {
+            let b = lower[i];
+            let (is_word, len) = if b < 0x80 {
+                (b.is_ascii_alphanumeric() || b == b'_', 1)
+            } else {
+                let c = s.lower[i..].chars().next().unwrap_or(' ');
+                (c.is_alphanumeric(), c.len_utf8())
+            };
+            if is_word {
+                if start.is_none() {
+                    start = Some(i);
+                    chars = 0;
+                }
+                chars += 1;
+            } else if let Some(st) = start.take() {
+                if chars >= self.config.min_token_chars {
+                    s.tokens.push(st..i);
+                }
+            }
+            i += len;
+        }
+        if let Some(st) = start {
+            if chars >= self.config.min_token_chars {
+                s.tokens.push(st..s.lower.len());
+            }
+        }
+        // Padding lets the hash read whole words past a token's end (see `hash_range`).
+        s.lower.push_str("        ");
+    }
+
+    fn token_key(&self, lower: &str, span: &Range<usize>) -> u64 {
+        match &self.stemmer {
+            Some(st) => word_key(&st.0.stem(&lower[span.clone()])),
+            None => hash_range(lower.as_bytes(), span.start, span.end),
+        }
+    }
+
+    fn token_name(&self, token: &str) -> String {
+        match &self.stemmer {
+            Some(st) => st.0.stem(token).into_owned(),
+            None => token.to_string(),
+        }
+    }
+
+    /// Appends the feature keys of a sentence (repeated keys repeat) to `out`; when `names`
+    /// is given, also records each key's printable name (training builds its vocabulary so).
+    pub fn keys_into(
+        &self,
+        sentence: &str,
+        hits: &[LexiconHit<'_>],
+        scratch: &mut Scratch,
+        out: &mut Vec<u64>,
+        mut names: Option<&mut std::collections::HashMap<u64, String>>,
+    ) {
+        self.tokenize(sentence, scratch);
+        scratch.word_keys.clear();
+        for t in &scratch.tokens {
+            let k = self.token_key(&scratch.lower, t);
+            scratch.word_keys.push(k);
+            out.push(k);
+            if let Some(n) = names.as_deref_mut() {
+                n.entry(k).or_insert_with(|| self.token_name(&scratch.lower[t.clone()]));
+            }
+        }
+        if self.config.bigrams {
+            for (i, w) in scratch.word_keys.windows(2).enumerate() {
+                let k = bigram_key(w[0], w[1]);
+                out.push(k);
+                if let Some(n) = names.as_deref_mut() {
+                    n.entry(k).or_insert_with(|| {
+                        let a = self.token_name(&scratch.lower[scratch.tokens[i].clone()]);
+                        let b = self.token_name(&scratch.lower[scratch.tokens[i + 1].clone()]);
+                        format!("{a} {b}")
+                    });
+                }
+            }
+        }
+        self.target_keys(scratch, out, names.as_deref_mut());
+        self.char_keys(scratch, out, names.as_deref_mut());
+        for hit in hits {
+            let suffix = frame_suffix(hit);
+            let k = frame_key(hit.frame, suffix, &mut scratch.name);
+            out.push(k);
+            if let Some(n) = names.as_deref_mut() {
+                n.entry(k).or_insert_with(|| format!("frame={}{}", hit.frame, suffix));
+            }
+        }
+    }
+
+    /// Character n-grams of the space-padded words.
+    fn char_keys(
+        &self,
+        s: &mut Scratch,
+        out: &mut Vec<u64>,
+        mut names: Option<&mut std::collections::HashMap<u64, String>>,
+    ) {
+        let [lo, hi] = self.config.char_ngrams;
+        if lo == 0 || hi < lo {
+            return;
+        }
+        for t in &s.tokens {
+            s.name.clear();
+            s.name.push(' ');
+            s.name.push_str(&s.lower[t.clone()]);
+            s.name.push(' ');
+            s.bounds.clear();
+            s.bounds.extend(s.name.char_indices().map(|(i, _)| i));
+            s.bounds.push(s.name.len());
+            let chars = s.bounds.len() - 1;
+            for n in lo..=hi.min(chars) {
+                for start in 0..=chars - n {
+                    let gram = &s.name[s.bounds[start]..s.bounds[start + n]];
+                    let k = char_key(gram);
+                    out.push(k);
+                    if let Some(m) = names.as_deref_mut() {
+                        m.entry(k).or_insert_with(|| format!("c:{gram}"));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Words within the window around the target (not the target words themselves).
+    fn target_keys(
+        &self,
+        s: &Scratch,
+        out: &mut Vec<u64>,
+        mut names: Option<&mut std::collections::HashMap<u64, String>>,
+    ) {
+        let (Some(target), w) = (&s.target, self.config.target_window) else { return };
+        if w == 0 {
+            return;
+        }
+        let inside = |t: &Range<usize>| t.start >= target.start && t.end <= target.end;
+        let Some(first) = s.tokens.iter().position(inside) else { return };
+        let last = s.tokens.iter().rposition(inside).unwrap_or(first);
+        let lo = first.saturating_sub(w);
+        let hi = (last + w).min(s.tokens.len().saturating_sub(1));
+        for i in (lo..first).chain(last + 1..=hi) {
+            let k = target_key(s.word_keys[i]);
+            out.push(k);
+            if let Some(n) = names.as_deref_mut() {
+                n.entry(k).or_insert_with(|| format!("t:{}", self.token_name(&s.lower[s.tokens[i].clone()])));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn names(sentence: &str, hits: &[LexiconHit<'_>]) -> Vec<String> {
+        let ex = Extractor::new(FeatureConfig::default());
+        let mut keys = Vec::new();
+        let mut map = HashMap::new();
+        ex.keys_into(sentence, hits, &mut Scratch::default(), &mut keys, Some(&mut map));
+        keys.iter().map(|k| map[k].clone()).collect()
+    }
+
+    #[test]
+    fn words_bigrams_targets_and_frames_with_names_that_give_back_the_keys() {
+        let hits = [LexiconHit { frame: "occupation", voice: Voice::Quoted, negated: false }];
+        let got = names("Die <t>Maskenpflicht</t> ist ÜBERFLÜSSIG, sagt er.", &hits);
+        assert_eq!(
+            got,
+            [
+                "die",
+                "maskenpflicht",
+                "ist",
+                "überflüssig",
+                "sagt",
+                "er",
+                "die maskenpflicht",
+                "maskenpflicht ist",
+                "ist überflüssig",
+                "überflüssig sagt",
+                "sagt er",
+                "t:die",
+                "t:ist",
+                "t:überflüssig",
+                "t:sagt",
+                "frame=occupation|quoted"
+            ]
+        );
+        let ex = Extractor::new(FeatureConfig::default());
+        let mut keys = Vec::new();
+        ex.keys_into(
+            "Die <t>Maskenpflicht</t> ist ÜBERFLÜSSIG, sagt er.",
+            &hits,
+            &mut Scratch::default(),
+            &mut keys,
+            None,
+        );
+        let from_names: Vec<u64> = got.iter().map(|n| key_of_name(n)).collect();
+        assert_eq!(keys, from_names);
+    }
+
+    #[test]
+    fn char_ngrams_pad_each_word_like_scikit_learn_char_wb() {
+        let ex = Extractor::new(FeatureConfig { bigrams: false, char_ngrams: [4, 4], ..FeatureConfig::default() });
+        let mut keys = Vec::new();
+        let mut map = HashMap::new();
+        ex.keys_into("Öl ist", &[], &mut Scratch::default(), &mut keys, Some(&mut map));
+        let got: Vec<&str> = keys.iter().map(|k| map[k].as_str()).collect();
+        // char_wb n=4 of " öl " and " ist ": " öl ", " ist", "ist ".
+        assert_eq!(got, ["öl", "ist", "c: öl ", "c: ist", "c:ist "]);
+        let from_names: Vec<u64> = got.iter().map(|n| key_of_name(n)).collect();
+        assert_eq!(keys, from_names);
+    }
+
+    #[test]
+    fn single_letters_are_dropped_like_scikit_learn() {
+        assert_eq!(names("a b cd", &[]), ["cd"]);
+    }
 }

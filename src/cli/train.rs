@@ -1,13 +1,204 @@
-//! `framing train` (not implemented yet).
+//! `framing train`: cross-validate, then fit a sentence classifier on all rows and save it.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context;
 
 use super::Outcome;
+use crate::features::FeatureConfig;
+use crate::lexicon::Lexicon;
+use crate::model::data::read_labeled;
+use crate::model::file::{now_utc, Algorithm, ClassWeight, Hyper};
+use crate::model::metrics::Report;
+use crate::model::train::{annotate, cross_validate, fit, lexicon_sha256, parse_targets, TrainConfig};
+use crate::model::{sha256_hex, write_atomic, Model};
+use crate::Lang;
 
 /// Arguments of `framing train`.
 #[derive(Debug, clap::Args)]
-pub struct TrainArgs {}
+#[command(after_help = "Examples:\n  \
+    framing train --data labeled.csv --model models/de-mine.json\n  \
+    framing train --data ../shared/data/labeled/gerntsa/train.csv --model models/de-sentiment-gerntsa.json\n  \
+    framing train --data popbert/train.csv --model pop.json --multi-label --folds 0\n  \
+    framing train --data babe/train.csv --model /tmp/babe.json --lang en --algo nb\n\n\
+    Writes the model and, beside it, NAME.eval/ with metrics.csv, confusion.csv (pooled \
+    cross-validation predictions) and folds.csv.")]
+pub struct TrainArgs {
+    /// Labeled CSV (header row; UTF-8).
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Where to write the model (JSON).
+    #[arg(long)]
+    pub model: PathBuf,
+    /// Column holding the sentence.
+    #[arg(long, default_value = "text")]
+    pub text_col: String,
+    /// Column holding the label.
+    #[arg(long, default_value = "label")]
+    pub label_col: String,
+    /// Fitting algorithm.
+    #[arg(long, value_enum, default_value_t = Algorithm::Logreg)]
+    pub algo: Algorithm,
+    /// Cross-validation folds before the final fit (0 skips).
+    #[arg(long, default_value_t = 5)]
+    pub folds: usize,
+    /// Seed of the fold shuffling.
+    #[arg(long, default_value_t = 13)]
+    pub seed: u64,
+    /// Lexicon files for the frame features (default: the bundled lexicon of --lang).
+    #[arg(long, num_args = 1..)]
+    pub lexicon: Vec<PathBuf>,
+    /// Language of the text (stemming, bundled lexicon, negators).
+    #[arg(long, value_enum, default_value_t = Lang::De)]
+    pub lang: Lang,
+    /// Class weighting (balanced keeps minority labels from being ignored).
+    #[arg(long, value_enum, default_value_t = ClassWeight::Balanced)]
+    pub class_weight: ClassWeight,
+    /// Labels like `a|b` are sets: one-vs-rest per label.
+    #[arg(long, conflicts_with = "powerset")]
+    pub multi_label: bool,
+    /// Labels like `a|b` are classes of their own.
+    #[arg(long)]
+    pub powerset: bool,
+    /// Inverse regularisation strength of logistic regression.
+    #[arg(long, default_value_t = 1.0)]
+    pub c: f64,
+    /// Smoothing of naive Bayes.
+    #[arg(long, default_value_t = 0.1)]
+    pub alpha: f64,
+    /// Weight of naive Bayes in `--algo logreg-nb`.
+    #[arg(long, default_value_t = 0.5)]
+    pub nb_weight: f64,
+    /// Features seen in fewer rows are dropped.
+    #[arg(long, default_value_t = 2)]
+    pub min_df: usize,
+    /// Keep at most this many features, most frequent first (0: all).
+    #[arg(long, default_value_t = 0)]
+    pub max_features: usize,
+    /// Snowball-stem words.
+    #[arg(long)]
+    pub stem: bool,
+    /// Words this close to a `<t>…</t>` target also count as target context (0: off).
+    #[arg(long, default_value_t = 3)]
+    pub target_window: usize,
+    /// Add character n-grams of words, e.g. `3-5` (slower scoring; off by default).
+    #[arg(long, value_parser = parse_range)]
+    pub char_ngrams: Option<[usize; 2]>,
+    /// L-BFGS iterations at most.
+    #[arg(long, default_value_t = 300)]
+    pub max_iter: usize,
+}
+
+/// `MIN-MAX` (or one number) as an inclusive range of n-gram lengths.
+fn parse_range(s: &str) -> Result<[usize; 2], String> {
+    let (a, b) = s.split_once('-').unwrap_or((s, s));
+    let a: usize = a.trim().parse().map_err(|_| format!("`{s}` is not MIN-MAX, e.g. 3-5"))?;
+    let b: usize = b.trim().parse().map_err(|_| format!("`{s}` is not MIN-MAX, e.g. 3-5"))?;
+    if a == 0 || b < a {
+        return Err(format!("`{s}`: need 1 <= MIN <= MAX"));
+    }
+    Ok([a, b])
+}
+
+/// Loads the lexicon given, or the bundled one for the language.
+pub fn load_lexicon(paths: &[PathBuf], lang: Lang) -> anyhow::Result<Lexicon> {
+    if paths.is_empty() {
+        Ok(Lexicon::bundled(lang))
+    } else {
+        Ok(Lexicon::load(paths)?)
+    }
+}
+
+/// `NAME.eval/` beside the model file.
+pub fn eval_dir(model: &Path) -> PathBuf {
+    let stem = model.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "model".into());
+    model.with_file_name(format!("{stem}.eval"))
+}
+
+/// Writes metrics.csv and confusion.csv of a report into `dir`.
+pub fn write_report(dir: &Path, report: &Report) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    for (name, content) in [("metrics.csv", report.metrics_csv()), ("confusion.csv", report.confusion_csv())] {
+        let p = dir.join(name);
+        write_atomic(&p, content.as_bytes()).with_context(|| format!("cannot write {}", p.display()))?;
+    }
+    Ok(())
+}
 
 /// Runs `framing train`.
 pub fn run(args: TrainArgs) -> anyhow::Result<Outcome> {
-    let _ = args;
-    anyhow::bail!("`framing train` is not implemented yet")
+    if args.folds == 1 {
+        anyhow::bail!("--folds 1 leaves nothing to train on: use 0 (no cross-validation) or at least 2");
+    }
+    let positive = |v: f64| v.is_finite() && v > 0.0;
+    if !positive(args.c) || !positive(args.alpha) {
+        anyhow::bail!("--c and --alpha must be positive numbers");
+    }
+    let rows = read_labeled(&args.data, &args.text_col, &args.label_col)?;
+    let (labels, targets) = parse_targets(&args.data, &rows, args.multi_label, args.powerset)?;
+    let data_bytes = std::fs::read(&args.data).with_context(|| format!("cannot read {}", args.data.display()))?;
+    let lexicon = load_lexicon(&args.lexicon, args.lang)?;
+    let texts: Vec<String> = rows.iter().map(|r| r.text.clone()).collect();
+    let examples = annotate(&lexicon, args.lang, &texts);
+    let config = TrainConfig {
+        algorithm: args.algo,
+        hyper: Hyper {
+            c: args.c,
+            alpha: args.alpha,
+            max_iter: args.max_iter,
+            class_weight: args.class_weight,
+            seed: args.seed,
+            min_df: args.min_df,
+            max_features: args.max_features,
+            nb_weight: args.nb_weight,
+        },
+        features: FeatureConfig {
+            stem: args.stem.then_some(args.lang),
+            target_window: args.target_window,
+            char_ngrams: args.char_ngrams.unwrap_or([0, 0]),
+            ..FeatureConfig::default()
+        },
+        multi_label: args.multi_label,
+        lang: args.lang,
+    };
+    let frames = lexicon.frames();
+    let cv = (args.folds > 0).then(|| {
+        let started = Instant::now();
+        let (figures, pooled) = cross_validate(&config, &labels, &frames, &examples, &targets, args.folds);
+        eprintln!("{}-fold cross-validation in {:.2} s", args.folds, started.elapsed().as_secs_f64());
+        (figures, pooled)
+    });
+    let started = Instant::now();
+    let mut file = fit(&config, &labels, &frames, &examples, &targets);
+    let fit_secs = started.elapsed().as_secs_f64();
+    file.lexicon_sha256 = lexicon_sha256(&lexicon);
+    file.training_data_sha256 = sha256_hex(&data_bytes);
+    file.created_utc = now_utc();
+    file.cv = cv.as_ref().map(|(f, _)| f.clone());
+    let sha = Model::save(&file, &args.model)?;
+    println!(
+        "model: {} ({} rows, {} labels, {} features, fit {:.2} s, sha256 {})",
+        args.model.display(),
+        rows.len(),
+        labels.len(),
+        file.terms.len(),
+        fit_secs,
+        &sha[..12]
+    );
+    if let Some((figures, pooled)) = cv {
+        println!("cross-validation ({} folds, pooled held-out predictions):", args.folds);
+        print!("{}", pooled.table());
+        println!("mean over folds: macro-F1 {:.3}, accuracy {:.3}", figures.macro_f1, figures.accuracy);
+        let dir = eval_dir(&args.model);
+        write_report(&dir, &pooled)?;
+        let mut folds_csv = String::from("fold,macro_f1,accuracy\n");
+        for f in &figures.per_fold {
+            folds_csv.push_str(&format!("{},{:.4},{:.4}\n", f.fold, f.macro_f1, f.accuracy));
+        }
+        let p = dir.join("folds.csv");
+        write_atomic(&p, folds_csv.as_bytes()).with_context(|| format!("cannot write {}", p.display()))?;
+        println!("evaluation written to {}", dir.display());
+    }
+    Ok(Outcome::Clean)
 }

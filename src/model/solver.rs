@@ -1,0 +1,354 @@
+//! The fitting algorithms on sparse rows: multinomial logistic regression (L-BFGS on the
+//! weighted, L2-regularised cross-entropy, as scikit-learn's `lbfgs` solver) and multinomial
+//! naive Bayes. Both give a linear table (feature × label weights plus a bias per label).
+//!
+//! Why not linfa: linfa-logistic 0.8 fits dense matrices only (rows × columns per pass) and
+//! ignores sample weights, so balanced class weighting is impossible; every linfa-bayes fit
+//! path goes through `fit_with`, which `dbg!`-dumps each class histogram to stderr. The
+//! algorithms are the same; here they run on the sparse rows directly.
+
+use rayon::prelude::*;
+
+/// Sparse rows (CSR): row `i` is `indices/values[indptr[i]..indptr[i + 1]]`.
+#[derive(Debug, Clone, Default)]
+pub struct Csr {
+    /// Row starts, length rows + 1.
+    pub indptr: Vec<usize>,
+    /// Column of each stored value.
+    pub indices: Vec<u32>,
+    /// The values.
+    pub values: Vec<f32>,
+}
+
+impl Csr {
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.indptr.len().saturating_sub(1)
+    }
+
+    /// Appends a row.
+    pub fn push_row(&mut self, row: &[(u32, f32)]) {
+        if self.indptr.is_empty() {
+            self.indptr.push(0);
+        }
+        for &(j, v) in row {
+            self.indices.push(j);
+            self.values.push(v);
+        }
+        self.indptr.push(self.indices.len());
+    }
+
+    /// The entries of row `i`.
+    pub fn row(&self, i: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
+        let r = self.indptr[i]..self.indptr[i + 1];
+        self.indices[r.clone()].iter().zip(&self.values[r]).map(|(&j, &v)| (j as usize, f64::from(v)))
+    }
+}
+
+/// A fitted linear table: `weights[j * k + c]` and `bias[c]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Linear {
+    /// Row-major features × labels.
+    pub weights: Vec<f64>,
+    /// One per label.
+    pub bias: Vec<f64>,
+}
+
+/// Log-sum-exp of `z` without overflow.
+pub fn log_sum_exp(z: &[f64]) -> f64 {
+    let m = z.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    if !m.is_finite() {
+        return m;
+    }
+    m + z.iter().map(|v| (v - m).exp()).sum::<f64>().ln()
+}
+
+/// Softmax in place, stable for any finite input (shifts by the maximum first).
+pub fn softmax_in_place(z: &mut [f64]) {
+    let lse = log_sum_exp(z);
+    if !lse.is_finite() {
+        let n = z.len().max(1) as f64;
+        z.iter_mut().for_each(|v| *v = 1.0 / n);
+        return;
+    }
+    z.iter_mut().for_each(|v| *v = (*v - lse).exp());
+}
+
+/// Logistic function, stable for large |x|.
+pub fn sigmoid(x: f64) -> f64 {
+    if x >= 0.0 {
+        1.0 / (1.0 + (-x).exp())
+    } else {
+        let e = x.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// Row chunks of the gradient (see [`fit_logreg`]).
+const GRADIENT_CHUNKS: usize = 8;
+
+/// Weighted cross-entropy of `rows` and its gradient, written into `grad` (overwritten).
+#[allow(clippy::too_many_arguments)]
+fn chunk_loss_grad(
+    x: &Csr,
+    y: &[usize],
+    sample_weight: &[f64],
+    rows: std::ops::Range<usize>,
+    theta: &[f64],
+    grad: &mut [f64],
+    d: usize,
+    k: usize,
+    c_reg: f64,
+) -> f64 {
+    grad.iter_mut().for_each(|g| *g = 0.0);
+    let (w, b) = theta.split_at(d * k);
+    let (gw, gb) = grad.split_at_mut(d * k);
+    let mut z = vec![0.0f64; k];
+    let mut loss = 0.0;
+    for i in rows {
+        z.copy_from_slice(b);
+        for (j, v) in x.row(i) {
+            for (zc, wc) in z.iter_mut().zip(&w[j * k..j * k + k]) {
+                *zc += v * wc;
+            }
+        }
+        let lse = log_sum_exp(&z);
+        let s = sample_weight[i] * c_reg;
+        loss += s * (lse - z[y[i]]);
+        for (label, zc) in z.iter_mut().enumerate() {
+            *zc = s * ((*zc - lse).exp() - if label == y[i] { 1.0 } else { 0.0 });
+        }
+        for (j, v) in x.row(i) {
+            for (gc, zc) in gw[j * k..j * k + k].iter_mut().zip(&z) {
+                *gc += v * zc;
+            }
+        }
+        for (gc, zc) in gb.iter_mut().zip(&z) {
+            *gc += zc;
+        }
+    }
+    loss
+}
+
+/// Fits multinomial logistic regression: minimises
+/// `(C · Σ_i s_i · CE_i + ½‖W‖²) / n` (bias not penalised) with L-BFGS.
+pub fn fit_logreg(
+    x: &Csr,
+    y: &[usize],
+    sample_weight: &[f64],
+    d: usize,
+    k: usize,
+    c_reg: f64,
+    max_iter: usize,
+) -> Linear {
+    let n = x.rows().max(1) as f64;
+    let dim = d * k + k;
+    // Rows are split into a fixed number of chunks whose partial gradients are summed in
+    // chunk order: parallel, yet bit-identical whatever the number of threads.
+    let chunk_rows = x.rows().div_ceil(GRADIENT_CHUNKS).max(1);
+    let mut partial: Vec<Vec<f64>> = vec![vec![0.0; dim]; x.rows().div_ceil(chunk_rows)];
+    let objective = |theta: &[f64], grad: &mut [f64]| -> f64 {
+        let losses: Vec<f64> = partial
+            .par_iter_mut()
+            .enumerate()
+            .map(|(chunk, g)| {
+                let rows = chunk * chunk_rows..((chunk + 1) * chunk_rows).min(x.rows());
+                chunk_loss_grad(x, y, sample_weight, rows, theta, g, d, k, c_reg)
+            })
+            .collect();
+        grad.iter_mut().for_each(|g| *g = 0.0);
+        for g in &partial {
+            grad.iter_mut().zip(g).for_each(|(a, b)| *a += b);
+        }
+        let loss: f64 = losses.iter().sum();
+        let w = &theta[..d * k];
+        let (gw, _) = grad.split_at_mut(d * k);
+        let mut reg = 0.0;
+        for (g, &wv) in gw.iter_mut().zip(w) {
+            *g += wv;
+            reg += wv * wv;
+        }
+        grad.iter_mut().for_each(|g| *g /= n);
+        (loss + 0.5 * reg) / n
+    };
+    let theta = lbfgs(objective, vec![0.0; dim], max_iter, 1e-6);
+    let (w, b) = theta.split_at(d * k);
+    Linear { weights: w.to_vec(), bias: b.to_vec() }
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// Limited-memory BFGS (m = 10) with a backtracking Armijo line search; stops when the
+/// largest gradient component falls below `gtol` or the objective stops moving.
+fn lbfgs(mut f: impl FnMut(&[f64], &mut [f64]) -> f64, mut x: Vec<f64>, max_iter: usize, gtol: f64) -> Vec<f64> {
+    const M: usize = 10;
+    let dim = x.len();
+    let mut g = vec![0.0; dim];
+    let mut fx = f(&x, &mut g);
+    let mut s_hist: Vec<Vec<f64>> = Vec::new();
+    let mut y_hist: Vec<Vec<f64>> = Vec::new();
+    let mut rho: Vec<f64> = Vec::new();
+    let mut x_new = vec![0.0; dim];
+    let mut g_new = vec![0.0; dim];
+    let mut alpha = [0.0; M];
+    for _ in 0..max_iter {
+        if g.iter().fold(0.0f64, |m, v| m.max(v.abs())) < gtol {
+            break;
+        }
+        // Two-loop recursion: direction = -H·g.
+        let mut q: Vec<f64> = g.clone();
+        for i in (0..s_hist.len()).rev() {
+            alpha[i] = rho[i] * dot(&s_hist[i], &q);
+            q.iter_mut().zip(&y_hist[i]).for_each(|(qv, yv)| *qv -= alpha[i] * yv);
+        }
+        let gamma = match (s_hist.last(), y_hist.last()) {
+            (Some(s), Some(y)) => dot(s, y) / dot(y, y).max(1e-300),
+            _ => 1.0 / dot(&g, &g).sqrt().max(1e-12),
+        };
+        q.iter_mut().for_each(|v| *v *= gamma);
+        for i in 0..s_hist.len() {
+            let beta = rho[i] * dot(&y_hist[i], &q);
+            q.iter_mut().zip(&s_hist[i]).for_each(|(qv, sv)| *qv += sv * (alpha[i] - beta));
+        }
+        let mut dir: Vec<f64> = q.iter().map(|v| -v).collect();
+        let mut slope = dot(&g, &dir);
+        if slope >= 0.0 {
+            dir = g.iter().map(|v| -v).collect();
+            slope = dot(&g, &dir);
+            s_hist.clear();
+            y_hist.clear();
+            rho.clear();
+        }
+        let mut step = 1.0;
+        let mut fx_new;
+        let mut tries = 0;
+        loop {
+            for i in 0..dim {
+                x_new[i] = x[i] + step * dir[i];
+            }
+            fx_new = f(&x_new, &mut g_new);
+            if fx_new <= fx + 1e-4 * step * slope || tries >= 30 {
+                break;
+            }
+            step *= 0.5;
+            tries += 1;
+        }
+        if fx_new > fx {
+            break;
+        }
+        let s: Vec<f64> = x_new.iter().zip(&x).map(|(a, b)| a - b).collect();
+        let yv: Vec<f64> = g_new.iter().zip(&g).map(|(a, b)| a - b).collect();
+        let sy = dot(&s, &yv);
+        let converged = (fx - fx_new).abs() <= 1e-7 * fx.abs().max(1.0);
+        std::mem::swap(&mut x, &mut x_new);
+        std::mem::swap(&mut g, &mut g_new);
+        fx = fx_new;
+        if sy > 1e-12 {
+            if s_hist.len() == M {
+                s_hist.remove(0);
+                y_hist.remove(0);
+                rho.remove(0);
+            }
+            s_hist.push(s);
+            y_hist.push(yv);
+            rho.push(1.0 / sy);
+        }
+        if converged {
+            break;
+        }
+    }
+    x
+}
+
+/// Fits multinomial naive Bayes on the (tf-idf) values: `log((N_cj + α) / (N_c + α·d))`
+/// per feature and label, weighted by `sample_weight`; the bias is the log prior (uniform
+/// when `uniform_prior`, else the weighted label shares).
+pub fn fit_nb(
+    x: &Csr,
+    y: &[usize],
+    sample_weight: &[f64],
+    d: usize,
+    k: usize,
+    alpha: f64,
+    uniform_prior: bool,
+) -> Linear {
+    let mut counts = vec![0.0f64; d * k];
+    let mut prior = vec![0.0f64; k];
+    for i in 0..x.rows() {
+        prior[y[i]] += sample_weight[i];
+        for (j, v) in x.row(i) {
+            counts[j * k + y[i]] += v * sample_weight[i];
+        }
+    }
+    let mut totals = vec![0.0f64; k];
+    for j in 0..d {
+        for c in 0..k {
+            totals[c] += counts[j * k + c];
+        }
+    }
+    let weights: Vec<f64> =
+        (0..d * k).map(|i| ((counts[i] + alpha) / (totals[i % k] + alpha * d as f64)).ln()).collect();
+    let sum: f64 = prior.iter().sum();
+    let bias = prior
+        .iter()
+        .map(|&p| if uniform_prior { -(k as f64).ln() } else { (p / sum.max(1e-300)).max(1e-300).ln() })
+        .collect();
+    Linear { weights, bias }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn softmax_of_huge_logits_is_finite_and_sums_to_one() {
+        let mut z = [1e308, -1e308, 1e308 - 1e292, 0.0];
+        softmax_in_place(&mut z);
+        assert!(z.iter().all(|v| v.is_finite()));
+        assert!((z.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        let mut small = [-1e5, -1e5 - (2.0f64).ln()];
+        softmax_in_place(&mut small);
+        // exp(0) : exp(-ln 2) = 2 : 1
+        assert!((small[0] - 2.0 / 3.0).abs() < 1e-12 && (small[1] - 1.0 / 3.0).abs() < 1e-12);
+        assert_eq!(sigmoid(-1000.0), 0.0);
+        assert_eq!(sigmoid(1000.0), 1.0);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn softmax_is_a_distribution_for_any_finite_logits(z in proptest::collection::vec(-1e300f64..1e300, 1..12)) {
+            let mut p = z.clone();
+            softmax_in_place(&mut p);
+            proptest::prop_assert!(p.iter().all(|v| v.is_finite() && *v >= 0.0));
+            proptest::prop_assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+            // The largest logit gets the largest probability.
+            let top = p[crate::model::argmax(&z)];
+            proptest::prop_assert!(p.iter().all(|&v| v <= top));
+        }
+    }
+
+    #[test]
+    fn model_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<crate::model::Model>();
+    }
+
+    #[test]
+    fn logreg_separates_two_features_and_nb_matches_hand_counts() {
+        let mut x = Csr::default();
+        for _ in 0..5 {
+            x.push_row(&[(0, 1.0)]);
+            x.push_row(&[(1, 1.0)]);
+        }
+        let y: Vec<usize> = (0..10).map(|i| i % 2).collect();
+        let lin = fit_logreg(&x, &y, &[1.0; 10], 2, 2, 10.0, 200);
+        assert!(lin.weights[0] > lin.weights[1] + 2.0 && lin.weights[3] > lin.weights[2] + 2.0, "{lin:?}");
+        let nb = fit_nb(&x, &y, &[1.0; 10], 2, 2, 1.0, false);
+        // Class 0: feature 0 count 5, feature 1 count 0: log(6/7), log(1/7).
+        assert!((nb.weights[0] - (6.0f64 / 7.0).ln()).abs() < 1e-12);
+        assert!((nb.weights[2] - (1.0f64 / 7.0).ln()).abs() < 1e-12);
+        assert!((nb.bias[0] - 0.5f64.ln()).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,461 @@
+//! Training: lexicon annotation of rows, vocabulary and idf, the fit, and cross-validation.
+
+use std::collections::HashMap;
+
+use super::cv::stratified_folds;
+use super::file::{Algorithm, ClassWeight, CvFigures, FoldFigures, Hyper, LabelCount, ModelFile, Term, FORMAT_VERSION};
+use super::metrics::Report;
+use super::solver::{fit_logreg, fit_nb, Csr, Linear};
+use super::{Model, VecScratch, Vectorizer};
+use crate::features::{Extractor, FeatureConfig, LexiconHit, Scratch};
+use crate::lexicon::voice::{is_negated, Quotations, Voice};
+use crate::lexicon::{Hit, Lexicon, Matcher};
+use crate::Lang;
+
+/// Weights smaller than this (after centring) are dropped from the file: they move a
+/// decision value by less than 1e-4 and would only make the file bigger.
+const PRUNE_BELOW: f32 = 1e-4;
+
+/// Everything that decides a fit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainConfig {
+    /// Fitting algorithm.
+    pub algorithm: Algorithm,
+    /// Settings.
+    pub hyper: Hyper,
+    /// Feature settings.
+    pub features: FeatureConfig,
+    /// One-vs-rest per label dimension.
+    pub multi_label: bool,
+    /// Language of the text.
+    pub lang: Lang,
+}
+
+/// A lexicon match of a training row, owning its frame name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OwnedHit {
+    /// Frame.
+    pub frame: String,
+    /// Voice.
+    pub voice: Voice,
+    /// Negated.
+    pub negated: bool,
+}
+
+/// A training or evaluation sentence with its lexicon hits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// Text as given (may hold `<t>…</t>` target tags).
+    pub text: String,
+    /// Lexicon hits on the text without tags.
+    pub hits: Vec<OwnedHit>,
+}
+
+impl Example {
+    /// The hits in the form the features take.
+    pub fn lexicon_hits(&self) -> Vec<LexiconHit<'_>> {
+        self.hits.iter().map(|h| LexiconHit { frame: &h.frame, voice: h.voice, negated: h.negated }).collect()
+    }
+}
+
+/// Gold labels: one index per row, or a set of dimensions per row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Targets {
+    /// Label index per row.
+    Single(Vec<usize>),
+    /// `[row][dimension]` membership.
+    Multi(Vec<Vec<bool>>),
+}
+
+impl Targets {
+    fn rows(&self) -> usize {
+        match self {
+            Targets::Single(y) => y.len(),
+            Targets::Multi(y) => y.len(),
+        }
+    }
+
+    /// Label used to stratify folds (multi-label: the rarest present dimension, or none).
+    fn strata(&self, k: usize) -> (Vec<usize>, usize) {
+        match self {
+            Targets::Single(y) => (y.clone(), k),
+            Targets::Multi(y) => {
+                let freq: Vec<usize> = (0..k).map(|d| y.iter().filter(|r| r[d]).count()).collect();
+                let s = y
+                    .iter()
+                    .map(|r| (0..k).filter(|&d| r[d]).min_by_key(|&d| freq[d]).map(|d| d + 1).unwrap_or(0))
+                    .collect();
+                (s, k + 1)
+            }
+        }
+    }
+
+    fn subset(&self, rows: &[usize]) -> Targets {
+        match self {
+            Targets::Single(y) => Targets::Single(rows.iter().map(|&i| y[i]).collect()),
+            Targets::Multi(y) => Targets::Multi(rows.iter().map(|&i| y[i].clone()).collect()),
+        }
+    }
+}
+
+/// Strips `<t>`/`</t>` target tags.
+pub fn strip_target_tags(text: &str) -> String {
+    text.replace("<t>", "").replace("</t>", "")
+}
+
+/// Annotates texts with the lexicon: matches, their voice and negation.
+pub fn annotate(lexicon: &Lexicon, lang: Lang, texts: &[String]) -> Vec<Example> {
+    let matcher = Matcher::new(lexicon);
+    texts.iter().map(|text| annotate_one(&matcher, lexicon, lang, text)).collect()
+}
+
+/// Annotates one text with an already compiled matcher of `lexicon`.
+pub fn annotate_one(matcher: &Matcher, lexicon: &Lexicon, lang: Lang, text: &str) -> Example {
+    let plain = strip_target_tags(text);
+    let mut hits: Vec<Hit> = Vec::new();
+    matcher.find_into(&plain, &mut hits);
+    let quotes = Quotations::find(&plain);
+    let owned = hits
+        .iter()
+        .filter_map(|h| {
+            let entry = lexicon.entries.get(h.entry)?;
+            Some(OwnedHit {
+                frame: entry.frame.clone(),
+                voice: quotes.voice(&plain, h.span.clone()),
+                negated: is_negated(&plain, h.span.start, lang),
+            })
+        })
+        .collect();
+    Example { text: text.to_string(), hits: owned }
+}
+
+/// Vocabulary (names sorted) and idf (`ln((1 + n) / (1 + df)) + 1`, scikit-learn's smooth idf).
+fn build_vocabulary(ext: &Extractor, examples: &[&Example], hyper: &Hyper) -> (Vec<String>, Vec<f32>) {
+    let mut names: HashMap<u64, String> = HashMap::new();
+    let mut df: HashMap<u64, usize> = HashMap::new();
+    let mut scratch = Scratch::default();
+    let mut keys = Vec::new();
+    for ex in examples {
+        keys.clear();
+        ext.keys_into(&ex.text, &ex.lexicon_hits(), &mut scratch, &mut keys, Some(&mut names));
+        keys.sort_unstable();
+        keys.dedup();
+        for &k in &keys {
+            *df.entry(k).or_insert(0) += 1;
+        }
+    }
+    let mut kept: Vec<(&String, usize)> = df
+        .iter()
+        .filter(|(k, &d)| d >= hyper.min_df || names[k].starts_with("frame="))
+        .map(|(k, &d)| (&names[k], d))
+        .collect();
+    if hyper.max_features > 0 && kept.len() > hyper.max_features {
+        kept.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        kept.truncate(hyper.max_features);
+    }
+    kept.sort_by(|a, b| a.0.cmp(b.0));
+    let n = examples.len() as f64;
+    let idf = kept.iter().map(|&(_, d)| (((1.0 + n) / (1.0 + d as f64)).ln() + 1.0) as f32).collect();
+    (kept.into_iter().map(|(n, _)| n.clone()).collect(), idf)
+}
+
+/// Row weights for balanced classes: `n / (k · n_c)`.
+fn class_weights(y: &[usize], k: usize, mode: ClassWeight) -> Vec<f64> {
+    let mut counts = vec![0usize; k];
+    y.iter().for_each(|&c| counts[c] += 1);
+    let n = y.len() as f64;
+    y.iter()
+        .map(|&c| match mode {
+            ClassWeight::Balanced => n / (k as f64 * counts[c].max(1) as f64),
+            ClassWeight::None => 1.0,
+        })
+        .collect()
+}
+
+fn fit_single(config: &TrainConfig, x: &Csr, y: &[usize], d: usize, k: usize) -> Linear {
+    let sw = class_weights(y, k, config.hyper.class_weight);
+    match config.algorithm {
+        Algorithm::Logreg => fit_logreg(x, y, &sw, d, k, config.hyper.c, config.hyper.max_iter),
+        Algorithm::Nb => {
+            fit_nb(x, y, &sw, d, k, config.hyper.alpha, config.hyper.class_weight == ClassWeight::Balanced)
+        }
+        Algorithm::LogregNb => {
+            let mut lin = fit_logreg(x, y, &sw, d, k, config.hyper.c, config.hyper.max_iter);
+            let nb = fit_nb(x, y, &sw, d, k, config.hyper.alpha, config.hyper.class_weight == ClassWeight::Balanced);
+            let a = config.hyper.nb_weight;
+            lin.weights.iter_mut().zip(&nb.weights).for_each(|(w, n)| *w += a * n);
+            lin.bias.iter_mut().zip(&nb.bias).for_each(|(b, n)| *b += a * n);
+            lin
+        }
+    }
+}
+
+/// One binary fit per dimension; the weights of dimension c are `w_pos − w_neg`.
+fn fit_multi(config: &TrainConfig, x: &Csr, y: &[Vec<bool>], d: usize, k: usize) -> Linear {
+    // A two-label softmax splits w between w_pos and w_neg, which halves the L2 penalty of
+    // w = w_pos − w_neg; halving C gives scikit-learn's binary C.
+    let mut config = config.clone();
+    config.hyper.c /= 2.0;
+    let config = &config;
+    let mut weights = vec![0.0; d * k];
+    let mut bias = vec![0.0; k];
+    for c in 0..k {
+        let yc: Vec<usize> = y.iter().map(|r| usize::from(r[c])).collect();
+        let lin = fit_single(config, x, &yc, d, 2);
+        for j in 0..d {
+            weights[j * k + c] = lin.weights[j * 2 + 1] - lin.weights[j * 2];
+        }
+        bias[c] = lin.bias[1] - lin.bias[0];
+    }
+    Linear { weights, bias }
+}
+
+/// Fits on the rows `rows` of `examples` and returns the model file (provenance fields
+/// `lexicon_sha256`, `training_data_sha256`, `cv`, `created_utc` left for the caller).
+pub fn fit(config: &TrainConfig, labels: &[String], frames: &[String], examples: &[Example], y: &Targets) -> ModelFile {
+    let ext = Extractor::new(config.features.clone());
+    let refs: Vec<&Example> = examples.iter().collect();
+    let (names, idf) = build_vocabulary(&ext, &refs, &config.hyper);
+    let vectorizer = Vectorizer::new(ext, &names, idf.clone());
+    let mut x = Csr::default();
+    let mut s = VecScratch::default();
+    for ex in examples {
+        vectorizer.vectorize(&ex.text, &ex.lexicon_hits(), &mut s);
+        x.push_row(&s.vector);
+    }
+    let d = names.len();
+    let k = labels.len();
+    let lin = match y {
+        Targets::Single(y) => fit_single(config, &x, y, d, k),
+        Targets::Multi(y) => fit_multi(config, &x, y, d, k),
+    };
+    let terms = names
+        .into_iter()
+        .zip(idf)
+        .enumerate()
+        .map(|(j, (name, idf))| {
+            let row = &lin.weights[j * k..j * k + k];
+            // Softmax ignores a shift common to all labels: centring makes weights comparable
+            // (explain) and lets features that favour no label be pruned.
+            let centre = if config.multi_label { 0.0 } else { row.iter().sum::<f64>() / k as f64 };
+            let w: Vec<f32> = row.iter().map(|v| (v - centre) as f32).collect();
+            let w = if w.iter().all(|v| v.abs() < PRUNE_BELOW) { Vec::new() } else { w };
+            Term { name, idf, w }
+        })
+        .collect();
+    let label_counts = labels
+        .iter()
+        .enumerate()
+        .map(|(c, l)| LabelCount {
+            label: l.clone(),
+            rows: match y {
+                Targets::Single(y) => y.iter().filter(|&&v| v == c).count(),
+                Targets::Multi(y) => y.iter().filter(|r| r[c]).count(),
+            },
+        })
+        .collect();
+    ModelFile {
+        format_version: FORMAT_VERSION,
+        framing_version: env!("CARGO_PKG_VERSION").to_string(),
+        algorithm: config.algorithm,
+        hyper: config.hyper.clone(),
+        lang: config.lang,
+        multi_label: config.multi_label,
+        labels: labels.to_vec(),
+        features: config.features.clone(),
+        frames: frames.to_vec(),
+        lexicon_sha256: String::new(),
+        training_data_sha256: String::new(),
+        training_rows: examples.len(),
+        label_counts,
+        cv: None,
+        created_utc: String::new(),
+        bias: lin.bias,
+        terms,
+    }
+}
+
+/// Predictions of a model for examples: label index per row, or membership per dimension.
+pub fn predict(model: &Model, examples: &[Example]) -> Targets {
+    let scores: Vec<_> = examples.iter().map(|ex| model.score(&ex.text, &ex.lexicon_hits())).collect();
+    if model.is_multi_label() {
+        Targets::Multi(scores.iter().map(|s| s.probs.iter().map(|&p| p >= 0.5).collect()).collect())
+    } else {
+        Targets::Single(scores.iter().map(|s| s.best).collect())
+    }
+}
+
+/// Metrics of predictions against gold.
+pub fn report(labels: &[String], gold: &Targets, predicted: &Targets) -> Report {
+    match (gold, predicted) {
+        (Targets::Single(g), Targets::Single(p)) => Report::new(labels, g, p),
+        (Targets::Multi(g), Targets::Multi(p)) => Report::multi_label(labels, g, p),
+        _ => Report::new(labels, &[], &[]),
+    }
+}
+
+/// Stratified k-fold cross-validation: per-fold figures and the report of all held-out
+/// predictions pooled.
+pub fn cross_validate(
+    config: &TrainConfig,
+    labels: &[String],
+    frames: &[String],
+    examples: &[Example],
+    y: &Targets,
+    folds: usize,
+) -> (CvFigures, Report) {
+    let (strata, n_strata) = y.strata(labels.len());
+    let fold_of = stratified_folds(&strata, n_strata, folds, config.hyper.seed);
+    let mut pooled_gold: Vec<usize> = Vec::new();
+    let mut pooled_pred: Vec<usize> = Vec::new();
+    let mut pooled_gold_m: Vec<Vec<bool>> = Vec::new();
+    let mut pooled_pred_m: Vec<Vec<bool>> = Vec::new();
+    let mut per_fold = Vec::new();
+    for f in 0..folds {
+        let train_rows: Vec<usize> = (0..y.rows()).filter(|&i| fold_of[i] != f).collect();
+        let test_rows: Vec<usize> = (0..y.rows()).filter(|&i| fold_of[i] == f).collect();
+        if test_rows.is_empty() || train_rows.is_empty() {
+            continue;
+        }
+        let train_ex: Vec<Example> = train_rows.iter().map(|&i| examples[i].clone()).collect();
+        let test_ex: Vec<Example> = test_rows.iter().map(|&i| examples[i].clone()).collect();
+        let file = fit(config, labels, frames, &train_ex, &y.subset(&train_rows));
+        let Ok(model) = Model::from_file(file, "cv", String::new()) else { continue };
+        let gold = y.subset(&test_rows);
+        let pred = predict(&model, &test_ex);
+        let r = report(labels, &gold, &pred);
+        per_fold.push(FoldFigures { fold: f + 1, macro_f1: r.macro_avg.f1, accuracy: r.accuracy });
+        match (gold, pred) {
+            (Targets::Single(g), Targets::Single(p)) => {
+                pooled_gold.extend(g);
+                pooled_pred.extend(p);
+            }
+            (Targets::Multi(g), Targets::Multi(p)) => {
+                pooled_gold_m.extend(g);
+                pooled_pred_m.extend(p);
+            }
+            _ => {}
+        }
+    }
+    let n = per_fold.len().max(1) as f64;
+    let figures = CvFigures {
+        folds,
+        macro_f1: per_fold.iter().map(|f| f.macro_f1).sum::<f64>() / n,
+        accuracy: per_fold.iter().map(|f| f.accuracy).sum::<f64>() / n,
+        per_fold,
+    };
+    let pooled = match y {
+        Targets::Single(_) => Report::new(labels, &pooled_gold, &pooled_pred),
+        Targets::Multi(_) => Report::multi_label(labels, &pooled_gold_m, &pooled_pred_m),
+    };
+    (figures, pooled)
+}
+
+/// sha256 identifying a lexicon: over its files' hashes, one per line (no files: over its
+/// entries `pattern,frame` lines, so the bundled lexicon has a stable identity too).
+pub fn lexicon_sha256(lexicon: &Lexicon) -> String {
+    let mut text = String::new();
+    if lexicon.files.is_empty() {
+        for e in &lexicon.entries {
+            text.push_str(&format!("{}{},{}\n", if e.exclusion { "!" } else { "" }, e.pattern, e.frame));
+        }
+    } else {
+        for f in &lexicon.files {
+            text.push_str(&f.sha256);
+            text.push('\n');
+        }
+    }
+    super::sha256_hex(text.as_bytes())
+}
+
+/// Labels and targets of labeled rows. Rows with `a|b` labels are refused (naming the line)
+/// unless `multi_label` (sets over the `|`-separated parts, `none` = empty) or `powerset`
+/// (every label string is one class).
+pub fn parse_targets(
+    path: &std::path::Path,
+    rows: &[super::data::Row],
+    multi_label: bool,
+    powerset: bool,
+) -> Result<(Vec<String>, Targets), super::data::DataError> {
+    use super::data::DataError;
+    if multi_label {
+        let mut dims: Vec<String> = rows.iter().flat_map(|r| label_parts(&r.label)).map(String::from).collect();
+        dims.sort();
+        dims.dedup();
+        if dims.is_empty() {
+            return Err(DataError::File {
+                path: path.to_path_buf(),
+                message: "no row has any label (all `none`)".into(),
+            });
+        }
+        let y = rows.iter().map(|r| label_set(&dims, &r.label)).collect();
+        return Ok((dims, Targets::Multi(y)));
+    }
+    if !powerset {
+        if let Some(r) = rows.iter().find(|r| r.label.contains('|')) {
+            return Err(DataError::Row {
+                path: path.to_path_buf(),
+                line: r.line,
+                message: format!(
+                    "label `{}` is a label set; use --multi-label (one-vs-rest per label) or --powerset (each set one class)",
+                    r.label
+                ),
+            });
+        }
+    }
+    let mut labels: Vec<String> = rows.iter().map(|r| r.label.clone()).collect();
+    labels.sort();
+    labels.dedup();
+    if labels.len() < 2 {
+        return Err(DataError::File {
+            path: path.to_path_buf(),
+            message: format!("only one label ({}): a classifier needs at least two", labels.join("")),
+        });
+    }
+    let y = rows.iter().map(|r| labels.binary_search(&r.label).unwrap_or(0)).collect();
+    Ok((labels, Targets::Single(y)))
+}
+
+/// The parts of a label set (`none` and empty parts dropped).
+pub fn label_parts(label: &str) -> impl Iterator<Item = &str> {
+    label.split('|').map(str::trim).filter(|p| !p.is_empty() && *p != "none")
+}
+
+fn label_set(dims: &[String], label: &str) -> Vec<bool> {
+    let parts: Vec<&str> = label_parts(label).collect();
+    dims.iter().map(|d| parts.contains(&d.as_str())).collect()
+}
+
+/// Gold targets of evaluation rows against a model's labels; unknown labels are errors
+/// naming the line.
+pub fn targets_for_model(
+    path: &std::path::Path,
+    rows: &[super::data::Row],
+    labels: &[String],
+    multi_label: bool,
+) -> Result<Targets, super::data::DataError> {
+    use super::data::DataError;
+    let unknown = |r: &super::data::Row, what: &str| DataError::Row {
+        path: path.to_path_buf(),
+        line: r.line,
+        message: format!("label `{what}` is not one of the model's labels ({})", labels.join(", ")),
+    };
+    if multi_label {
+        let mut y = Vec::with_capacity(rows.len());
+        for r in rows {
+            if let Some(p) = label_parts(&r.label).find(|p| !labels.iter().any(|l| l == p)) {
+                return Err(unknown(r, p));
+            }
+            y.push(label_set(labels, &r.label));
+        }
+        return Ok(Targets::Multi(y));
+    }
+    let mut y = Vec::with_capacity(rows.len());
+    for r in rows {
+        match labels.iter().position(|l| *l == r.label) {
+            Some(i) => y.push(i),
+            None => return Err(unknown(r, &r.label)),
+        }
+    }
+    Ok(Targets::Single(y))
+}

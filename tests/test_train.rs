@@ -1,0 +1,218 @@
+//! `framing train` end to end, determinism, data errors, and the quality bar on the shared
+//! labeled sets (skipped when ../shared is absent).
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use framing::features::FeatureConfig;
+use framing::lexicon::Lexicon;
+use framing::model::data::read_labeled;
+use framing::model::file::{Algorithm, Hyper};
+use framing::model::train::{annotate, fit, parse_targets, predict, report, targets_for_model, TrainConfig};
+use framing::model::Model;
+use framing::Lang;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/labeled").join(name)
+}
+
+fn framing() -> Command {
+    Command::cargo_bin("framing").unwrap()
+}
+
+fn without_created(json: &str) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_str(json).unwrap();
+    v.as_object_mut().unwrap().remove("created_utc");
+    v
+}
+
+#[test]
+fn trains_the_fixture_and_writes_the_evaluation_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("tone.json");
+    framing()
+        .args(["train", "--data"])
+        .arg(fixture("de-tone.csv"))
+        .arg("--model")
+        .arg(&model)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("cross-validation (5 folds"));
+    let m = Model::load(&model).unwrap();
+    assert_eq!(m.labels(), ["negative", "neutral", "positive"]);
+    assert_eq!(m.file().training_rows, 90);
+    assert_eq!(m.file().label_counts.iter().map(|c| c.rows).collect::<Vec<_>>(), [30, 30, 30]);
+    assert_eq!(m.file().cv.as_ref().unwrap().per_fold.len(), 5);
+    let eval = dir.path().join("tone.eval");
+    let metrics = std::fs::read_to_string(eval.join("metrics.csv")).unwrap();
+    let first_col: Vec<&str> = metrics.lines().map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(first_col, ["label", "negative", "neutral", "positive", "macro avg", "weighted avg", "accuracy"]);
+    assert!(metrics.lines().last().unwrap().starts_with("accuracy,,,"));
+    assert!(metrics.lines().last().unwrap().ends_with(",90"));
+    let confusion = std::fs::read_to_string(eval.join("confusion.csv")).unwrap();
+    assert_eq!(confusion.lines().next().unwrap(), "gold,negative,neutral,positive");
+    // Every row of the fixture is predicted exactly once across the folds.
+    let total: usize =
+        confusion.lines().skip(1).flat_map(|l| l.split(',').skip(1).map(|c| c.parse::<usize>().unwrap())).sum();
+    assert_eq!(total, 90);
+    let folds = std::fs::read_to_string(eval.join("folds.csv")).unwrap();
+    assert_eq!(folds.lines().next().unwrap(), "fold,macro_f1,accuracy");
+    assert_eq!(folds.lines().count(), 6);
+}
+
+#[test]
+fn training_is_deterministic_for_a_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for name in ["a.json", "b.json"] {
+        let p = dir.path().join(name);
+        framing()
+            .args(["train", "--seed", "7", "--data"])
+            .arg(fixture("de-tone.csv"))
+            .arg("--model")
+            .arg(&p)
+            .assert()
+            .success();
+        files.push(std::fs::read_to_string(&p).unwrap());
+    }
+    assert_eq!(without_created(&files[0]), without_created(&files[1]));
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+fn train_error(data: &Path, extra: &[&str]) -> String {
+    let out = framing()
+        .args(["train", "--folds", "0", "--data"])
+        .arg(data)
+        .arg("--model")
+        .arg(data.with_extension("json"))
+        .args(extra)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "expected exit 2");
+    assert!(!data.with_extension("json").exists(), "no model is written on error");
+    String::from_utf8(out.stderr).unwrap()
+}
+
+#[test]
+fn bad_training_data_errors_name_the_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let multi = write(d, "multi.csv", b"id,text,label\r\n1,Ein Satz.,a\r\n2,Noch einer.,a|b\r\n");
+    let err = train_error(&multi, &[]);
+    assert!(err.contains("multi.csv:3: label `a|b` is a label set; use --multi-label"), "{err}");
+
+    let missing = write(d, "missing.csv", b"id,sentence,label\n1,Ein Satz.,a\n");
+    let err = train_error(&missing, &[]);
+    assert!(err.contains("missing.csv: no column `text` in the header (columns: id, sentence, label)"), "{err}");
+
+    let empty = write(d, "empty.csv", b"id,text,label\n1,Ein Satz.,a\n2,  ,b\n");
+    assert!(train_error(&empty, &[]).contains("empty.csv:3: empty text in column `text`"));
+
+    let one = write(d, "one.csv", b"id,text,label\n1,Ein Satz.,a\n2,Zwei.,a\n");
+    assert!(train_error(&one, &[]).contains("one.csv: only one label (a): a classifier needs at least two"));
+
+    let latin1 = write(d, "latin1.csv", b"id,text,label\n1,Ein Satz.,a\n2,Gr\xfc\xdfe.,b\n");
+    let err = train_error(&latin1, &[]);
+    assert!(err.contains("latin1.csv:3: not UTF-8"), "{err}");
+
+    let ragged = write(d, "ragged.csv", b"id,text,label\n1,Ein Satz.,a\n2,Zwei,b,extra\n");
+    let err = train_error(&ragged, &[]);
+    assert!(err.contains("ragged.csv:3: malformed CSV"), "{err}");
+}
+
+/// One quality-bar run: the set, its language, single or multi-label, the settings used
+/// (as in models/README.md), and the best scikit-learn TF-IDF macro-F1
+/// (../shared/data/BASELINES.md, section 2).
+struct Bar {
+    set: &'static str,
+    lang: Lang,
+    multi_label: bool,
+    char_ngrams: [usize; 2],
+    max_features: usize,
+    c: f64,
+    baseline: f64,
+}
+
+const BARS: [Bar; 4] = [
+    Bar {
+        set: "babe",
+        lang: Lang::En,
+        multi_label: false,
+        char_ngrams: [4, 4],
+        max_features: 10_000,
+        c: 1.0,
+        baseline: 0.747,
+    },
+    Bar {
+        set: "gerntsa",
+        lang: Lang::De,
+        multi_label: false,
+        char_ngrams: [0, 0],
+        max_features: 0,
+        c: 1.0,
+        baseline: 0.401,
+    },
+    Bar {
+        set: "popbert",
+        lang: Lang::De,
+        multi_label: false,
+        char_ngrams: [4, 4],
+        max_features: 20_000,
+        c: 1.0,
+        baseline: 0.216,
+    },
+    Bar {
+        set: "popbert",
+        lang: Lang::De,
+        multi_label: true,
+        char_ngrams: [4, 4],
+        max_features: 20_000,
+        c: 1.0,
+        baseline: 0.316,
+    },
+];
+
+#[test]
+fn beats_the_scikit_learn_baselines_on_the_shared_sets() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/labeled");
+    if !root.is_dir() {
+        eprintln!("skipped: {} not found", root.display());
+        return;
+    }
+    for bar in BARS {
+        let train = root.join(bar.set).join("train.csv");
+        let test = root.join(bar.set).join("test.csv");
+        let rows = read_labeled(&train, "text", "label").unwrap();
+        let (labels, y) = parse_targets(&train, &rows, bar.multi_label, !bar.multi_label).unwrap();
+        let lexicon = Lexicon::bundled(bar.lang);
+        let texts: Vec<String> = rows.iter().map(|r| r.text.clone()).collect();
+        let examples = annotate(&lexicon, bar.lang, &texts);
+        let config = TrainConfig {
+            algorithm: Algorithm::Logreg,
+            hyper: Hyper { c: bar.c, max_features: bar.max_features, ..Hyper::default() },
+            features: FeatureConfig { char_ngrams: bar.char_ngrams, ..FeatureConfig::default() },
+            multi_label: bar.multi_label,
+            lang: bar.lang,
+        };
+        let file = fit(&config, &labels, &lexicon.frames(), &examples, &y);
+        let model = Model::from_file(file, bar.set, String::new()).unwrap();
+        let test_rows = read_labeled(&test, "text", "label").unwrap();
+        let gold = targets_for_model(&test, &test_rows, &labels, bar.multi_label).unwrap();
+        let test_texts: Vec<String> = test_rows.iter().map(|r| r.text.clone()).collect();
+        let pred = predict(&model, &annotate(&lexicon, bar.lang, &test_texts));
+        let f1 = report(&labels, &gold, &pred).macro_avg.f1;
+        let mode = if bar.multi_label { "multi" } else { "single" };
+        eprintln!("{} ({mode}): macro-F1 {f1:.3} (scikit-learn best {})", bar.set, bar.baseline);
+        assert!(
+            f1 >= bar.baseline,
+            "{} ({mode}): macro-F1 {f1:.3} below the scikit-learn baseline {}",
+            bar.set,
+            bar.baseline
+        );
+    }
+}
