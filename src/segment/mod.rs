@@ -20,7 +20,7 @@ mod wordlists;
 use std::ops::Range;
 
 use crate::Lang;
-use rules::{ends_sentence, is_closer, next_word, Punct};
+use rules::{ends_sentence, is_closer, is_list_marker, next_word, Punct};
 use wordlists::WordLists;
 
 /// A sentence segmenter for one language. Cheap to create and to clone; the word lists are
@@ -61,7 +61,10 @@ impl Segmenter {
                         i = after;
                         continue;
                     }
-                    if is_heading(&text[line_start..i]) || is_heading(&text[after..]) {
+                    if is_heading(&text[line_start..i])
+                        || is_heading(&text[after..])
+                        || list_item_ends(&text[line_start..i], &text[after..])
+                    {
                         push_trimmed(text, sent_start, i, out);
                         sent_start = i + 1;
                     }
@@ -90,7 +93,7 @@ impl Segmenter {
     fn at_punct(&self, text: &str, at: usize, sent_start: &mut usize, out: &mut Vec<Range<usize>>) -> usize {
         let bytes = text.as_bytes();
         let (punct_end, punct) = punct_run(bytes, at);
-        let boundary = skip_closers(text, punct_end);
+        let boundary = skip_footnotes(text, skip_closers(text, punct_end), at);
         let Some(c) = text[boundary..].chars().next() else {
             return boundary;
         };
@@ -98,7 +101,13 @@ impl Segmenter {
             // "3.5", "12.30", "www.taz.de", "z.B.": no space, no boundary.
             return boundary;
         }
-        let (next_at, newlines) = skip_space(text, boundary);
+        let (mut next_at, mut newlines) = skip_space(text, boundary);
+        let mut boundary = boundary;
+        if newlines == 0 && text[next_at..].starts_with(is_emoji) {
+            // "Großartig! 👍 Weiter so!": emoji after the punctuation belong to the sentence.
+            boundary = skip_emoji(text, next_at);
+            (next_at, newlines) = skip_space(text, boundary);
+        }
         if next_at >= text.len() || newlines >= 2 {
             // End of text or a blank line: the sentence ends there anyway.
             return boundary;
@@ -113,6 +122,7 @@ impl Segmenter {
 }
 
 /// The run of terminal punctuation (`.`, `!`, `?`, `…`) starting at `at`: its end and kind.
+/// Spaced ellipses (". . .", "! ! !") are one run.
 fn punct_run(bytes: &[u8], at: usize) -> (usize, Punct) {
     let mut j = at;
     let mut periods = 0;
@@ -120,6 +130,12 @@ fn punct_run(bytes: &[u8], at: usize) -> (usize, Punct) {
     let mut ellipsis = false;
     loop {
         match bytes.get(j) {
+            Some(b' ')
+                if j > at && matches!(bytes.get(j + 1), Some(b'.' | b'!' | b'?')) && bytes[j - 1] == bytes[j + 1] =>
+            {
+                ellipsis = true;
+                j += 1;
+            }
             Some(b'.') => {
                 periods += 1;
                 j += 1;
@@ -142,6 +158,55 @@ fn punct_run(bytes: &[u8], at: usize) -> (usize, Punct) {
 fn skip_closers(text: &str, at: usize) -> usize {
     let rest = &text[at..];
     rest.char_indices().find(|&(_, c)| !is_closer(c)).map_or(text.len(), |(i, _)| at + i)
+}
+
+/// Skips footnote marks right after the sentence end: "martyr.[1]", "large.[7][8]",
+/// "(type 2).10" (digits glued to a period that follows a word or bracket).
+fn skip_footnotes(text: &str, at: usize, punct_start: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut j = at;
+    while bytes.get(j) == Some(&b'[') {
+        let digits = bytes[j + 1..].iter().take(4).take_while(|b| b.is_ascii_digit()).count();
+        if digits == 0 || bytes.get(j + 1 + digits) != Some(&b']') {
+            break;
+        }
+        j += digits + 2;
+    }
+    if j == at && at == punct_start + 1 && bytes[punct_start] == b'.' {
+        let glued_to_word = text[..punct_start].chars().next_back().is_some_and(|c| c.is_lowercase() || c == ')');
+        let digits = bytes[at..].iter().take(4).take_while(|b| b.is_ascii_digit()).count();
+        let then_space = bytes.get(at + digits).is_some_and(u8::is_ascii_whitespace);
+        if glued_to_word && (1..=3).contains(&digits) && then_space {
+            j = at + digits;
+        }
+    }
+    j
+}
+
+/// Pictographs that follow a sentence end in social-media text.
+fn is_emoji(c: char) -> bool {
+    matches!(c, '\u{1F000}'..='\u{1FAFF}' | '\u{2600}'..='\u{27BF}')
+}
+
+/// Skips a run of emoji (with joiners and variation selectors).
+fn skip_emoji(text: &str, at: usize) -> usize {
+    text[at..]
+        .char_indices()
+        .find(|&(_, c)| !(is_emoji(c) || matches!(c, '\u{200D}' | '\u{FE0F}')))
+        .map_or(text.len(), |(i, _)| at + i)
+}
+
+/// Whether a line break between `line` and the next line (`next`, from its first non-space
+/// character) ends a list item: the line is an item and the next one is another item or
+/// starts upper-case ("a) here it is⏎b) another", "c) one more⏎They went"), or the line
+/// ends a sentence-like clause and the next one is an item ("guidelines:⏎1. Organise").
+fn list_item_ends(line: &str, next: &str) -> bool {
+    let line = line.trim();
+    let next_item = is_list_marker(next);
+    if is_list_marker(line) {
+        return next_item || next.starts_with(char::is_uppercase);
+    }
+    next_item && line.ends_with(['.', '!', '?', ':', '…'])
 }
 
 /// Skips whitespace from `at`; returns the next non-space offset and the line breaks passed.

@@ -37,31 +37,88 @@ pub(crate) struct Punct {
 pub(crate) struct NextWord<'a> {
     /// First character after any opening quotes or brackets.
     pub first: char,
-    /// Opening quotes or brackets came first.
-    pub opened: bool,
     /// The alphabetic word starting at `first` (empty when `first` is not a letter).
     pub word: &'a str,
+    /// The text starts with a list marker ("b. The", "(ii) Hello", "• ").
+    pub list_marker: bool,
+    /// The first whitespace-separated token holds a digit ("123", "A13", "(123)").
+    pub has_digit: bool,
 }
 
 impl NextWord<'_> {
+    /// The text goes on in lower case (a list marker like "b." or "(ii)" does not count).
     fn is_lower(&self) -> bool {
-        self.first.is_lowercase()
+        self.first.is_lowercase() && !self.list_marker
     }
 
     fn is_digit(&self) -> bool {
         self.first.is_ascii_digit()
     }
+
+    fn is_dash(&self) -> bool {
+        matches!(self.first, '-' | '–' | '—')
+    }
+}
+
+/// Whether `s` starts with a list marker followed by whitespace: a bullet ("• ", "- ", "⁃"),
+/// or an enumerator: 1-3 digits, a roman numeral or one letter, optionally in brackets, closed
+/// by ".", ")", ".)" or "]" ("1.", "1.)", "a)", "(iv)", "[z]"). A letter with a bare period
+/// counts only before a capitalised word of two or more letters ("a. The first", not "z. B.").
+pub(crate) fn is_list_marker(s: &str) -> bool {
+    let mut chars = s.char_indices();
+    let Some((_, first)) = chars.next() else {
+        return false;
+    };
+    if matches!(first, '•' | '◦' | '▪' | '‣' | '⁃' | '●' | '○' | '■' | '□' | '►' | '➢') {
+        return true;
+    }
+    if matches!(first, '-' | '*' | '–') {
+        return s[first.len_utf8()..].starts_with([' ', '\t']);
+    }
+    let body = s.strip_prefix(['(', '[']).unwrap_or(s);
+    let bracketed = body.len() < s.len();
+    let core_len = body.find(|c: char| !c.is_alphanumeric()).unwrap_or(body.len());
+    let core = &body[..core_len];
+    let is_number = (1..=3).contains(&core.len()) && core.bytes().all(|b| b.is_ascii_digit());
+    let is_letter = core.chars().count() == 1 && core.chars().all(char::is_alphabetic);
+    if !(is_number || is_letter || is_roman(core)) {
+        return false;
+    }
+    let rest = &body[core_len..];
+    let (closer_len, bare_period) = if rest.starts_with(".)") {
+        (2, false)
+    } else if rest.starts_with([')', ']']) {
+        (1, false)
+    } else if rest.starts_with('.') && !bracketed {
+        (1, true)
+    } else {
+        return false;
+    };
+    let after = &rest[closer_len..];
+    if !after.starts_with(char::is_whitespace) {
+        return false;
+    }
+    if bare_period && !is_number {
+        let word = after.trim_start();
+        let len = word.find(|c: char| !c.is_alphabetic()).unwrap_or(word.len());
+        return word.starts_with(char::is_uppercase) && word[..len].chars().count() >= 2;
+    }
+    true
+}
+
+/// A roman numeral of up to five letters, all upper or all lower case ("III", "vii").
+fn is_roman(s: &str) -> bool {
+    (1..=5).contains(&s.len())
+        && (s.bytes().all(|b| b"IVXLCDM".contains(&b)) || s.bytes().all(|b| b"ivxlcdm".contains(&b)))
 }
 
 /// Reads the start of the next sentence candidate at `at` (which is not whitespace).
 pub(crate) fn next_word(text: &str, at: usize) -> NextWord<'_> {
     let rest = &text[at..];
-    let mut opened = false;
     let mut word_start = rest.len();
     let mut first = ' ';
     for (i, c) in rest.char_indices() {
         if is_opener(c) {
-            opened = true;
             continue;
         }
         first = c;
@@ -70,7 +127,9 @@ pub(crate) fn next_word(text: &str, at: usize) -> NextWord<'_> {
     }
     let tail = &rest[word_start..];
     let word_len = tail.char_indices().find(|&(_, c)| !c.is_alphabetic()).map_or(tail.len(), |(i, _)| i);
-    NextWord { first, opened, word: &tail[..word_len] }
+    let token_len = rest.find(char::is_whitespace).unwrap_or(rest.len()).min(MAX_TOKEN);
+    let has_digit = rest.as_bytes()[..token_len].iter().any(u8::is_ascii_digit);
+    NextWord { first, word: &tail[..word_len], list_marker: is_list_marker(rest), has_digit }
 }
 
 /// Whether the sentence that began at `sent_start` ends with `punct` before `next`.
@@ -91,9 +150,10 @@ pub(crate) fn ends_sentence(
     period_ends(text, sent_start, punct.start, next, lists, lang)
 }
 
-/// `!` and `?` end a sentence unless the text goes on in lower case ("Was? fragte er").
+/// `!` and `?` end a sentence unless the text goes on in lower case ("Was? fragte er") or
+/// after a dash that closes a parenthesis ("and -- voila! -- you have cake").
 fn strong_ends(next: &NextWord<'_>) -> bool {
-    !next.is_lower()
+    !next.is_lower() && !next.is_dash()
 }
 
 /// An ellipsis ends a sentence only before an upper-case start ("Und dann... kam er" goes
@@ -113,42 +173,94 @@ fn period_ends(text: &str, sent_start: usize, dot: usize, next: &NextWord<'_>, l
     if next.is_lower() {
         return false;
     }
-    let Some((token_start, token)) = token_before(text, sent_start, dot) else {
+    let Some(before) = token_before(text, sent_start, dot) else {
         return true;
     };
-    if token.is_empty() {
+    let token = before.token;
+    if token.is_empty() || before.closed {
+        // "(Phil. 4:8).", "„betreten“.": the period follows a bracket or quote.
         return true;
     }
-    if let Some(kind) = lists.abbreviation(token) {
+    if is_sentence_initial_enumerator(text, sent_start, before.start, token) {
+        // "1. The first item", "II. And here", "• 9. Stop smoking".
+        return false;
+    }
+    if let Some(kind) = abbreviation(token, lists) {
         return match kind {
             AbbrevKind::Inner => false,
             AbbrevKind::MayEnd => starts_new_sentence(next, lists),
-            AbbrevKind::BeforeNumber => !next.is_digit(),
+            AbbrevKind::BeforeNumber => !next.has_digit,
+            AbbrevKind::TimeSuffix => !next.is_digit(),
         };
     }
-    if is_initial(token) {
-        return false;
-    }
     if lang == Lang::De && is_ordinal_candidate(token) {
-        return !ordinal_dot(text, sent_start, token_start, next, lists);
+        return !ordinal_dot(text, sent_start, before.start, next, lists);
+    }
+    if is_initial(token) {
+        // English "you and I. Did you", "got an A. And then": a capital letter before a
+        // typical sentence opener ends the sentence; German keeps "z. B. Die Kinder".
+        return lang == Lang::En && token.starts_with(char::is_uppercase) && lists.is_starter(next.word);
     }
     if is_dotted_abbreviation(token) {
         return starts_new_sentence(next, lists);
     }
+    if lang == Lang::En && next.is_digit() && is_short_word(token) {
+        // English sentences rarely open with a numeral: "Rs. 16720", "SEC. 1262", "et al. 1987".
+        return false;
+    }
     true
+}
+
+/// Looks `token` up in the abbreviation list, also by its last part after a hyphen
+/// ("Doninikus-Zimmermann-Str.").
+fn abbreviation(token: &str, lists: &WordLists) -> Option<AbbrevKind> {
+    lists.abbreviation(token).or_else(|| {
+        let (_, last) = token.rsplit_once('-')?;
+        lists.abbreviation(last).filter(|_| !last.is_empty())
+    })
+}
+
+/// A word of at most five letters, which may be an unlisted abbreviation ("Rs", "abcf").
+fn is_short_word(token: &str) -> bool {
+    let n = token.chars().count();
+    (1..=5).contains(&n) && token.chars().all(char::is_alphabetic)
+}
+
+/// A number, roman numeral or letter that opens the sentence (after bullets at most): a list
+/// enumerator, not a sentence end.
+fn is_sentence_initial_enumerator(text: &str, sent_start: usize, token_start: usize, token: &str) -> bool {
+    let number = (1..=3).contains(&token.len()) && token.bytes().all(|b| b.is_ascii_digit());
+    if !(number || is_roman(token) || is_initial(token)) {
+        return false;
+    }
+    text[sent_start..token_start].chars().all(|c| c.is_whitespace() || is_bullet(c))
+}
+
+/// Characters used as list bullets.
+fn is_bullet(c: char) -> bool {
+    matches!(c, '•' | '◦' | '▪' | '‣' | '⁃' | '●' | '○' | '■' | '□' | '►' | '➢' | '-' | '*' | '–' | '·')
 }
 
 /// After an abbreviation that may close a sentence, only a typical sentence opener (or an
 /// opening quote) starts a new one: German capitalises nouns ("3 Mio. Euro"), English
 /// proper names follow "U.S." ("U.S. Army").
 fn starts_new_sentence(next: &NextWord<'_>, lists: &WordLists) -> bool {
-    next.opened || lists.is_starter(next.word)
+    lists.is_starter(next.word)
 }
 
-/// The token that ends at `dot` (within the current sentence), without surrounding quotes and
-/// brackets, and the byte offset where it starts. `None` when it is too long to be an
-/// abbreviation or a number.
-fn token_before(text: &str, sent_start: usize, dot: usize) -> Option<(usize, &str)> {
+/// The token before a period.
+struct TokenBefore<'a> {
+    /// Byte offset where `token` starts.
+    start: usize,
+    /// The token without surrounding quotes and brackets.
+    token: &'a str,
+    /// A closing quote or bracket stood right before the period.
+    closed: bool,
+}
+
+/// The token that ends at `dot` (within the current sentence). `None` when it is too long to
+/// be an abbreviation or a number.
+fn token_before(text: &str, sent_start: usize, dot: usize) -> Option<TokenBefore<'_>> {
     let mut floor = sent_start.max(dot.saturating_sub(MAX_TOKEN));
     while !text.is_char_boundary(floor) {
         floor += 1;
@@ -167,7 +279,10 @@ fn token_before(text: &str, sent_start: usize, dot: usize) -> Option<(usize, &st
     let raw = &text[start..dot];
     let trimmed_front = raw.trim_start_matches(is_opener);
     let token = trimmed_front.trim_end_matches(is_closer);
-    Some((start + (raw.len() - trimmed_front.len()), token))
+    let closed = token.len() < trimmed_front.len();
+    let token_start = start + (raw.len() - trimmed_front.len());
+    let dashless = token.trim_start_matches(['-', '–']);
+    Some(TokenBefore { start: token_start + (token.len() - dashless.len()), token: dashless, closed })
 }
 
 /// A single letter: an initial ("J. R. R. Tolkien", "Angela M.") or part of "z. B.", "u. a.".
@@ -182,9 +297,13 @@ fn is_dotted_abbreviation(token: &str) -> bool {
     token.contains('.') && token.len() <= 12 && token.chars().all(|c| c == '.' || c.is_alphabetic())
 }
 
-/// A German ordinal candidate: 1-3 digits ("25.", "2.", "100.") or a day and month
-/// ("25.11."). Four digits are a year ("im Jahr 1990."), never an ordinal.
+/// A German ordinal candidate: 1-3 digits ("25.", "2.", "100."), a day and month
+/// ("25.11.") or a roman numeral of two or more letters ("des III. Geschwaders"). Four
+/// digits are a year ("im Jahr 1990."), never an ordinal.
 fn is_ordinal_candidate(token: &str) -> bool {
+    if token.len() >= 2 && is_roman(token) && token.bytes().all(|b| b.is_ascii_uppercase()) {
+        return true;
+    }
     let short_number = |s: &str| (1..=3).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
     match token.split_once('.') {
         None => short_number(token),
@@ -193,18 +312,14 @@ fn is_ordinal_candidate(token: &str) -> bool {
 }
 
 /// Whether the period after a German ordinal candidate is an ordinal dot: a month or a
-/// typical noun follows ("am 25. November", "3. Liga"), an article or preposition precedes
-/// ("Der 21. Jahrestag", "im 3. Quartal"), or the number opens the sentence as a list item
-/// ("1. Planen Sie …").
+/// typical noun follows ("am 25. November", "3. Liga"), or an article or preposition precedes
+/// ("Der 21. Jahrestag", "im 3. Quartal").
 fn ordinal_dot(text: &str, sent_start: usize, token_start: usize, next: &NextWord<'_>, lists: &WordLists) -> bool {
     if lists.is_month(next.word) || lists.is_ordinal_noun(next.word) {
         return true;
     }
     let before = &text[sent_start..token_start];
     let prev_word = before.trim_end().rsplit(char::is_whitespace).next().unwrap_or("");
-    if prev_word.is_empty() || prev_word.chars().all(|c| matches!(c, '•' | '-' | '–' | '*' | '·' | '(' | '[')) {
-        return before.trim().chars().all(|c| !c.is_alphanumeric());
-    }
     lists.is_ordinal_trigger(prev_word.trim_start_matches(is_opener))
 }
 
@@ -216,7 +331,9 @@ mod tests {
     fn token_before_strips_quotes_and_brackets() {
         let text = "Er hat ihn nie „betreten“.";
         let dot = text.len() - 1;
-        assert_eq!(token_before(text, 0, dot).map(|(_, t)| t), Some("betreten"));
+        let before = token_before(text, 0, dot).expect("token");
+        assert_eq!(before.token, "betreten");
+        assert!(before.closed);
     }
 
     #[test]
@@ -230,7 +347,6 @@ mod tests {
     #[test]
     fn next_word_skips_openers() {
         let n = next_word("„Und auch", 0);
-        assert!(n.opened);
         assert_eq!(n.word, "Und");
     }
 }

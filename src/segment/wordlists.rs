@@ -16,6 +16,8 @@ pub(crate) enum AbbrevKind {
     MayEnd,
     /// An abbreviation only when a number follows ("Nr. 5", "No. 5").
     BeforeNumber,
+    /// A time suffix ("6 p.m."): ends the sentence before any capitalised word.
+    TimeSuffix,
 }
 
 /// All word lists for one language.
@@ -29,6 +31,8 @@ pub(crate) struct WordLists {
     months: HashSet<&'static str>,
     /// Nouns that follow an ordinal number (German ordinal rule).
     ordinal_nouns: HashSet<&'static str>,
+    /// The same nouns lower-cased, to recognise them as compound heads.
+    ordinal_heads: Vec<String>,
     /// Lower-case words that introduce an ordinal number (German ordinal rule).
     ordinal_triggers: HashSet<&'static str>,
 }
@@ -72,6 +76,7 @@ impl WordLists {
             let (word, kind) = match entry.split_once('|') {
                 Some((w, "end")) => (w, AbbrevKind::MayEnd),
                 Some((w, "num")) => (w, AbbrevKind::BeforeNumber),
+                Some((w, "time")) => (w, AbbrevKind::TimeSuffix),
                 _ => (entry, AbbrevKind::Inner),
             };
             let key = word.trim_end_matches('.');
@@ -89,6 +94,7 @@ impl WordLists {
             starters: entries(starters).collect(),
             months: entries(months).collect(),
             ordinal_nouns: entries(ordinal_nouns).collect(),
+            ordinal_heads: entries(ordinal_nouns).map(str::to_lowercase).collect(),
             ordinal_triggers: entries(ordinal_triggers).collect(),
         }
     }
@@ -108,9 +114,14 @@ impl WordLists {
         self.months.contains(word)
     }
 
-    /// Whether `word` is a noun that typically follows an ordinal number.
+    /// Whether `word` is a noun that typically follows an ordinal number, or a compound
+    /// ending in one: German compounds inherit their head noun ("60. Jubiläumsjahr").
     pub(crate) fn is_ordinal_noun(&self, word: &str) -> bool {
-        self.ordinal_nouns.contains(word)
+        if self.ordinal_nouns.contains(word) {
+            return true;
+        }
+        word.chars().count() > 4
+            && self.ordinal_heads.iter().any(|head| word.len() > head.len() + 2 && word.ends_with(head.as_str()))
     }
 
     /// Whether the lower-case form of `word` introduces an ordinal number.
