@@ -20,7 +20,7 @@ mod wordlists;
 use std::ops::Range;
 
 use crate::Lang;
-use rules::{ends_sentence, is_closer, is_list_marker, next_word, Punct};
+use rules::{ends_sentence, is_closer, is_list_marker, next_inline_item, next_word, Punct};
 use wordlists::WordLists;
 
 /// A sentence segmenter for one language. Cheap to create and to clone; the word lists are
@@ -46,17 +46,23 @@ impl Segmenter {
     pub fn split_into(&self, text: &str, out: &mut Vec<Range<usize>>) {
         let bytes = text.as_bytes();
         let len = bytes.len();
-        let mut sent_start = 0;
+        let mut sent = Open::at(self, text, 0);
         let mut line_start = 0;
         let mut i = 0;
         while i < len {
+            if i >= sent.item_break {
+                // "1.) The first item 2.) The second item": the next list item starts here.
+                let at = sent.item_break;
+                push_trimmed(text, sent.start, at, out);
+                sent = Open::at(self, text, at);
+            }
             match bytes[i] {
                 b'\n' => {
                     let after = skip_inline_space(text, i + 1);
                     if after >= len || bytes[after] == b'\n' {
                         // A blank line ends the paragraph and with it the sentence.
-                        push_trimmed(text, sent_start, i, out);
-                        sent_start = after;
+                        push_trimmed(text, sent.start, i, out);
+                        sent = Open::at(self, text, after);
                         line_start = after;
                         i = after;
                         continue;
@@ -65,20 +71,20 @@ impl Segmenter {
                         || is_heading(&text[after..])
                         || list_item_ends(&text[line_start..i], &text[after..])
                     {
-                        push_trimmed(text, sent_start, i, out);
-                        sent_start = i + 1;
+                        push_trimmed(text, sent.start, i, out);
+                        sent = Open::at(self, text, i + 1);
                     }
                     line_start = i + 1;
                     i += 1;
                 }
-                b'.' | b'!' | b'?' => i = self.at_punct(text, i, &mut sent_start, out),
+                b'.' | b'!' | b'?' => i = self.at_punct(text, i, &mut sent, out),
                 0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA6) => {
-                    i = self.at_punct(text, i, &mut sent_start, out)
+                    i = self.at_punct(text, i, &mut sent, out)
                 }
                 _ => i += 1,
             }
         }
-        push_trimmed(text, sent_start, len, out);
+        push_trimmed(text, sent.start, len, out);
     }
 
     /// Convenience wrapper around [`Segmenter::split_into`].
@@ -90,7 +96,7 @@ impl Segmenter {
 
     /// Handles the punctuation run starting at `at`; ends the current sentence there when the
     /// rules say so. Returns where scanning resumes.
-    fn at_punct(&self, text: &str, at: usize, sent_start: &mut usize, out: &mut Vec<Range<usize>>) -> usize {
+    fn at_punct(&self, text: &str, at: usize, sent: &mut Open, out: &mut Vec<Range<usize>>) -> usize {
         let bytes = text.as_bytes();
         let (punct_end, punct) = punct_run(bytes, at);
         let boundary = skip_footnotes(text, skip_closers(text, punct_end), at);
@@ -113,11 +119,25 @@ impl Segmenter {
             return boundary;
         }
         let next = next_word(text, next_at);
-        if ends_sentence(text, *sent_start, punct, &next, self.lists, self.lang) {
-            push_trimmed(text, *sent_start, boundary, out);
-            *sent_start = boundary;
+        if ends_sentence(text, sent.start, punct, &next, self.lists, self.lang) {
+            push_trimmed(text, sent.start, boundary, out);
+            *sent = Open::at(self, text, boundary);
         }
         boundary
+    }
+}
+
+/// The sentence being read: where it started, and where an inline list item that continues
+/// its opening enumerator begins (`usize::MAX` when none).
+struct Open {
+    start: usize,
+    item_break: usize,
+}
+
+impl Open {
+    fn at(seg: &Segmenter, text: &str, start: usize) -> Open {
+        let item_break = next_inline_item(text, start, seg.lists, seg.lang).unwrap_or(usize::MAX);
+        Open { start, item_break }
     }
 }
 

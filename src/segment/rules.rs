@@ -106,6 +106,64 @@ pub(crate) fn is_list_marker(s: &str) -> bool {
     true
 }
 
+/// How far ahead (bytes) the next item of an inline list is looked for: list items are short.
+const ITEM_WINDOW: usize = 400;
+
+/// When the text at `from` opens with an enumerator ("1.)", "2)", "a.", "(b)"), the offset of
+/// the space before the next enumerator of the same list on the same stretch of text
+/// ("1) The first item 2) The second item"). German "1. FC Köln in der 2. Liga" is no list:
+/// a bare-period number after an ordinal trigger or before an ordinal noun is an ordinal.
+pub(crate) fn next_inline_item(text: &str, from: usize, lists: &WordLists, lang: Lang) -> Option<usize> {
+    let rest = &text[from..];
+    let start = from + (rest.len() - rest.trim_start().len());
+    let s = &text[start..];
+    if !is_list_marker(s) {
+        return None;
+    }
+    let opened = s.starts_with('(');
+    let body = if opened { &s[1..] } else { s };
+    let core_len = body.bytes().take_while(u8::is_ascii_alphanumeric).count();
+    let core = &body[..core_len];
+    let after_core = &body[core_len..];
+    let suffix = [".)", ")", "."].into_iter().find(|p| after_core.starts_with(p))?;
+    let mut needle = [0u8; 16];
+    let mut n = 0;
+    let mut put = |b: u8| {
+        needle[n] = b;
+        n += 1;
+    };
+    put(b' ');
+    if opened {
+        put(b'(');
+    }
+    if core.bytes().all(|b| b.is_ascii_digit()) {
+        let value: u32 = core.parse().ok()?;
+        for b in (value + 1).to_string().bytes() {
+            put(b);
+        }
+    } else if core.len() == 1 && core.bytes().all(|b| b.is_ascii_alphabetic() && b != b'z' && b != b'Z') {
+        put(core.as_bytes()[0] + 1);
+    } else {
+        return None;
+    }
+    suffix.bytes().for_each(&mut put);
+    put(b' ');
+    let mut end = (start + ITEM_WINDOW).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let hay = &text.as_bytes()[start..end];
+    let pos = start + hay.windows(n).position(|w| w == &needle[..n])?;
+    if lang == Lang::De && suffix == "." {
+        let prev_word = text[start..pos].rsplit(char::is_whitespace).next().unwrap_or("");
+        let next = next_word(text, pos + n);
+        if lists.is_ordinal_trigger(prev_word) || lists.is_month(next.word) || lists.is_ordinal_noun(next.word) {
+            return None;
+        }
+    }
+    Some(pos)
+}
+
 /// A roman numeral of up to five letters, all upper or all lower case ("III", "vii").
 fn is_roman(s: &str) -> bool {
     (1..=5).contains(&s.len())
@@ -204,7 +262,7 @@ fn period_ends(text: &str, sent_start: usize, dot: usize, next: &NextWord<'_>, l
     if is_dotted_abbreviation(token) {
         return starts_new_sentence(next, lists);
     }
-    if lang == Lang::En && next.is_digit() && is_short_word(token) {
+    if lang == Lang::En && next.is_digit() && !next.list_marker && is_short_word(token) {
         // English sentences rarely open with a numeral: "Rs. 16720", "SEC. 1262", "et al. 1987".
         return false;
     }
