@@ -20,7 +20,10 @@ mod wordlists;
 use std::ops::Range;
 
 use crate::Lang;
-use rules::{ends_sentence, is_closer, is_list_marker, next_inline_item, next_word, Punct};
+use rules::{
+    ends_sentence, glued_sentence_end, inside_short_parens, is_closer, is_list_marker, next_inline_item, next_word,
+    Punct,
+};
 use wordlists::WordLists;
 
 /// A sentence segmenter for one language. Cheap to create and to clone; the word lists are
@@ -104,7 +107,15 @@ impl Segmenter {
             return boundary;
         };
         if !c.is_whitespace() {
-            // "3.5", "12.30", "www.taz.de", "z.B.": no space, no boundary.
+            // "3.5", "12.30", "www.taz.de", "z.B.": no space, no boundary, unless a plain
+            // word is glued to a plain capitalised word ("world.Today").
+            if boundary == at + 1 && bytes[at] == b'.' && glued_sentence_end(text, sent.start, at) {
+                push_trimmed(text, sent.start, boundary, out);
+                *sent = Open::at(self, text, boundary);
+            }
+            return boundary;
+        }
+        if inside_short_parens(text, sent.start, at, punct_end, boundary) {
             return boundary;
         }
         let (mut next_at, mut newlines) = skip_space(text, boundary);

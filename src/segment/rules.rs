@@ -54,10 +54,6 @@ impl NextWord<'_> {
     fn is_digit(&self) -> bool {
         self.first.is_ascii_digit()
     }
-
-    fn is_dash(&self) -> bool {
-        matches!(self.first, '-' | '–' | '—')
-    }
 }
 
 /// Whether `s` starts with a list marker followed by whitespace: a bullet ("• ", "- ", "⁃"),
@@ -120,6 +116,13 @@ pub(crate) fn next_inline_item(text: &str, from: usize, lists: &WordLists, lang:
     if !is_list_marker(s) {
         return None;
     }
+    // "• 9. The first item • 10. The second item", "⁃9. … ⁃10. …": keep the bullet.
+    let bullet_len = s.chars().next().filter(|&c| is_bullet(c) && !c.is_ascii()).map_or(0, char::len_utf8);
+    let bullet_len = bullet_len + s[bullet_len..].len() - s[bullet_len..].trim_start_matches(' ').len();
+    let (bullet, s) = s.split_at(bullet_len);
+    if bullet_len > 4 {
+        return None;
+    }
     let opened = s.starts_with('(');
     let body = if opened { &s[1..] } else { s };
     let core_len = body.bytes().take_while(u8::is_ascii_alphanumeric).count();
@@ -133,13 +136,15 @@ pub(crate) fn next_inline_item(text: &str, from: usize, lists: &WordLists, lang:
         n += 1;
     };
     put(b' ');
+    bullet.bytes().for_each(&mut put);
     if opened {
         put(b'(');
     }
     if core.bytes().all(|b| b.is_ascii_digit()) {
         let value: u32 = core.parse().ok()?;
-        for b in (value + 1).to_string().bytes() {
-            put(b);
+        let successor = value + 1;
+        for k in (0..=successor.ilog10()).rev() {
+            put(b'0' + (successor / 10u32.pow(k) % 10) as u8);
         }
     } else if core.len() == 1 && core.bytes().all(|b| b.is_ascii_alphabetic() && b != b'z' && b != b'Z') {
         put(core.as_bytes()[0] + 1);
@@ -164,6 +169,69 @@ pub(crate) fn next_inline_item(text: &str, from: usize, lists: &WordLists, lang:
     Some(pos)
 }
 
+/// How far (bytes) an enclosing parenthesis is looked for around a candidate boundary.
+const PAREN_WINDOW: usize = 150;
+
+/// Whether the punctuation at `at` stands inside a short parenthesis that closes after the
+/// boundary: "(Oh. Again!)", "(Proc. ABC with Abs. Reg. Compliance)" stay whole. Bounded
+/// windows keep the scan linear.
+pub(crate) fn inside_short_parens(text: &str, sent_start: usize, at: usize, punct_end: usize, boundary: usize) -> bool {
+    let bytes = text.as_bytes();
+    let floor = sent_start.max(at.saturating_sub(PAREN_WINDOW));
+    let (mut depth, mut open) = (0usize, 0usize);
+    for &b in bytes[floor..at].iter().rev() {
+        match b {
+            b')' => depth += 1,
+            b'(' if depth == 0 => open += 1,
+            b'(' => depth -= 1,
+            _ => {}
+        }
+    }
+    let closed_here = bytes[punct_end..boundary].iter().filter(|&&b| b == b')').count();
+    if open <= closed_here {
+        return false;
+    }
+    let mut need = open - closed_here;
+    let mut nested = 0usize;
+    for &b in &bytes[boundary..(boundary + PAREN_WINDOW).min(text.len())] {
+        match b {
+            b'(' => nested += 1,
+            b')' if nested > 0 => nested -= 1,
+            b')' => {
+                need -= 1;
+                if need == 0 {
+                    return true;
+                }
+            }
+            b'\n' => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Whether a period glued to the next word ends a sentence: "Hello world.Today is Tuesday.",
+/// "bought 1,000.That is". Needs a lower-case letter (or a number with a comma) before and a
+/// capitalised plain word after, so "www.Spiegel.de", "3.5", "z.B.Die" and paths stay whole.
+pub(crate) fn glued_sentence_end(text: &str, sent_start: usize, dot: usize) -> bool {
+    let Some(before) = token_before(text, sent_start, dot) else {
+        return false;
+    };
+    let token = before.token;
+    let last = token.chars().next_back();
+    let word_like =
+        last.is_some_and(char::is_lowercase) || (last.is_some_and(|c| c.is_ascii_digit()) && token.contains(','));
+    if !word_like || token.contains(['.', '/', '@', ':']) || token.starts_with("www") || token.len() < 2 {
+        return false;
+    }
+    let rest = &text[dot + 1..];
+    let next = &rest[..rest.find(char::is_whitespace).unwrap_or(rest.len()).min(MAX_TOKEN)];
+    let mut chars = next.chars();
+    let capitalised = chars.next().is_some_and(char::is_uppercase) && chars.next().is_some_and(char::is_lowercase);
+    let plain = !next.trim_end_matches(['.', '!', '?', ',']).contains(['.', '/', '@', ':']);
+    capitalised && plain
+}
+
 /// A roman numeral of up to five letters, all upper or all lower case ("III", "vii").
 fn is_roman(s: &str) -> bool {
     (1..=5).contains(&s.len())
@@ -175,8 +243,14 @@ pub(crate) fn next_word(text: &str, at: usize) -> NextWord<'_> {
     let rest = &text[at..];
     let mut word_start = rest.len();
     let mut first = ' ';
+    let mut dashed = false;
     for (i, c) in rest.char_indices() {
-        if is_opener(c) {
+        if is_opener(c) || (dashed && c == ' ') {
+            continue;
+        }
+        if matches!(c, '-' | '–' | '—') && i < 8 {
+            // "voila! -- you have cake": look at the word after the dash.
+            dashed = true;
             continue;
         }
         first = c;
@@ -208,10 +282,10 @@ pub(crate) fn ends_sentence(
     period_ends(text, sent_start, punct.start, next, lists, lang)
 }
 
-/// `!` and `?` end a sentence unless the text goes on in lower case ("Was? fragte er") or
-/// after a dash that closes a parenthesis ("and -- voila! -- you have cake").
+/// `!` and `?` end a sentence unless the text goes on in lower case ("Was? fragte er"), also
+/// after a dash ("and -- voila! -- you have cake"; but "see? - Posted like …" splits).
 fn strong_ends(next: &NextWord<'_>) -> bool {
-    !next.is_lower() && !next.is_dash()
+    !next.is_lower()
 }
 
 /// An ellipsis ends a sentence only before an upper-case start ("Und dann... kam er" goes
