@@ -53,11 +53,16 @@ impl Segmenter {
         let mut line_start = 0;
         let mut i = 0;
         while i < len {
-            if i >= sent.item_break {
+            // Jump to the next byte that can matter; the rest of the text is never looked at.
+            i += bytes[i..].iter().position(|&b| INTERESTING[usize::from(b)]).unwrap_or(len - i);
+            while i >= sent.item_break {
                 // "1.) The first item 2.) The second item": the next list item starts here.
                 let at = sent.item_break;
                 push_trimmed(text, sent.start, at, out);
                 sent = Open::at(self, text, at);
+            }
+            if i >= len {
+                break;
             }
             match bytes[i] {
                 b'\n' => {
@@ -137,6 +142,17 @@ impl Segmenter {
         boundary
     }
 }
+
+/// Bytes the scanner stops at: line breaks, terminal punctuation and the lead byte of `…`.
+const INTERESTING: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'\n' as usize] = true;
+    table[b'.' as usize] = true;
+    table[b'!' as usize] = true;
+    table[b'?' as usize] = true;
+    table[0xE2] = true;
+    table
+};
 
 /// The sentence being read: where it started, and where an inline list item that continues
 /// its opening enumerator begins (`usize::MAX` when none).
