@@ -160,3 +160,137 @@ fn no_punctuation_is_one_sentence() {
     assert_eq!(de("  kein Satzende hier  "), ["kein Satzende hier"]);
     assert!(de("   \n\n  ").is_empty());
 }
+
+#[test]
+fn titles_degrees_and_hyphenated_abbreviations() {
+    assert_eq!(de("Wir trafen Dr. med. Meyer in der Stadt."), ["Wir trafen Dr. med. Meyer in der Stadt."]);
+    assert_eq!(
+        de("Informationen bei Walter Haury, Doninikus-Zimmermann-Str. 9, 88299 Leutkirch."),
+        ["Informationen bei Walter Haury, Doninikus-Zimmermann-Str. 9, 88299 Leutkirch."]
+    );
+    assert_eq!(
+        de("Sie trafen sich im Hl. Cäcilien-Konservatorium."),
+        ["Sie trafen sich im Hl. Cäcilien-Konservatorium."]
+    );
+}
+
+#[test]
+fn ordinal_before_compound_nouns_roman_numerals_and_ranges() {
+    assert_eq!(
+        de("Ihr traditionell begangenes 60. Jubiläumsjahr war 1992."),
+        ["Ihr traditionell begangenes 60. Jubiläumsjahr war 1992."]
+    );
+    assert_eq!(de("Auf drei Schiffen des III. Geschwaders"), ["Auf drei Schiffen des III. Geschwaders"]);
+    assert_eq!(
+        de("Tongefäße aus dem 1. -3. Jahrhundert nach Christus."),
+        ["Tongefäße aus dem 1. -3. Jahrhundert nach Christus."]
+    );
+}
+
+#[test]
+fn usw_before_a_question_word() {
+    assert_eq!(
+        de("Wir könnten wandern, schwimmen, Fahrrad fahren, usw. Worauf hättest du denn Lust?"),
+        ["Wir könnten wandern, schwimmen, Fahrrad fahren, usw.", "Worauf hättest du denn Lust?"]
+    );
+}
+
+#[test]
+fn footnotes_and_emoji_stay_with_their_sentence() {
+    assert_eq!(
+        de("Die Nominierungen müssen erfolgen.[6] Es gilt das Datum des Poststempels."),
+        ["Die Nominierungen müssen erfolgen.[6]", "Es gilt das Datum des Poststempels."]
+    );
+    assert_eq!(
+        en("Kahneman popularised it (type 2).10 This model relates to doctors."),
+        ["Kahneman popularised it (type 2).10", "This model relates to doctors."]
+    );
+    assert_eq!(de("Großartig! 👍🥰 Weiter so!"), ["Großartig! 👍🥰", "Weiter so!"]);
+}
+
+#[test]
+fn bullet_lines_and_list_items() {
+    assert_eq!(
+        de("• einige Sorten Weichkäse\n• rohes oder nicht ganz durchgebratenes Fleisch"),
+        ["• einige Sorten Weichkäse", "• rohes oder nicht ganz durchgebratenes Fleisch"]
+    );
+    assert_eq!(en("1.) The first item 2.) The second item"), ["1.) The first item", "2.) The second item"]);
+    assert_eq!(
+        en("a) The first item b) The second item c) The third list item"),
+        ["a) The first item", "b) The second item", "c) The third list item"]
+    );
+    assert_eq!(en("• 9. The first item • 10. The second item"), ["• 9. The first item", "• 10. The second item"]);
+    assert_eq!(en("1. This goes first. 2. And here thereafter."), ["1. This goes first.", "2. And here thereafter."]);
+    assert_eq!(en("I. This goes first. II. And here thereafter."), ["I. This goes first.", "II. And here thereafter."]);
+    // German "1. FC Köln … 2. Liga" is no list.
+    assert_eq!(de("1. FC Köln spielt in der 2. Liga."), ["1. FC Köln spielt in der 2. Liga."]);
+}
+
+#[test]
+fn spaced_ellipses_are_one_mark() {
+    assert_eq!(
+        en("Indicate the end of the sentence with a period . . . . Next sentence."),
+        ["Indicate the end of the sentence with a period . . . .", "Next sentence."]
+    );
+    assert_eq!(
+        en("It was weakened . . . was that of combining words."),
+        ["It was weakened . . . was that of combining words."]
+    );
+}
+
+#[test]
+fn english_single_letters_time_suffixes_and_numbers() {
+    assert_eq!(
+        en("We make a good team, you and I. Did you see Albert I. Jones yesterday?"),
+        ["We make a good team, you and I.", "Did you see Albert I. Jones yesterday?"]
+    );
+    assert_eq!(
+        en("He left at 6 P.M. Travelers who didn't get the warning at 5 P.M. left later."),
+        ["He left at 6 P.M.", "Travelers who didn't get the warning at 5 P.M. left later."]
+    );
+    assert_eq!(
+        en("I will be paid Rs. 16720 in total. This is no. A13 here."),
+        ["I will be paid Rs. 16720 in total.", "This is no. A13 here."]
+    );
+    assert_eq!(
+        en("The symbol for minute or minutes is min. The fact that an hour has 60 minutes."),
+        ["The symbol for minute or minutes is min.", "The fact that an hour has 60 minutes."]
+    );
+    assert_eq!(
+        en("They closed the deal with Pitt, Briggs & Co. (“Company A”) at noon."),
+        ["They closed the deal with Pitt, Briggs & Co. (“Company A”) at noon."]
+    );
+}
+
+#[test]
+fn dashes_after_exclamations() {
+    assert_eq!(
+        en("Mix it, put it in the oven, and -- voila! -- you have cake."),
+        ["Mix it, put it in the oven, and -- voila! -- you have cake."]
+    );
+    assert_eq!(
+        en("What do you see? - Posted like silent sentinels, stand men."),
+        ["What do you see?", "- Posted like silent sentinels, stand men."]
+    );
+}
+
+#[test]
+fn short_parentheses_stay_whole() {
+    assert_eq!(
+        en("(Oh. Again!) Syntok even handles bible quotes!"),
+        ["(Oh. Again!)", "Syntok even handles bible quotes!"]
+    );
+    assert_eq!(
+        en("This is (Proc. ABC with Abs. Reg. Compliance) not here."),
+        ["This is (Proc. ABC with Abs. Reg. Compliance) not here."]
+    );
+}
+
+#[test]
+fn glued_sentences_split_but_domains_do_not() {
+    assert_eq!(
+        en("Hello world.Today is Tuesday.Mr. Smith went to the store and bought 1,000.That is a lot."),
+        ["Hello world.", "Today is Tuesday.", "Mr. Smith went to the store and bought 1,000.", "That is a lot."]
+    );
+    assert_eq!(de("Mehr auf www.Spiegel.de und im Heft."), ["Mehr auf www.Spiegel.de und im Heft."]);
+}
