@@ -21,8 +21,8 @@ use std::ops::Range;
 
 use crate::Lang;
 use rules::{
-    ends_sentence, glued_sentence_end, inside_short_parens, is_closer, is_list_marker, next_inline_item, next_word,
-    Punct,
+    ends_sentence, glued_sentence_end, inside_double_quotes, inside_short_parens, is_closer, is_list_marker,
+    next_inline_item, next_word, Punct,
 };
 use wordlists::WordLists;
 
@@ -120,7 +120,9 @@ impl Segmenter {
             }
             return boundary;
         }
-        if inside_short_parens(text, sent.start, at, punct_end, boundary) {
+        if inside_short_parens(text, sent.start, at, punct_end, boundary)
+            || (self.lang == Lang::En && inside_double_quotes(text, sent.start, at, punct_end, boundary))
+        {
             return boundary;
         }
         let (mut next_at, mut newlines) = skip_space(text, boundary);

@@ -210,6 +210,45 @@ pub(crate) fn inside_short_parens(text: &str, sent_start: usize, at: usize, punc
     false
 }
 
+/// How far (bytes) quotation marks are looked for around a candidate boundary.
+const QUOTE_WINDOW: usize = 400;
+
+/// English: whether the punctuation at `at` stands inside a double-quoted passage that closes
+/// later in the paragraph: `"Dear, dear! How queer everything is to-day!"` is one sentence
+/// (the pragmatic_segmenter convention for quoted speech). Only the current sentence, within
+/// bounded windows, is looked at.
+pub(crate) fn inside_double_quotes(
+    text: &str,
+    sent_start: usize,
+    at: usize,
+    punct_end: usize,
+    boundary: usize,
+) -> bool {
+    if at - sent_start > QUOTE_WINDOW {
+        return false;
+    }
+    let before = &text[sent_start..at];
+    let straight = before.bytes().filter(|&b| b == b'"').count();
+    let curly_open = before.matches('“').count();
+    let curly_close = before.matches('”').count();
+    let closing_here = &text[punct_end..boundary];
+    if closing_here.contains(['"', '”']) {
+        return false;
+    }
+    let open_straight = straight % 2 == 1;
+    let open_curly = curly_open > curly_close;
+    if !open_straight && !open_curly {
+        return false;
+    }
+    let mut end = (boundary + QUOTE_WINDOW).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let ahead = &text[boundary..end];
+    let close = ahead.find(|c| (open_straight && c == '"') || (open_curly && c == '”'));
+    close.is_some_and(|i| !ahead[..i].contains("\n\n"))
+}
+
 /// Whether a period glued to the next word ends a sentence: "Hello world.Today is Tuesday.",
 /// "bought 1,000.That is". Needs a lower-case letter (or a number with a comma) before and a
 /// capitalised plain word after, so "www.Spiegel.de", "3.5", "z.B.Die" and paths stay whole.

@@ -294,3 +294,17 @@ fn glued_sentences_split_but_domains_do_not() {
     );
     assert_eq!(de("Mehr auf www.Spiegel.de und im Heft."), ["Mehr auf www.Spiegel.de und im Heft."]);
 }
+
+#[test]
+fn english_quoted_speech_stays_whole() {
+    assert_eq!(
+        en("\"Dinah'll miss me very much to-night, I should think!\" (Dinah was the cat.) \"I hope they'll remember her saucer of milk at tea-time. Dinah, my dear, I wish you were down here with me!\""),
+        [
+            "\"Dinah'll miss me very much to-night, I should think!\"",
+            "(Dinah was the cat.)",
+            "\"I hope they'll remember her saucer of milk at tea-time. Dinah, my dear, I wish you were down here with me!\""
+        ]
+    );
+    // An unclosed quote does not swallow the paragraph.
+    assert_eq!(en("He said \"wait. Then it rained."), ["He said \"wait.", "Then it rained."]);
+}
