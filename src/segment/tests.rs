@@ -308,3 +308,13 @@ fn english_quoted_speech_stays_whole() {
     // An unclosed quote does not swallow the paragraph.
     assert_eq!(en("He said \"wait. Then it rained."), ["He said \"wait.", "Then it rained."]);
 }
+
+#[test]
+fn segmenter_is_shared_across_threads() {
+    // The pipeline shares one Segmenter across rayon workers; this fails to compile otherwise.
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Segmenter>();
+    let seg = Segmenter::new(Lang::De);
+    let spans = std::thread::scope(|s| s.spawn(|| seg.split("Es regnet. Dann schien die Sonne.")).join());
+    assert_eq!(spans.ok(), Some(vec![0..11, 12..33]));
+}
