@@ -121,7 +121,7 @@ impl Segmenter {
             return boundary;
         }
         if inside_short_parens(text, sent.start, at, punct_end, boundary)
-            || (self.lang == Lang::En && inside_double_quotes(text, sent.start, at, punct_end, boundary))
+            || inside_double_quotes(text, sent.start, at, punct_end, boundary, self.lang)
         {
             return boundary;
         }

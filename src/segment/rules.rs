@@ -213,9 +213,10 @@ pub(crate) fn inside_short_parens(text: &str, sent_start: usize, at: usize, punc
 /// How far (bytes) quotation marks are looked for around a candidate boundary.
 const QUOTE_WINDOW: usize = 400;
 
-/// English: whether the punctuation at `at` stands inside a double-quoted passage that closes
-/// later in the paragraph: `"Dear, dear! How queer everything is to-day!"` is one sentence
-/// (the pragmatic_segmenter convention for quoted speech). Only the current sentence, within
+/// Whether the punctuation at `at` stands inside a double-quoted passage that closes later in
+/// the paragraph: `"Dear, dear! How queer everything is to-day!"` and „Mehr Menschen nehmen
+/// Kredite auf … Während …“ are one sentence each (quoted speech is kept whole, as in the
+/// pragmatic_segmenter and UD German-PUD goldens). Only the current sentence, within
 /// bounded windows, is looked at.
 pub(crate) fn inside_double_quotes(
     text: &str,
@@ -223,16 +224,22 @@ pub(crate) fn inside_double_quotes(
     at: usize,
     punct_end: usize,
     boundary: usize,
+    lang: Lang,
 ) -> bool {
     if at - sent_start > QUOTE_WINDOW {
         return false;
     }
+    // English “…”, German „…“.
+    let (open_mark, close_mark) = match lang {
+        Lang::En => ('“', '”'),
+        Lang::De => ('„', '“'),
+    };
     let before = &text[sent_start..at];
     let straight = before.bytes().filter(|&b| b == b'"').count();
-    let curly_open = before.matches('“').count();
-    let curly_close = before.matches('”').count();
+    let curly_open = before.matches(open_mark).count();
+    let curly_close = before.matches(close_mark).count();
     let closing_here = &text[punct_end..boundary];
-    if closing_here.contains(['"', '”']) {
+    if closing_here.contains(['"', close_mark]) {
         return false;
     }
     let open_straight = straight % 2 == 1;
@@ -245,7 +252,7 @@ pub(crate) fn inside_double_quotes(
         end -= 1;
     }
     let ahead = &text[boundary..end];
-    let close = ahead.find(|c| (open_straight && c == '"') || (open_curly && c == '”'));
+    let close = ahead.find(|c| (open_straight && c == '"') || (open_curly && c == close_mark));
     close.is_some_and(|i| !ahead[..i].contains("\n\n"))
 }
 

@@ -318,3 +318,14 @@ fn segmenter_is_shared_across_threads() {
     let spans = std::thread::scope(|s| s.spawn(|| seg.split("Es regnet. Dann schien die Sonne.")).join());
     assert_eq!(spans.ok(), Some(vec![0..10, 11..33]));
 }
+
+#[test]
+fn german_quoted_speech_stays_whole() {
+    assert_eq!(
+        de("„Mehr Menschen nehmen Kredite auf … Während das Leihen gerade leicht zu bewältigen sein mag, könnte eine plötzliche Änderung der Umstände zu Schuldenproblemen führen.“ Dann ging er."),
+        [
+            "„Mehr Menschen nehmen Kredite auf … Während das Leihen gerade leicht zu bewältigen sein mag, könnte eine plötzliche Änderung der Umstände zu Schuldenproblemen führen.“",
+            "Dann ging er."
+        ]
+    );
+}
