@@ -6,21 +6,38 @@
 //! - [`Segmenter::split_into`] appends the byte spans of the sentences of `text`, in order,
 //!   each trimmed of surrounding whitespace, never overlapping; whitespace between sentences
 //!   is the only text not covered.
+//!
+//! How it works: one forward pass over the bytes. Only `.`, `!`, `?`, `…` and line breaks
+//! are looked at; everything else is skipped. A blank line (or a markdown `# Heading` line)
+//! always ends a sentence. Terminal punctuation is a candidate only when, after any closing
+//! quotes or brackets, whitespace follows; [`rules`] then decides from the token before and
+//! the word after (abbreviations, initials, German ordinals, ellipses, lower-case
+//! continuations). Word lists live in `data/*.txt`.
+
+mod rules;
+mod wordlists;
 
 use std::ops::Range;
 
 use crate::Lang;
+use rules::{
+    ends_sentence, glued_sentence_end, inside_double_quotes, inside_short_parens, is_closer, is_list_marker,
+    next_inline_item, next_word, Punct,
+};
+use wordlists::WordLists;
 
-/// A sentence segmenter for one language.
+/// A sentence segmenter for one language. Cheap to create and to clone; the word lists are
+/// parsed once per process and shared, so it is `Send + Sync`.
 #[derive(Debug, Clone)]
 pub struct Segmenter {
     lang: Lang,
+    lists: &'static WordLists,
 }
 
 impl Segmenter {
     /// A segmenter with the built-in rules for `lang`.
     pub fn new(lang: Lang) -> Self {
-        Segmenter { lang }
+        Segmenter { lang, lists: WordLists::for_lang(lang) }
     }
 
     /// The language this segmenter was built for.
@@ -30,26 +47,52 @@ impl Segmenter {
 
     /// Appends the byte spans of the sentences in `text` to `out` (which is not cleared).
     pub fn split_into(&self, text: &str, out: &mut Vec<Range<usize>>) {
-        // STUB: one sentence per blank-line paragraph until the real rules land.
-        let mut start = None;
-        let mut last_end = 0;
-        for (i, line) in line_spans(text) {
-            let trimmed = line.trim();
-            if trimmed.is_empty() {
-                if let Some(s) = start.take() {
-                    out.push(s..last_end);
+        let bytes = text.as_bytes();
+        let len = bytes.len();
+        let mut sent = Open::at(self, text, 0);
+        let mut line_start = 0;
+        let mut i = 0;
+        while i < len {
+            // Jump to the next byte that can matter; the rest of the text is never looked at.
+            i += bytes[i..].iter().position(|&b| INTERESTING[usize::from(b)]).unwrap_or(len - i);
+            while i >= sent.item_break {
+                // "1.) The first item 2.) The second item": the next list item starts here.
+                let at = sent.item_break;
+                push_trimmed(text, sent.start, at, out);
+                sent = Open::at(self, text, at);
+            }
+            if i >= len {
+                break;
+            }
+            match bytes[i] {
+                b'\n' => {
+                    let after = skip_inline_space(text, i + 1);
+                    if after >= len || bytes[after] == b'\n' {
+                        // A blank line ends the paragraph and with it the sentence.
+                        push_trimmed(text, sent.start, i, out);
+                        sent = Open::at(self, text, after);
+                        line_start = after;
+                        i = after;
+                        continue;
+                    }
+                    if is_heading(&text[line_start..i])
+                        || is_heading(&text[after..])
+                        || list_item_ends(&text[line_start..i], &text[after..])
+                    {
+                        push_trimmed(text, sent.start, i, out);
+                        sent = Open::at(self, text, i + 1);
+                    }
+                    line_start = i + 1;
+                    i += 1;
                 }
-                continue;
+                b'.' | b'!' | b'?' => i = self.at_punct(text, i, &mut sent, out),
+                0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA6) => {
+                    i = self.at_punct(text, i, &mut sent, out)
+                }
+                _ => i += 1,
             }
-            let lead = line.len() - line.trim_start().len();
-            if start.is_none() {
-                start = Some(i + lead);
-            }
-            last_end = i + lead + trimmed.len();
         }
-        if let Some(s) = start {
-            out.push(s..last_end);
-        }
+        push_trimmed(text, sent.start, len, out);
     }
 
     /// Convenience wrapper around [`Segmenter::split_into`].
@@ -58,13 +101,199 @@ impl Segmenter {
         self.split_into(text, &mut out);
         out
     }
+
+    /// Handles the punctuation run starting at `at`; ends the current sentence there when the
+    /// rules say so. Returns where scanning resumes.
+    fn at_punct(&self, text: &str, at: usize, sent: &mut Open, out: &mut Vec<Range<usize>>) -> usize {
+        let bytes = text.as_bytes();
+        let (punct_end, punct) = punct_run(bytes, at);
+        let boundary = skip_footnotes(text, skip_closers(text, punct_end), at);
+        let Some(c) = text[boundary..].chars().next() else {
+            return boundary;
+        };
+        if !c.is_whitespace() {
+            // "3.5", "12.30", "www.taz.de", "z.B.": no space, no boundary, unless a plain
+            // word is glued to a plain capitalised word ("world.Today").
+            if boundary == at + 1 && bytes[at] == b'.' && glued_sentence_end(text, sent.start, at) {
+                push_trimmed(text, sent.start, boundary, out);
+                *sent = Open::at(self, text, boundary);
+            }
+            return boundary;
+        }
+        if inside_short_parens(text, sent.start, at, punct_end, boundary)
+            || inside_double_quotes(text, sent.start, at, punct_end, boundary, self.lang)
+        {
+            return boundary;
+        }
+        let (mut next_at, mut newlines) = skip_space(text, boundary);
+        let mut boundary = boundary;
+        if newlines == 0 && text[next_at..].starts_with(is_emoji) {
+            // "Großartig! 👍 Weiter so!": emoji after the punctuation belong to the sentence.
+            boundary = skip_emoji(text, next_at);
+            (next_at, newlines) = skip_space(text, boundary);
+        }
+        if next_at >= text.len() || newlines >= 2 {
+            // End of text or a blank line: the sentence ends there anyway.
+            return boundary;
+        }
+        let next = next_word(text, next_at);
+        if ends_sentence(text, sent.start, punct, &next, self.lists, self.lang) {
+            push_trimmed(text, sent.start, boundary, out);
+            *sent = Open::at(self, text, boundary);
+        }
+        boundary
+    }
 }
 
-fn line_spans(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut offset = 0;
-    text.split_inclusive('\n').map(move |line| {
-        let at = offset;
-        offset += line.len();
-        (at, line)
-    })
+/// Bytes the scanner stops at: line breaks, terminal punctuation and the lead byte of `…`.
+const INTERESTING: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'\n' as usize] = true;
+    table[b'.' as usize] = true;
+    table[b'!' as usize] = true;
+    table[b'?' as usize] = true;
+    table[0xE2] = true;
+    table
+};
+
+/// The sentence being read: where it started, and where an inline list item that continues
+/// its opening enumerator begins (`usize::MAX` when none).
+struct Open {
+    start: usize,
+    item_break: usize,
 }
+
+impl Open {
+    fn at(seg: &Segmenter, text: &str, start: usize) -> Open {
+        let item_break = next_inline_item(text, start, seg.lists, seg.lang).unwrap_or(usize::MAX);
+        Open { start, item_break }
+    }
+}
+
+/// The run of terminal punctuation (`.`, `!`, `?`, `…`) starting at `at`: its end and kind.
+/// Spaced ellipses (". . .", "! ! !") are one run.
+fn punct_run(bytes: &[u8], at: usize) -> (usize, Punct) {
+    let mut j = at;
+    let mut periods = 0;
+    let mut strong = false;
+    let mut ellipsis = false;
+    loop {
+        match bytes.get(j) {
+            Some(b' ')
+                if j > at && matches!(bytes.get(j + 1), Some(b'.' | b'!' | b'?')) && bytes[j - 1] == bytes[j + 1] =>
+            {
+                ellipsis = true;
+                j += 1;
+            }
+            Some(b'.') => {
+                periods += 1;
+                j += 1;
+            }
+            Some(b'!' | b'?') => {
+                strong = true;
+                j += 1;
+            }
+            Some(0xE2) if bytes.get(j + 1) == Some(&0x80) && bytes.get(j + 2) == Some(&0xA6) => {
+                ellipsis = true;
+                j += 3;
+            }
+            _ => break,
+        }
+    }
+    (j, Punct { start: at, strong, ellipsis: ellipsis || periods >= 2 })
+}
+
+/// Skips closing quotes and brackets: `betreten.“` and `(so der Sprecher.)` keep them.
+fn skip_closers(text: &str, at: usize) -> usize {
+    let rest = &text[at..];
+    rest.char_indices().find(|&(_, c)| !is_closer(c)).map_or(text.len(), |(i, _)| at + i)
+}
+
+/// Skips footnote marks right after the sentence end: "martyr.[1]", "large.[7][8]",
+/// "(type 2).10" (digits glued to a period that follows a word or bracket).
+fn skip_footnotes(text: &str, at: usize, punct_start: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut j = at;
+    while bytes.get(j) == Some(&b'[') {
+        let digits = bytes[j + 1..].iter().take(4).take_while(|b| b.is_ascii_digit()).count();
+        if digits == 0 || bytes.get(j + 1 + digits) != Some(&b']') {
+            break;
+        }
+        j += digits + 2;
+    }
+    if j == at && at == punct_start + 1 && bytes[punct_start] == b'.' {
+        let glued_to_word = text[..punct_start].chars().next_back().is_some_and(|c| c.is_lowercase() || c == ')');
+        let digits = bytes[at..].iter().take(4).take_while(|b| b.is_ascii_digit()).count();
+        let then_space = bytes.get(at + digits).is_some_and(u8::is_ascii_whitespace);
+        if glued_to_word && (1..=3).contains(&digits) && then_space {
+            j = at + digits;
+        }
+    }
+    j
+}
+
+/// Pictographs that follow a sentence end in social-media text.
+fn is_emoji(c: char) -> bool {
+    matches!(c, '\u{1F000}'..='\u{1FAFF}' | '\u{2600}'..='\u{27BF}')
+}
+
+/// Skips a run of emoji (with joiners and variation selectors).
+fn skip_emoji(text: &str, at: usize) -> usize {
+    text[at..]
+        .char_indices()
+        .find(|&(_, c)| !(is_emoji(c) || matches!(c, '\u{200D}' | '\u{FE0F}')))
+        .map_or(text.len(), |(i, _)| at + i)
+}
+
+/// Whether a line break between `line` and the next line (`next`, from its first non-space
+/// character) ends a list item: the line is an item and the next one is another item or
+/// starts upper-case ("a) here it is⏎b) another", "c) one more⏎They went"), or the line
+/// ends a sentence-like clause and the next one is an item ("guidelines:⏎1. Organise").
+fn list_item_ends(line: &str, next: &str) -> bool {
+    let line = line.trim();
+    let next_item = is_list_marker(next);
+    if is_list_marker(line) {
+        return next_item || next.starts_with(char::is_uppercase);
+    }
+    next_item && line.ends_with(['.', '!', '?', ':', '…'])
+}
+
+/// Skips whitespace from `at`; returns the next non-space offset and the line breaks passed.
+fn skip_space(text: &str, at: usize) -> (usize, usize) {
+    let mut newlines = 0;
+    for (i, c) in text[at..].char_indices() {
+        if c == '\n' {
+            newlines += 1;
+        } else if !c.is_whitespace() {
+            return (at + i, newlines);
+        }
+    }
+    (text.len(), newlines)
+}
+
+/// Skips whitespace other than `\n` from `at`.
+fn skip_inline_space(text: &str, at: usize) -> usize {
+    text[at..].char_indices().find(|&(_, c)| c == '\n' || !c.is_whitespace()).map_or(text.len(), |(i, _)| at + i)
+}
+
+/// Whether `line` is a markdown ATX heading (`# Title`, `## Title`).
+fn is_heading(line: &str) -> bool {
+    let line = line.trim_start_matches([' ', '\t']);
+    let hashes = line.bytes().take_while(|&b| b == b'#').count();
+    (1..=6).contains(&hashes) && line[hashes..].starts_with([' ', '\t'])
+}
+
+/// Pushes `start..end` trimmed of whitespace, unless nothing is left.
+fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<Range<usize>>) {
+    let span = &text[start..end];
+    let left = span.trim_start();
+    let lead = span.len() - left.len();
+    let trimmed = left.trim_end();
+    if !trimmed.is_empty() {
+        let s = start + lead;
+        out.push(s..s + trimmed.len());
+    }
+}
+
+#[cfg(test)]
+mod tests;

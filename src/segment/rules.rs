@@ -1,0 +1,530 @@
+//! The decision at one candidate boundary: does the sentence end after this punctuation?
+//!
+//! The scanner (in `mod.rs`) only calls [`ends_sentence`] for terminal punctuation that is
+//! followed by whitespace and then more text in the same paragraph, so "3.5", "12.30 Uhr",
+//! "25.11.2020", "www.taz.de" and "info@zeit.de" never reach it.
+
+use super::wordlists::{AbbrevKind, WordLists};
+use crate::Lang;
+
+/// Longest token (in bytes) looked at before a period; longer tokens are ordinary words.
+/// Bounds the backward scan so pathological input stays linear.
+const MAX_TOKEN: usize = 64;
+
+/// Closing quotes and brackets that belong to the sentence they follow.
+pub(crate) fn is_closer(c: char) -> bool {
+    matches!(c, '"' | '\'' | '”' | '“' | '’' | '‘' | '»' | '«' | '›' | '‹' | ')' | ']' | '}')
+}
+
+/// Opening quotes and brackets that may precede the first word of a sentence.
+pub(crate) fn is_opener(c: char) -> bool {
+    matches!(c, '"' | '\'' | '„' | '“' | '‚' | '‘' | '»' | '«' | '›' | '‹' | '(' | '[' | '{' | '`' | '¿' | '¡')
+}
+
+/// The terminal punctuation found at a candidate boundary.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Punct {
+    /// Byte offset of the first punctuation character.
+    pub start: usize,
+    /// Contains `!` or `?`.
+    pub strong: bool,
+    /// Is an ellipsis (`…` or two or more periods).
+    pub ellipsis: bool,
+}
+
+/// The start of the text after a candidate boundary.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NextWord<'a> {
+    /// First character after any opening quotes or brackets.
+    pub first: char,
+    /// The alphabetic word starting at `first` (empty when `first` is not a letter).
+    pub word: &'a str,
+    /// The text starts with a list marker ("b. The", "(ii) Hello", "• ").
+    pub list_marker: bool,
+    /// The first whitespace-separated token holds a digit ("123", "A13", "(123)").
+    pub has_digit: bool,
+}
+
+impl NextWord<'_> {
+    /// The text goes on in lower case (a list marker like "b." or "(ii)" does not count).
+    fn is_lower(&self) -> bool {
+        self.first.is_lowercase() && !self.list_marker
+    }
+
+    fn is_digit(&self) -> bool {
+        self.first.is_ascii_digit()
+    }
+}
+
+/// Whether `s` starts with a list marker followed by whitespace: a bullet ("• ", "- ", "⁃"),
+/// or an enumerator: 1-3 digits, a roman numeral or one letter, optionally in brackets, closed
+/// by ".", ")", ".)" or "]" ("1.", "1.)", "a)", "(iv)", "[z]"). A letter with a bare period
+/// counts only before a capitalised word of two or more letters ("a. The first", not "z. B.").
+pub(crate) fn is_list_marker(s: &str) -> bool {
+    let mut chars = s.char_indices();
+    let Some((_, first)) = chars.next() else {
+        return false;
+    };
+    if matches!(first, '•' | '◦' | '▪' | '‣' | '⁃' | '●' | '○' | '■' | '□' | '►' | '➢') {
+        return true;
+    }
+    if matches!(first, '-' | '*' | '–') {
+        return s[first.len_utf8()..].starts_with([' ', '\t']);
+    }
+    let body = s.strip_prefix(['(', '[']).unwrap_or(s);
+    let bracketed = body.len() < s.len();
+    let core_len = body.find(|c: char| !c.is_alphanumeric()).unwrap_or(body.len());
+    let core = &body[..core_len];
+    let is_number = (1..=3).contains(&core.len()) && core.bytes().all(|b| b.is_ascii_digit());
+    let is_letter = core.chars().count() == 1 && core.chars().all(char::is_alphabetic);
+    if !(is_number || is_letter || is_roman(core)) {
+        return false;
+    }
+    let rest = &body[core_len..];
+    let (closer_len, bare_period) = if rest.starts_with(".)") {
+        (2, false)
+    } else if rest.starts_with([')', ']']) {
+        (1, false)
+    } else if rest.starts_with('.') && !bracketed {
+        (1, true)
+    } else {
+        return false;
+    };
+    let after = &rest[closer_len..];
+    if !after.starts_with(char::is_whitespace) {
+        return false;
+    }
+    if bare_period && !is_number {
+        let word = after.trim_start();
+        let len = word.find(|c: char| !c.is_alphabetic()).unwrap_or(word.len());
+        return word.starts_with(char::is_uppercase) && word[..len].chars().count() >= 2;
+    }
+    true
+}
+
+/// How far ahead (bytes) the next item of an inline list is looked for: list items are short.
+const ITEM_WINDOW: usize = 400;
+
+/// When the text at `from` opens with an enumerator ("1.)", "2)", "a.", "(b)"), the offset of
+/// the space before the next enumerator of the same list on the same stretch of text
+/// ("1) The first item 2) The second item"). German "1. FC Köln in der 2. Liga" is no list:
+/// a bare-period number after an ordinal trigger or before an ordinal noun is an ordinal.
+pub(crate) fn next_inline_item(text: &str, from: usize, lists: &WordLists, lang: Lang) -> Option<usize> {
+    let rest = &text[from..];
+    let start = from + (rest.len() - rest.trim_start().len());
+    let s = &text[start..];
+    if !is_list_marker(s) {
+        return None;
+    }
+    // "• 9. The first item • 10. The second item", "⁃9. … ⁃10. …": keep the bullet.
+    let bullet_len = s.chars().next().filter(|&c| is_bullet(c) && !c.is_ascii()).map_or(0, char::len_utf8);
+    let bullet_len = bullet_len + s[bullet_len..].len() - s[bullet_len..].trim_start_matches(' ').len();
+    let (bullet, s) = s.split_at(bullet_len);
+    if bullet_len > 4 {
+        return None;
+    }
+    let opened = s.starts_with('(');
+    let body = if opened { &s[1..] } else { s };
+    let core_len = body.bytes().take_while(u8::is_ascii_alphanumeric).count();
+    let core = &body[..core_len];
+    let after_core = &body[core_len..];
+    let suffix = [".)", ")", "."].into_iter().find(|p| after_core.starts_with(p))?;
+    let mut needle = [0u8; 16];
+    let mut n = 0;
+    let mut put = |b: u8| {
+        needle[n] = b;
+        n += 1;
+    };
+    put(b' ');
+    bullet.bytes().for_each(&mut put);
+    if opened {
+        put(b'(');
+    }
+    if core.bytes().all(|b| b.is_ascii_digit()) {
+        let value: u32 = core.parse().ok()?;
+        let successor = value + 1;
+        for k in (0..=successor.ilog10()).rev() {
+            put(b'0' + (successor / 10u32.pow(k) % 10) as u8);
+        }
+    } else if core.len() == 1 && core.bytes().all(|b| b.is_ascii_alphabetic() && b != b'z' && b != b'Z') {
+        put(core.as_bytes()[0] + 1);
+    } else {
+        return None;
+    }
+    suffix.bytes().for_each(&mut put);
+    put(b' ');
+    let mut end = (start + ITEM_WINDOW).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let hay = &text.as_bytes()[start..end];
+    let pos = start + hay.windows(n).position(|w| w == &needle[..n])?;
+    if lang == Lang::De && suffix == "." {
+        let prev_word = text[start..pos].rsplit(char::is_whitespace).next().unwrap_or("");
+        let next = next_word(text, pos + n);
+        if lists.is_ordinal_trigger(prev_word) || lists.is_month(next.word) || lists.is_ordinal_noun(next.word) {
+            return None;
+        }
+    }
+    Some(pos)
+}
+
+/// How far (bytes) an enclosing parenthesis is looked for around a candidate boundary.
+const PAREN_WINDOW: usize = 150;
+
+/// Whether the punctuation at `at` stands inside a short parenthesis that closes after the
+/// boundary: "(Oh. Again!)", "(Proc. ABC with Abs. Reg. Compliance)" stay whole. Bounded
+/// windows keep the scan linear.
+pub(crate) fn inside_short_parens(text: &str, sent_start: usize, at: usize, punct_end: usize, boundary: usize) -> bool {
+    let bytes = text.as_bytes();
+    let floor = sent_start.max(at.saturating_sub(PAREN_WINDOW));
+    let (mut depth, mut open) = (0usize, 0usize);
+    for &b in bytes[floor..at].iter().rev() {
+        match b {
+            b')' => depth += 1,
+            b'(' if depth == 0 => open += 1,
+            b'(' => depth -= 1,
+            _ => {}
+        }
+    }
+    let closed_here = bytes[punct_end..boundary].iter().filter(|&&b| b == b')').count();
+    if open <= closed_here {
+        return false;
+    }
+    let mut need = open - closed_here;
+    let mut nested = 0usize;
+    for &b in &bytes[boundary..(boundary + PAREN_WINDOW).min(text.len())] {
+        match b {
+            b'(' => nested += 1,
+            b')' if nested > 0 => nested -= 1,
+            b')' => {
+                need -= 1;
+                if need == 0 {
+                    return true;
+                }
+            }
+            b'\n' => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// How far (bytes) quotation marks are looked for around a candidate boundary.
+const QUOTE_WINDOW: usize = 400;
+
+/// Whether the punctuation at `at` stands inside a double-quoted passage that closes later in
+/// the paragraph: `"Dear, dear! How queer everything is to-day!"` and „Mehr Menschen nehmen
+/// Kredite auf … Während …“ are one sentence each (quoted speech is kept whole, as in the
+/// pragmatic_segmenter and UD German-PUD goldens). Only the current sentence, within
+/// bounded windows, is looked at.
+pub(crate) fn inside_double_quotes(
+    text: &str,
+    sent_start: usize,
+    at: usize,
+    punct_end: usize,
+    boundary: usize,
+    lang: Lang,
+) -> bool {
+    if at - sent_start > QUOTE_WINDOW {
+        return false;
+    }
+    // English “…”, German „…“.
+    let (open_mark, close_mark) = match lang {
+        Lang::En => ('“', '”'),
+        Lang::De => ('„', '“'),
+    };
+    let before = &text[sent_start..at];
+    let straight = before.bytes().filter(|&b| b == b'"').count();
+    let curly_open = before.matches(open_mark).count();
+    let curly_close = before.matches(close_mark).count();
+    let closing_here = &text[punct_end..boundary];
+    if closing_here.contains(['"', close_mark]) {
+        return false;
+    }
+    let open_straight = straight % 2 == 1;
+    let open_curly = curly_open > curly_close;
+    if !open_straight && !open_curly {
+        return false;
+    }
+    let mut end = (boundary + QUOTE_WINDOW).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let ahead = &text[boundary..end];
+    let close = ahead.find(|c| (open_straight && c == '"') || (open_curly && c == close_mark));
+    close.is_some_and(|i| !ahead[..i].contains("\n\n"))
+}
+
+/// Whether a period glued to the next word ends a sentence: "Hello world.Today is Tuesday.",
+/// "bought 1,000.That is". Needs a lower-case letter (or a number with a comma) before and a
+/// capitalised plain word after, so "www.Spiegel.de", "3.5", "z.B.Die" and paths stay whole.
+pub(crate) fn glued_sentence_end(text: &str, sent_start: usize, dot: usize) -> bool {
+    let Some(before) = token_before(text, sent_start, dot) else {
+        return false;
+    };
+    let token = before.token;
+    let last = token.chars().next_back();
+    let word_like =
+        last.is_some_and(char::is_lowercase) || (last.is_some_and(|c| c.is_ascii_digit()) && token.contains(','));
+    if !word_like || token.contains(['.', '/', '@', ':']) || token.starts_with("www") || token.len() < 2 {
+        return false;
+    }
+    let rest = &text[dot + 1..];
+    let next = &rest[..rest.find(char::is_whitespace).unwrap_or(rest.len()).min(MAX_TOKEN)];
+    let mut chars = next.chars();
+    let capitalised = chars.next().is_some_and(char::is_uppercase) && chars.next().is_some_and(char::is_lowercase);
+    let plain = !next.trim_end_matches(['.', '!', '?', ',']).contains(['.', '/', '@', ':']);
+    capitalised && plain
+}
+
+/// A roman numeral of up to five letters, all upper or all lower case ("III", "vii").
+fn is_roman(s: &str) -> bool {
+    (1..=5).contains(&s.len())
+        && (s.bytes().all(|b| b"IVXLCDM".contains(&b)) || s.bytes().all(|b| b"ivxlcdm".contains(&b)))
+}
+
+/// Reads the start of the next sentence candidate at `at` (which is not whitespace).
+pub(crate) fn next_word(text: &str, at: usize) -> NextWord<'_> {
+    let rest = &text[at..];
+    let mut word_start = rest.len();
+    let mut first = ' ';
+    let mut dashed = false;
+    for (i, c) in rest.char_indices() {
+        if is_opener(c) || (dashed && c == ' ') {
+            continue;
+        }
+        if matches!(c, '-' | '–' | '—') && i < 8 {
+            // "voila! -- you have cake": look at the word after the dash.
+            dashed = true;
+            continue;
+        }
+        first = c;
+        word_start = i;
+        break;
+    }
+    let tail = &rest[word_start..];
+    let word_len = tail.char_indices().find(|&(_, c)| !c.is_alphabetic()).map_or(tail.len(), |(i, _)| i);
+    let token_len = rest.find(char::is_whitespace).unwrap_or(rest.len()).min(MAX_TOKEN);
+    let has_digit = rest.as_bytes()[..token_len].iter().any(u8::is_ascii_digit);
+    NextWord { first, word: &tail[..word_len], list_marker: is_list_marker(rest), has_digit }
+}
+
+/// Whether the sentence that began at `sent_start` ends with `punct` before `next`.
+pub(crate) fn ends_sentence(
+    text: &str,
+    sent_start: usize,
+    punct: Punct,
+    next: &NextWord<'_>,
+    lists: &WordLists,
+    lang: Lang,
+) -> bool {
+    if punct.strong {
+        return strong_ends(next);
+    }
+    if punct.ellipsis {
+        return ellipsis_ends(text, sent_start, punct.start, next);
+    }
+    period_ends(text, sent_start, punct.start, next, lists, lang)
+}
+
+/// `!` and `?` end a sentence unless the text goes on in lower case ("Was? fragte er"), also
+/// after a dash ("and -- voila! -- you have cake"; but "see? - Posted like …" splits).
+fn strong_ends(next: &NextWord<'_>) -> bool {
+    !next.is_lower()
+}
+
+/// An ellipsis ends a sentence only before an upper-case start ("Und dann... kam er" goes
+/// on); an omission mark "[…]" or "(...)" never does.
+fn ellipsis_ends(text: &str, sent_start: usize, start: usize, next: &NextWord<'_>) -> bool {
+    let before = text[sent_start..start].chars().next_back();
+    if matches!(before, Some('[' | '(')) {
+        return false;
+    }
+    !next.is_lower()
+}
+
+/// A single period: decided by the token before it and the word after it.
+fn period_ends(text: &str, sent_start: usize, dot: usize, next: &NextWord<'_>, lists: &WordLists, lang: Lang) -> bool {
+    // A lower-case continuation means the period belonged to an abbreviation or an ordinal
+    // ("Angela M. sagte", "am 3. und 4. Mai", "nördl. von Berlin").
+    if next.is_lower() {
+        return false;
+    }
+    let Some(before) = token_before(text, sent_start, dot) else {
+        return true;
+    };
+    let token = before.token;
+    if token.is_empty() || before.closed {
+        // "(Phil. 4:8).", "„betreten“.": the period follows a bracket or quote.
+        return true;
+    }
+    if is_sentence_initial_enumerator(text, sent_start, before.start, token) {
+        // "1. The first item", "II. And here", "• 9. Stop smoking".
+        return false;
+    }
+    if let Some(kind) = abbreviation(token, lists) {
+        return match kind {
+            AbbrevKind::Inner => false,
+            AbbrevKind::MayEnd => starts_new_sentence(next, lists),
+            AbbrevKind::BeforeNumber => !next.has_digit,
+            AbbrevKind::TimeSuffix => !next.is_digit(),
+        };
+    }
+    if lang == Lang::De && is_ordinal_candidate(token) {
+        return !ordinal_dot(text, sent_start, before.start, next, lists);
+    }
+    if is_initial(token) {
+        // English "you and I. Did you", "got an A. And then": a capital letter before a
+        // typical sentence opener ends the sentence; German keeps "z. B. Die Kinder".
+        return lang == Lang::En && token.starts_with(char::is_uppercase) && lists.is_starter(next.word);
+    }
+    if is_dotted_abbreviation(token) {
+        return starts_new_sentence(next, lists);
+    }
+    if lang == Lang::En && next.is_digit() && !next.list_marker && is_short_word(token) {
+        // English sentences rarely open with a numeral: "Rs. 16720", "SEC. 1262", "et al. 1987".
+        return false;
+    }
+    true
+}
+
+/// Looks `token` up in the abbreviation list, also by its last part after a hyphen
+/// ("Doninikus-Zimmermann-Str.").
+fn abbreviation(token: &str, lists: &WordLists) -> Option<AbbrevKind> {
+    lists.abbreviation(token).or_else(|| {
+        let (_, last) = token.rsplit_once('-')?;
+        lists.abbreviation(last).filter(|_| !last.is_empty())
+    })
+}
+
+/// A word of at most five letters, which may be an unlisted abbreviation ("Rs", "abcf").
+fn is_short_word(token: &str) -> bool {
+    let n = token.chars().count();
+    (1..=5).contains(&n) && token.chars().all(char::is_alphabetic)
+}
+
+/// A number, roman numeral or letter that opens the sentence (after bullets at most): a list
+/// enumerator, not a sentence end.
+fn is_sentence_initial_enumerator(text: &str, sent_start: usize, token_start: usize, token: &str) -> bool {
+    let number = (1..=3).contains(&token.len()) && token.bytes().all(|b| b.is_ascii_digit());
+    if !(number || is_roman(token) || is_initial(token)) {
+        return false;
+    }
+    text[sent_start..token_start].chars().all(|c| c.is_whitespace() || is_bullet(c))
+}
+
+/// Characters used as list bullets.
+fn is_bullet(c: char) -> bool {
+    matches!(c, '•' | '◦' | '▪' | '‣' | '⁃' | '●' | '○' | '■' | '□' | '►' | '➢' | '-' | '*' | '–' | '·')
+}
+
+/// After an abbreviation that may close a sentence, only a typical sentence opener (or an
+/// opening quote) starts a new one: German capitalises nouns ("3 Mio. Euro"), English
+/// proper names follow "U.S." ("U.S. Army").
+fn starts_new_sentence(next: &NextWord<'_>, lists: &WordLists) -> bool {
+    lists.is_starter(next.word)
+}
+
+/// The token before a period.
+struct TokenBefore<'a> {
+    /// Byte offset where `token` starts.
+    start: usize,
+    /// The token without surrounding quotes and brackets.
+    token: &'a str,
+    /// A closing quote or bracket stood right before the period.
+    closed: bool,
+}
+
+/// The token that ends at `dot` (within the current sentence). `None` when it is too long to
+/// be an abbreviation or a number.
+fn token_before(text: &str, sent_start: usize, dot: usize) -> Option<TokenBefore<'_>> {
+    let mut floor = sent_start.max(dot.saturating_sub(MAX_TOKEN));
+    while !text.is_char_boundary(floor) {
+        floor += 1;
+    }
+    let head = &text[..dot];
+    let mut start = dot;
+    for (i, c) in head[floor..].char_indices().rev() {
+        if c.is_whitespace() {
+            break;
+        }
+        start = floor + i;
+    }
+    if start == floor && floor > sent_start {
+        return None;
+    }
+    let raw = &text[start..dot];
+    let trimmed_front = raw.trim_start_matches(is_opener);
+    let token = trimmed_front.trim_end_matches(is_closer);
+    let closed = token.len() < trimmed_front.len();
+    let token_start = start + (raw.len() - trimmed_front.len());
+    let dashless = token.trim_start_matches(['-', '–']);
+    Some(TokenBefore { start: token_start + (token.len() - dashless.len()), token: dashless, closed })
+}
+
+/// A single letter: an initial ("J. R. R. Tolkien", "Angela M.") or part of "z. B.", "u. a.".
+fn is_initial(token: &str) -> bool {
+    let mut chars = token.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if c.is_alphabetic())
+}
+
+/// Letters with inner periods: "z.B", "U.S", "e.g", "p.m", "Ph.D" (the final period is the
+/// candidate). URLs and e-mail addresses are not: they hold other characters.
+fn is_dotted_abbreviation(token: &str) -> bool {
+    token.contains('.') && token.len() <= 12 && token.chars().all(|c| c == '.' || c.is_alphabetic())
+}
+
+/// A German ordinal candidate: 1-3 digits ("25.", "2.", "100."), a day and month
+/// ("25.11.") or a roman numeral of two or more letters ("des III. Geschwaders"). Four
+/// digits are a year ("im Jahr 1990."), never an ordinal.
+fn is_ordinal_candidate(token: &str) -> bool {
+    if token.len() >= 2 && is_roman(token) && token.bytes().all(|b| b.is_ascii_uppercase()) {
+        return true;
+    }
+    let short_number = |s: &str| (1..=3).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    match token.split_once('.') {
+        None => short_number(token),
+        Some((day, month)) => short_number(day) && month.len() <= 2 && short_number(month),
+    }
+}
+
+/// Whether the period after a German ordinal candidate is an ordinal dot: a month or a
+/// typical noun follows ("am 25. November", "3. Liga"), or an article or preposition precedes
+/// ("Der 21. Jahrestag", "im 3. Quartal").
+fn ordinal_dot(text: &str, sent_start: usize, token_start: usize, next: &NextWord<'_>, lists: &WordLists) -> bool {
+    if lists.is_month(next.word) || lists.is_ordinal_noun(next.word) {
+        return true;
+    }
+    let before = &text[sent_start..token_start];
+    let prev_word = before.trim_end().rsplit(char::is_whitespace).next().unwrap_or("");
+    lists.is_ordinal_trigger(prev_word.trim_start_matches(is_opener))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_before_strips_quotes_and_brackets() {
+        let text = "Er hat ihn nie „betreten“.";
+        let dot = text.len() - 1;
+        let before = token_before(text, 0, dot).expect("token");
+        assert_eq!(before.token, "betreten");
+        assert!(before.closed);
+    }
+
+    #[test]
+    fn ordinal_candidates() {
+        assert!(is_ordinal_candidate("25"));
+        assert!(is_ordinal_candidate("25.11"));
+        assert!(!is_ordinal_candidate("1990"));
+        assert!(!is_ordinal_candidate("3:1"));
+    }
+
+    #[test]
+    fn next_word_skips_openers() {
+        let n = next_word("„Und auch", 0);
+        assert_eq!(n.word, "Und");
+    }
+}

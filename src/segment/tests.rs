@@ -1,0 +1,331 @@
+//! One test per rule, each with the real example that motivated it.
+
+use super::*;
+
+fn de(text: &str) -> Vec<String> {
+    sentences(Lang::De, text)
+}
+
+fn en(text: &str) -> Vec<String> {
+    sentences(Lang::En, text)
+}
+
+fn sentences(lang: Lang, text: &str) -> Vec<String> {
+    Segmenter::new(lang)
+        .split(text)
+        .into_iter()
+        .map(|r| crate::text::collapse_whitespace(&text[r]).into_owned())
+        .collect()
+}
+
+#[test]
+fn splits_plain_sentences() {
+    assert_eq!(
+        de("Die Information steht auf Seite 12. Dort kannst du nachlesen."),
+        ["Die Information steht auf Seite 12.", "Dort kannst du nachlesen."]
+    );
+}
+
+#[test]
+fn keeps_ordinals_before_months_and_nouns() {
+    assert_eq!(
+        de("Was sind die Konsequenzen der Abstimmung vom 12. Juni?"),
+        ["Was sind die Konsequenzen der Abstimmung vom 12. Juni?"]
+    );
+    assert_eq!(
+        de("Er kam am 25. November. Der 2. Weltkrieg war vorbei."),
+        ["Er kam am 25. November.", "Der 2. Weltkrieg war vorbei."]
+    );
+    assert_eq!(
+        de("Sie spielen in der 3. Liga. Im 3. Quartal stieg der Umsatz."),
+        ["Sie spielen in der 3. Liga.", "Im 3. Quartal stieg der Umsatz."]
+    );
+    assert_eq!(de("Der 21. Jahrestag wurde gefeiert."), ["Der 21. Jahrestag wurde gefeiert."]);
+}
+
+#[test]
+fn a_year_before_a_capitalised_word_ends_the_sentence() {
+    assert_eq!(de("Er starb im Jahr 1990. Die Familie trauerte."), ["Er starb im Jahr 1990.", "Die Familie trauerte."]);
+}
+
+#[test]
+fn numbered_list_items_keep_their_number() {
+    assert_eq!(
+        de("• 1. Planen Sie frühzeitig! \n• 2. Essen Sie gesund!"),
+        ["• 1. Planen Sie frühzeitig!", "• 2. Essen Sie gesund!"]
+    );
+}
+
+#[test]
+fn keeps_german_abbreviations() {
+    assert_eq!(
+        de("Es gibt jedoch einige Vorsichtsmaßnahmen, die Du ergreifen kannst, z. B. ist es sehr empfehlenswert."),
+        ["Es gibt jedoch einige Vorsichtsmaßnahmen, die Du ergreifen kannst, z. B. ist es sehr empfehlenswert."]
+    );
+    assert_eq!(
+        de("Dr. Müller und Prof. Schmidt kamen. Sie sprachen ca. 3 Std. lang."),
+        ["Dr. Müller und Prof. Schmidt kamen.", "Sie sprachen ca. 3 Std. lang."]
+    );
+    assert_eq!(
+        de("Das kostet 3 Mio. Euro, vgl. Abs. 2 bzw. Nr. 4."),
+        ["Das kostet 3 Mio. Euro, vgl. Abs. 2 bzw. Nr. 4."]
+    );
+    assert_eq!(de("Vgl. Kapitel 3. Dort steht es."), ["Vgl. Kapitel 3.", "Dort steht es."]);
+}
+
+#[test]
+fn usw_ends_a_sentence_only_before_a_sentence_opener() {
+    assert_eq!(
+        de("Er kaufte Äpfel, Birnen usw. Danach ging er heim."),
+        ["Er kaufte Äpfel, Birnen usw.", "Danach ging er heim."]
+    );
+    assert_eq!(de("Äpfel, Birnen usw. Obst ist gesund."), ["Äpfel, Birnen usw. Obst ist gesund."]);
+}
+
+#[test]
+fn keeps_initials() {
+    assert_eq!(
+        de("J. R. R. Tolkien schrieb es. Angela M. sagte nichts."),
+        ["J. R. R. Tolkien schrieb es.", "Angela M. sagte nichts."]
+    );
+}
+
+#[test]
+fn keeps_decimals_times_dates_urls_and_mail() {
+    assert_eq!(
+        de("Es sind 3,5 Prozent. Um 14.30 Uhr am 25.11.2020 kam er."),
+        ["Es sind 3,5 Prozent.", "Um 14.30 Uhr am 25.11.2020 kam er."]
+    );
+    assert_eq!(
+        de("Siehe www.taz.de und https://x.org/a.b oder info@zeit.de. Danke."),
+        ["Siehe www.taz.de und https://x.org/a.b oder info@zeit.de.", "Danke."]
+    );
+}
+
+#[test]
+fn ellipsis_decides_by_the_next_word() {
+    assert_eq!(de("Er sagte … und ging. Und dann... kam er."), ["Er sagte … und ging.", "Und dann... kam er."]);
+    assert_eq!(de("Und dann... Nichts mehr."), ["Und dann...", "Nichts mehr."]);
+}
+
+#[test]
+fn closing_quotes_and_brackets_stay_with_the_sentence() {
+    assert_eq!(de("Er hat ihn nie „betreten“. Dann ging er."), ["Er hat ihn nie „betreten“.", "Dann ging er."]);
+    assert_eq!(de("Er hat ihn nie „betreten.“ Dann ging er."), ["Er hat ihn nie „betreten.“", "Dann ging er."]);
+    assert_eq!(
+        de("Es war kalt. (So der Sprecher.) Dann ging er."),
+        ["Es war kalt.", "(So der Sprecher.)", "Dann ging er."]
+    );
+}
+
+#[test]
+fn quoted_speech_golden_rule() {
+    assert_eq!(
+        de("„Ich habe heute keine Zeit“, sagte die Frau und flüsterte leise: „Und auch keine Lust.“ Wir haben 1.000.000 Euro."),
+        [
+            "„Ich habe heute keine Zeit“, sagte die Frau und flüsterte leise: „Und auch keine Lust.“",
+            "Wir haben 1.000.000 Euro."
+        ]
+    );
+}
+
+#[test]
+fn blank_lines_and_headlines() {
+    assert_eq!(
+        de("Neue Regeln für Radler\n\nDie Stadt plant\nneue Wege. Sie kosten Geld."),
+        ["Neue Regeln für Radler", "Die Stadt plant neue Wege.", "Sie kosten Geld."]
+    );
+    assert_eq!(de("# Verkehr\nDie Stadt plant neue Wege."), ["# Verkehr", "Die Stadt plant neue Wege."]);
+}
+
+#[test]
+fn english_abbreviations_and_numbers() {
+    assert_eq!(
+        en("Mr. Smith and Mrs. Jones met Dr. Brown. They talked."),
+        ["Mr. Smith and Mrs. Jones met Dr. Brown.", "They talked."]
+    );
+    assert_eq!(
+        en("He lives in the U.S. He works at No. 5 Main St. at 5 p.m. every day."),
+        ["He lives in the U.S.", "He works at No. 5 Main St. at 5 p.m. every day."]
+    );
+    assert_eq!(
+        en("The rate rose 3.5 percent, e.g. in March. The U.S. Army agreed."),
+        ["The rate rose 3.5 percent, e.g. in March.", "The U.S. Army agreed."]
+    );
+    assert_eq!(en("He was born on the 5. They came later."), ["He was born on the 5.", "They came later."]);
+}
+
+#[test]
+fn no_punctuation_is_one_sentence() {
+    assert_eq!(de("  kein Satzende hier  "), ["kein Satzende hier"]);
+    assert!(de("   \n\n  ").is_empty());
+}
+
+#[test]
+fn titles_degrees_and_hyphenated_abbreviations() {
+    assert_eq!(de("Wir trafen Dr. med. Meyer in der Stadt."), ["Wir trafen Dr. med. Meyer in der Stadt."]);
+    assert_eq!(
+        de("Informationen bei Walter Haury, Doninikus-Zimmermann-Str. 9, 88299 Leutkirch."),
+        ["Informationen bei Walter Haury, Doninikus-Zimmermann-Str. 9, 88299 Leutkirch."]
+    );
+    assert_eq!(
+        de("Sie trafen sich im Hl. Cäcilien-Konservatorium."),
+        ["Sie trafen sich im Hl. Cäcilien-Konservatorium."]
+    );
+}
+
+#[test]
+fn ordinal_before_compound_nouns_roman_numerals_and_ranges() {
+    assert_eq!(
+        de("Ihr traditionell begangenes 60. Jubiläumsjahr war 1992."),
+        ["Ihr traditionell begangenes 60. Jubiläumsjahr war 1992."]
+    );
+    assert_eq!(de("Auf drei Schiffen des III. Geschwaders"), ["Auf drei Schiffen des III. Geschwaders"]);
+    assert_eq!(
+        de("Tongefäße aus dem 1. -3. Jahrhundert nach Christus."),
+        ["Tongefäße aus dem 1. -3. Jahrhundert nach Christus."]
+    );
+}
+
+#[test]
+fn usw_before_a_question_word() {
+    assert_eq!(
+        de("Wir könnten wandern, schwimmen, Fahrrad fahren, usw. Worauf hättest du denn Lust?"),
+        ["Wir könnten wandern, schwimmen, Fahrrad fahren, usw.", "Worauf hättest du denn Lust?"]
+    );
+}
+
+#[test]
+fn footnotes_and_emoji_stay_with_their_sentence() {
+    assert_eq!(
+        de("Die Nominierungen müssen erfolgen.[6] Es gilt das Datum des Poststempels."),
+        ["Die Nominierungen müssen erfolgen.[6]", "Es gilt das Datum des Poststempels."]
+    );
+    assert_eq!(
+        en("Kahneman popularised it (type 2).10 This model relates to doctors."),
+        ["Kahneman popularised it (type 2).10", "This model relates to doctors."]
+    );
+    assert_eq!(de("Großartig! 👍🥰 Weiter so!"), ["Großartig! 👍🥰", "Weiter so!"]);
+}
+
+#[test]
+fn bullet_lines_and_list_items() {
+    assert_eq!(
+        de("• einige Sorten Weichkäse\n• rohes oder nicht ganz durchgebratenes Fleisch"),
+        ["• einige Sorten Weichkäse", "• rohes oder nicht ganz durchgebratenes Fleisch"]
+    );
+    assert_eq!(en("1.) The first item 2.) The second item"), ["1.) The first item", "2.) The second item"]);
+    assert_eq!(
+        en("a) The first item b) The second item c) The third list item"),
+        ["a) The first item", "b) The second item", "c) The third list item"]
+    );
+    assert_eq!(en("• 9. The first item • 10. The second item"), ["• 9. The first item", "• 10. The second item"]);
+    assert_eq!(en("1. This goes first. 2. And here thereafter."), ["1. This goes first.", "2. And here thereafter."]);
+    assert_eq!(en("I. This goes first. II. And here thereafter."), ["I. This goes first.", "II. And here thereafter."]);
+    // German "1. FC Köln … 2. Liga" is no list.
+    assert_eq!(de("1. FC Köln spielt in der 2. Liga."), ["1. FC Köln spielt in der 2. Liga."]);
+}
+
+#[test]
+fn spaced_ellipses_are_one_mark() {
+    assert_eq!(
+        en("Indicate the end of the sentence with a period . . . . Next sentence."),
+        ["Indicate the end of the sentence with a period . . . .", "Next sentence."]
+    );
+    assert_eq!(
+        en("It was weakened . . . was that of combining words."),
+        ["It was weakened . . . was that of combining words."]
+    );
+}
+
+#[test]
+fn english_single_letters_time_suffixes_and_numbers() {
+    assert_eq!(
+        en("We make a good team, you and I. Did you see Albert I. Jones yesterday?"),
+        ["We make a good team, you and I.", "Did you see Albert I. Jones yesterday?"]
+    );
+    assert_eq!(
+        en("He left at 6 P.M. Travelers who didn't get the warning at 5 P.M. left later."),
+        ["He left at 6 P.M.", "Travelers who didn't get the warning at 5 P.M. left later."]
+    );
+    assert_eq!(
+        en("I will be paid Rs. 16720 in total. This is no. A13 here."),
+        ["I will be paid Rs. 16720 in total.", "This is no. A13 here."]
+    );
+    assert_eq!(
+        en("The symbol for minute or minutes is min. The fact that an hour has 60 minutes."),
+        ["The symbol for minute or minutes is min.", "The fact that an hour has 60 minutes."]
+    );
+    assert_eq!(
+        en("They closed the deal with Pitt, Briggs & Co. (“Company A”) at noon."),
+        ["They closed the deal with Pitt, Briggs & Co. (“Company A”) at noon."]
+    );
+}
+
+#[test]
+fn dashes_after_exclamations() {
+    assert_eq!(
+        en("Mix it, put it in the oven, and -- voila! -- you have cake."),
+        ["Mix it, put it in the oven, and -- voila! -- you have cake."]
+    );
+    assert_eq!(
+        en("What do you see? - Posted like silent sentinels, stand men."),
+        ["What do you see?", "- Posted like silent sentinels, stand men."]
+    );
+}
+
+#[test]
+fn short_parentheses_stay_whole() {
+    assert_eq!(
+        en("(Oh. Again!) Syntok even handles bible quotes!"),
+        ["(Oh. Again!)", "Syntok even handles bible quotes!"]
+    );
+    assert_eq!(
+        en("This is (Proc. ABC with Abs. Reg. Compliance) not here."),
+        ["This is (Proc. ABC with Abs. Reg. Compliance) not here."]
+    );
+}
+
+#[test]
+fn glued_sentences_split_but_domains_do_not() {
+    assert_eq!(
+        en("Hello world.Today is Tuesday.Mr. Smith went to the store and bought 1,000.That is a lot."),
+        ["Hello world.", "Today is Tuesday.", "Mr. Smith went to the store and bought 1,000.", "That is a lot."]
+    );
+    assert_eq!(de("Mehr auf www.Spiegel.de und im Heft."), ["Mehr auf www.Spiegel.de und im Heft."]);
+}
+
+#[test]
+fn english_quoted_speech_stays_whole() {
+    assert_eq!(
+        en("\"Dinah'll miss me very much to-night, I should think!\" (Dinah was the cat.) \"I hope they'll remember her saucer of milk at tea-time. Dinah, my dear, I wish you were down here with me!\""),
+        [
+            "\"Dinah'll miss me very much to-night, I should think!\"",
+            "(Dinah was the cat.)",
+            "\"I hope they'll remember her saucer of milk at tea-time. Dinah, my dear, I wish you were down here with me!\""
+        ]
+    );
+    // An unclosed quote does not swallow the paragraph.
+    assert_eq!(en("He said \"wait. Then it rained."), ["He said \"wait.", "Then it rained."]);
+}
+
+#[test]
+fn segmenter_is_shared_across_threads() {
+    // The pipeline shares one Segmenter across rayon workers; this fails to compile otherwise.
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Segmenter>();
+    let seg = Segmenter::new(Lang::De);
+    let spans = std::thread::scope(|s| s.spawn(|| seg.split("Es regnet. Dann schien die Sonne.")).join());
+    assert_eq!(spans.ok(), Some(vec![0..10, 11..33]));
+}
+
+#[test]
+fn german_quoted_speech_stays_whole() {
+    assert_eq!(
+        de("„Mehr Menschen nehmen Kredite auf … Während das Leihen gerade leicht zu bewältigen sein mag, könnte eine plötzliche Änderung der Umstände zu Schuldenproblemen führen.“ Dann ging er."),
+        [
+            "„Mehr Menschen nehmen Kredite auf … Während das Leihen gerade leicht zu bewältigen sein mag, könnte eine plötzliche Änderung der Umstände zu Schuldenproblemen führen.“",
+            "Dann ging er."
+        ]
+    );
+}
