@@ -189,7 +189,10 @@ impl Analyzer {
                     label: model.labels()[s.best].clone(),
                     confidence: s.probs[s.best],
                     probs: s.probs,
-                    explain: self.columns.explain.then(String::new),
+                    explain: self.columns.explain.then(|| {
+                        let features = model.explain(&sentence_text, &lexicon_hits, EXPLAIN_FEATURES);
+                        features.iter().map(|(f, c)| format!("{f}:{c:+.3}")).collect::<Vec<_>>().join(";")
+                    }),
                 }
             });
             sentences.push(SentenceRow {

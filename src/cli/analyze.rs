@@ -49,7 +49,8 @@ pub struct AnalyzeArgs {
     /// No progress bar and no summary line.
     #[arg(short, long)]
     pub quiet: bool,
-    /// Sentence classifier model (JSON written by `framing train`).
+    /// Sentence classifier model (JSON written by `framing train`) [default: the bundled
+    /// model for --lang, if any: models/de-sentiment-gerntsa.json for German].
     #[arg(long, value_name = "FILE", conflicts_with = "no_model")]
     pub model: Option<PathBuf>,
     /// Do not score sentences with a model.
@@ -142,8 +143,26 @@ fn build_analyzer(args: &AnalyzeArgs) -> anyhow::Result<Analyzer> {
     let lexicon = load_lexicon(&args.lexicons, args.lang)?;
     let model = match (&args.model, args.no_model) {
         (Some(path), _) => Some(Model::load(path)?),
-        _ => None,
+        (None, true) => None,
+        (None, false) => Model::bundled(args.lang).transpose()?,
     };
+    if let Some(m) = &model {
+        if m.lang() != args.lang {
+            eprintln!(
+                "framing: warning: model {} was trained on --lang {} text, the corpus is --lang {}",
+                m.version(),
+                m.lang(),
+                args.lang
+            );
+        }
+        let expected = &m.file().lexicon_sha256;
+        if !expected.is_empty() && *expected != crate::model::train::lexicon_sha256(&lexicon) {
+            eprintln!(
+                "framing: warning: model {} was trained with another lexicon; its lexicon features may not mean the same",
+                m.version()
+            );
+        }
+    }
     if args.explain && model.is_none() {
         anyhow::bail!("--explain needs a model (--model FILE)");
     }

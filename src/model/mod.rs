@@ -192,6 +192,20 @@ impl Model {
         Model::from_file(file, &name, sha256_hex(&bytes)).map_err(|m| invalid(path, m))
     }
 
+    /// The default model for a language, compiled into the binary so an installed `framing`
+    /// works anywhere; `None` where no default exists (English: BABE's licence forbids
+    /// shipping a derived model).
+    pub fn bundled(lang: crate::Lang) -> Option<Result<Model, ModelError>> {
+        let (path, bytes): (&str, &[u8]) = match lang {
+            crate::Lang::De => (DEFAULT_DE_MODEL, include_bytes!("../../models/de-sentiment-gerntsa.json")),
+            crate::Lang::En => return None,
+        };
+        let parsed = serde_json::from_slice::<ModelFile>(bytes)
+            .map_err(|e| e.to_string())
+            .and_then(|file| Model::from_file(file, "de-sentiment-gerntsa", sha256_hex(bytes)));
+        Some(parsed.map_err(|m| invalid(Path::new(path), m)))
+    }
+
     /// Builds a model from its file form, checking versions and shapes.
     pub fn from_file(file: ModelFile, name: &str, sha256: String) -> Result<Model, String> {
         if file.format_version != file::FORMAT_VERSION {
