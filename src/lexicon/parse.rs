@@ -25,6 +25,8 @@ struct Field {
 struct Record {
     line: usize,
     fields: Vec<Field>,
+    /// Cut short by an unbalanced quote (already reported).
+    broken: bool,
 }
 
 /// Entries and problems of one file.
@@ -50,7 +52,7 @@ pub(crate) fn parse(text: &str, path: &str) -> Parsed {
         return out;
     };
     let mut seen: HashMap<(bool, String), usize> = HashMap::new();
-    for record in records {
+    for record in records.filter(|r| !r.broken) {
         if record.fields.len() != columns.len() {
             let column = record.fields.get(columns.len()).map_or(1, |f| f.column);
             out.problems.push(problem(
@@ -78,6 +80,8 @@ pub(crate) fn parse(text: &str, path: &str) -> Parsed {
             out.entries.push(entry);
         }
     }
+    // Reading order, not detection order (quoting problems are found first).
+    out.problems.sort_by_key(|p| (p.line, p.column));
     out
 }
 
@@ -242,7 +246,7 @@ fn read_records(text: &str, report: &mut dyn FnMut(usize, usize, String)) -> Vec
             line += 1;
             continue;
         }
-        let mut record = Record { line, fields: Vec::new() };
+        let mut record = Record { line, fields: Vec::new(), broken: false };
         loop {
             let mut field = Field { value: String::new(), line, column };
             if chars.get(i) == Some(&'"') {
@@ -273,6 +277,7 @@ fn read_records(text: &str, report: &mut dyn FnMut(usize, usize, String)) -> Vec
                 if !closed {
                     report(field.line, field.column, "unbalanced quote: the quoted field is never closed".to_owned());
                     record.fields.push(field);
+                    record.broken = true;
                     records.push(record);
                     return records;
                 }

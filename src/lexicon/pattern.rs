@@ -56,7 +56,7 @@ pub(crate) struct WordGlob {
 impl WordGlob {
     fn parse(word: &str) -> WordGlob {
         WordGlob {
-            parts: word.split('*').filter(|p| !p.is_empty()).map(str::to_owned).collect(),
+            parts: word.to_lowercase().split('*').filter(|p| !p.is_empty()).map(str::to_owned).collect(),
             lead_star: word.starts_with('*'),
             trail_star: word.ends_with('*'),
         }
@@ -114,12 +114,13 @@ impl Pattern {
         if !pattern.chars().any(char::is_alphanumeric) {
             return None;
         }
-        let lower = normalise(pattern);
+        // Words are found before lower-casing, as in the text (İ lower-cases to i + U+0307).
+        let spaced = pattern.split_whitespace().collect::<Vec<_>>().join(" ");
         let mut words = Vec::new();
         let mut gaps = Vec::new();
         let mut word = String::new();
         let mut gap = String::new();
-        for c in lower.chars() {
+        for c in spaced.chars() {
             if c.is_alphanumeric() || c == '*' {
                 if word.is_empty() && !words.is_empty() {
                     gaps.push(Gap(std::mem::take(&mut gap)));
