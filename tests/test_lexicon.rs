@@ -148,7 +148,7 @@ fn matcher_is_send_and_sync() {
 #[test]
 fn good_fixture_loads_in_file_order_with_hash() {
     let path = fixture("good.csv");
-    let lex = Lexicon::load(&[path.clone()]).unwrap_or_else(|e| panic!("{e}"));
+    let lex = Lexicon::load(&[path]).unwrap_or_else(|e| panic!("{e}"));
     let summary: Vec<(String, bool, usize)> =
         lex.entries.iter().map(|e| (e.pattern.clone(), e.exclusion, e.line)).collect();
     assert_eq!(

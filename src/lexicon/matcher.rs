@@ -139,14 +139,14 @@ fn extend_phrase(c: &Compiled, text: &str, anchor: Range<usize>, buf: &mut Strin
         start = word_start;
     }
     let mut end = anchor.end;
-    for k in c.anchor_word + 1..words.len() {
+    for (k, glob) in words.iter().enumerate().skip(c.anchor_word + 1) {
         let word_start = end + text[end..].find(char::is_alphanumeric)?;
         if !c.pattern.gaps[k - 1].matches(&text[end..word_start]) {
             return None;
         }
         let word_end = text[word_start..].find(|ch: char| !ch.is_alphanumeric()).map_or(text.len(), |i| word_start + i);
         lower_word(&text[word_start..word_end], buf);
-        if !words[k].matches(buf) {
+        if !glob.matches(buf) {
             return None;
         }
         end = word_end;

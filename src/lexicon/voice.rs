@@ -90,6 +90,14 @@ impl OpenStack {
         true
     }
 
+    /// Closes the innermost quotation of one of `kinds` at `at`, or else opens one of `kind`
+    /// whose content starts at `after` (for marks that both open and close).
+    fn close_or_open(&mut self, kinds: &[Opener], kind: Opener, at: usize, after: usize) {
+        if !self.close(kinds, at) {
+            self.open(kind, after);
+        }
+    }
+
     fn close_from(&mut self, k: usize, at: usize) {
         for (_, start) in self.open.drain(k..) {
             if start < at {
@@ -111,29 +119,13 @@ impl Quotations {
             match c {
                 '\n' if starts_blank_line(&text[after..]) => stack.close_from(0, pos),
                 '„' => stack.open(Opener::LowDouble, after),
-                '“' => {
-                    if !stack.close(&[Opener::LowDouble], pos) {
-                        stack.open(Opener::CurlyDouble, after);
-                    }
-                }
+                '“' => stack.close_or_open(&[Opener::LowDouble], Opener::CurlyDouble, pos, after),
                 '”' => {
                     stack.close(&[Opener::CurlyDouble, Opener::LowDouble], pos);
                 }
-                '"' => {
-                    if !stack.close(&[Opener::Straight], pos) {
-                        stack.open(Opener::Straight, after);
-                    }
-                }
-                '»' => {
-                    if !stack.close(&[Opener::GuillemetLeft], pos) {
-                        stack.open(Opener::GuillemetRight, after);
-                    }
-                }
-                '«' => {
-                    if !stack.close(&[Opener::GuillemetRight], pos) {
-                        stack.open(Opener::GuillemetLeft, after);
-                    }
-                }
+                '"' => stack.close_or_open(&[Opener::Straight], Opener::Straight, pos, after),
+                '»' => stack.close_or_open(&[Opener::GuillemetLeft], Opener::GuillemetRight, pos, after),
+                '«' => stack.close_or_open(&[Opener::GuillemetRight], Opener::GuillemetLeft, pos, after),
                 '‚' if opens_single(prev, next) => stack.open(Opener::LowSingle, after),
                 '‘' => {
                     let closed = closes_single(prev, next) && stack.close(&[Opener::LowSingle], pos);
