@@ -15,7 +15,7 @@
 use std::cell::RefCell;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
 
 use super::pattern::Pattern;
 use super::{Hit, Lexicon};
@@ -33,7 +33,14 @@ struct Compiled {
 /// The automaton and the patterns behind each of its literals.
 #[derive(Debug, Clone)]
 pub(crate) struct Automaton {
+    /// Over the lower-cased literals, searched in the lower-cased text.
     ac: Option<AhoCorasick>,
+    /// Over every case variant of the literals (ASCII case-insensitive, plus upper-case forms
+    /// of non-ASCII letters such as Ä for ä), searched in the original text when lower-casing
+    /// would change nothing but letter case (see [`lowers_in_place`]); saves the copy.
+    direct: Option<AhoCorasick>,
+    /// Variant id of `direct` → literal id.
+    variant_literal: Vec<u32>,
     /// Literal id → indices into `compiled`.
     by_literal: Vec<Vec<u32>>,
     compiled: Vec<Compiled>,
@@ -87,7 +94,8 @@ impl Automaton {
                 .or_else(|_| AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&literals))
                 .ok()
         };
-        Automaton { ac, by_literal, compiled }
+        let (direct, variant_literal) = build_direct(&literals);
+        Automaton { ac, direct, variant_literal, by_literal, compiled }
     }
 
     /// Appends the resolved hits of `text` to `out`, using the thread's scratch buffers.
@@ -102,14 +110,54 @@ impl Automaton {
     pub(crate) fn find_with(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<Hit>) {
         let Some(ac) = &self.ac else { return };
         let Scratch { lower, shifts, word: anchor_buf, other, candidates, exclusions, chosen } = scratch;
-        lower_into(text, lower, shifts);
         candidates.clear();
         exclusions.clear();
-        for m in ac.find_overlapping_iter(&lower[..]) {
-            let at = to_original(shifts, m.start());
-            let Some(word) = word_around(text, at) else { continue };
-            lower_word(&text[word.clone()], anchor_buf);
-            for &ci in &self.by_literal[m.pattern().as_usize()] {
+        match &self.direct {
+            Some(direct) if lowers_in_place(text) => {
+                // Every literal lies inside one word. A non-overlapping search (the fast loop)
+                // finds the first word holding any literal; that word alone is then searched
+                // with overlapping matches, and the scan resumes after it.
+                let mut pos = 0;
+                while let Some(m) = direct.find(Input::new(text).span(pos..text.len())) {
+                    let Some(word) = word_around(text, m.start()) else {
+                        pos = m.end();
+                        continue;
+                    };
+                    lower_word(&text[word.clone()], anchor_buf);
+                    for w in direct.find_overlapping_iter(Input::new(text).span(word.clone())) {
+                        let literal = self.variant_literal[w.pattern().as_usize()] as usize;
+                        self.verify(literal, text, word.clone(), anchor_buf, other, candidates, exclusions);
+                    }
+                    pos = word.end.max(m.end());
+                }
+            }
+            _ => {
+                lower_into(text, lower, shifts);
+                for m in ac.find_overlapping_iter(&lower[..]) {
+                    let at = to_original(shifts, m.start());
+                    let Some(word) = word_around(text, at) else { continue };
+                    lower_word(&text[word.clone()], anchor_buf);
+                    self.verify(m.pattern().as_usize(), text, word, anchor_buf, other, candidates, exclusions);
+                }
+            }
+        }
+        resolve(candidates, exclusions, chosen, out);
+    }
+
+    /// Verifies the patterns of one literal found in `word` (lower-cased in `anchor_buf`).
+    #[allow(clippy::too_many_arguments)]
+    fn verify(
+        &self,
+        literal: usize,
+        text: &str,
+        word: Range<usize>,
+        anchor_buf: &str,
+        other: &mut String,
+        candidates: &mut Vec<Hit>,
+        exclusions: &mut Vec<Range<usize>>,
+    ) {
+        {
+            for &ci in &self.by_literal[literal] {
                 let c = &self.compiled[ci as usize];
                 if !c.pattern.words[c.anchor_word].matches(anchor_buf) {
                     continue;
@@ -122,7 +170,6 @@ impl Automaton {
                 }
             }
         }
-        resolve(candidates, exclusions, chosen, out);
     }
 }
 
@@ -159,6 +206,77 @@ fn extend_phrase(c: &Compiled, text: &str, anchor: Range<usize>, buf: &mut Strin
         end = word_end;
     }
     Some(start..end)
+}
+
+/// Most case variants generated per literal; beyond it the direct search is not built.
+const MAX_VARIANTS: usize = 64;
+
+/// The automaton over all case variants of the literals, for search in the original text.
+fn build_direct(literals: &[String]) -> (Option<AhoCorasick>, Vec<u32>) {
+    let mut variants: Vec<String> = Vec::new();
+    let mut owner: Vec<u32> = Vec::new();
+    for (id, literal) in literals.iter().enumerate() {
+        let mut forms = vec![String::new()];
+        for l in literal.chars() {
+            let upper = same_length_upper(l);
+            if let Some(u) = upper {
+                if forms.len() * 2 > MAX_VARIANTS {
+                    return (None, Vec::new());
+                }
+                let with_upper: Vec<String> = forms.iter().map(|f| format!("{f}{u}")).collect();
+                forms.iter_mut().for_each(|f| f.push(l));
+                forms.extend(with_upper);
+            } else {
+                forms.iter_mut().for_each(|f| f.push(l));
+            }
+        }
+        owner.extend(std::iter::repeat(id as u32).take(forms.len()));
+        variants.extend(forms);
+    }
+    let ac = AhoCorasickBuilder::new()
+        .match_kind(MatchKind::Standard)
+        .ascii_case_insensitive(true)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(&variants)
+        .ok();
+    (ac, owner)
+}
+
+/// The upper-case form of a non-ASCII lower-case letter when it is one character of the same
+/// byte length that lower-cases back to it (Ä for ä; not ẞ for ß, which is longer).
+fn same_length_upper(l: char) -> Option<char> {
+    if l.is_ascii() {
+        return None;
+    }
+    let mut up = l.to_uppercase();
+    let u = up.next()?;
+    let single = up.next().is_none();
+    (single && u != l && u.len_utf8() == l.len_utf8() && single_lower(u) == Some(l)).then_some(u)
+}
+
+fn single_lower(c: char) -> Option<char> {
+    let mut lw = c.to_lowercase();
+    let l = lw.next()?;
+    lw.next().is_none().then_some(l)
+}
+
+/// True when lower-casing `text` only swaps characters for same-length ones that are
+/// [`same_length_upper`] pairs: then the variant automaton finds in `text` exactly what the
+/// lower-case automaton would find in the lower-cased text, at the same offsets.
+fn lowers_in_place(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(k) = bytes[i..].iter().position(|b| !b.is_ascii()) {
+        i += k;
+        let Some(c) = text[i..].chars().next() else { return true };
+        match single_lower(c) {
+            Some(l) if l == c => {}
+            Some(l) if same_length_upper(l) == Some(c) => {}
+            _ => return false,
+        }
+        i += c.len_utf8();
+    }
+    true
 }
 
 /// Lower-cases `text` into `lower`, recording where byte lengths diverge.
