@@ -236,6 +236,7 @@ fn build_direct(literals: &[String]) -> (Option<AhoCorasick>, Vec<u32>) {
     let ac = AhoCorasickBuilder::new()
         .match_kind(MatchKind::Standard)
         .ascii_case_insensitive(true)
+        .prefilter(false)
         .kind(Some(AhoCorasickKind::DFA))
         .build(&variants)
         .ok();
@@ -269,12 +270,16 @@ fn lowers_in_place(text: &str) -> bool {
     while let Some(k) = bytes[i..].iter().position(|b| !b.is_ascii()) {
         i += k;
         let Some(c) = text[i..].chars().next() else { return true };
+        i += c.len_utf8();
+        // The common non-ASCII characters of German news text, answered without a table lookup.
+        if matches!(c, 'ä' | 'ö' | 'ü' | 'ß' | '„' | '“' | '”' | '–' | '’' | 'é') {
+            continue;
+        }
         match single_lower(c) {
             Some(l) if l == c => {}
             Some(l) if same_length_upper(l) == Some(c) => {}
             _ => return false,
         }
-        i += c.len_utf8();
     }
     true
 }
