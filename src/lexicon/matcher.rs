@@ -392,6 +392,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn direct_search_only_where_lower_casing_keeps_lengths() {
+        assert_eq!(same_length_upper('ä'), Some('Ä'));
+        assert_eq!(same_length_upper('ß'), None); // ẞ is 3 bytes, ß 2
+        assert_eq!(same_length_upper('a'), None); // ASCII: the automaton ignores ASCII case
+        assert!(lowers_in_place("ÜBERFÄLLE „Straße“ – Öl"));
+        assert!(!lowers_in_place("STRAẞE"));
+        assert!(!lowers_in_place("İzmir"));
+        assert!(!lowers_in_place("5 \u{212a}")); // Kelvin sign lower-cases to ASCII k
+    }
+
+    #[test]
     fn lower_casing_maps_offsets_back() {
         let text = "İstanbul ẞtraße Ärger";
         let mut lower = Vec::new();
