@@ -5,10 +5,47 @@
 //!   compiled into the binary for a language.
 //! - [`Matcher::new`] compiles a lexicon into one automaton; [`Matcher::find_into`] appends
 //!   the non-overlapping matches in a text, sorted by start, exclusions already applied.
+//! - [`check_file`] lists every problem of a file, for `framing lexicon check`.
 //! - [`voice`] tells per match who says it (authorial, quoted, scare quote) and whether it is
 //!   negated.
+//!
+//! # Lexicon format
+//!
+//! CSV with header `pattern,frame,target,polarity,weight,note`; only `pattern` and `frame`
+//! are required, the header gives the order. Lines starting with `#` and blank lines are
+//! skipped. `polarity` is -1, 0 or 1 (default 0), `weight` a finite number >= 0 (default 1).
+//! A pattern starting with `!` is an exclusion.
+//!
+//! # Pattern language
+//!
+//! - Case-insensitive: pattern and text words are compared after Unicode lower-casing
+//!   (Ä/ä, Ö/ö, Ü/ü, ẞ/ß; ß stays ß).
+//! - A text word is a maximal run of Unicode alphanumeric characters; anything else (space,
+//!   punctuation, hyphen, apostrophe, underscore) is a word boundary. `besatzer*` matches
+//!   "Ex-Besatzer", "Besatzern", "Besatzers"; `befreiung` matches "Befreiung" but not
+//!   "Befreiungsschlag".
+//! - `word` is the whole word, `prefix*` a word starting with it, `*suffix` a word ending
+//!   with it, `*infix*` a word containing it (`*besatzung*`: Besatzungsmacht,
+//!   Ex-Besatzungszone, Besatzung); `*` is zero or more characters within the word.
+//! - Space-separated tokens form a phrase; in the text the words must be separated by one
+//!   whitespace run (line breaks included) and nothing else. A token that is just `*` is
+//!   exactly one arbitrary word (`von * befreit`).
+//! - Punctuation inside a token (`anti-terror-*`) must appear exactly so in the text, with no
+//!   whitespace; punctuation at the start or end of a pattern is ignored.
+//! - `!pattern` is an exclusion: an inclusion hit overlapping an exclusion hit is dropped
+//!   (`!besatzungsmitglied*` keeps "Besatzungsmitglieder der ISS" out of `*besatzung*`).
+//! - Overlapping inclusion hits: the longest (in bytes of the original text) wins, then the
+//!   earlier lexicon entry, then the leftmost; hits are taken greedily in that order, skipping
+//!   any that overlaps one already taken, and returned sorted by start.
+//! - Spans are byte offsets into the original text, also where lower-casing changes byte
+//!   lengths (İ, ẞ).
 
+mod matcher;
+mod parse;
+mod pattern;
 pub mod voice;
+
+pub use matcher::Scratch;
 
 use std::fmt;
 use std::ops::Range;
@@ -99,17 +136,54 @@ pub enum LexiconError {
     Invalid(Vec<Problem>),
 }
 
+/// The lexicon files compiled into the binary, by the relative path named in [`Entry::file`].
+const BUNDLED_DE: (&str, &str) = ("lexicons/de/conflict.csv", include_str!("../../lexicons/de/conflict.csv"));
+const BUNDLED_EN: (&str, &str) = ("lexicons/en/conflict.csv", include_str!("../../lexicons/en/conflict.csv"));
+
 impl Lexicon {
     /// Reads and validates the files; every problem in every file is reported at once.
     pub fn load(paths: &[PathBuf]) -> Result<Lexicon, LexiconError> {
-        let _ = paths;
-        Ok(Lexicon::default()) // STUB
+        let mut lexicon = Lexicon::default();
+        let mut problems = Vec::new();
+        for path in paths {
+            let (file, parsed) = read_and_parse(path)?;
+            lexicon.files.push(file);
+            lexicon.entries.extend(parsed.entries);
+            problems.extend(parsed.problems);
+        }
+        if problems.is_empty() {
+            Ok(lexicon)
+        } else {
+            Err(LexiconError::Invalid(problems))
+        }
     }
 
     /// The lexicon compiled into the binary for `lang` (`lexicons/<lang>/conflict.csv`).
+    /// Rows with problems are left out (a test keeps the bundled files free of them).
     pub fn bundled(lang: Lang) -> Lexicon {
-        let _ = lang;
-        Lexicon::default() // STUB
+        let (path, text) = match lang {
+            Lang::De => BUNDLED_DE,
+            Lang::En => BUNDLED_EN,
+        };
+        let parsed = parse::parse(text, path);
+        Lexicon {
+            entries: parsed.entries,
+            files: vec![LexiconFile { path: path.to_owned(), sha256: sha256_hex(text.as_bytes()) }],
+        }
+    }
+
+    /// Problems of the bundled lexicon of `lang` (empty unless the bundled file is broken).
+    pub fn bundled_problems(lang: Lang) -> Vec<Problem> {
+        let (path, text) = match lang {
+            Lang::De => BUNDLED_DE,
+            Lang::En => BUNDLED_EN,
+        };
+        parse::parse(text, path).problems
+    }
+
+    /// Number of exclusion entries.
+    pub fn exclusion_count(&self) -> usize {
+        self.entries.iter().filter(|e| e.exclusion).count()
     }
 
     /// Distinct frame names in first-seen order (inclusions only).
@@ -137,8 +211,24 @@ impl Lexicon {
 
 /// Lists every problem in one lexicon file (empty when the file is fine).
 pub fn check_file(path: &Path) -> Result<Vec<Problem>, LexiconError> {
-    let _ = path;
-    Ok(Vec::new()) // STUB
+    Ok(read_and_parse(path)?.1.problems)
+}
+
+/// Reads a file (any encoding `corpus::decode` understands) and parses it.
+fn read_and_parse(path: &Path) -> Result<(LexiconFile, parse::Parsed), LexiconError> {
+    let bytes = std::fs::read(path).map_err(|source| LexiconError::Io { path: path.to_path_buf(), source })?;
+    let decoded = crate::corpus::decode(&bytes).map_err(|e| LexiconError::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+    })?;
+    let name = path.display().to_string();
+    let parsed = parse::parse(&decoded.text, &name);
+    Ok((LexiconFile { path: name, sha256: sha256_hex(&bytes) }, parsed))
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A match of a lexicon entry in a text.
@@ -150,20 +240,28 @@ pub struct Hit {
     pub entry: usize,
 }
 
-/// A lexicon compiled into one automaton.
+/// A lexicon compiled into one automaton (see the module docs for the matching rules).
 #[derive(Debug, Clone)]
-pub struct Matcher {}
+pub struct Matcher {
+    automaton: matcher::Automaton,
+}
 
 impl Matcher {
-    /// Compiles the lexicon.
+    /// Compiles the lexicon. Entries whose pattern cannot match (no letter or digit) are
+    /// skipped; [`Lexicon::load`] never yields them.
     pub fn new(lexicon: &Lexicon) -> Matcher {
-        let _ = lexicon;
-        Matcher {} // STUB
+        Matcher { automaton: matcher::Automaton::new(lexicon) }
     }
 
     /// Appends the matches in `text` to `out` (not cleared): non-overlapping, sorted by
     /// start; overlaps resolved longest first, then earlier lexicon line; exclusions applied.
+    /// Uses per-thread buffers, so it does not allocate once warm.
     pub fn find_into(&self, text: &str, out: &mut Vec<Hit>) {
-        let _ = (text, out); // STUB
+        self.automaton.find_into(text, out);
+    }
+
+    /// Like [`Matcher::find_into`], with caller-owned buffers.
+    pub fn find_with(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<Hit>) {
+        self.automaton.find_with(text, scratch, out);
     }
 }

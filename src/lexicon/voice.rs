@@ -1,7 +1,18 @@
 //! Who says a term: the author, a quoted source, or the author with scare quotes; and
 //! whether a negator stands before it.
+//!
+//! Quotation marks recognised by [`Quotations::find`]: „…“ and „…” (German), “…” (English),
+//! "…" (straight), »…« and «…» (both directions occur in German), ‚…‘ and ‘…’ (single), and
+//! '…' (straight single). Single marks double as apostrophes (geht's, Jones'), so an opening
+//! single mark must follow whitespace, the start or opening punctuation and precede a
+//! non-space; a closing one must follow a non-space and precede a non-letter. An unclosed
+//! quotation ends at the next blank line (paragraph end) or the end of the text. Quotations
+//! may nest; a closing mark also closes any unclosed quotation opened inside it.
+//!
+//! Negators and clause-ending punctuation live in `src/lexicon/data/*.txt`.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use crate::Lang;
 
@@ -28,30 +39,301 @@ impl Voice {
     }
 }
 
+/// Most words a quotation may have and still count as scare quotes around a term.
+const SCARE_QUOTE_MAX_WORDS: usize = 3;
+
 /// The quotations of one document, found once and queried per match.
 #[derive(Debug, Clone, Default)]
 pub struct Quotations {
-    /// Byte spans of the quoted content (inside the marks), sorted, non-overlapping.
+    /// Byte spans of the quoted content (inside the marks), sorted by start, outer before
+    /// inner; a nested quotation lies inside the one around it.
     pub spans: Vec<Range<usize>>,
 }
 
-impl Quotations {
-    /// Finds the quotations in `text` („…“, "…", »…«, «…», '…').
-    pub fn find(text: &str) -> Quotations {
-        let _ = text;
-        Quotations::default() // STUB
+/// The kind of opening mark, which decides what closes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Opener {
+    /// „ closed by “ or ”.
+    LowDouble,
+    /// “ closed by ”.
+    CurlyDouble,
+    /// " closed by ".
+    Straight,
+    /// » closed by «.
+    GuillemetRight,
+    /// « closed by ».
+    GuillemetLeft,
+    /// ‚ closed by ‘ or ’.
+    LowSingle,
+    /// ‘ closed by ’.
+    CurlySingle,
+    /// ' closed by '.
+    StraightSingle,
+}
+
+/// Quotations opened and not yet closed, innermost last.
+struct OpenStack {
+    open: Vec<(Opener, usize)>,
+    spans: Vec<Range<usize>>,
+}
+
+impl OpenStack {
+    fn open(&mut self, kind: Opener, content_start: usize) {
+        self.open.push((kind, content_start));
     }
 
-    /// The voice of a match at byte span `span` of the same text.
-    pub fn voice(&self, text: &str, span: Range<usize>) -> Voice {
-        let _ = (text, span);
-        Voice::Authorial // STUB
+    /// Closes the innermost quotation of one of `kinds` (and any opened inside it) at byte
+    /// `at`; false when none is open.
+    fn close(&mut self, kinds: &[Opener], at: usize) -> bool {
+        let Some(k) = self.open.iter().rposition(|(kind, _)| kinds.contains(kind)) else { return false };
+        self.close_from(k, at);
+        true
     }
+
+    /// Closes the innermost quotation of one of `kinds` at `at`, or else opens one of `kind`
+    /// whose content starts at `after` (for marks that both open and close).
+    fn close_or_open(&mut self, kinds: &[Opener], kind: Opener, at: usize, after: usize) {
+        if !self.close(kinds, at) {
+            self.open(kind, after);
+        }
+    }
+
+    fn close_from(&mut self, k: usize, at: usize) {
+        for (_, start) in self.open.drain(k..) {
+            if start < at {
+                self.spans.push(start..at);
+            }
+        }
+    }
+}
+
+impl Quotations {
+    /// Finds the quotations in `text` („…“, "…", »…«, «…», ‚…‘, '…').
+    pub fn find(text: &str) -> Quotations {
+        let mut stack = OpenStack { open: Vec::new(), spans: Vec::new() };
+        let mut prev: Option<char> = None;
+        let mut iter = text.char_indices().peekable();
+        while let Some((pos, c)) = iter.next() {
+            let next = iter.peek().map(|&(_, n)| n);
+            let after = pos + c.len_utf8();
+            match c {
+                '\n' if starts_blank_line(&text[after..]) => stack.close_from(0, pos),
+                '„' => stack.open(Opener::LowDouble, after),
+                '“' => stack.close_or_open(&[Opener::LowDouble], Opener::CurlyDouble, pos, after),
+                '”' => {
+                    stack.close(&[Opener::CurlyDouble, Opener::LowDouble], pos);
+                }
+                '"' => stack.close_or_open(&[Opener::Straight], Opener::Straight, pos, after),
+                '»' => stack.close_or_open(&[Opener::GuillemetLeft], Opener::GuillemetRight, pos, after),
+                '«' => stack.close_or_open(&[Opener::GuillemetRight], Opener::GuillemetLeft, pos, after),
+                '‚' if opens_single(prev, next) => stack.open(Opener::LowSingle, after),
+                '‘' => {
+                    let closed = closes_single(prev, next) && stack.close(&[Opener::LowSingle], pos);
+                    if !closed && opens_single(prev, next) {
+                        stack.open(Opener::CurlySingle, after);
+                    }
+                }
+                '’' if closes_single(prev, next) => {
+                    stack.close(&[Opener::CurlySingle, Opener::LowSingle], pos);
+                }
+                '\'' => {
+                    let closed = closes_single(prev, next) && stack.close(&[Opener::StraightSingle], pos);
+                    if !closed && opens_single(prev, next) {
+                        stack.open(Opener::StraightSingle, after);
+                    }
+                }
+                _ => {}
+            }
+            prev = Some(c);
+        }
+        stack.close_from(0, text.len());
+        let mut spans = stack.spans;
+        spans.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        Quotations { spans }
+    }
+
+    /// The voice of a match at byte span `span` of the same text: decided by the innermost
+    /// quotation that contains the whole span.
+    pub fn voice(&self, text: &str, span: Range<usize>) -> Voice {
+        let candidates = self.spans.partition_point(|q| q.start <= span.start);
+        let innermost = self.spans[..candidates].iter().rev().find(|q| q.end >= span.end);
+        match innermost.and_then(|q| text.get(q.clone())) {
+            None => Voice::Authorial,
+            Some(quoted) if count_words(quoted) > SCARE_QUOTE_MAX_WORDS => Voice::Quoted,
+            Some(_) => Voice::ScareQuote,
+        }
+    }
+}
+
+/// True when the rest of the line after a line break is blank and another line break follows.
+fn starts_blank_line(rest: &str) -> bool {
+    rest.trim_start_matches([' ', '\t', '\r']).starts_with('\n')
+}
+
+/// An opening single mark follows whitespace, the start or opening punctuation, and precedes
+/// a non-space.
+fn opens_single(prev: Option<char>, next: Option<char>) -> bool {
+    let after_ok = prev.map_or(true, |p| p.is_whitespace() || "([{„“‚‘»«\"'—–-/".contains(p));
+    after_ok && next.is_some_and(|n| !n.is_whitespace())
+}
+
+/// A closing single mark follows a non-space and precedes a non-letter (so not geht's).
+fn closes_single(prev: Option<char>, next: Option<char>) -> bool {
+    prev.is_some_and(|p| !p.is_whitespace()) && next.map_or(true, |n| !n.is_alphabetic())
+}
+
+/// Number of words (alphanumeric runs) in `s`.
+fn count_words(s: &str) -> usize {
+    s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).count()
+}
+
+/// How many words before a term are searched for a negator.
+const NEGATION_WINDOW: usize = 3;
+
+/// A negator from a data file: a whole word, or a prefix/suffix with `*`.
+#[derive(Debug)]
+enum Negator {
+    Word(String),
+    Prefix(String),
+    Suffix(String),
+}
+
+impl Negator {
+    fn matches(&self, word: &str) -> bool {
+        match self {
+            Negator::Word(w) => word == w,
+            Negator::Prefix(p) => word.starts_with(p.as_str()),
+            Negator::Suffix(s) => word.ends_with(s.as_str()),
+        }
+    }
+}
+
+/// Non-comment, non-blank lines of a data file, trimmed.
+fn data_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+fn parse_negators(text: &str) -> Vec<Negator> {
+    data_lines(text)
+        .map(|l| {
+            let l = l.to_lowercase().replace('’', "'");
+            if let Some(p) = l.strip_suffix('*') {
+                Negator::Prefix(p.to_owned())
+            } else if let Some(s) = l.strip_prefix('*') {
+                Negator::Suffix(s.to_owned())
+            } else {
+                Negator::Word(l)
+            }
+        })
+        .collect()
+}
+
+fn negators(lang: Lang) -> &'static [Negator] {
+    static DE: OnceLock<Vec<Negator>> = OnceLock::new();
+    static EN: OnceLock<Vec<Negator>> = OnceLock::new();
+    match lang {
+        Lang::De => DE.get_or_init(|| parse_negators(include_str!("data/negators_de.txt"))),
+        Lang::En => EN.get_or_init(|| parse_negators(include_str!("data/negators_en.txt"))),
+    }
+}
+
+fn clause_breaks() -> &'static [char] {
+    static BREAKS: OnceLock<Vec<char>> = OnceLock::new();
+    BREAKS.get_or_init(|| data_lines(include_str!("data/clause_breaks.txt")).filter_map(|l| l.chars().next()).collect())
+}
+
+/// Word characters for the negation look-back: apostrophes belong to words (don't, isn't).
+fn is_negation_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '\'' || c == '’'
 }
 
 /// True when a negator of `lang` stands within three words before byte `at` of `sentence`,
 /// in the same clause.
 pub fn is_negated(sentence: &str, at: usize, lang: Lang) -> bool {
-    let _ = (sentence, at, lang);
-    false // STUB
+    let Some(mut rest) = sentence.get(..at) else { return false };
+    let negators = negators(lang);
+    let breaks = clause_breaks();
+    for _ in 0..NEGATION_WINDOW {
+        let trimmed = rest.trim_end_matches(|c: char| !is_negation_word_char(c));
+        if rest[trimmed.len()..].contains(breaks) || trimmed.is_empty() {
+            return false;
+        }
+        let start = trimmed.trim_end_matches(is_negation_word_char).len();
+        let word = trimmed[start..].trim_matches(['\'', '’']).to_lowercase().replace('’', "'");
+        if negators.iter().any(|n| n.matches(&word)) {
+            return true;
+        }
+        rest = &trimmed[..start];
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quoted(text: &str) -> Vec<&str> {
+        Quotations::find(text).spans.iter().map(|r| &text[r.clone()]).collect()
+    }
+
+    fn voice_of(text: &str, term: &str) -> Voice {
+        let start = text.find(term).unwrap_or_else(|| panic!("{term} in text"));
+        Quotations::find(text).voice(text, start..start + term.len())
+    }
+
+    #[test]
+    fn finds_german_english_and_guillemet_quotations() {
+        assert_eq!(quoted("Er sprach von „Befreiung“ und ging."), vec!["Befreiung"]);
+        assert_eq!(quoted("He said “we will stay” today."), vec!["we will stay"]);
+        assert_eq!(quoted("Sie sagte: \"Wir bleiben hier\"."), vec!["Wir bleiben hier"]);
+        assert_eq!(quoted("»Das ist Krieg«, sagte er. «Nein»"), vec!["Das ist Krieg", "Nein"]);
+        assert_eq!(quoted("«Das ist Krieg», sagte er. »Nein«"), vec!["Das ist Krieg", "Nein"]);
+    }
+
+    #[test]
+    fn single_marks_are_not_apostrophes() {
+        assert_eq!(quoted("So geht's nicht, sagte Jones' Anwalt."), Vec::<&str>::new());
+        assert_eq!(quoted("die ‚Befreiung‘ der Stadt"), vec!["Befreiung"]);
+        assert_eq!(quoted("the 'liberation' of the town, Jones' car"), vec!["liberation"]);
+        assert_eq!(quoted("the ‘liberation’ isn’t over"), vec!["liberation"]);
+    }
+
+    #[test]
+    fn nested_and_unclosed_quotations() {
+        assert_eq!(
+            quoted("„Das war keine ‚Befreiung‘, das war Krieg“, sagte sie."),
+            vec!["Das war keine ‚Befreiung‘, das war Krieg", "Befreiung"]
+        );
+        assert_eq!(quoted("Er rief: „Weg hier\n\nNeuer Absatz ohne Ende."), vec!["Weg hier"]);
+    }
+
+    #[test]
+    fn voice_depends_on_quotation_length() {
+        assert_eq!(voice_of("aus „humanitären“ Gründen", "humanitären"), Voice::ScareQuote);
+        assert_eq!(voice_of("die sogenannte „Befreiung“ der Stadt", "Befreiung"), Voice::ScareQuote);
+        assert_eq!(voice_of("„die Befreiung Kiews“ nannte er es", "Befreiung"), Voice::ScareQuote);
+        assert_eq!(voice_of("Er sagte: „Das ist eine Befreiung der Stadt.“", "Befreiung"), Voice::Quoted);
+        assert_eq!(voice_of("Die Befreiung der Stadt begann.", "Befreiung"), Voice::Authorial);
+        assert_eq!(voice_of("„Das ist eine ‚Befreiung‘ gewesen“, sagte er.", "Befreiung"), Voice::ScareQuote);
+    }
+
+    fn negated(sentence: &str, term: &str, lang: Lang) -> bool {
+        is_negated(sentence, sentence.find(term).unwrap_or_else(|| panic!("{term} in sentence")), lang)
+    }
+
+    #[test]
+    fn negators_within_three_words_in_the_clause() {
+        assert!(negated("Das war keine Befreiung.", "Befreiung", Lang::De));
+        assert!(negated("Das ist nicht die eigentliche Besatzung.", "Besatzung", Lang::De));
+        assert!(!negated("Das ist nicht die wirklich eigentliche Besatzung.", "Besatzung", Lang::De));
+        assert!(!negated("Nicht hier, Besatzung bleibt.", "Besatzung", Lang::De));
+        assert!(!negated("Er kam nie – Besatzung.", "Besatzung", Lang::De));
+        assert!(negated("Weder Besatzung noch Befreiung.", "Besatzung", Lang::De));
+        assert!(!negated("Nichtregierungsorganisationen kritisieren die Besatzung.", "Besatzung", Lang::De));
+        assert!(negated("It isn't an occupation.", "occupation", Lang::En));
+        assert!(negated("It isn’t an occupation.", "occupation", Lang::En));
+        assert!(negated("This was no liberation.", "liberation", Lang::En));
+        assert!(!negated("This was a liberation.", "liberation", Lang::En));
+        assert!(!is_negated("kein", 99, Lang::De));
+    }
 }

@@ -1,0 +1,418 @@
+//! One Aho-Corasick pass per text over the lower-cased anchor literals of all patterns, then
+//! verification of whole words and phrase neighbours around each candidate.
+//!
+//! Each pattern is searched by its longest literal part (its *anchor*). The text is lower-cased
+//! once into a reusable buffer; a candidate found there is mapped back to the original text,
+//! where the enclosing word (a run of alphanumeric characters) and, for phrases, the
+//! neighbouring words and gaps are checked. Spans are therefore always byte offsets into the
+//! original text, even where lower-casing changes byte lengths (İ, ẞ).
+//!
+//! Results: inclusion hits overlapping any exclusion hit are dropped; the rest are chosen
+//! greedily by priority — longer span (bytes of the original text) first, then the earlier
+//! lexicon entry, then the leftmost start — skipping any hit that overlaps one already chosen;
+//! the chosen hits are returned sorted by start.
+
+use std::cell::RefCell;
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
+
+use super::pattern::Pattern;
+use super::{Hit, Lexicon};
+
+/// A compiled lexicon entry.
+#[derive(Debug, Clone)]
+struct Compiled {
+    entry: usize,
+    exclusion: bool,
+    pattern: Pattern,
+    /// Index of the word whose literal is searched for.
+    anchor_word: usize,
+}
+
+/// The automaton and the patterns behind each of its literals.
+#[derive(Debug, Clone)]
+pub(crate) struct Automaton {
+    /// Over the lower-cased literals, searched in the lower-cased text.
+    ac: Option<AhoCorasick>,
+    /// Over every case variant of the literals (ASCII case-insensitive, plus upper-case forms
+    /// of non-ASCII letters such as Ä for ä), searched in the original text when lower-casing
+    /// would change nothing but letter case (see [`lowers_in_place`]); saves the copy.
+    direct: Option<AhoCorasick>,
+    /// Variant id of `direct` → literal id.
+    variant_literal: Vec<u32>,
+    /// Literal id → indices into `compiled`.
+    by_literal: Vec<Vec<u32>>,
+    compiled: Vec<Compiled>,
+}
+
+/// Reusable buffers for one search, so that searching allocates nothing once warm.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    lower: Vec<u8>,
+    /// Checkpoints `(lower_pos, orig_pos)` after every character whose lower case has a
+    /// different byte length; between them both texts advance in step.
+    shifts: Vec<(usize, usize)>,
+    word: String,
+    other: String,
+    candidates: Vec<Hit>,
+    exclusions: Vec<Range<usize>>,
+    chosen: Vec<Hit>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+impl Automaton {
+    pub(crate) fn new(lexicon: &Lexicon) -> Automaton {
+        let mut literals: Vec<String> = Vec::new();
+        let mut ids: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut by_literal: Vec<Vec<u32>> = Vec::new();
+        let mut compiled = Vec::new();
+        for (entry, e) in lexicon.entries.iter().enumerate() {
+            let Some(pattern) = Pattern::compile(&e.pattern) else { continue };
+            let Some((anchor_word, literal)) = pattern.anchor() else { continue };
+            let id = *ids.entry(literal.to_owned()).or_insert_with(|| {
+                literals.push(literal.to_owned());
+                by_literal.push(Vec::new());
+                literals.len() - 1
+            });
+            by_literal[id].push(compiled.len() as u32);
+            compiled.push(Compiled { entry, exclusion: e.exclusion, pattern, anchor_word });
+        }
+        let ac = if literals.is_empty() {
+            None
+        } else {
+            // Standard semantics: every occurrence of every literal is a candidate.
+            // A DFA: one table lookup per byte, the fastest for overlapping search; falls back
+            // to the builder's choice if the DFA would be too large.
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(&literals)
+                .or_else(|_| AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&literals))
+                .ok()
+        };
+        let (direct, variant_literal) = build_direct(&literals);
+        Automaton { ac, direct, variant_literal, by_literal, compiled }
+    }
+
+    /// Appends the resolved hits of `text` to `out`, using the thread's scratch buffers.
+    pub(crate) fn find_into(&self, text: &str, out: &mut Vec<Hit>) {
+        SCRATCH.with(|s| match s.try_borrow_mut() {
+            Ok(mut scratch) => self.find_with(text, &mut scratch, out),
+            // Re-entered on this thread (cannot happen today): use fresh buffers.
+            Err(_) => self.find_with(text, &mut Scratch::default(), out),
+        });
+    }
+
+    pub(crate) fn find_with(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<Hit>) {
+        let Some(ac) = &self.ac else { return };
+        let Scratch { lower, shifts, word: anchor_buf, other, candidates, exclusions, chosen } = scratch;
+        candidates.clear();
+        exclusions.clear();
+        match &self.direct {
+            Some(direct) if lowers_in_place(text) => {
+                // Every literal lies inside one word. A non-overlapping search (the fast loop)
+                // finds the first word holding any literal; that word alone is then searched
+                // with overlapping matches, and the scan resumes after it.
+                let mut pos = 0;
+                while let Some(m) = direct.find(Input::new(text).span(pos..text.len())) {
+                    let Some(word) = word_around(text, m.start()) else {
+                        pos = m.end();
+                        continue;
+                    };
+                    lower_word(&text[word.clone()], anchor_buf);
+                    for w in direct.find_overlapping_iter(Input::new(text).span(word.clone())) {
+                        let literal = self.variant_literal[w.pattern().as_usize()] as usize;
+                        self.verify(literal, text, word.clone(), anchor_buf, other, candidates, exclusions);
+                    }
+                    pos = word.end.max(m.end());
+                }
+            }
+            _ => {
+                lower_into(text, lower, shifts);
+                for m in ac.find_overlapping_iter(&lower[..]) {
+                    let at = to_original(shifts, m.start());
+                    let Some(word) = word_around(text, at) else { continue };
+                    lower_word(&text[word.clone()], anchor_buf);
+                    self.verify(m.pattern().as_usize(), text, word, anchor_buf, other, candidates, exclusions);
+                }
+            }
+        }
+        resolve(candidates, exclusions, chosen, out);
+    }
+
+    /// Verifies the patterns of one literal found in `word` (lower-cased in `anchor_buf`).
+    #[allow(clippy::too_many_arguments)]
+    fn verify(
+        &self,
+        literal: usize,
+        text: &str,
+        word: Range<usize>,
+        anchor_buf: &str,
+        other: &mut String,
+        candidates: &mut Vec<Hit>,
+        exclusions: &mut Vec<Range<usize>>,
+    ) {
+        {
+            for &ci in &self.by_literal[literal] {
+                let c = &self.compiled[ci as usize];
+                if !c.pattern.words[c.anchor_word].matches(anchor_buf) {
+                    continue;
+                }
+                let Some(span) = extend_phrase(c, text, word.clone(), other) else { continue };
+                if c.exclusion {
+                    exclusions.push(span);
+                } else {
+                    candidates.push(Hit { span, entry: c.entry });
+                }
+            }
+        }
+    }
+}
+
+/// Checks the words before and after the anchor word; returns the phrase span.
+fn extend_phrase(c: &Compiled, text: &str, anchor: Range<usize>, buf: &mut String) -> Option<Range<usize>> {
+    let words = &c.pattern.words;
+    let mut start = anchor.start;
+    for k in (0..c.anchor_word).rev() {
+        let gap_start = text[..start].trim_end_matches(|ch: char| !ch.is_alphanumeric()).len();
+        if !c.pattern.gaps[k].matches(&text[gap_start..start]) {
+            return None;
+        }
+        let word_start = text[..gap_start].trim_end_matches(char::is_alphanumeric).len();
+        if word_start == gap_start {
+            return None;
+        }
+        lower_word(&text[word_start..gap_start], buf);
+        if !words[k].matches(buf) {
+            return None;
+        }
+        start = word_start;
+    }
+    let mut end = anchor.end;
+    for (k, glob) in words.iter().enumerate().skip(c.anchor_word + 1) {
+        let word_start = end + text[end..].find(char::is_alphanumeric)?;
+        if !c.pattern.gaps[k - 1].matches(&text[end..word_start]) {
+            return None;
+        }
+        let word_end = text[word_start..].find(|ch: char| !ch.is_alphanumeric()).map_or(text.len(), |i| word_start + i);
+        lower_word(&text[word_start..word_end], buf);
+        if !glob.matches(buf) {
+            return None;
+        }
+        end = word_end;
+    }
+    Some(start..end)
+}
+
+/// Most case variants generated per literal; beyond it the direct search is not built.
+const MAX_VARIANTS: usize = 64;
+
+/// The automaton over all case variants of the literals, for search in the original text.
+fn build_direct(literals: &[String]) -> (Option<AhoCorasick>, Vec<u32>) {
+    let mut variants: Vec<String> = Vec::new();
+    let mut owner: Vec<u32> = Vec::new();
+    for (id, literal) in literals.iter().enumerate() {
+        let mut forms = vec![String::new()];
+        for l in literal.chars() {
+            let upper = same_length_upper(l);
+            if let Some(u) = upper {
+                if forms.len() * 2 > MAX_VARIANTS {
+                    return (None, Vec::new());
+                }
+                let with_upper: Vec<String> = forms.iter().map(|f| format!("{f}{u}")).collect();
+                forms.iter_mut().for_each(|f| f.push(l));
+                forms.extend(with_upper);
+            } else {
+                forms.iter_mut().for_each(|f| f.push(l));
+            }
+        }
+        owner.extend(std::iter::repeat(id as u32).take(forms.len()));
+        variants.extend(forms);
+    }
+    let ac = AhoCorasickBuilder::new()
+        .match_kind(MatchKind::Standard)
+        .ascii_case_insensitive(true)
+        .prefilter(false)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(&variants)
+        .ok();
+    (ac, owner)
+}
+
+/// The upper-case form of a non-ASCII lower-case letter when it is one character of the same
+/// byte length that lower-cases back to it (Ä for ä; not ẞ for ß, which is longer).
+fn same_length_upper(l: char) -> Option<char> {
+    if l.is_ascii() {
+        return None;
+    }
+    let mut up = l.to_uppercase();
+    let u = up.next()?;
+    let single = up.next().is_none();
+    (single && u != l && u.len_utf8() == l.len_utf8() && single_lower(u) == Some(l)).then_some(u)
+}
+
+fn single_lower(c: char) -> Option<char> {
+    let mut lw = c.to_lowercase();
+    let l = lw.next()?;
+    lw.next().is_none().then_some(l)
+}
+
+/// True when lower-casing `text` only swaps characters for same-length ones that are
+/// [`same_length_upper`] pairs: then the variant automaton finds in `text` exactly what the
+/// lower-case automaton would find in the lower-cased text, at the same offsets.
+fn lowers_in_place(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(k) = bytes[i..].iter().position(|b| !b.is_ascii()) {
+        i += k;
+        let Some(c) = text[i..].chars().next() else { return true };
+        i += c.len_utf8();
+        // The common non-ASCII characters of German news text, answered without a table lookup.
+        if matches!(c, 'ä' | 'ö' | 'ü' | 'ß' | '„' | '“' | '”' | '–' | '’' | 'é') {
+            continue;
+        }
+        match single_lower(c) {
+            Some(l) if l == c => {}
+            Some(l) if same_length_upper(l) == Some(c) => {}
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// Lower-cases `text` into `lower`, recording where byte lengths diverge.
+fn lower_into(text: &str, lower: &mut Vec<u8>, shifts: &mut Vec<(usize, usize)>) {
+    lower.clear();
+    shifts.clear();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let run = bytes[i..].iter().position(|b| !b.is_ascii()).unwrap_or(bytes.len() - i);
+        if run > 0 {
+            let from = lower.len();
+            lower.extend_from_slice(&bytes[i..i + run]);
+            lower[from..].make_ascii_lowercase();
+            i += run;
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else { break };
+        let before = lower.len();
+        let mut utf8 = [0u8; 4];
+        for l in c.to_lowercase() {
+            lower.extend_from_slice(l.encode_utf8(&mut utf8).as_bytes());
+        }
+        i += c.len_utf8();
+        if lower.len() - before != c.len_utf8() {
+            shifts.push((lower.len(), i));
+        }
+    }
+}
+
+/// Maps a byte offset of the lower-cased text back to the original text.
+fn to_original(shifts: &[(usize, usize)], pos: usize) -> usize {
+    match shifts.partition_point(|&(l, _)| l <= pos) {
+        0 => pos,
+        k => {
+            let (l, o) = shifts[k - 1];
+            o + (pos - l)
+        }
+    }
+}
+
+/// The word (maximal alphanumeric run) containing or starting at byte `at`, if any.
+fn word_around(text: &str, at: usize) -> Option<Range<usize>> {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let end = text[at..].find(|c: char| !c.is_alphanumeric()).map_or(text.len(), |i| at + i);
+    if end == at {
+        return None;
+    }
+    let start = text[..at].trim_end_matches(char::is_alphanumeric).len();
+    Some(start..end)
+}
+
+fn lower_word(word: &str, buf: &mut String) {
+    buf.clear();
+    if word.is_ascii() {
+        buf.push_str(word);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.extend(word.chars().flat_map(char::to_lowercase));
+    }
+}
+
+/// Drops inclusions overlapping exclusions, then picks non-overlapping hits by priority.
+fn resolve(candidates: &mut Vec<Hit>, exclusions: &mut Vec<Range<usize>>, chosen: &mut Vec<Hit>, out: &mut Vec<Hit>) {
+    exclusions.sort_by_key(|r| (r.start, r.end));
+    merge_overlapping(exclusions);
+    candidates.retain(|h| !overlaps_any(exclusions, &h.span));
+    candidates.sort_by(|a, b| {
+        let (la, lb) = (a.span.end - a.span.start, b.span.end - b.span.start);
+        lb.cmp(&la).then(a.entry.cmp(&b.entry)).then(a.span.start.cmp(&b.span.start))
+    });
+    candidates.dedup();
+    chosen.clear();
+    for hit in candidates.drain(..) {
+        let k = chosen.partition_point(|c| c.span.start < hit.span.end);
+        if k > 0 && chosen[k - 1].span.end > hit.span.start {
+            continue;
+        }
+        chosen.insert(k, hit);
+    }
+    out.append(chosen);
+}
+
+fn merge_overlapping(ranges: &mut Vec<Range<usize>>) {
+    let mut w = 0;
+    for r in 0..ranges.len() {
+        if w > 0 && ranges[r].start < ranges[w - 1].end {
+            ranges[w - 1].end = ranges[w - 1].end.max(ranges[r].end);
+        } else {
+            ranges[w] = ranges[r].clone();
+            w += 1;
+        }
+    }
+    ranges.truncate(w);
+}
+
+/// True when `span` overlaps one of the sorted, disjoint `ranges`.
+fn overlaps_any(ranges: &[Range<usize>], span: &Range<usize>) -> bool {
+    let k = ranges.partition_point(|r| r.start < span.end);
+    k > 0 && ranges[k - 1].end > span.start
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn direct_search_only_where_lower_casing_keeps_lengths() {
+        assert_eq!(same_length_upper('ä'), Some('Ä'));
+        assert_eq!(same_length_upper('ß'), None); // ẞ is 3 bytes, ß 2
+        assert_eq!(same_length_upper('a'), None); // ASCII: the automaton ignores ASCII case
+        assert!(lowers_in_place("ÜBERFÄLLE „Straße“ – Öl"));
+        assert!(!lowers_in_place("STRAẞE"));
+        assert!(!lowers_in_place("İzmir"));
+        assert!(!lowers_in_place("5 \u{212a}")); // Kelvin sign lower-cases to ASCII k
+    }
+
+    #[test]
+    fn lower_casing_maps_offsets_back() {
+        let text = "İstanbul ẞtraße Ärger";
+        let mut lower = Vec::new();
+        let mut shifts = Vec::new();
+        lower_into(text, &mut lower, &mut shifts);
+        let lower = String::from_utf8(lower).unwrap_or_default();
+        assert_eq!(lower, "i\u{307}stanbul ßtraße ärger");
+        // "stanbul" starts at byte 2 of the original (İ is 2 bytes) and 3 of the lower case.
+        assert_eq!(to_original(&shifts, lower.find("stanbul").unwrap_or(0)), 2);
+        assert_eq!(to_original(&shifts, lower.find("ärger").unwrap_or(0)), text.find("Ärger").unwrap_or(9));
+        assert_eq!(to_original(&shifts, lower.find("traße").unwrap_or(0)), text.find("traße").unwrap_or(9));
+    }
+}

@@ -1,0 +1,222 @@
+//! The pattern language of lexicon entries, compiled to word globs.
+//!
+//! - Matching is case-insensitive: pattern and text words are compared after Unicode
+//!   lower-casing (`str::to_lowercase`: Ä→ä, ẞ→ß, İ→i̇; ß stays ß).
+//! - A text *word* is a maximal run of Unicode alphanumeric characters (`char::is_alphanumeric`);
+//!   everything else (space, punctuation, hyphen, apostrophe, underscore) is a boundary. So
+//!   `besatzer*` matches "Ex-Besatzer" and "Besatzern", and `befreiung` does not match
+//!   "Befreiungsschlag".
+//! - A word pattern is a glob over one whole word: `word` (the whole word), `prefix*`,
+//!   `*suffix`, `*infix*`, or any mix (`a*b`); `*` stands for zero or more characters of the
+//!   same word, and a lone `*` for exactly one arbitrary word (`von * befreit`).
+//! - Pattern tokens separated by spaces form a phrase: in the text the words must follow each
+//!   other separated by one run of whitespace (line breaks included) and nothing else.
+//! - Punctuation inside a token (`anti-terror-*`, `pull-faktor*`) splits it into word patterns
+//!   that must be separated in the text by exactly that punctuation (no whitespace).
+//!   Punctuation at the very start or end of a pattern is ignored.
+
+/// What must stand between two consecutive words of a phrase: the pattern's characters, where
+/// a space stands for one run of whitespace in the text and every other character for itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Gap(String);
+
+impl Gap {
+    /// True when the text between two words, `gap`, is what the pattern asks for.
+    pub(crate) fn matches(&self, gap: &str) -> bool {
+        let mut rest = gap;
+        for want in self.0.chars() {
+            if want == ' ' {
+                let trimmed = rest.trim_start();
+                if trimmed.len() == rest.len() {
+                    return false;
+                }
+                rest = trimmed;
+            } else {
+                match rest.strip_prefix(want) {
+                    Some(r) => rest = r,
+                    None => return false,
+                }
+            }
+        }
+        rest.is_empty()
+    }
+}
+
+/// A glob over one lower-cased word: literal parts with `*` between, before or after them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct WordGlob {
+    /// Non-empty lower-cased literal parts, in order.
+    pub(crate) parts: Vec<String>,
+    /// The glob starts with `*`.
+    lead_star: bool,
+    /// The glob ends with `*`.
+    trail_star: bool,
+}
+
+impl WordGlob {
+    fn parse(word: &str) -> WordGlob {
+        WordGlob {
+            parts: word.to_lowercase().split('*').filter(|p| !p.is_empty()).map(str::to_owned).collect(),
+            lead_star: word.starts_with('*'),
+            trail_star: word.ends_with('*'),
+        }
+    }
+
+    /// True when the lower-cased word `w` matches the glob.
+    pub(crate) fn matches(&self, w: &str) -> bool {
+        let n = self.parts.len();
+        if n == 0 {
+            return true;
+        }
+        let mut s = w;
+        let mut lo = 0;
+        let mut hi = n;
+        if !self.lead_star {
+            match s.strip_prefix(self.parts[0].as_str()) {
+                Some(r) => s = r,
+                None => return false,
+            }
+            lo = 1;
+        }
+        if !self.trail_star {
+            if hi > lo {
+                match s.strip_suffix(self.parts[n - 1].as_str()) {
+                    Some(r) => s = r,
+                    None => return false,
+                }
+                hi = n - 1;
+            } else {
+                // A glob without any star: the whole word.
+                return s.is_empty();
+            }
+        }
+        for part in &self.parts[lo..hi] {
+            match s.find(part.as_str()) {
+                Some(i) => s = &s[i + part.len()..],
+                None => return false,
+            }
+        }
+        true
+    }
+}
+
+/// A compiled pattern: word globs and the gaps between them (`gaps.len() + 1 == words.len()`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Pattern {
+    pub(crate) words: Vec<WordGlob>,
+    pub(crate) gaps: Vec<Gap>,
+}
+
+impl Pattern {
+    /// Compiles a pattern (without its leading `!`). `None` when it has no letter or digit,
+    /// i.e. it would match every word.
+    pub(crate) fn compile(pattern: &str) -> Option<Pattern> {
+        if !pattern.chars().any(char::is_alphanumeric) {
+            return None;
+        }
+        // Words are found before lower-casing, as in the text (İ lower-cases to i + U+0307).
+        let spaced = pattern.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut words = Vec::new();
+        let mut gaps = Vec::new();
+        let mut word = String::new();
+        let mut gap = String::new();
+        for c in spaced.chars() {
+            if c.is_alphanumeric() || c == '*' {
+                if word.is_empty() && !words.is_empty() {
+                    gaps.push(Gap(std::mem::take(&mut gap)));
+                }
+                word.push(c);
+            } else {
+                if !word.is_empty() {
+                    words.push(WordGlob::parse(&word));
+                    word.clear();
+                }
+                // Punctuation before the first word is dropped; after the last, it stays here.
+                if !words.is_empty() {
+                    gap.push(c);
+                }
+            }
+        }
+        if !word.is_empty() {
+            words.push(WordGlob::parse(&word));
+        }
+        Some(Pattern { words, gaps })
+    }
+
+    /// The longest literal part and the index of the word it belongs to: the anchor the
+    /// automaton searches for. `None` only for patterns of bare `*` words.
+    pub(crate) fn anchor(&self) -> Option<(usize, &str)> {
+        let mut best: Option<(usize, &str)> = None;
+        for (i, w) in self.words.iter().enumerate() {
+            for p in &w.parts {
+                if best.map_or(true, |(_, b)| p.len() > b.len()) {
+                    best = Some((i, p.as_str()));
+                }
+            }
+        }
+        best
+    }
+}
+
+/// The form under which two patterns count as the same: lower-cased, whitespace collapsed.
+pub(crate) fn normalise(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    for (i, token) in pattern.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(&token.to_lowercase());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn glob_matches(glob: &str, word: &str) -> bool {
+        WordGlob::parse(glob).matches(word)
+    }
+
+    #[test]
+    fn globs_anchor_where_there_is_no_star() {
+        assert!(glob_matches("befreiung", "befreiung"));
+        assert!(!glob_matches("befreiung", "befreiungsschlag"));
+        assert!(glob_matches("besatzer*", "besatzern"));
+        assert!(glob_matches("besatzer*", "besatzer"));
+        assert!(!glob_matches("besatzer*", "exbesatzer"));
+        assert!(glob_matches("*anschlag", "bombenanschlag"));
+        assert!(!glob_matches("*anschlag", "anschlagsserie"));
+        assert!(glob_matches("*besatzung*", "exbesatzungszone"));
+        assert!(glob_matches("a*b", "ab"));
+        assert!(glob_matches("a*b", "axxb"));
+        assert!(!glob_matches("a*b", "axxbc"));
+        assert!(!glob_matches("aba*aba", "aba"));
+        assert!(!glob_matches("aba*aba", "ababa"));
+        assert!(glob_matches("aba*aba", "abaaba"));
+        assert!(glob_matches("*", "irgendwas"));
+    }
+
+    #[test]
+    fn phrases_split_into_words_and_gaps() {
+        let p = Pattern::compile("Anti-Terror-*  einsatz").unwrap_or_else(|| panic!("compiles"));
+        assert_eq!(p.words.len(), 4);
+        assert_eq!(p.gaps, vec![Gap("-".into()), Gap("-".into()), Gap(" ".into())]);
+        assert_eq!(p.words[0].parts, vec!["anti".to_string()]);
+        assert_eq!(p.anchor(), Some((3, "einsatz")));
+        let q = Pattern::compile("-krieg - frieden.").unwrap_or_else(|| panic!("compiles"));
+        assert_eq!(q.gaps, vec![Gap(" - ".into())]);
+        assert_eq!(Pattern::compile("* *"), None);
+        assert_eq!(Pattern::compile("-*-"), None);
+    }
+
+    #[test]
+    fn gaps_take_whitespace_runs_for_spaces() {
+        assert!(Gap(" ".into()).matches(" \n\t "));
+        assert!(!Gap(" ".into()).matches(""));
+        assert!(!Gap(" ".into()).matches(", "));
+        assert!(Gap("-".into()).matches("-"));
+        assert!(!Gap("-".into()).matches("- "));
+        assert!(Gap(" - ".into()).matches("  -\n"));
+    }
+}

@@ -1,0 +1,626 @@
+//! Lexicon loading, checking, matching and the `framing lexicon` subcommands.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use framing::lexicon::{check_file, Entry, Hit, Lexicon, LexiconError, Matcher};
+use framing::Lang;
+use proptest::prelude::*;
+
+fn manifest() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    manifest().join("tests/fixtures/lexicon").join(name)
+}
+
+/// A lexicon from `pattern,frame` pairs written inline (line = position + 2, as in a file).
+fn lexicon(patterns: &[&str]) -> Lexicon {
+    let entries = patterns
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let (exclusion, pattern) = match p.strip_prefix('!') {
+                Some(rest) => (true, rest),
+                None => (false, *p),
+            };
+            Entry {
+                pattern: pattern.to_owned(),
+                frame: "f".to_owned(),
+                target: String::new(),
+                polarity: 0,
+                weight: 1.0,
+                note: String::new(),
+                exclusion,
+                file: "inline".to_owned(),
+                line: i + 2,
+            }
+        })
+        .collect();
+    Lexicon { entries, files: Vec::new() }
+}
+
+/// `(surface, pattern)` of every hit.
+fn find<'t>(patterns: &[&str], text: &'t str) -> Vec<(&'t str, String)> {
+    let lex = lexicon(patterns);
+    let mut hits = Vec::new();
+    Matcher::new(&lex).find_into(text, &mut hits);
+    hits.iter().map(|h| (&text[h.span.clone()], lex.entries[h.entry].pattern.clone())).collect()
+}
+
+fn pairs<'a>(expected: &[(&'a str, &str)]) -> Vec<(&'a str, String)> {
+    expected.iter().map(|(s, p)| (*s, p.to_string())).collect()
+}
+
+#[test]
+fn whole_words_prefixes_suffixes_infixes() {
+    let pats = ["befreiung", "besatzer*", "*anschlag", "*besatzung*"];
+    let text = "Befreiung, Befreiungsschlag, Ex-Besatzer, Besatzern, Besatzers, Bombenanschlag, \
+                Anschlagsserie, Besatzungsmacht, Ex-Besatzungszone, Besatzung.";
+    assert_eq!(
+        find(&pats, text),
+        pairs(&[
+            ("Befreiung", "befreiung"),
+            ("Besatzer", "besatzer*"),
+            ("Besatzern", "besatzer*"),
+            ("Besatzers", "besatzer*"),
+            ("Bombenanschlag", "*anschlag"),
+            ("Besatzungsmacht", "*besatzung*"),
+            ("Besatzungszone", "*besatzung*"),
+            ("Besatzung", "*besatzung*"),
+        ])
+    );
+}
+
+#[test]
+fn case_insensitive_with_umlauts_and_sharp_s() {
+    let pats = ["überfall*", "straße", "völkerrechtswidrig*"];
+    assert_eq!(
+        find(&pats, "ÜBERFALL auf die STRAẞE, Überfälle; völkerrechtswidrige Annexion, Strasse"),
+        pairs(&[("ÜBERFALL", "überfall*"), ("STRAẞE", "straße"), ("völkerrechtswidrige", "völkerrechtswidrig*")])
+    );
+}
+
+#[test]
+fn spans_are_bytes_of_the_original_text_when_lower_case_changes_length() {
+    // İ (2 bytes) lower-cases to "i̇" (3 bytes), ẞ (3 bytes) to ß (2 bytes).
+    let text = "İİİ ẞẞ Besatzer in İzmir";
+    let lex = lexicon(&["besatzer*", "*zmir"]);
+    let mut hits = Vec::new();
+    Matcher::new(&lex).find_into(text, &mut hits);
+    assert_eq!(hits, vec![Hit { span: 14..22, entry: 0 }, Hit { span: 26..32, entry: 1 }]);
+    assert_eq!(&text[14..22], "Besatzer");
+    assert_eq!(&text[26..32], "İzmir");
+}
+
+#[test]
+fn phrases_need_whitespace_only_between_words() {
+    let pats = ["unter besatzung", "von * befreit"];
+    let text = "unter\n  Besatzung; unter, Besatzung; von der Besatzung befreit; von befreit; von Kiew  befreit";
+    assert_eq!(
+        find(&pats, text),
+        pairs(&[("unter\n  Besatzung", "unter besatzung"), ("von Kiew  befreit", "von * befreit"),])
+    );
+}
+
+#[test]
+fn punctuation_in_a_pattern_must_appear_exactly() {
+    let pats = ["anti-terror-*", "pull-faktor*"];
+    let text = "Anti-Terror-Einsatz, Anti-Terror- Einsatz, Antiterroreinsatz, Pull-Faktoren, Pull Faktor";
+    assert_eq!(
+        find(&pats, text),
+        pairs(&[("Anti-Terror-Einsatz", "anti-terror-*"), ("Pull-Faktoren", "pull-faktor*")])
+    );
+}
+
+#[test]
+fn exclusions_drop_overlapping_hits() {
+    let pats = ["*besatzung*", "!besatzungsmitglied*", "israelische* besatzung*"];
+    let text = "Die Besatzungsmitglieder der ISS landeten. Die israelische Besatzung dauert an. \
+                israelische Besatzungsmitglieder";
+    assert_eq!(find(&pats, text), pairs(&[("israelische Besatzung", "israelische* besatzung*")]));
+}
+
+#[test]
+fn overlaps_prefer_longest_then_earlier_entry() {
+    // Both single-word entries match "Besatzungstruppen" with the same span: the earlier wins.
+    let pats = ["*besatzung*", "besatzungstruppen", "illegale* besatzung*", "besatzung* der"];
+    assert_eq!(
+        find(&pats, "Besatzungstruppen und illegale Besatzung der Stadt"),
+        pairs(&[("Besatzungstruppen", "*besatzung*"), ("illegale Besatzung", "illegale* besatzung*")])
+    );
+    // "Besatzung der" (13 bytes) loses to "illegale Besatzung" (18 bytes); then it cannot be
+    // placed because it overlaps.
+    assert_eq!(
+        find(&["besatzung* der", "illegale* besatzung*"], "illegale Besatzung der"),
+        pairs(&[("illegale Besatzung", "illegale* besatzung*")])
+    );
+}
+
+#[test]
+fn matcher_is_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Matcher>();
+    assert_send_sync::<framing::lexicon::voice::Quotations>();
+}
+
+#[test]
+fn good_fixture_loads_in_file_order_with_hash() {
+    let path = fixture("good.csv");
+    let lex = Lexicon::load(&[path]).unwrap_or_else(|e| panic!("{e}"));
+    let summary: Vec<(String, bool, usize)> =
+        lex.entries.iter().map(|e| (e.pattern.clone(), e.exclusion, e.line)).collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("besatzer*".into(), false, 3),
+            ("*besatzung*".into(), false, 4),
+            ("besatzungsmitglied*".into(), true, 5),
+            ("unter besatzung".into(), false, 7),
+            ("von * befreit".into(), false, 8),
+            ("befreiung".into(), false, 9),
+            ("anti-terror-*".into(), false, 10),
+        ]
+    );
+    assert_eq!(lex.entries[0].weight, 1.5);
+    assert_eq!(lex.entries[0].polarity, -1);
+    assert_eq!(lex.entries[1].note, "Besatzung, Besatzungsmacht");
+    assert_eq!(lex.frames(), vec!["occupation", "liberation", "security"]);
+    assert_eq!(lex.targets(), vec!["occupier"]);
+    // sha256 of the fixture bytes, from `sha256sum tests/fixtures/lexicon/good.csv`.
+    assert_eq!(lex.files[0].sha256, include_str!("fixtures/lexicon/good.csv.sha256").trim());
+}
+
+#[test]
+fn reordered_and_omitted_columns_take_defaults() {
+    let lex = Lexicon::load(&[fixture("reordered.csv")]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(lex.entries.len(), 1);
+    let e = &lex.entries[0];
+    assert_eq!((e.pattern.as_str(), e.frame.as_str(), e.polarity, e.weight), ("Besatzer*", "occupation", 0, 1.0));
+}
+
+fn bad_problems() -> Vec<String> {
+    [
+        "3:1: empty pattern",
+        "4:11: empty frame",
+        "5:12: bad polarity `2` (expected -1, 0 or 1)",
+        "6:18: bad weight `-1` (expected a number >= 0)",
+        "7:1: duplicate pattern `Befreiung` (same as line 2)",
+        "8:1: pattern `* *` would match every word: it needs a letter or digit",
+        "9:34: expected 6 fields as in the header, found 7",
+        "10:1: unbalanced quote: the quoted field is never closed",
+    ]
+    .iter()
+    .map(|s| format!("tests/fixtures/lexicon/bad.csv:{s}"))
+    .collect()
+}
+
+#[test]
+fn check_file_lists_every_problem_with_line_and_column() {
+    let problems = check_file(Path::new("tests/fixtures/lexicon/bad.csv")).unwrap_or_else(|e| panic!("{e}"));
+    let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert_eq!(shown, bad_problems());
+}
+
+#[test]
+fn load_reports_problems_of_all_files() {
+    let paths = [fixture("bad.csv"), fixture("bad_header.csv"), fixture("good.csv")];
+    match Lexicon::load(&paths) {
+        Err(LexiconError::Invalid(problems)) => {
+            assert_eq!(problems.len(), 9);
+            assert_eq!(problems[8].line, 1);
+            assert_eq!(problems[8].column, 15);
+            assert_eq!(
+                problems[8].message,
+                "unknown column `colour` (expected some of pattern,frame,target,polarity,weight,note)"
+            );
+        }
+        other => panic!("expected problems, got {other:?}"),
+    }
+    assert!(matches!(Lexicon::load(&[fixture("missing.csv")]), Err(LexiconError::Io { .. })));
+}
+
+#[test]
+fn bundled_lexicons_load_without_problems() {
+    for lang in [Lang::De, Lang::En] {
+        assert_eq!(Lexicon::bundled_problems(lang), Vec::new(), "bundled {lang}");
+        let lex = Lexicon::bundled(lang);
+        assert!(!lex.entries.is_empty(), "bundled {lang} has entries");
+        assert_eq!(lex.entries[0].file, format!("lexicons/{lang}/conflict.csv"));
+        assert_eq!(lex.files[0].sha256.len(), 64);
+    }
+}
+
+fn shared_lexicon() -> Option<PathBuf> {
+    let path = manifest().join("../shared/bench/lexicon.csv");
+    if path.exists() {
+        Some(path)
+    } else {
+        eprintln!("skipped: {} not found", path.display());
+        None
+    }
+}
+
+#[test]
+fn shared_benchmark_lexicon_loads_and_matches() {
+    let Some(path) = shared_lexicon() else { return };
+    let lex = Lexicon::load(&[path]).unwrap_or_else(|e| panic!("{e}"));
+    // README: 344 rows, 330 patterns and 14 `!` exclusions.
+    assert_eq!(lex.entries.len(), 344);
+    assert_eq!(lex.exclusion_count(), 14);
+    let matcher = Matcher::new(&lex);
+    let text = "Die Schiffsbesatzung sah die russischen Besatzer. Ein Anti-Terror-Einsatz unter Besatzung.";
+    let mut hits = Vec::new();
+    matcher.find_into(text, &mut hits);
+    let found: Vec<(&str, &str)> =
+        hits.iter().map(|h| (&text[h.span.clone()], lex.entries[h.entry].pattern.as_str())).collect();
+    assert_eq!(
+        found,
+        vec![
+            ("russischen Besatzer", "russische* besatzer*"),
+            ("Anti-Terror-Einsatz", "anti-terror-*"),
+            ("unter Besatzung", "unter besatzung"),
+        ]
+    );
+}
+
+fn framing() -> Command {
+    let mut cmd = Command::cargo_bin("framing").unwrap_or_else(|e| panic!("{e}"));
+    cmd.current_dir(manifest());
+    cmd
+}
+
+#[test]
+fn cli_check_prints_problems_and_exits_2() {
+    let out = framing()
+        .args(["lexicon", "check", "tests/fixtures/lexicon/bad.csv"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.lines().map(str::to_owned).collect::<Vec<_>>(), bad_problems());
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "framing: error: 8 problem(s) in 1 lexicon file(s)\n");
+}
+
+#[test]
+fn cli_check_ok_summary() {
+    framing()
+        .args(["lexicon", "check", "tests/fixtures/lexicon/good.csv", "tests/fixtures/lexicon/reordered.csv"])
+        .assert()
+        .success()
+        .stdout(
+            "tests/fixtures/lexicon/good.csv: 7 entries (1 exclusions), 3 frames: ok\n\
+             tests/fixtures/lexicon/reordered.csv: 1 entries (0 exclusions), 1 frames: ok\n",
+        );
+}
+
+#[test]
+fn cli_test_prints_hits_with_voice_and_negation() {
+    framing()
+        .args([
+            "lexicon",
+            "test",
+            "tests/fixtures/lexicon/good.csv",
+            "Keine Befreiung: „Besatzer“ raus, sagen Ex-Besatzungsmitglieder.",
+        ])
+        .assert()
+        .success()
+        .stdout(
+            "6-15\tBefreiung\tbefreiung\tliberation\tauthorial\ttrue\ttests/fixtures/lexicon/good.csv:9\n\
+             18-26\tBesatzer\tbesatzer*\toccupation\tscare_quote\tfalse\ttests/fixtures/lexicon/good.csv:3\n",
+        );
+    framing()
+        .args(["lexicon", "test", "tests/fixtures/lexicon/good.csv", "Frieden."])
+        .assert()
+        .success()
+        .stdout("no matches\n");
+}
+
+#[test]
+fn cli_help_has_examples() {
+    for sub in ["check", "test"] {
+        framing()
+            .args(["lexicon", sub, "--help"])
+            .assert()
+            .success()
+            .stdout(predicates::str::contains(format!("framing lexicon {sub} ")));
+    }
+}
+
+// ---- property test: the automaton equals a naive scan over the same tokenisation ----
+
+/// Naive reference: per pattern, per word position, compare globs (as regexes) and gaps.
+mod naive {
+    use std::ops::Range;
+
+    use regex::Regex;
+
+    pub struct Compiled {
+        words: Vec<Regex>,
+        gaps: Vec<Regex>,
+        exclusion: bool,
+    }
+
+    fn split(pattern: &str) -> (Vec<String>, Vec<String>) {
+        let spaced = pattern.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut words = Vec::new();
+        let mut gaps = Vec::new();
+        let mut cur = String::new();
+        let mut gap = String::new();
+        for c in spaced.chars() {
+            if c.is_alphanumeric() || c == '*' {
+                if cur.is_empty() && !words.is_empty() {
+                    gaps.push(std::mem::take(&mut gap));
+                }
+                cur.push(c);
+            } else {
+                if !cur.is_empty() {
+                    words.push(std::mem::take(&mut cur));
+                }
+                if !words.is_empty() {
+                    gap.push(c);
+                }
+            }
+        }
+        if !cur.is_empty() {
+            words.push(cur);
+        }
+        (words, gaps)
+    }
+
+    pub fn compile(pattern: &str, exclusion: bool) -> Compiled {
+        let (words, gaps) = split(pattern);
+        let words = words
+            .iter()
+            .map(|w| {
+                let body: Vec<String> = w.to_lowercase().split('*').map(regex::escape).collect();
+                Regex::new(&format!("^(?s:{})$", body.join(".*"))).unwrap_or_else(|e| panic!("{e}"))
+            })
+            .collect();
+        let gaps = gaps
+            .iter()
+            .map(|g| {
+                let body: String = g
+                    .chars()
+                    .map(|c| if c == ' ' { r"\s+".to_owned() } else { regex::escape(&c.to_string()) })
+                    .collect();
+                Regex::new(&format!("^{body}$")).unwrap_or_else(|e| panic!("{e}"))
+            })
+            .collect();
+        Compiled { words, gaps, exclusion }
+    }
+
+    fn words(text: &str) -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        let mut start = None;
+        for (i, c) in text.char_indices() {
+            match (c.is_alphanumeric(), start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    out.push(s..i);
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(s) = start {
+            out.push(s..text.len());
+        }
+        out
+    }
+
+    pub fn find(patterns: &[Compiled], text: &str) -> Vec<(Range<usize>, usize)> {
+        let ws = words(text);
+        let mut incl = Vec::new();
+        let mut excl = Vec::new();
+        for (pi, p) in patterns.iter().enumerate() {
+            for i in 0..ws.len() {
+                let n = p.words.len();
+                if i + n > ws.len() {
+                    break;
+                }
+                let ok = (0..n).all(|k| p.words[k].is_match(&text[ws[i + k].clone()].to_lowercase()))
+                    && (0..n - 1).all(|k| p.gaps[k].is_match(&text[ws[i + k].end..ws[i + k + 1].start]));
+                if ok {
+                    let span = ws[i].start..ws[i + n - 1].end;
+                    if p.exclusion {
+                        excl.push(span);
+                    } else {
+                        incl.push((span, pi));
+                    }
+                }
+            }
+        }
+        incl.retain(|(s, _)| !excl.iter().any(|e| e.start < s.end && s.start < e.end));
+        incl.sort_by(|a, b| {
+            (b.0.end - b.0.start).cmp(&(a.0.end - a.0.start)).then(a.1.cmp(&b.1)).then(a.0.start.cmp(&b.0.start))
+        });
+        let mut chosen: Vec<(Range<usize>, usize)> = Vec::new();
+        for (s, p) in incl {
+            if !chosen.iter().any(|(c, _)| c.start < s.end && s.start < c.end) {
+                chosen.push((s, p));
+            }
+        }
+        chosen.sort_by_key(|(s, _)| s.start);
+        chosen
+    }
+}
+
+const PROP_PATTERNS: &[&str] = &[
+    "besatzer*",
+    "*besatzung*",
+    "!besatzungsmitglied*",
+    "unter besatzung",
+    "von * befreit",
+    "befreiung",
+    "befreit*",
+    "ärger",
+    "straße",
+    "*stanbul",
+    "İstanbul",
+    "anti-terror-*",
+    "krieg",
+    "!kriegen",
+    "der stadt",
+    "stadt",
+    "*a*",
+    "illegale* besatzung*",
+    "besatzung* der",
+];
+
+const VOCAB: &[&str] = &[
+    "Besatzer",
+    "besatzern",
+    "Ex-Besatzer",
+    "Besatzungsmacht",
+    "Besatzung",
+    "BESATZUNG",
+    "Besatzungsmitglieder",
+    "unter",
+    "Unter",
+    "von",
+    "der",
+    "Stadt",
+    "befreit",
+    "Befreiung",
+    "Befreiungsschlag",
+    "ÄRGER",
+    "ärger",
+    "Straße",
+    "STRAẞE",
+    "İstanbul",
+    "istanbul",
+    "Anti-Terror-Einsatz",
+    "anti",
+    "Terror",
+    "Krieg",
+    "Kriegen",
+    "illegale",
+    "Maß",
+    "42",
+];
+
+const SEPARATORS: &[&str] = &[" ", "  ", "\n", " \n ", ", ", ". ", "-", " „", "“ ", "'", "\t"];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+    #[test]
+    fn matcher_equals_naive_scan(parts in proptest::collection::vec((0..VOCAB.len(), 0..SEPARATORS.len()), 0..40)) {
+        let mut text = String::new();
+        for (w, s) in parts {
+            text.push_str(VOCAB[w]);
+            text.push_str(SEPARATORS[s]);
+        }
+        let lex = lexicon(PROP_PATTERNS);
+        let mut hits = Vec::new();
+        Matcher::new(&lex).find_into(&text, &mut hits);
+        let got: Vec<_> = hits.into_iter().map(|h| (h.span, h.entry)).collect();
+        let reference: Vec<naive::Compiled> =
+            lex.entries.iter().map(|e| naive::compile(&e.pattern, e.exclusion)).collect();
+        prop_assert_eq!(got, naive::find(&reference, &text));
+    }
+}
+
+// ---- throughput (run with: cargo test --release --test test_lexicon -- --ignored --nocapture) ----
+
+/// German news prose: the generated bench corpus in $FRAMING_BENCH_CORPUS when set, else
+/// hand-written sentences repeated.
+fn prose() -> String {
+    if let Ok(dir) = std::env::var("FRAMING_BENCH_CORPUS") {
+        let mut text = String::new();
+        for e in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().flatten() {
+            if e.file_type().is_file() {
+                text.push_str(&std::fs::read_to_string(e.path()).unwrap_or_default());
+            }
+        }
+        return text;
+    }
+    let para = "Die Verhandlungen in Brüssel wurden am Donnerstag fortgesetzt. Nach Angaben der \
+                Regierung sollen die Gespräche über einen Waffenstillstand noch in dieser Woche \
+                abgeschlossen werden. Kritiker sprachen von einer „Besatzung“, die Regierung wies \
+                das zurück. Mehr als 254.301 Menschen verfolgten die Debatte im Livestream. Die \
+                belagerte Stadt ist seit 23 Tagen ohne Strom; Hilfsorganisationen fordern einen \
+                humanitären Korridor für die Zivilbevölkerung.\n\n";
+    para.repeat(20_000)
+}
+
+/// The shared lexicon plus generated entries up to `n`: pseudo-German words as whole words,
+/// prefixes, suffixes, infixes and two-word phrases.
+fn big_lexicon(base: &Lexicon, n: usize) -> Lexicon {
+    const SYL: &[&str] = &[
+        "ver", "hand", "lung", "kriegs", "front", "wehr", "schutz", "bund", "land", "macht", "feld", "zug", "stell",
+        "ober", "grenz", "reich", "volk", "angriff", "stoß", "bahn", "bruch", "not", "sperr", "wacht", "kampf",
+    ];
+    let mut lex = base.clone();
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let template = lex.entries[0].clone();
+    while lex.entries.len() < n {
+        let syllables = 3 + (next() % 3) as usize;
+        let word: String = (0..syllables).map(|_| SYL[(next() % SYL.len() as u64) as usize]).collect();
+        let pattern = match next() % 5 {
+            0 => word,
+            1 => format!("{word}*"),
+            2 => format!("*{word}"),
+            3 => format!("*{word}*"),
+            _ => format!("{word}* {}*", SYL[(next() % SYL.len() as u64) as usize]),
+        };
+        lex.entries.push(Entry { pattern, line: lex.entries.len() + 2, ..template.clone() });
+    }
+    lex
+}
+
+/// Nanoseconds this thread has run on a CPU (Linux), so that a busy shared machine does not
+/// distort the figure; `None` elsewhere.
+fn thread_cpu_ns() -> Option<u64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat").ok()?.split_whitespace().next()?.parse().ok()
+}
+
+/// (MB/s by wall clock, MB/s by thread CPU time, hits of the last round).
+fn measure(matcher: &Matcher, text: &str) -> (f64, f64, usize) {
+    let mut hits = Vec::new();
+    let start = std::time::Instant::now();
+    let cpu_start = thread_cpu_ns();
+    let mut rounds = 0;
+    while start.elapsed().as_secs_f64() < 3.0 {
+        hits.clear();
+        // Per paragraph, as the pipeline calls it per document or sentence.
+        for para in text.split("\n\n") {
+            matcher.find_into(para, &mut hits);
+        }
+        rounds += 1;
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let cpu_secs = match (cpu_start, thread_cpu_ns()) {
+        (Some(a), Some(b)) => (b - a) as f64 / 1e9,
+        _ => secs,
+    };
+    let bytes = text.len() as f64 * rounds as f64;
+    (bytes / secs / 1e6, bytes / cpu_secs / 1e6, hits.len())
+}
+
+#[test]
+#[ignore = "throughput measurement; prints MB/s"]
+fn throughput_shared_and_10000_patterns() {
+    let Some(path) = shared_lexicon() else { return };
+    let base = Lexicon::load(&[path]).unwrap_or_else(|e| panic!("{e}"));
+    let text = prose();
+    let (wall, cpu, hits) = measure(&Matcher::new(&base), &text);
+    eprintln!(
+        "{} MB text, {} patterns: {wall:.0} MB/s wall, {cpu:.0} MB/s CPU time ({hits} hits)",
+        text.len() / 1_000_000,
+        base.entries.len()
+    );
+    let big = big_lexicon(&base, 10_000);
+    let built = std::time::Instant::now();
+    let matcher = Matcher::new(&big);
+    eprintln!("compiled {} patterns in {:.2} s", big.entries.len(), built.elapsed().as_secs_f64());
+    let (wall, cpu, hits) = measure(&matcher, &text);
+    eprintln!("{} patterns: {wall:.0} MB/s wall, {cpu:.0} MB/s CPU time ({hits} hits)", big.entries.len());
+}
