@@ -20,7 +20,7 @@ fn golden_reports_for_the_german_fixture() {
         .arg(fixture("corpus"))
         .arg("--lexicon")
         .arg(fixture("lexicon.csv"))
-        .args(["-o", "out", "-q"])
+        .args(["-o", "out", "-q", "--no-model"])
         .assert()
         .code(1); // scan.txt is binary: skipped and listed
     for file in GOLDEN_FILES {
