@@ -172,10 +172,19 @@ pub fn read_text_file(path: &Path) -> Result<Decoded, Error> {
 pub struct CorpusFile {
     /// Path relative to the corpus root, `/`-separated.
     pub doc_id: String,
-    /// Path to open.
-    pub path: PathBuf,
+    /// Path to open when it cannot be rebuilt from the root and `doc_id` (a file name that
+    /// is not valid UTF-8); `None` for nearly all files, which keeps the listing of a
+    /// million-file corpus small.
+    pub odd_path: Option<PathBuf>,
     /// Size in bytes when listed (for progress and for bounding work in flight).
     pub bytes: u64,
+}
+
+impl CorpusFile {
+    /// The path to open, under the corpus `root`.
+    pub fn path(&self, root: &Path) -> PathBuf {
+        self.odd_path.clone().unwrap_or_else(|| root.join(&self.doc_id))
+    }
 }
 
 /// The files of a corpus, sorted by `doc_id`, plus the entries the walk could not follow.
@@ -189,8 +198,9 @@ pub struct Listing {
 
 /// Walks `root` recursively for files whose extension is in `extensions` (case-insensitive,
 /// without dots). Hidden files and directories are skipped; symlinks are followed, and a
-/// symlink loop is listed as skipped instead of being walked forever.
-pub fn list_files(root: &Path, extensions: &[String]) -> Result<Listing, Error> {
+/// symlink loop is listed as skipped instead of being walked forever. Only entries whose
+/// `doc_id` passes `keep` are listed (a shard keeps its part of the corpus only).
+pub fn list_files(root: &Path, extensions: &[String], keep: &dyn Fn(&str) -> bool) -> Result<Listing, Error> {
     let meta = std::fs::metadata(root).map_err(|e| Error::io(root, e))?;
     if !meta.is_dir() {
         return Err(Error::Io {
@@ -213,7 +223,9 @@ pub fn list_files(root: &Path, extensions: &[String]) -> Result<Listing, Error> 
                 } else {
                     ("walk", err.to_string())
                 };
-                listing.skipped.push(Skip { path, kind, message });
+                if keep(&path) {
+                    listing.skipped.push(Skip { path, kind, message });
+                }
                 continue;
             }
         };
@@ -227,7 +239,12 @@ pub fn list_files(root: &Path, extensions: &[String]) -> Result<Listing, Error> 
             .is_some_and(|ext| extensions.iter().any(|w| w.eq_ignore_ascii_case(ext)));
         if wanted {
             let bytes = entry.metadata().map(|m| m.len()).unwrap_or(0);
-            listing.files.push(CorpusFile { doc_id: relative_id(root, entry.path()), bytes, path: entry.into_path() });
+            let doc_id = relative_id(root, entry.path());
+            if keep(&doc_id) {
+                let odd_path =
+                    entry.path().strip_prefix(root).ok().and_then(|p| p.to_str()).is_none().then(|| entry.into_path());
+                listing.files.push(CorpusFile { doc_id, bytes, odd_path });
+            }
         }
     }
     listing.files.sort_by(|a, b| a.doc_id.cmp(&b.doc_id));

@@ -27,7 +27,7 @@ use crate::report::{
     TermStats,
 };
 use crate::segment::Segmenter;
-use crate::text::{collapse_whitespace, count_tokens};
+use crate::text::{collapse_whitespace, count_collapsed_tokens};
 use crate::{Error, Lang};
 
 /// Characters of context on each side of a match in `matches.csv`.
@@ -169,7 +169,7 @@ impl Analyzer {
                 });
             }
             let sentence_text = collapse_whitespace(sentence).into_owned();
-            let n_tokens = count_tokens(sentence);
+            let n_tokens = count_collapsed_tokens(&sentence_text);
             doc_row.n_tokens += n_tokens;
             doc_row.n_matches += hits.len();
             let scores = self.model.as_ref().map(|model| {
@@ -365,7 +365,7 @@ struct Totals {
 }
 
 fn process(file: &CorpusFile, cfg: &AnalyzeConfig) -> Result<Outcome, Error> {
-    let doc = match corpus::load_document(&file.doc_id, &file.path, cfg.meta.as_ref()) {
+    let doc = match corpus::load_document(&file.doc_id, &file.path(&cfg.corpus), cfg.meta.as_ref()) {
         Ok(doc) => doc,
         Err(skip) => return Ok(Err(skip)),
     };
@@ -619,7 +619,7 @@ mod tests {
 
     #[test]
     fn batches_are_bounded_and_cover_all() {
-        let f = |bytes| CorpusFile { doc_id: String::new(), path: PathBuf::new(), bytes };
+        let f = |bytes| CorpusFile { doc_id: String::new(), odd_path: None, bytes };
         let files = vec![f(BATCH_BYTES), f(1), f(BATCH_BYTES - 1), f(5)];
         assert_eq!(batches(&files), vec![0..1, 1..3, 3..4]);
         assert_eq!(batches(&[]), Vec::<Range<usize>>::new());

@@ -5,37 +5,65 @@ use std::borrow::Cow;
 /// Collapses every run of Unicode whitespace (line breaks included) to one ASCII space
 /// and trims both ends. Borrows when nothing changes, which is the common case.
 pub fn collapse_whitespace(s: &str) -> Cow<'_, str> {
-    let trimmed = s.trim();
-    let needs_work = trimmed.len() != s.len() || {
-        let mut prev_space = false;
-        trimmed.chars().any(|c| {
-            let bad = c.is_whitespace() && (c != ' ' || prev_space);
-            prev_space = c.is_whitespace();
-            bad
-        })
-    };
-    if !needs_work {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(trimmed.len());
-    let mut in_space = false;
-    for c in trimmed.chars() {
-        if c.is_whitespace() {
-            if !in_space {
-                out.push(' ');
-            }
-            in_space = true;
-        } else {
-            out.push(c);
-            in_space = false;
+    // One byte scan: only ASCII bytes and the lead bytes of the few multi-byte whitespace
+    // characters (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000) need a closer look.
+    let bytes = s.as_bytes();
+    let mut prev_space = true; // a leading space needs work too
+    let mut i = 0;
+    while i < bytes.len() {
+        let (is_space, len) = whitespace_at(s, i);
+        if is_space && (prev_space || bytes[i] != b' ') {
+            return Cow::Owned(collapse_slow(s));
         }
+        prev_space = is_space;
+        i += len;
     }
-    Cow::Owned(out)
+    if prev_space && !s.is_empty() {
+        return Cow::Owned(collapse_slow(s));
+    }
+    Cow::Borrowed(s)
+}
+
+/// Whether a whitespace character starts at byte `i`, and the length of the character.
+#[inline]
+fn whitespace_at(s: &str, i: usize) -> (bool, usize) {
+    let b = s.as_bytes()[i];
+    match b {
+        b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => (true, 1),
+        0x00..=0x7f => (false, 1),
+        0xc2 | 0xe1 | 0xe2 | 0xe3 => match s[i..].chars().next() {
+            Some(c) => (c.is_whitespace(), c.len_utf8()),
+            None => (false, 1),
+        },
+        // Other lead bytes never start whitespace; continuation bytes are skipped one by one.
+        _ => (false, 1),
+    }
+}
+
+fn collapse_slow(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// Number of whitespace-separated tokens, the unit of `n_tokens` in the reports.
 pub fn count_tokens(s: &str) -> usize {
     s.split_whitespace().count()
+}
+
+/// Number of tokens of a text already passed through [`collapse_whitespace`]: its single
+/// spaces plus one, without a second scan for whitespace.
+pub fn count_collapsed_tokens(collapsed: &str) -> usize {
+    if collapsed.is_empty() {
+        0
+    } else {
+        collapsed.bytes().filter(|&b| b == b' ').count() + 1
+    }
 }
 
 #[cfg(test)]
@@ -50,6 +78,22 @@ mod tests {
     #[test]
     fn borrows_clean_text() {
         assert!(matches!(collapse_whitespace("Schon sauber."), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn collapses_unicode_spaces_and_keeps_other_multibyte_text() {
+        assert_eq!(collapse_whitespace("a\u{a0}\u{2009}b „c“ – ü"), "a b „c“ – ü");
+        assert!(matches!(collapse_whitespace("„Größe“ – über"), Cow::Borrowed(_)));
+        assert_eq!(collapse_whitespace(" "), "");
+        assert_eq!(collapse_whitespace(""), "");
+        assert_eq!(collapse_whitespace("x\u{3000}"), "x");
+    }
+
+    #[test]
+    fn collapsed_token_count_equals_whitespace_count() {
+        for s in ["", "eins", " Die  Besatzer\nzogen ab. ", "a\u{a0}b"] {
+            assert_eq!(count_collapsed_tokens(&collapse_whitespace(s)), count_tokens(s), "{s:?}");
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ fn analyze(corpus: &Path, out: &Path, threads: usize) {
     let lexicon = Lexicon::load(&[common::repo().join("tests/fixtures/analyze/lexicon.csv")]).expect("fixture lexicon");
     let cfg = AnalyzeConfig {
         corpus: corpus.to_path_buf(),
-        listing: list_files(corpus, &["txt".to_string()]).expect("list"),
+        listing: list_files(corpus, &["txt".to_string()], &|_| true).expect("list"),
         meta: None,
         analyzer: Analyzer::new(Lang::De, lexicon, None, false),
         out: out.to_path_buf(),

@@ -183,11 +183,8 @@ pub fn configure(args: &AnalyzeArgs) -> anyhow::Result<AnalyzeConfig> {
     let analyzer = build_analyzer(args)?;
     let meta = args.meta.as_deref().map(MetaTable::load).transpose()?;
     let ext: Vec<String> = args.ext.iter().map(|e| e.trim().trim_start_matches('.').to_string()).collect();
-    let mut listing = corpus::list_files(&args.corpus, &ext)?;
-    if let Some(shard) = args.shard {
-        listing.files.retain(|f| shard.contains(&f.doc_id));
-        listing.skipped.retain(|s| shard.contains(&s.path));
-    }
+    let shard = args.shard;
+    let listing = corpus::list_files(&args.corpus, &ext, &|doc_id| shard.map_or(true, |s| s.contains(doc_id)))?;
     if let Some(table) = &meta {
         let unknown = table.unknown_ids(&listing.files);
         if !unknown.is_empty() && args.shard.is_none() {
