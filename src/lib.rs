@@ -9,7 +9,8 @@
 //! - [`corpus`] walks a directory, decodes files and reads metadata into [`corpus::Document`]s.
 //! - [`segment`] cuts a document's text into sentence spans.
 //! - [`lexicon`] loads researcher-editable CSV lexicons and finds loaded terms, with who says them.
-//! - [`features`] and [`model`] turn sentences into features and score them with a linfa model.
+//! - [`features`] and [`model`] turn sentences into features and score them with a linear model
+//!   (multinomial logistic regression or naive Bayes; see `model::solver` for why not linfa).
 //! - [`report`] defines the CSV row structs (the column contract) and writes them.
 //! - [`pipeline`] runs the stages over a corpus in parallel with rayon, in `doc_id` order.
 //! - [`cli`] parses arguments into validated configs; only it turns errors into exit codes.

@@ -57,7 +57,6 @@ pub struct Scratch {
     other: String,
     candidates: Vec<Hit>,
     exclusions: Vec<Range<usize>>,
-    chosen: Vec<Hit>,
 }
 
 thread_local! {
@@ -109,7 +108,7 @@ impl Automaton {
 
     pub(crate) fn find_with(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<Hit>) {
         let Some(ac) = &self.ac else { return };
-        let Scratch { lower, shifts, word: anchor_buf, other, candidates, exclusions, chosen } = scratch;
+        let Scratch { lower, shifts, word: anchor_buf, other, candidates, exclusions } = scratch;
         candidates.clear();
         exclusions.clear();
         match &self.direct {
@@ -141,7 +140,7 @@ impl Automaton {
                 }
             }
         }
-        resolve(candidates, exclusions, chosen, out);
+        resolve(candidates, exclusions, out);
     }
 
     /// Verifies the patterns of one literal found in `word` (lower-cased in `anchor_buf`).
@@ -348,7 +347,7 @@ fn lower_word(word: &str, buf: &mut String) {
 }
 
 /// Drops inclusions overlapping exclusions, then picks non-overlapping hits by priority.
-fn resolve(candidates: &mut Vec<Hit>, exclusions: &mut Vec<Range<usize>>, chosen: &mut Vec<Hit>, out: &mut Vec<Hit>) {
+fn resolve(candidates: &mut Vec<Hit>, exclusions: &mut Vec<Range<usize>>, out: &mut Vec<Hit>) {
     exclusions.sort_by_key(|r| (r.start, r.end));
     merge_overlapping(exclusions);
     candidates.retain(|h| !overlaps_any(exclusions, &h.span));
@@ -357,15 +356,21 @@ fn resolve(candidates: &mut Vec<Hit>, exclusions: &mut Vec<Range<usize>>, chosen
         lb.cmp(&la).then(a.entry.cmp(&b.entry)).then(a.span.start.cmp(&b.span.start))
     });
     candidates.dedup();
-    chosen.clear();
+    if candidates.len() <= 1 {
+        out.append(candidates);
+        return;
+    }
+    // Keyed by start: chosen hits never overlap, so the one starting last before `hit`
+    // ends is the only one that can overlap it. A map keeps this O(n log n) where sorted
+    // insertion into a Vec was quadratic on huge unpunctuated texts.
+    let mut by_start: std::collections::BTreeMap<usize, Hit> = std::collections::BTreeMap::new();
     for hit in candidates.drain(..) {
-        let k = chosen.partition_point(|c| c.span.start < hit.span.end);
-        if k > 0 && chosen[k - 1].span.end > hit.span.start {
+        if by_start.range(..hit.span.end).next_back().is_some_and(|(_, c)| c.span.end > hit.span.start) {
             continue;
         }
-        chosen.insert(k, hit);
+        by_start.insert(hit.span.start, hit);
     }
-    out.append(chosen);
+    out.extend(by_start.into_values());
 }
 
 fn merge_overlapping(ranges: &mut Vec<Range<usize>>) {
