@@ -82,24 +82,7 @@ impl Report {
                 LabelMetrics { label: labels[i].clone(), precision, recall, f1: harmonic(precision, recall), support }
             })
             .collect();
-        let mean = |f: fn(&LabelMetrics) -> f64| per_label.iter().map(f).sum::<f64>() / k.max(1) as f64;
-        let wmean = |f: fn(&LabelMetrics) -> f64| {
-            per_label.iter().map(|m| f(m) * m.support as f64).sum::<f64>() / total.max(1) as f64
-        };
-        let macro_avg = LabelMetrics {
-            label: "macro avg".into(),
-            precision: mean(|m| m.precision),
-            recall: mean(|m| m.recall),
-            f1: mean(|m| m.f1),
-            support: total,
-        };
-        let weighted_avg = LabelMetrics {
-            label: "weighted avg".into(),
-            precision: wmean(|m| m.precision),
-            recall: wmean(|m| m.recall),
-            f1: wmean(|m| m.f1),
-            support: total,
-        };
+        let (macro_avg, weighted_avg) = averages(&per_label, total);
         Report {
             labels: labels.to_vec(),
             confusion,
@@ -149,24 +132,7 @@ impl Report {
             })
             .collect();
         let support: usize = per_label.iter().map(|m| m.support).sum();
-        let mean = |f: fn(&LabelMetrics) -> f64| per_label.iter().map(f).sum::<f64>() / k.max(1) as f64;
-        let wmean = |f: fn(&LabelMetrics) -> f64| {
-            per_label.iter().map(|m| f(m) * m.support as f64).sum::<f64>() / support.max(1) as f64
-        };
-        let macro_avg = LabelMetrics {
-            label: "macro avg".into(),
-            precision: mean(|m| m.precision),
-            recall: mean(|m| m.recall),
-            f1: mean(|m| m.f1),
-            support,
-        };
-        let weighted_avg = LabelMetrics {
-            label: "weighted avg".into(),
-            precision: wmean(|m| m.precision),
-            recall: wmean(|m| m.recall),
-            f1: wmean(|m| m.f1),
-            support,
-        };
+        let (macro_avg, weighted_avg) = averages(&per_label, support);
         Report {
             labels: labels.to_vec(),
             confusion,
@@ -247,4 +213,22 @@ pub fn csv_field(s: &str) -> String {
     } else {
         s.to_string()
     }
+}
+
+/// scikit-learn's `macro avg` (unweighted mean over labels) and `weighted avg` (mean
+/// weighted by support) rows.
+fn averages(per_label: &[LabelMetrics], support: usize) -> (LabelMetrics, LabelMetrics) {
+    let k = per_label.len().max(1) as f64;
+    let mean = |f: fn(&LabelMetrics) -> f64| per_label.iter().map(f).sum::<f64>() / k;
+    let wmean = |f: fn(&LabelMetrics) -> f64| {
+        per_label.iter().map(|m| f(m) * m.support as f64).sum::<f64>() / support.max(1) as f64
+    };
+    let row = |label: &str, avg: &dyn Fn(fn(&LabelMetrics) -> f64) -> f64| LabelMetrics {
+        label: label.into(),
+        precision: avg(|m| m.precision),
+        recall: avg(|m| m.recall),
+        f1: avg(|m| m.f1),
+        support,
+    };
+    (row("macro avg", &mean), row("weighted avg", &wmean))
 }
