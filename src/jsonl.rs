@@ -145,17 +145,13 @@ fn analyze_line(analyzer: &Analyzer, line_no: u64, line: &str) -> Result<(String
     if doc.id.is_empty() {
         return Err(bad("empty \"id\"".into()));
     }
-    let text = unicode_nfc(doc.text);
+    let text = corpus::decode_owned(doc.text.into_bytes()).map_err(|e| bad(format!("\"text\": {e}")))?.text;
     let mut document = corpus::document_from_text(&doc.id, text, "UTF-8", 0, None);
     document.bytes = document.text.len() as u64;
     document.meta.update(&Metadata { source: doc.source, date: doc.date, title: doc.title, url: doc.url });
     let report = analyzer.analyze(&document);
     let json = to_json_lines(analyzer, &document.meta, &report).map_err(|e| bad(e.to_string()))?;
     Ok((json, report.sentences.len() as u64))
-}
-
-fn unicode_nfc(text: String) -> String {
-    corpus::decode_owned(text.into_bytes()).map(|d| d.text).unwrap_or_default()
 }
 
 fn to_json_lines(analyzer: &Analyzer, meta: &Metadata, report: &DocumentReport) -> serde_json::Result<String> {

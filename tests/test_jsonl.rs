@@ -44,8 +44,13 @@ fn one_json_object_per_sentence_with_matches() {
 #[test]
 fn bad_lines_are_reported_and_skipped() {
     let wd = Workdir::new();
-    let input =
-        "{\"id\":\"a\",\"text\":\"Eins.\"}\nnot json\n{\"text\":\"ohne id\"}\n{\"id\":\"b\",\"text\":\"Zwei.\"}\n";
+    let input = concat!(
+        "{\"id\":\"a\",\"text\":\"Eins.\"}\n",
+        "not json\n",
+        "{\"text\":\"ohne id\"}\n",
+        "{\"id\":\"c\",\"text\":\"x\\u0000y\"}\n",
+        "{\"id\":\"b\",\"text\":\"Zwei.\"}\n"
+    );
     let assert = wd
         .framing()
         .args(["analyze", "--jsonl", "-"])
@@ -54,7 +59,8 @@ fn bad_lines_are_reported_and_skipped() {
         .code(1)
         .stderr(contains("framing: stdin:2: skipped: expected a JSON object"))
         .stderr(contains("framing: stdin:3: skipped:"))
-        .stderr(contains("missing field `id`"));
+        .stderr(contains("missing field `id`"))
+        .stderr(contains("framing: stdin:4: skipped: \"text\": binary file: NUL byte at offset 1"));
     let stdout = String::from_utf8(assert.get_output().stdout.clone()).expect("utf-8");
     let ids: Vec<String> = stdout
         .lines()
