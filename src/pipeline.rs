@@ -49,6 +49,8 @@ pub struct Analyzer {
     entry_frame: Vec<usize>,
     /// Column index in `columns.targets` of each entry's target, if any.
     entry_target: Vec<Option<usize>>,
+    /// `NAME@hash` of the model, written on every sentence row; formatted once.
+    model_version: Option<String>,
 }
 
 impl Analyzer {
@@ -61,6 +63,7 @@ impl Analyzer {
         let entry_target = lexicon.entries.iter().map(|e| targets.iter().position(|t| *t == e.target)).collect();
         let labels = model.as_ref().map(|m| m.labels().to_vec()).unwrap_or_default();
         let columns = Columns { frames, targets, labels, explain: explain && model.is_some() };
+        let model_version = model.as_ref().map(Model::version);
         Analyzer {
             lang,
             segmenter: Segmenter::new(lang),
@@ -70,6 +73,7 @@ impl Analyzer {
             columns,
             entry_frame,
             entry_target,
+            model_version,
         }
     }
 
@@ -86,6 +90,11 @@ impl Analyzer {
     /// The model in use, if any.
     pub fn model(&self) -> Option<&Model> {
         self.model.as_ref()
+    }
+
+    /// `NAME@hash` of the model in use, if any.
+    pub fn model_version(&self) -> Option<&str> {
+        self.model_version.as_deref()
     }
 
     /// The language of the rules.
@@ -134,7 +143,7 @@ impl Analyzer {
             hits.clear();
             self.matcher.find_into(sentence, &mut hits);
             let mut frames: Vec<usize> = Vec::new();
-            let mut terms: Vec<String> = Vec::with_capacity(hits.len());
+            let mut terms = String::new();
             let first_match = matches.len();
             for hit in &hits {
                 let abs = span.start + hit.span.start..span.start + hit.span.end;
@@ -155,7 +164,10 @@ impl Analyzer {
                     let e = &self.lexicon.entries[hit.entry];
                     doc_row.stance[t] += f64::from(e.polarity) * e.weight;
                 }
-                terms.push(surface.clone());
+                if !terms.is_empty() {
+                    terms.push(';');
+                }
+                terms.push_str(&surface);
                 matches.push(MatchRow {
                     sentence_id,
                     surface,
@@ -203,7 +215,7 @@ impl Analyzer {
                 n_tokens,
                 n_matches: hits.len(),
                 frames: frames.iter().map(|&f| self.columns.frames[f].as_str()).collect::<Vec<_>>().join(";"),
-                terms: terms.join(";"),
+                terms,
                 scores,
             });
         }
@@ -370,8 +382,7 @@ fn process(file: &CorpusFile, cfg: &AnalyzeConfig) -> Result<Outcome, Error> {
         Err(skip) => return Ok(Err(skip)),
     };
     let report = cfg.analyzer.analyze(&doc);
-    let version = cfg.analyzer.model().map(Model::version);
-    let csv = report.to_csv(cfg.analyzer.lexicon(), version.as_deref()).map_err(|e| Error::Output {
+    let csv = report.to_csv(cfg.analyzer.lexicon(), cfg.analyzer.model_version()).map_err(|e| Error::Output {
         path: cfg.out.clone(),
         message: format!("cannot serialize {}: {e}", file.doc_id),
     })?;

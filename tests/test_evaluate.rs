@@ -1,6 +1,8 @@
 //! Metric code against independent values, and `framing evaluate` end to end.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 
 use assert_cmd::Command;
 use framing::model::metrics::Report;
@@ -86,21 +88,13 @@ fn multi_label_metrics_per_dimension_and_exact_match_accuracy() {
 }
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/labeled").join(name)
+    common::labeled_fixture(name)
 }
 
 #[test]
 fn evaluate_writes_metrics_for_held_out_rows_and_refuses_unknown_labels() {
     let dir = tempfile::tempdir().unwrap();
-    let model = dir.path().join("tone.json");
-    Command::cargo_bin("framing")
-        .unwrap()
-        .args(["train", "--folds", "0", "--data"])
-        .arg(fixture("de-tone.csv"))
-        .arg("--model")
-        .arg(&model)
-        .assert()
-        .success();
+    let model = common::train_tone_model(dir.path());
     Command::cargo_bin("framing")
         .unwrap()
         .args(["evaluate", "--model"])

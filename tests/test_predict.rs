@@ -1,6 +1,8 @@
 //! `framing predict` end to end, save/load round trip, explain, and model-file checks.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 
 use assert_cmd::Command;
 use framing::features::{FeatureConfig, LexiconHit};
@@ -13,7 +15,7 @@ use framing::model::{Model, ModelError};
 use framing::Lang;
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/labeled").join(name)
+    common::labeled_fixture(name)
 }
 
 fn trained(algorithm: Algorithm) -> framing::model::ModelFile {
@@ -120,23 +122,10 @@ fn corrupt_model_files_are_clear_errors() {
     assert!(matches!(Model::load(&p), Err(ModelError::Invalid { .. })));
 }
 
-fn train_fixture(dir: &Path) -> PathBuf {
-    let model = dir.join("tone.json");
-    Command::cargo_bin("framing")
-        .unwrap()
-        .args(["train", "--folds", "0", "--data"])
-        .arg(fixture("de-tone.csv"))
-        .arg("--model")
-        .arg(&model)
-        .assert()
-        .success();
-    model
-}
-
 #[test]
 fn predict_segments_text_and_prints_one_row_per_sentence() {
     let dir = tempfile::tempdir().unwrap();
-    let model = train_fixture(dir.path());
+    let model = common::train_tone_model(dir.path());
     // The segmenter stub of this branch splits at blank lines; real rules split sentences.
     let text = format!("{}\n\n{}\n", SENTENCES[0], SENTENCES[2]);
     let out = Command::cargo_bin("framing")
@@ -159,7 +148,7 @@ fn predict_segments_text_and_prints_one_row_per_sentence() {
 #[test]
 fn predict_data_appends_columns_to_the_rows_and_explains() {
     let dir = tempfile::tempdir().unwrap();
-    let model = train_fixture(dir.path());
+    let model = common::train_tone_model(dir.path());
     let out = dir.path().join("scored.csv");
     Command::cargo_bin("framing")
         .unwrap()

@@ -1,6 +1,8 @@
 //! `framing train` end to end, determinism, data errors, and the quality bar on the shared
 //! labeled sets (skipped when ../shared is absent).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -13,7 +15,7 @@ use framing::model::Model;
 use framing::Lang;
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/labeled").join(name)
+    common::labeled_fixture(name)
 }
 
 fn framing() -> Command {

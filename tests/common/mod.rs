@@ -75,3 +75,22 @@ pub fn shared(rel: &str) -> Option<PathBuf> {
         None
     }
 }
+
+/// A file of the team-written labeled fixture set (`tests/fixtures/labeled/`).
+pub fn labeled_fixture(name: &str) -> PathBuf {
+    repo().join("tests/fixtures/labeled").join(name)
+}
+
+/// Trains the fixture tone model (`de-tone.csv`, no cross-validation) into `dir/tone.json`.
+pub fn train_tone_model(dir: &Path) -> PathBuf {
+    let model = dir.join("tone.json");
+    Command::cargo_bin("framing")
+        .expect("framing binary")
+        .args(["train", "--folds", "0", "--data"])
+        .arg(labeled_fixture("de-tone.csv"))
+        .arg("--model")
+        .arg(&model)
+        .assert()
+        .success();
+    model
+}
