@@ -177,17 +177,56 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn long_sentences_are_cut_without_losing_text(
+        words in proptest::collection::vec(("[a-zäöüß]{1,40}", prop_oneof![Just(" "), Just("\n"), Just("")]), 0..600)
+    ) {
+        let text: String = words.iter().map(|(w, sep)| format!("{w}{sep}")).collect();
+        check_spans(&text, Lang::De)?;
+        for r in Segmenter::new(Lang::De).split(&text) {
+            prop_assert!(r.len() <= framing::segment::MAX_SENTENCE_BYTES, "{} bytes", r.len());
+        }
+    }
+}
+
 // ---- speed ------------------------------------------------------------------------------
 
 #[test]
-fn text_without_punctuation_is_linear() {
-    // 20 MB without any sentence punctuation must finish quickly (it would not if anything
-    // rescanned the open sentence per character).
+fn text_without_punctuation_is_cut_into_bounded_pieces() {
+    // 20 MB without any sentence punctuation: 4,000-byte pieces cut after a space (the text
+    // has no line breaks). "wort " is 5 bytes, so the last space inside a 4,000-byte window
+    // ends the 800th word: every piece but the last is 799 words plus "wort" = 3,999 bytes.
     let text = "wort ".repeat(4_000_000);
-    let start = std::time::Instant::now();
     let spans = Segmenter::new(Lang::De).split(&text);
-    assert_eq!(spans, vec![0..text.len() - 1]);
-    assert!(start.elapsed().as_secs() < 5, "took {:?}", start.elapsed());
+    assert_eq!(spans.len(), 5_000);
+    assert_eq!(spans[0], 0..3_999);
+    assert_eq!(spans[1], 4_000..7_999);
+    assert!(spans.iter().all(|r| &text[r.clone()] == "wort ".repeat(800).trim_end()));
+    assert_eq!(spans.last(), Some(&(19_996_000..19_999_999)));
+}
+
+#[test]
+fn long_unpunctuated_text_is_cut_at_line_breaks_first() {
+    // Lines of 61 bytes (60 + newline): the piece ends after the last line break in the
+    // second half of the 4,000-byte window, i.e. after line 65 (65 × 61 = 3,965 bytes).
+    let line = format!("{}\n", "Krieg Besatzung Befreiung Regierung Abkommen Grenze Berlin a".repeat(1));
+    assert_eq!(line.len(), 61);
+    let text = line.repeat(200);
+    let spans = Segmenter::new(Lang::De).split(&text);
+    assert_eq!(spans[0], 0..3_964);
+    assert_eq!(spans[1], 3_965..7_929);
+    assert_eq!(spans.len(), 4);
+    assert_eq!(spans[3].end, text.len() - 1);
+}
+
+#[test]
+fn one_long_word_is_cut_at_a_character_boundary() {
+    // 3,000 × "ä" (2 bytes each) and no space at all: 4,000 bytes is a boundary.
+    let text = "ä".repeat(3_000);
+    let spans = Segmenter::new(Lang::De).split(&text);
+    assert_eq!(spans, vec![0..4_000, 4_000..6_000]);
 }
 
 /// Throughput on German news prose (the PUD/GSD golden texts, repeated to ~50 MB).

@@ -4,8 +4,8 @@
 //! - [`Segmenter::new`] builds a segmenter for a language (rules and abbreviation lists are
 //!   data files compiled in).
 //! - [`Segmenter::split_into`] appends the byte spans of the sentences of `text`, in order,
-//!   each trimmed of surrounding whitespace, never overlapping; whitespace between sentences
-//!   is the only text not covered.
+//!   each trimmed of surrounding whitespace, never overlapping, none longer than
+//!   [`MAX_SENTENCE_BYTES`]; whitespace between sentences is the only text not covered.
 //!
 //! How it works: one forward pass over the bytes. Only `.`, `!`, `?`, `…` and line breaks
 //! are looked at; everything else is skipped. A blank line (or a markdown `# Heading` line)
@@ -283,8 +283,43 @@ fn is_heading(line: &str) -> bool {
     (1..=6).contains(&hashes) && line[hashes..].starts_with([' ', '\t'])
 }
 
-/// Pushes `start..end` trimmed of whitespace, unless nothing is left.
-fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<Range<usize>>) {
+/// Longest sentence (in bytes) the segmenter reports. Real sentences stay far below it (the
+/// longest in the German and English goldens has 445 bytes); text without any sentence
+/// punctuation (scraped tables, keyword lists, a whole file on one line) is cut into pieces of
+/// at most this size, so one such document cannot turn into a single row of many megabytes.
+pub const MAX_SENTENCE_BYTES: usize = 4000;
+
+/// Pushes `start..end` trimmed of whitespace, unless nothing is left; a span longer than
+/// [`MAX_SENTENCE_BYTES`] is pushed as several pieces cut at line breaks or spaces.
+fn push_trimmed(text: &str, mut start: usize, end: usize, out: &mut Vec<Range<usize>>) {
+    while end - start > MAX_SENTENCE_BYTES {
+        let cut = piece_end(text, start);
+        push_trimmed_piece(text, start, cut, out);
+        start = cut;
+    }
+    push_trimmed_piece(text, start, end, out);
+}
+
+/// Where a piece of an over-long sentence starting at `start` ends: after the last line
+/// break in the second half of the window, else at the last space in it, else at the last
+/// character boundary (a single "word" of 4,000 bytes).
+fn piece_end(text: &str, start: usize) -> usize {
+    let window = &text.as_bytes()[start..start + MAX_SENTENCE_BYTES];
+    let half = MAX_SENTENCE_BYTES / 2;
+    if let Some(i) = window[half..].iter().rposition(|&b| b == b'\n') {
+        return start + half + i + 1;
+    }
+    if let Some(i) = window[half..].iter().rposition(|&b| b == b' ' || b == b'\t') {
+        return start + half + i + 1;
+    }
+    let mut cut = start + MAX_SENTENCE_BYTES;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    cut
+}
+
+fn push_trimmed_piece(text: &str, start: usize, end: usize, out: &mut Vec<Range<usize>>) {
     let span = &text[start..end];
     let left = span.trim_start();
     let lead = span.len() - left.len();
