@@ -115,12 +115,32 @@ impl Analyzer {
 
     /// Runs segmentation, matching and scoring on one document.
     pub fn analyze(&self, doc: &Document) -> DocumentReport {
+        let mut sentences = Vec::new();
+        let mut matches = Vec::new();
+        let document = self.analyze_in_parts(doc, usize::MAX, |part| {
+            sentences = part.sentences;
+            matches = part.matches;
+        });
+        DocumentReport { doc_id: doc.doc_id.clone(), document, sentences, matches }
+    }
+
+    /// Like [`Analyzer::analyze`], but hands the rows to `emit` in parts of at most
+    /// `part_sentences` consecutive sentences (in order, each part with the matches of its
+    /// sentences) and returns the document row at the end, so a large document never has
+    /// all its rows in memory at once.
+    pub fn analyze_in_parts(
+        &self,
+        doc: &Document,
+        part_sentences: usize,
+        mut emit: impl FnMut(RowsPart),
+    ) -> DocumentRow {
         let text = doc.text.as_str();
         let spans = self.sentence_spans(doc);
         let quotes = Quotations::find(text);
         let mut chars = CharOffsets::new(text);
         let mut hits: Vec<Hit> = Vec::new();
-        let mut sentences = Vec::with_capacity(spans.len());
+        let part_sentences = part_sentences.max(1);
+        let mut sentences = Vec::with_capacity(spans.len().min(part_sentences));
         let mut matches = Vec::new();
         let n_frames = self.columns.frames.len();
         let mut doc_row = DocumentRow {
@@ -218,14 +238,29 @@ impl Analyzer {
                 terms,
                 scores,
             });
+            if sentences.len() == part_sentences {
+                emit(RowsPart { sentences: std::mem::take(&mut sentences), matches: std::mem::take(&mut matches) });
+            }
+        }
+        if !sentences.is_empty() || spans.is_empty() {
+            emit(RowsPart { sentences, matches });
         }
         if !spans.is_empty() {
             for share in &mut doc_row.shares {
                 *share /= spans.len() as f64;
             }
         }
-        DocumentReport { doc_id: doc.doc_id.clone(), document: doc_row, sentences, matches }
+        doc_row
     }
+}
+
+/// The rows of consecutive sentences of one document (see [`Analyzer::analyze_in_parts`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RowsPart {
+    /// Sentence rows.
+    pub sentences: Vec<SentenceRow>,
+    /// The matches in those sentences, in text order.
+    pub matches: Vec<MatchRow>,
 }
 
 /// Up to [`CONTEXT_CHARS`] characters at the end of `before`, whitespace collapsed.
@@ -338,18 +373,25 @@ const BATCH_BYTES: u64 = 8 << 20;
 /// Upper bound of files in one batch.
 const BATCH_FILES: usize = 512;
 
-/// Cuts the listing into consecutive batches of bounded size.
+/// Cuts the listing into consecutive batches of bounded size; a large document (which is
+/// streamed in parts) is a batch of its own.
 fn batches(files: &[CorpusFile]) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut bytes = 0;
     for (i, f) in files.iter().enumerate() {
-        if i > start && (bytes + f.bytes > BATCH_BYTES || i - start >= BATCH_FILES) {
+        let large = f.bytes > LARGE_DOCUMENT_BYTES;
+        if i > start && (large || bytes + f.bytes > BATCH_BYTES || i - start >= BATCH_FILES) {
             out.push(start..i);
             start = i;
             bytes = 0;
         }
         bytes += f.bytes;
+        if large {
+            out.push(start..i + 1);
+            start = i + 1;
+            bytes = 0;
+        }
     }
     if start < files.len() {
         out.push(start..files.len());
@@ -357,16 +399,28 @@ fn batches(files: &[CorpusFile]) -> Vec<Range<usize>> {
     out
 }
 
-/// One analysed document, serialized on a worker.
+/// Documents larger than this are analysed and written in parts of [`PART_SENTENCES`]
+/// sentences, so their rows are never all in memory at once.
+const LARGE_DOCUMENT_BYTES: u64 = 4 << 20;
+/// Sentences per part of a large document: at most 1 MB of text, as sentences are capped.
+const PART_SENTENCES: usize = 256;
+
+/// One analysed document, or one part of a large one, serialized on a worker.
 struct DocResult {
     csv: DocumentCsv,
     terms: BTreeMap<usize, TermStats>,
     n_sentences: u64,
     n_matches: u64,
+    /// The document is done: this result carries its `documents.csv` row and term
+    /// statistics (the parts before it only sentence and match rows).
+    complete: bool,
 }
 
 /// One document's result: analysed, or skipped with a reason.
 type Outcome = Result<DocResult, Skip>;
+
+/// What workers send the writer: results in `doc_id` order, or the error that ends the run.
+type Batch = Result<Vec<(usize, Outcome)>, Error>;
 
 /// What the writer accumulates over the run.
 #[derive(Default)]
@@ -387,7 +441,60 @@ fn process(file: &CorpusFile, cfg: &AnalyzeConfig) -> Result<Outcome, Error> {
         message: format!("cannot serialize {}: {e}", file.doc_id),
     })?;
     let terms = report::document_terms(&report);
-    Ok(Ok(DocResult { csv, terms, n_sentences: report.sentences.len() as u64, n_matches: report.matches.len() as u64 }))
+    Ok(Ok(DocResult {
+        csv,
+        terms,
+        n_sentences: report.sentences.len() as u64,
+        n_matches: report.matches.len() as u64,
+        complete: true,
+    }))
+}
+
+/// Analyses one large document in parts, sending each part's rows to the writer as soon as
+/// it is serialized. Returns false when the run must stop (writer gone or output error).
+fn stream_large(index: usize, cfg: &AnalyzeConfig, tx: &mpsc::SyncSender<Batch>) -> bool {
+    let file = &cfg.listing.files[index];
+    let doc = match corpus::load_document(&file.doc_id, &file.path(&cfg.corpus), cfg.meta.as_ref()) {
+        Ok(doc) => doc,
+        Err(skip) => return tx.send(Ok(vec![(index, Err(skip))])).is_ok(),
+    };
+    let serialize_error = |e: csv::Error| Error::Output {
+        path: cfg.out.clone(),
+        message: format!("cannot serialize {}: {e}", doc.doc_id),
+    };
+    let lexicon = cfg.analyzer.lexicon();
+    let mut terms = BTreeMap::new();
+    let mut going = true;
+    let document = cfg.analyzer.analyze_in_parts(&doc, PART_SENTENCES, |part| {
+        if !going {
+            return;
+        }
+        report::add_match_terms(&mut terms, &part.matches);
+        let csv =
+            report::sentences_csv(&doc.doc_id, &part.sentences, cfg.analyzer.model_version()).and_then(|sentences| {
+                Ok(DocumentCsv {
+                    sentences,
+                    matches: report::matches_csv(&doc.doc_id, &part.matches, lexicon)?,
+                    document: Vec::new(),
+                })
+            });
+        let message = csv.map_err(serialize_error).map(|csv| {
+            let n_sentences = part.sentences.len() as u64;
+            let n_matches = part.matches.len() as u64;
+            vec![(index, Ok(DocResult { csv, terms: BTreeMap::new(), n_sentences, n_matches, complete: false }))]
+        });
+        going = message.is_ok() && tx.send(message).is_ok();
+    });
+    if !going {
+        return false;
+    }
+    report::count_as_one_document(&mut terms);
+    let message = report::document_csv(&doc.doc_id, &document).map_err(serialize_error).map(|row| {
+        let csv = DocumentCsv { document: row, ..DocumentCsv::default() };
+        vec![(index, Ok(DocResult { csv, terms, n_sentences: 0, n_matches: 0, complete: true }))]
+    });
+    let failed = message.is_err();
+    tx.send(message).is_ok() && !failed
 }
 
 /// The streamed files of a report directory; rows arrive already serialized.
@@ -441,17 +548,19 @@ pub fn run(cfg: &AnalyzeConfig, progress: Progress<'_>) -> Result<Summary, Error
         .map_err(|e| Error::Output { path: cfg.out.clone(), message: format!("cannot start threads: {e}") })?;
     let files = &cfg.listing.files;
     // Two batches in flight: one being written, one being computed.
-    let (tx, rx) = mpsc::sync_channel::<Result<Vec<(usize, Outcome)>, Error>>(1);
+    let (tx, rx) = mpsc::sync_channel::<Batch>(1);
     let writer = |w: &mut Writers| -> Result<Totals, Error> {
         let mut totals = Totals { skipped: cfg.listing.skipped.clone(), ..Totals::default() };
         let mut docs_done = 0;
         for batch in rx {
             for (i, outcome) in batch? {
-                totals.counts.bytes += files[i].bytes;
-                docs_done += 1;
+                if outcome.as_ref().map_or(true, |doc| doc.complete) {
+                    totals.counts.bytes += files[i].bytes;
+                    docs_done += 1;
+                }
                 match outcome {
                     Ok(doc) => {
-                        totals.counts.documents_ok += 1;
+                        totals.counts.documents_ok += u64::from(doc.complete);
                         totals.counts.sentences += doc.n_sentences;
                         totals.counts.matches += doc.n_matches;
                         write_raw(&mut w.sentences, &doc.csv.sentences, out)?;
@@ -472,6 +581,12 @@ pub fn run(cfg: &AnalyzeConfig, progress: Progress<'_>) -> Result<Summary, Error
         let handle = scope.spawn(|| writer(&mut w));
         pool.install(|| {
             for range in batches(files) {
+                if range.len() == 1 && files[range.start].bytes > LARGE_DOCUMENT_BYTES {
+                    if stream_large(range.start, cfg, &tx) {
+                        continue;
+                    }
+                    break;
+                }
                 let batch: Result<Vec<(usize, Outcome)>, Error> =
                     range.into_par_iter().map(|i| process(&files[i], cfg).map(|o| (i, o))).collect();
                 let failed = batch.is_err();
@@ -631,8 +746,10 @@ mod tests {
     #[test]
     fn batches_are_bounded_and_cover_all() {
         let f = |bytes| CorpusFile { doc_id: String::new(), odd_path: None, bytes };
-        let files = vec![f(BATCH_BYTES), f(1), f(BATCH_BYTES - 1), f(5)];
-        assert_eq!(batches(&files), vec![0..1, 1..3, 3..4]);
+        // A large file alone; then 1 + 4 MiB + 4 MiB exceeds 8 MiB, so the batch closes.
+        let files = vec![f(LARGE_DOCUMENT_BYTES + 1), f(1), f(LARGE_DOCUMENT_BYTES), f(LARGE_DOCUMENT_BYTES), f(1)];
+        assert_eq!(batches(&files), vec![0..1, 1..3, 3..5]);
+        assert_eq!(batches(&vec![f(1); 600]), vec![0..512, 512..600]);
         assert_eq!(batches(&[]), Vec::<Range<usize>>::new());
     }
 }

@@ -258,25 +258,46 @@ pub struct DocumentCsv {
 impl DocumentReport {
     /// Serializes the rows (without headers).
     pub fn to_csv(&self, lexicon: &Lexicon, model_version: Option<&str>) -> Result<DocumentCsv, csv::Error> {
-        let mut out = DocumentCsv::default();
-        let mut w = csv_writer(&mut out.sentences);
-        for s in &self.sentences {
-            write_sentence(&mut w, &self.doc_id, s, model_version)?;
-        }
-        w.flush()?;
-        drop(w);
-        let mut w = csv_writer(&mut out.matches);
-        for m in &self.matches {
-            write_match(&mut w, &self.doc_id, m, lexicon)?;
-        }
-        w.flush()?;
-        drop(w);
-        let mut w = csv_writer(&mut out.document);
-        write_document(&mut w, &self.doc_id, &self.document)?;
-        w.flush()?;
-        drop(w);
-        Ok(out)
+        Ok(DocumentCsv {
+            sentences: sentences_csv(&self.doc_id, &self.sentences, model_version)?,
+            matches: matches_csv(&self.doc_id, &self.matches, lexicon)?,
+            document: document_csv(&self.doc_id, &self.document)?,
+        })
     }
+}
+
+/// `sentences.csv` rows (without header) of sentences of document `doc_id`.
+pub fn sentences_csv(doc_id: &str, rows: &[SentenceRow], model_version: Option<&str>) -> csv::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut w = csv_writer(&mut out);
+    for s in rows {
+        write_sentence(&mut w, doc_id, s, model_version)?;
+    }
+    w.flush()?;
+    drop(w);
+    Ok(out)
+}
+
+/// `matches.csv` rows (without header) of matches in document `doc_id`.
+pub fn matches_csv(doc_id: &str, rows: &[MatchRow], lexicon: &Lexicon) -> csv::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut w = csv_writer(&mut out);
+    for m in rows {
+        write_match(&mut w, doc_id, m, lexicon)?;
+    }
+    w.flush()?;
+    drop(w);
+    Ok(out)
+}
+
+/// The `documents.csv` row (without header) of document `doc_id`.
+pub fn document_csv(doc_id: &str, row: &DocumentRow) -> csv::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut w = csv_writer(&mut out);
+    write_document(&mut w, doc_id, row)?;
+    w.flush()?;
+    drop(w);
+    Ok(out)
 }
 
 fn write_sentence<W: Write>(
@@ -409,14 +430,24 @@ impl TermStats {
 
 /// Term statistics of one document, keyed by entry index.
 pub fn document_terms(report: &DocumentReport) -> BTreeMap<usize, TermStats> {
-    let mut out: BTreeMap<usize, TermStats> = BTreeMap::new();
-    for m in &report.matches {
-        out.entry(m.entry).or_default().add_match(&m.surface, m.voice, m.negated);
+    let mut out = BTreeMap::new();
+    add_match_terms(&mut out, &report.matches);
+    count_as_one_document(&mut out);
+    out
+}
+
+/// Adds matches to term statistics (documents are counted by [`count_as_one_document`]).
+pub fn add_match_terms(terms: &mut BTreeMap<usize, TermStats>, matches: &[MatchRow]) {
+    for m in matches {
+        terms.entry(m.entry).or_default().add_match(&m.surface, m.voice, m.negated);
     }
-    for stats in out.values_mut() {
+}
+
+/// Marks statistics gathered over one document's matches as one document each.
+pub fn count_as_one_document(terms: &mut BTreeMap<usize, TermStats>) {
+    for stats in terms.values_mut() {
         stats.n_docs = 1;
     }
-    out
 }
 
 /// Identity of a `terms.csv` row: the lexicon entry.

@@ -7,6 +7,7 @@ use std::path::Path;
 use framing::corpus::list_files;
 use framing::lexicon::Lexicon;
 use framing::pipeline::{run, AnalyzeConfig, Analyzer};
+use framing::report::{csv_writer, document_terms, term_keys, write_terms, TermStats, MATCHES_HEADER};
 use framing::Lang;
 use proptest::prelude::*;
 
@@ -85,4 +86,68 @@ proptest! {
         let docs_csv = std::fs::read_to_string(dir.path().join("j1/documents.csv")).expect("read");
         prop_assert_eq!(docs_csv.lines().count(), docs.len() + 1);
     }
+}
+
+/// A document over 4 MiB is analysed and written in parts; the reports must be exactly what
+/// analysing it whole gives (sentence ids, offsets, matches, document row, term counts).
+#[test]
+fn large_document_streamed_in_parts_equals_whole_analysis() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus).expect("mkdir");
+    let prose = "Die Besatzer kamen am 25. November. „Das war keine Befreiung“, sagte Dr. Weber.\n\n";
+    let run_on = "Besatzungsmacht Regierung Befreiung Grenze ".repeat(3_000);
+    let big = format!("{}{run_on}\n\n{}", prose.repeat(30_000), prose.repeat(20_000));
+    assert!(big.len() > 4 << 20, "{} bytes", big.len());
+    let docs = [
+        ("a.txt", "Die Besatzer gingen. Es war eine Befreiung.".to_string()),
+        ("big.txt", big),
+        ("c.txt", prose.to_string()),
+    ];
+    for (name, text) in &docs {
+        std::fs::write(corpus.join(name), text).expect("write");
+    }
+    let out = dir.path().join("out");
+    analyze(&corpus, &out, 2);
+
+    let lexicon = Lexicon::load(&[common::repo().join("tests/fixtures/analyze/lexicon.csv")]).expect("fixture lexicon");
+    let analyzer = Analyzer::new(Lang::De, lexicon.clone(), None, false);
+    let columns = analyzer.columns();
+    let mut expected = [
+        columns.sentences_header().join(",") + "\n",
+        MATCHES_HEADER.join(",") + "\n",
+        columns.documents_header().join(",") + "\n",
+    ]
+    .map(String::into_bytes);
+    let mut terms = std::collections::BTreeMap::new();
+    for (name, _) in &docs {
+        let doc = framing::corpus::load_document(name, &corpus.join(name), None).expect("load");
+        let report = analyzer.analyze(&doc);
+        let csv = report.to_csv(&lexicon, None).expect("csv");
+        expected[0].extend(csv.sentences);
+        expected[1].extend(csv.matches);
+        expected[2].extend(csv.document);
+        for (entry, stats) in document_terms(&report) {
+            terms.entry(entry).or_insert_with(TermStats::default).merge(&stats);
+        }
+    }
+    for (file, want) in ["sentences.csv", "matches.csv", "documents.csv"].iter().zip(&expected) {
+        let got = std::fs::read(out.join(file)).expect("read");
+        assert!(&got == want, "{file} differs from the whole-document analysis");
+    }
+    let mut want_terms = Vec::new();
+    let keys = term_keys(&lexicon);
+    let mut w = csv_writer(&mut want_terms);
+    write_terms(&mut w, keys.iter().map(|(i, key)| (key, terms.get(i)))).expect("terms");
+    drop(w);
+    assert_eq!(
+        std::fs::read_to_string(out.join("terms.csv")).expect("read"),
+        String::from_utf8(want_terms).expect("utf8")
+    );
+    // The run-on stretch (43 bytes × 3,000 = 129,000) became pieces of at most 4,000 bytes,
+    // not one sentence: each piece is 93 groups = 3,999 bytes cut after a space, so 33 pieces
+    // (129,000 / 3,999 = 32.3); each prose paragraph is two sentences.
+    let sentences = common::read_csv(&out.join("sentences.csv"));
+    assert!(sentences.iter().all(|row| row[4].len() <= 4_000));
+    assert_eq!(sentences.iter().filter(|row| row[0] == "big.txt").count(), 2 * 50_000 + 33);
 }

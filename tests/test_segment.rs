@@ -211,7 +211,7 @@ fn text_without_punctuation_is_cut_into_bounded_pieces() {
 fn long_unpunctuated_text_is_cut_at_line_breaks_first() {
     // Lines of 61 bytes (60 + newline): the piece ends after the last line break in the
     // second half of the 4,000-byte window, i.e. after line 65 (65 × 61 = 3,965 bytes).
-    let line = format!("{}\n", "Krieg Besatzung Befreiung Regierung Abkommen Grenze Berlin a".repeat(1));
+    let line = "Krieg Besatzung Befreiung Regierung Abkommen Grenze Berlin a\n";
     assert_eq!(line.len(), 61);
     let text = line.repeat(200);
     let spans = Segmenter::new(Lang::De).split(&text);
