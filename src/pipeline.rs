@@ -419,8 +419,8 @@ struct DocResult {
 /// One document's result: analysed, or skipped with a reason.
 type Outcome = Result<DocResult, Skip>;
 
-/// What workers send the writer: results in `doc_id` order, or the error that ends the run.
-type Batch = Result<Vec<(usize, Outcome)>, Error>;
+/// What workers send the writer: results with their listing index, in `doc_id` order.
+type Batch = Vec<(usize, Outcome)>;
 
 /// What the writer accumulates over the run.
 #[derive(Default)]
@@ -430,71 +430,51 @@ struct Totals {
     skipped: Vec<Skip>,
 }
 
-fn process(file: &CorpusFile, cfg: &AnalyzeConfig) -> Result<Outcome, Error> {
-    let doc = match corpus::load_document(&file.doc_id, &file.path(&cfg.corpus), cfg.meta.as_ref()) {
-        Ok(doc) => doc,
-        Err(skip) => return Ok(Err(skip)),
-    };
+fn process(file: &CorpusFile, cfg: &AnalyzeConfig) -> Outcome {
+    let doc = corpus::load_document(&file.doc_id, &file.path(&cfg.corpus), cfg.meta.as_ref())?;
     let report = cfg.analyzer.analyze(&doc);
-    let csv = report.to_csv(cfg.analyzer.lexicon(), cfg.analyzer.model_version()).map_err(|e| Error::Output {
-        path: cfg.out.clone(),
-        message: format!("cannot serialize {}: {e}", file.doc_id),
-    })?;
-    let terms = report::document_terms(&report);
-    Ok(Ok(DocResult {
-        csv,
-        terms,
+    Ok(DocResult {
+        csv: report.to_csv(cfg.analyzer.lexicon(), cfg.analyzer.model_version()),
+        terms: report::document_terms(&report),
         n_sentences: report.sentences.len() as u64,
         n_matches: report.matches.len() as u64,
         complete: true,
-    }))
+    })
 }
 
 /// Analyses one large document in parts, sending each part's rows to the writer as soon as
-/// it is serialized. Returns false when the run must stop (writer gone or output error).
+/// it is serialized. Returns false when the writer has gone (the run stops).
 fn stream_large(index: usize, cfg: &AnalyzeConfig, tx: &mpsc::SyncSender<Batch>) -> bool {
     let file = &cfg.listing.files[index];
     let doc = match corpus::load_document(&file.doc_id, &file.path(&cfg.corpus), cfg.meta.as_ref()) {
         Ok(doc) => doc,
-        Err(skip) => return tx.send(Ok(vec![(index, Err(skip))])).is_ok(),
-    };
-    let serialize_error = |e: csv::Error| Error::Output {
-        path: cfg.out.clone(),
-        message: format!("cannot serialize {}: {e}", doc.doc_id),
+        Err(skip) => return tx.send(vec![(index, Err(skip))]).is_ok(),
     };
     let lexicon = cfg.analyzer.lexicon();
     let mut terms = BTreeMap::new();
-    let mut going = true;
+    let mut writer_alive = true;
     let document = cfg.analyzer.analyze_in_parts(&doc, PART_SENTENCES, |part| {
-        if !going {
+        if !writer_alive {
             return;
         }
         report::add_match_terms(&mut terms, &part.matches);
-        let csv =
-            report::sentences_csv(&doc.doc_id, &part.sentences, cfg.analyzer.model_version()).and_then(|sentences| {
-                Ok(DocumentCsv {
-                    sentences,
-                    matches: report::matches_csv(&doc.doc_id, &part.matches, lexicon)?,
-                    document: Vec::new(),
-                })
-            });
-        let message = csv.map_err(serialize_error).map(|csv| {
-            let n_sentences = part.sentences.len() as u64;
-            let n_matches = part.matches.len() as u64;
-            vec![(index, Ok(DocResult { csv, terms: BTreeMap::new(), n_sentences, n_matches, complete: false }))]
-        });
-        going = message.is_ok() && tx.send(message).is_ok();
+        let csv = DocumentCsv {
+            sentences: report::sentences_csv(&doc.doc_id, &part.sentences, cfg.analyzer.model_version()),
+            matches: report::matches_csv(&doc.doc_id, &part.matches, lexicon),
+            document: Vec::new(),
+        };
+        let n_sentences = part.sentences.len() as u64;
+        let n_matches = part.matches.len() as u64;
+        let result = DocResult { csv, terms: BTreeMap::new(), n_sentences, n_matches, complete: false };
+        writer_alive = tx.send(vec![(index, Ok(result))]).is_ok();
     });
-    if !going {
+    if !writer_alive {
         return false;
     }
     report::count_as_one_document(&mut terms);
-    let message = report::document_csv(&doc.doc_id, &document).map_err(serialize_error).map(|row| {
-        let csv = DocumentCsv { document: row, ..DocumentCsv::default() };
-        vec![(index, Ok(DocResult { csv, terms, n_sentences: 0, n_matches: 0, complete: true }))]
-    });
-    let failed = message.is_err();
-    tx.send(message).is_ok() && !failed
+    let csv = DocumentCsv { document: report::document_csv(&doc.doc_id, &document), ..DocumentCsv::default() };
+    let result = DocResult { csv, terms, n_sentences: 0, n_matches: 0, complete: true };
+    tx.send(vec![(index, Ok(result))]).is_ok()
 }
 
 /// The streamed files of a report directory; rows arrive already serialized.
@@ -553,7 +533,7 @@ pub fn run(cfg: &AnalyzeConfig, progress: Progress<'_>) -> Result<Summary, Error
         let mut totals = Totals { skipped: cfg.listing.skipped.clone(), ..Totals::default() };
         let mut docs_done = 0;
         for batch in rx {
-            for (i, outcome) in batch? {
+            for (i, outcome) in batch {
                 if outcome.as_ref().map_or(true, |doc| doc.complete) {
                     totals.counts.bytes += files[i].bytes;
                     docs_done += 1;
@@ -587,11 +567,10 @@ pub fn run(cfg: &AnalyzeConfig, progress: Progress<'_>) -> Result<Summary, Error
                     }
                     break;
                 }
-                let batch: Result<Vec<(usize, Outcome)>, Error> =
-                    range.into_par_iter().map(|i| process(&files[i], cfg).map(|o| (i, o))).collect();
-                let failed = batch.is_err();
+                let batch: Vec<(usize, Outcome)> =
+                    range.into_par_iter().map(|i| (i, process(&files[i], cfg))).collect();
                 // A closed channel means the writer failed; its error is reported below.
-                if tx.send(batch).is_err() || failed {
+                if tx.send(batch).is_err() {
                     break;
                 }
             }
