@@ -299,12 +299,9 @@ impl Shard {
     /// Whether a document belongs to this shard: FNV-1a of the `doc_id`, stable across
     /// machines and releases.
     pub fn contains(&self, doc_id: &str) -> bool {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in doc_id.as_bytes() {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        h % u64::from(self.count) == u64::from(self.index - 1)
+        let mut h = crate::text::Fnv1a::default();
+        std::hash::Hasher::write(&mut h, doc_id.as_bytes());
+        std::hash::Hasher::finish(&h) % u64::from(self.count) == u64::from(self.index - 1)
     }
 }
 

@@ -66,6 +66,36 @@ pub fn count_collapsed_tokens(collapsed: &str) -> usize {
     }
 }
 
+/// FNV-1a, 64 bit: stable across machines and releases (shard assignment depends on it) and,
+/// for the short words of the built-in word lists, several times cheaper per lookup than the
+/// standard SipHash; those keys are the program's own, so hash flooding is no concern.
+#[derive(Debug, Clone, Copy)]
+pub struct Fnv1a(u64);
+
+impl Default for Fnv1a {
+    fn default() -> Self {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv1a {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// A hash set of words using [`Fnv1a`].
+pub type WordSet<T> = std::collections::HashSet<T, std::hash::BuildHasherDefault<Fnv1a>>;
+/// A hash map keyed by words using [`Fnv1a`].
+pub type WordMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<Fnv1a>>;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -73,7 +73,17 @@ pub(crate) fn is_list_marker(s: &str) -> bool {
     }
     let body = s.strip_prefix(['(', '[']).unwrap_or(s);
     let bracketed = body.len() < s.len();
-    let core_len = body.find(|c: char| !c.is_alphanumeric()).unwrap_or(body.len());
+    // Enumerators have at most five characters: stop reading an ordinary word after six.
+    let mut core_len = body.len();
+    for (n, (i, c)) in body.char_indices().enumerate() {
+        if !c.is_alphanumeric() {
+            core_len = i;
+            break;
+        }
+        if n == 5 {
+            return false;
+        }
+    }
     let core = &body[..core_len];
     let is_number = (1..=3).contains(&core.len()) && core.bytes().all(|b| b.is_ascii_digit());
     let is_letter = core.chars().count() == 1 && core.chars().all(char::is_alphabetic);
@@ -178,6 +188,10 @@ const PAREN_WINDOW: usize = 150;
 pub(crate) fn inside_short_parens(text: &str, sent_start: usize, at: usize, punct_end: usize, boundary: usize) -> bool {
     let bytes = text.as_bytes();
     let floor = sent_start.max(at.saturating_sub(PAREN_WINDOW));
+    // Most candidates have no bracket before them: one memchr instead of the scan below.
+    if !bytes[floor..at].contains(&b'(') {
+        return false;
+    }
     let (mut depth, mut open) = (0usize, 0usize);
     for &b in bytes[floor..at].iter().rev() {
         match b {
@@ -235,7 +249,12 @@ pub(crate) fn inside_double_quotes(
         Lang::De => ('„', '“'),
     };
     let before = &text[sent_start..at];
-    let straight = before.bytes().filter(|&b| b == b'"').count();
+    // Most candidates have no quotation mark before them: two memchr scans decide that.
+    let has_straight = before.as_bytes().contains(&b'"');
+    if !has_straight && !before.contains(open_mark) {
+        return false;
+    }
+    let straight = if has_straight { before.bytes().filter(|&b| b == b'"').count() } else { 0 };
     let curly_open = before.matches(open_mark).count();
     let curly_close = before.matches(close_mark).count();
     let closing_here = &text[punct_end..boundary];

@@ -2,9 +2,9 @@
 //!
 //! Files hold one entry per line; `#` starts a comment line, blank lines are ignored.
 
-use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
+use crate::text::{WordMap, WordSet};
 use crate::Lang;
 
 /// How an abbreviation behaves before a following word.
@@ -24,17 +24,17 @@ pub(crate) enum AbbrevKind {
 #[derive(Debug)]
 pub(crate) struct WordLists {
     /// Abbreviations keyed without their final period.
-    abbreviations: HashMap<String, AbbrevKind>,
+    abbreviations: WordMap<String, AbbrevKind>,
     /// Capitalised words that typically open a sentence.
-    starters: HashSet<&'static str>,
+    starters: WordSet<&'static str>,
     /// Month names (German ordinal rule).
-    months: HashSet<&'static str>,
+    months: WordSet<&'static str>,
     /// Nouns that follow an ordinal number (German ordinal rule).
-    ordinal_nouns: HashSet<&'static str>,
+    ordinal_nouns: WordSet<&'static str>,
     /// The same nouns lower-cased, to recognise them as compound heads.
     ordinal_heads: Vec<String>,
     /// Lower-case words that introduce an ordinal number (German ordinal rule).
-    ordinal_triggers: HashSet<&'static str>,
+    ordinal_triggers: WordSet<&'static str>,
 }
 
 impl WordLists {
@@ -71,7 +71,7 @@ impl WordLists {
         ordinal_nouns: &'static str,
         ordinal_triggers: &'static str,
     ) -> WordLists {
-        let mut abbrevs = HashMap::new();
+        let mut abbrevs = WordMap::default();
         for entry in entries(abbreviations) {
             let (word, kind) = match entry.split_once('|') {
                 Some((w, "end")) => (w, AbbrevKind::MayEnd),
