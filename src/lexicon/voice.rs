@@ -42,6 +42,18 @@ impl Voice {
 /// Most words a quotation may have and still count as scare quotes around a term.
 const SCARE_QUOTE_MAX_WORDS: usize = 3;
 
+/// Bytes at which [`Quotations::find`] looks closer: `\n`, `"`, `'` and the UTF-8 lead bytes
+/// of » « (0xC2) and „ “ ” ‚ ‘ ’ (0xE2).
+const QUOTE_CANDIDATE: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'\n' as usize] = true;
+    table[b'"' as usize] = true;
+    table[b'\'' as usize] = true;
+    table[0xC2] = true;
+    table[0xE2] = true;
+    table
+};
+
 /// The quotations of one document, found once and queried per match.
 #[derive(Debug, Clone, Default)]
 pub struct Quotations {
@@ -111,11 +123,16 @@ impl Quotations {
     /// Finds the quotations in `text` („…“, "…", »…«, «…», ‚…‘, '…').
     pub fn find(text: &str) -> Quotations {
         let mut stack = OpenStack { open: Vec::new(), spans: Vec::new() };
-        let mut prev: Option<char> = None;
-        let mut iter = text.char_indices().peekable();
-        while let Some((pos, c)) = iter.next() {
-            let next = iter.peek().map(|&(_, n)| n);
+        let bytes = text.as_bytes();
+        let mut pos = 0;
+        // Only line breaks and quotation marks matter: jump from one candidate byte to the
+        // next (each is ASCII or a UTF-8 lead byte, so always a character boundary).
+        while let Some(skip) = bytes[pos..].iter().position(|&b| QUOTE_CANDIDATE[usize::from(b)]) {
+            pos += skip;
+            let Some(c) = text[pos..].chars().next() else { break };
             let after = pos + c.len_utf8();
+            let prev = text[..pos].chars().next_back();
+            let next = text[after..].chars().next();
             match c {
                 '\n' if starts_blank_line(&text[after..]) => stack.close_from(0, pos),
                 '„' => stack.open(Opener::LowDouble, after),
@@ -144,7 +161,7 @@ impl Quotations {
                 }
                 _ => {}
             }
-            prev = Some(c);
+            pos = after;
         }
         stack.close_from(0, text.len());
         let mut spans = stack.spans;
