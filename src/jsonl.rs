@@ -154,7 +154,7 @@ fn analyze_line(analyzer: &Analyzer, line_no: u64, line: &str) -> Result<(String
     Ok((json, report.sentences.len() as u64))
 }
 
-fn to_json_lines(analyzer: &Analyzer, meta: &Metadata, report: &DocumentReport) -> serde_json::Result<String> {
+fn to_json_lines(analyzer: &Analyzer, meta: &Metadata, report: &DocumentReport<'_>) -> serde_json::Result<String> {
     let lexicon = analyzer.lexicon();
     let labels = &analyzer.columns().labels;
     let mut out = String::new();
@@ -188,7 +188,7 @@ fn to_json_lines(analyzer: &Analyzer, meta: &Metadata, report: &DocumentReport) 
             source: &meta.source,
             date: &meta.date,
             matches: ms,
-            label: scores.map(|x| x.label.as_str()),
+            label: scores.map(|x| x.label),
             confidence: scores.map(|x| x.confidence),
             probs: scores.map(|x| labels.iter().map(String::as_str).zip(x.probs.iter().copied()).collect()),
         };

@@ -6,6 +6,7 @@
 //! therefore bounded by a few batches, whatever the corpus size, and the output is
 //! byte-identical for any thread count.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -114,7 +115,7 @@ impl Analyzer {
     }
 
     /// Runs segmentation, matching and scoring on one document.
-    pub fn analyze(&self, doc: &Document) -> DocumentReport {
+    pub fn analyze<'a>(&'a self, doc: &'a Document) -> DocumentReport<'a> {
         let mut sentences = Vec::new();
         let mut matches = Vec::new();
         let document = self.analyze_in_parts(doc, usize::MAX, |part| {
@@ -128,11 +129,11 @@ impl Analyzer {
     /// `part_sentences` consecutive sentences (in order, each part with the matches of its
     /// sentences) and returns the document row at the end, so a large document never has
     /// all its rows in memory at once.
-    pub fn analyze_in_parts(
-        &self,
-        doc: &Document,
+    pub fn analyze_in_parts<'a>(
+        &'a self,
+        doc: &'a Document,
         part_sentences: usize,
-        mut emit: impl FnMut(RowsPart),
+        mut emit: impl FnMut(RowsPart<'a>),
     ) -> DocumentRow {
         let text = doc.text.as_str();
         let spans = self.sentence_spans(doc);
@@ -169,7 +170,7 @@ impl Analyzer {
                 let abs = span.start + hit.span.start..span.start + hit.span.end;
                 let voice = quotes.voice(text, abs.clone());
                 let negated = is_negated(sentence, hit.span.start, self.lang);
-                let surface = collapse_whitespace(&sentence[hit.span.clone()]).into_owned();
+                let surface = collapse_whitespace(&sentence[hit.span.clone()]);
                 let frame = self.entry_frame[hit.entry];
                 if !frames.contains(&frame) {
                     frames.push(frame);
@@ -200,7 +201,7 @@ impl Analyzer {
                     right_context: right_context(&sentence[hit.span.end..]),
                 });
             }
-            let sentence_text = collapse_whitespace(sentence).into_owned();
+            let sentence_text = collapse_whitespace(sentence);
             let n_tokens = count_collapsed_tokens(&sentence_text);
             doc_row.n_tokens += n_tokens;
             doc_row.n_matches += hits.len();
@@ -218,7 +219,7 @@ impl Analyzer {
                     *share += p;
                 }
                 SentenceScores {
-                    label: model.labels()[s.best].clone(),
+                    label: model.labels()[s.best].as_str(),
                     confidence: s.probs[s.best],
                     probs: s.probs,
                     explain: self.columns.explain.then(|| {
@@ -256,23 +257,23 @@ impl Analyzer {
 
 /// The rows of consecutive sentences of one document (see [`Analyzer::analyze_in_parts`]).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct RowsPart {
+pub struct RowsPart<'a> {
     /// Sentence rows.
-    pub sentences: Vec<SentenceRow>,
+    pub sentences: Vec<SentenceRow<'a>>,
     /// The matches in those sentences, in text order.
-    pub matches: Vec<MatchRow>,
+    pub matches: Vec<MatchRow<'a>>,
 }
 
 /// Up to [`CONTEXT_CHARS`] characters at the end of `before`, whitespace collapsed.
-fn left_context(before: &str) -> String {
+fn left_context(before: &str) -> Cow<'_, str> {
     let start = before.char_indices().rev().nth(CONTEXT_CHARS - 1).map_or(0, |(i, _)| i);
-    collapse_whitespace(&before[start..]).into_owned()
+    collapse_whitespace(&before[start..])
 }
 
 /// Up to [`CONTEXT_CHARS`] characters at the start of `after`, whitespace collapsed.
-fn right_context(after: &str) -> String {
+fn right_context(after: &str) -> Cow<'_, str> {
     let end = after.char_indices().nth(CONTEXT_CHARS).map_or(after.len(), |(i, _)| i);
-    collapse_whitespace(&after[..end]).into_owned()
+    collapse_whitespace(&after[..end])
 }
 
 /// A deterministic subset of a corpus: shard `index` (1-based) of `count`.

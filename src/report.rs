@@ -4,6 +4,7 @@
 //! lexicon (frames, targets) or the model (labels) follow the fixed ones in lexicon/model
 //! order. All CSV is UTF-8 with RFC 4180 quoting and `\n` line ends.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write;
 
@@ -121,9 +122,9 @@ pub const ERRORS_HEADER: [&str; 3] = ["path", "kind", "message"];
 
 /// Model output for one sentence.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SentenceScores {
+pub struct SentenceScores<'a> {
     /// Predicted label.
-    pub label: String,
+    pub label: &'a str,
     /// Probability of the predicted label.
     pub confidence: f64,
     /// One probability per model label.
@@ -134,15 +135,16 @@ pub struct SentenceScores {
 
 /// One row of `sentences.csv`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SentenceRow {
+pub struct SentenceRow<'a> {
     /// 1-based within the document.
     pub sentence_id: u32,
     /// Character offset of the sentence's first character in the document text.
     pub char_start: usize,
     /// Character offset just past its last character.
     pub char_end: usize,
-    /// The sentence, inner whitespace runs collapsed to one space.
-    pub text: String,
+    /// The sentence, inner whitespace runs collapsed to one space (borrowed from the
+    /// document text unless collapsing changed it).
+    pub text: Cow<'a, str>,
     /// Whitespace-separated tokens.
     pub n_tokens: usize,
     /// Lexicon matches in the sentence.
@@ -152,16 +154,16 @@ pub struct SentenceRow {
     /// Surfaces of the matches in order, `;`-joined.
     pub terms: String,
     /// Model output, when a model is used.
-    pub scores: Option<SentenceScores>,
+    pub scores: Option<SentenceScores<'a>>,
 }
 
 /// One row of `matches.csv`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct MatchRow {
+pub struct MatchRow<'a> {
     /// Sentence the match is in.
     pub sentence_id: u32,
     /// The matched text, whitespace collapsed.
-    pub surface: String,
+    pub surface: Cow<'a, str>,
     /// Index of the lexicon entry.
     pub entry: usize,
     /// Who says it.
@@ -173,9 +175,9 @@ pub struct MatchRow {
     /// Character offset just past the match.
     pub char_end: usize,
     /// Up to 60 characters before the match within the sentence.
-    pub left_context: String,
+    pub left_context: Cow<'a, str>,
     /// Up to 60 characters after the match within the sentence.
-    pub right_context: String,
+    pub right_context: Cow<'a, str>,
 }
 
 /// One row of `documents.csv`.
@@ -207,15 +209,15 @@ pub struct DocumentRow {
 
 /// Everything one document contributes to the reports.
 #[derive(Debug, Clone, PartialEq)]
-pub struct DocumentReport {
+pub struct DocumentReport<'a> {
     /// Document id.
     pub doc_id: String,
     /// Its `documents.csv` row.
     pub document: DocumentRow,
     /// Its sentences.
-    pub sentences: Vec<SentenceRow>,
+    pub sentences: Vec<SentenceRow<'a>>,
     /// Its matches, in text order.
-    pub matches: Vec<MatchRow>,
+    pub matches: Vec<MatchRow<'a>>,
 }
 
 /// Formats a number for CSV: integers without a decimal point, others with up to six
@@ -255,7 +257,7 @@ pub struct DocumentCsv {
     pub document: Vec<u8>,
 }
 
-impl DocumentReport {
+impl DocumentReport<'_> {
     /// Serializes the rows (without headers).
     pub fn to_csv(&self, lexicon: &Lexicon, model_version: Option<&str>) -> DocumentCsv {
         DocumentCsv {
@@ -343,7 +345,7 @@ impl<'a> CsvRow<'a> {
 }
 
 /// `sentences.csv` rows (without header) of sentences of document `doc_id`.
-pub fn sentences_csv(doc_id: &str, rows: &[SentenceRow], model_version: Option<&str>) -> Vec<u8> {
+pub fn sentences_csv(doc_id: &str, rows: &[SentenceRow<'_>], model_version: Option<&str>) -> Vec<u8> {
     let mut out = Vec::with_capacity(rows.iter().map(|s| s.text.len() + doc_id.len() + 40).sum());
     for s in rows {
         write_sentence(&mut out, doc_id, s, model_version);
@@ -352,7 +354,7 @@ pub fn sentences_csv(doc_id: &str, rows: &[SentenceRow], model_version: Option<&
 }
 
 /// `matches.csv` rows (without header) of matches in document `doc_id`.
-pub fn matches_csv(doc_id: &str, rows: &[MatchRow], lexicon: &Lexicon) -> Vec<u8> {
+pub fn matches_csv(doc_id: &str, rows: &[MatchRow<'_>], lexicon: &Lexicon) -> Vec<u8> {
     let mut out = Vec::new();
     for m in rows {
         write_match(&mut out, doc_id, m, lexicon);
@@ -367,19 +369,19 @@ pub fn document_csv(doc_id: &str, row: &DocumentRow) -> Vec<u8> {
     out
 }
 
-fn write_sentence(out: &mut Vec<u8>, doc_id: &str, s: &SentenceRow, model_version: Option<&str>) {
+fn write_sentence(out: &mut Vec<u8>, doc_id: &str, s: &SentenceRow<'_>, model_version: Option<&str>) {
     let mut row = CsvRow::new(out);
     row.field(doc_id)
         .int(u64::from(s.sentence_id))
         .int(s.char_start as u64)
         .int(s.char_end as u64)
-        .field(&s.text)
+        .field(s.text.as_bytes())
         .int(s.n_tokens as u64)
         .int(s.n_matches as u64)
         .field(&s.frames)
         .field(&s.terms);
     if let Some(scores) = &s.scores {
-        row.field(model_version.unwrap_or("")).field(&scores.label).field(fmt_prob(scores.confidence));
+        row.field(model_version.unwrap_or("")).field(scores.label).field(fmt_prob(scores.confidence));
         for p in &scores.probs {
             row.field(fmt_prob(*p));
         }
@@ -390,12 +392,12 @@ fn write_sentence(out: &mut Vec<u8>, doc_id: &str, s: &SentenceRow, model_versio
     row.end();
 }
 
-fn write_match(out: &mut Vec<u8>, doc_id: &str, m: &MatchRow, lexicon: &Lexicon) {
+fn write_match(out: &mut Vec<u8>, doc_id: &str, m: &MatchRow<'_>, lexicon: &Lexicon) {
     let e = &lexicon.entries[m.entry];
     CsvRow::new(out)
         .field(doc_id)
         .int(u64::from(m.sentence_id))
-        .field(&m.surface)
+        .field(m.surface.as_bytes())
         .field(&e.pattern)
         .field(&e.frame)
         .field(&e.target)
@@ -405,8 +407,8 @@ fn write_match(out: &mut Vec<u8>, doc_id: &str, m: &MatchRow, lexicon: &Lexicon)
         .field(if m.negated { "true" } else { "false" })
         .int(m.char_start as u64)
         .int(m.char_end as u64)
-        .field(&m.left_context)
-        .field(&m.right_context)
+        .field(m.left_context.as_bytes())
+        .field(m.right_context.as_bytes())
         .field(e.provenance())
         .end();
 }
@@ -495,7 +497,7 @@ impl TermStats {
 }
 
 /// Term statistics of one document, keyed by entry index.
-pub fn document_terms(report: &DocumentReport) -> BTreeMap<usize, TermStats> {
+pub fn document_terms(report: &DocumentReport<'_>) -> BTreeMap<usize, TermStats> {
     let mut out = BTreeMap::new();
     add_match_terms(&mut out, &report.matches);
     count_as_one_document(&mut out);
@@ -503,7 +505,7 @@ pub fn document_terms(report: &DocumentReport) -> BTreeMap<usize, TermStats> {
 }
 
 /// Adds matches to term statistics (documents are counted by [`count_as_one_document`]).
-pub fn add_match_terms(terms: &mut BTreeMap<usize, TermStats>, matches: &[MatchRow]) {
+pub fn add_match_terms(terms: &mut BTreeMap<usize, TermStats>, matches: &[MatchRow<'_>]) {
     for m in matches {
         terms.entry(m.entry).or_default().add_match(&m.surface, m.voice, m.negated);
     }
