@@ -472,7 +472,18 @@ impl TermStats {
             Voice::ScareQuote => self.n_scare_quote += 1,
         }
         self.n_negated += u64::from(negated);
-        *self.surfaces.entry(surface.to_lowercase()).or_default() += 1;
+        // Lower-case ASCII is its own lower case; anything else goes through to_lowercase.
+        let lower: Cow<'_, str> = if surface.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+            Cow::Borrowed(surface)
+        } else {
+            Cow::Owned(surface.to_lowercase())
+        };
+        match self.surfaces.get_mut(lower.as_ref()) {
+            Some(count) => *count += 1,
+            None => {
+                self.surfaces.insert(lower.into_owned(), 1);
+            }
+        }
     }
 
     /// Adds another partial count (from another document or shard).
@@ -484,7 +495,13 @@ impl TermStats {
         self.n_scare_quote += other.n_scare_quote;
         self.n_negated += other.n_negated;
         for (s, n) in &other.surfaces {
-            *self.surfaces.entry(s.clone()).or_default() += n;
+            // Most surfaces are already counted: look up before cloning the key.
+            match self.surfaces.get_mut(s) {
+                Some(count) => *count += n,
+                None => {
+                    self.surfaces.insert(s.clone(), *n);
+                }
+            }
         }
     }
 
