@@ -80,7 +80,7 @@ corpus_files() {
 # corpus_for MB: the generated corpus directory, made once and cached under target/.
 corpus_for() {
   local dir=$root/target/bench-corpus-$1-$seed
-  if [ ! -e "$dir.complete" ]; then
+  if [ ! -e "$dir.complete" ] || [ ! -d "$dir" ]; then
     rm -rf "$dir"
     "$gen" --mb "$1" --seed "$seed" "$dir" >&2
     touch "$dir.complete"
@@ -142,7 +142,7 @@ if [ "$scale" = 1 ]; then
       "$(awk -v k="$T_RSS_KB" 'BEGIN {if (k == "") print "n/a"; else printf "%.1f", k / 1024}')"
   done
   corpus=$root/target/bench-onebig-50
-  [ -e "$corpus.complete" ] || { rm -rf "$corpus" && "$gen" --one-big 50 "$corpus" >&2 && touch "$corpus.complete"; }
+  [ -e "$corpus.complete" ] && [ -d "$corpus" ] || { rm -rf "$corpus" && "$gen" --one-big 50 "$corpus" >&2 && touch "$corpus.complete"; }
   read_all "$corpus"
   framing_once one-big "${lex_args[@]}" --no-model -j 2
   printf '| one file, 50 MB, no punctuation | 1 | 50 | %.2f | %.1f | %s |\n' "$T_WALL" \
