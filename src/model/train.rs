@@ -2,11 +2,13 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use super::cv::stratified_folds;
 use super::file::{Algorithm, ClassWeight, CvFigures, FoldFigures, Hyper, LabelCount, ModelFile, Term, FORMAT_VERSION};
 use super::linfa_fit::{self, LinfaError};
 use super::metrics::Report;
-use super::solver::{fit_logreg, fit_nb, Csr, Linear};
+use super::solver::{fit_binary_logreg, fit_logreg, fit_nb, Csr, Linear};
 use super::{Model, VecScratch, Vectorizer};
 use crate::features::{Extractor, FeatureConfig, LexiconHit, Scratch};
 use crate::lexicon::voice::{is_negated, Quotations, Voice};
@@ -200,16 +202,28 @@ fn native_single(config: &TrainConfig, x: &Csr, y: &[usize], d: usize, k: usize)
     }
 }
 
-/// A native binary fit as a two-label softmax: log-odds weights `w_pos − w_neg` and bias.
+/// A native binary fit: log-odds weights of `true` and the bias.
 fn native_binary(config: &TrainConfig, x: &Csr, y: &[bool], d: usize) -> (Vec<f64>, f64) {
-    // A two-label softmax splits w between w_pos and w_neg, which halves the L2 penalty of
-    // w = w_pos − w_neg; halving C gives scikit-learn's binary C.
-    let mut config = config.clone();
-    config.hyper.c /= 2.0;
+    let h = &config.hyper;
     let yc: Vec<usize> = y.iter().map(|&b| usize::from(b)).collect();
-    let lin = native_single(&config, x, &yc, d, 2);
-    let w = (0..d).map(|j| lin.weights[j * 2 + 1] - lin.weights[j * 2]).collect();
-    (w, lin.bias[1] - lin.bias[0])
+    let sw = class_weights(&yc, 2, h.class_weight);
+    let balanced = h.class_weight == ClassWeight::Balanced;
+    let nb_diff = || {
+        let nb = fit_nb(x, &yc, &sw, d, 2, h.alpha, balanced);
+        let w: Vec<f64> = (0..d).map(|j| nb.weights[j * 2 + 1] - nb.weights[j * 2]).collect();
+        (w, nb.bias[1] - nb.bias[0])
+    };
+    match native_algorithm(config.algorithm) {
+        Algorithm::Nb => nb_diff(),
+        Algorithm::LogregNb => {
+            let (mut w, mut b) = fit_binary_logreg(x, y, &sw, d, h.c, h.max_iter);
+            let (nw, nb) = nb_diff();
+            w.iter_mut().zip(&nw).for_each(|(a, n)| *a += h.nb_weight * n);
+            b += h.nb_weight * nb;
+            (w, b)
+        }
+        _ => fit_binary_logreg(x, y, &sw, d, h.c, h.max_iter),
+    }
 }
 
 /// One binary fit per dimension (`fit_dim` gets the dimension's membership per row); the
@@ -233,17 +247,27 @@ fn one_vs_rest<E>(
     Ok(Linear { weights, bias })
 }
 
-/// The native fit of the model `config.algorithm` names.
+/// The native fit of the model `config.algorithm` names. One-vs-rest dimensions are fitted
+/// in parallel; each fit is deterministic, so the table is too, for any thread count.
 fn native_table(config: &TrainConfig, x: &Csr, y: &Targets, d: usize, k: usize) -> Linear {
     match y {
         Targets::Single(y) => native_single(config, x, y, d, k),
         Targets::Multi(y) => {
-            let fitted: Result<Linear, std::convert::Infallible> =
-                one_vs_rest(y, d, k, |yc| Ok(native_binary(config, x, yc, d)));
-            match fitted {
-                Ok(lin) => lin,
-                Err(never) => match never {},
+            let dims: Vec<(Vec<f64>, f64)> = (0..k)
+                .into_par_iter()
+                .map(|c| {
+                    let yc: Vec<bool> = y.iter().map(|r| r[c]).collect();
+                    native_binary(config, x, &yc, d)
+                })
+                .collect();
+            let mut lin = Linear { weights: vec![0.0; d * k], bias: vec![0.0; k] };
+            for (c, (w, b)) in dims.into_iter().enumerate() {
+                for (j, wj) in w.into_iter().enumerate() {
+                    lin.weights[j * k + c] = wj;
+                }
+                lin.bias[c] = b;
             }
+            lin
         }
     }
 }
