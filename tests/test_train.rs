@@ -10,7 +10,7 @@ use framing::features::FeatureConfig;
 use framing::lexicon::Lexicon;
 use framing::model::data::read_labeled;
 use framing::model::file::{Algorithm, Hyper};
-use framing::model::train::{annotate, fit, parse_targets, predict, report, targets_for_model, TrainConfig};
+use framing::model::train::{annotate, fit, parse_targets, predict, report, targets_for_model, try_fit, TrainConfig};
 use framing::model::Model;
 use framing::Lang;
 
@@ -290,4 +290,60 @@ fn linfa_logreg_reaches_the_native_optimum_on_the_fixture() {
     let gap = weight_gap(&linfa, &native);
     assert!(gap < 2e-3, "linfa-logreg and logreg differ by {gap}");
     assert_eq!(held_out_labels(&linfa), held_out_labels(&native));
+}
+
+/// One linfa run on a shared set: the set, its language, multi-label, the algorithm, and the
+/// floor: the test-set macro-F1 measured for models/README.md ("linfa vs native") minus 0.01.
+struct LinfaBar {
+    set: &'static str,
+    lang: Lang,
+    multi_label: bool,
+    algorithm: Algorithm,
+    floor: f64,
+}
+
+const LINFA_BARS: [LinfaBar; 5] = [
+    LinfaBar { set: "babe", lang: Lang::En, multi_label: false, algorithm: Algorithm::LinfaLogreg, floor: 0.716 },
+    LinfaBar { set: "babe", lang: Lang::En, multi_label: false, algorithm: Algorithm::LinfaNb, floor: 0.717 },
+    LinfaBar { set: "gerntsa", lang: Lang::De, multi_label: false, algorithm: Algorithm::LinfaLogreg, floor: 0.402 },
+    LinfaBar { set: "gerntsa", lang: Lang::De, multi_label: false, algorithm: Algorithm::LinfaNb, floor: 0.380 },
+    LinfaBar { set: "popbert", lang: Lang::De, multi_label: true, algorithm: Algorithm::LinfaNb, floor: 0.228 },
+];
+
+#[test]
+fn linfa_models_keep_their_measured_quality_on_the_shared_sets() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/labeled");
+    if !root.is_dir() {
+        eprintln!("skipped: {} not found", root.display());
+        return;
+    }
+    for bar in LINFA_BARS {
+        let train = root.join(bar.set).join("train.csv");
+        let test = root.join(bar.set).join("test.csv");
+        let rows = read_labeled(&train, "text", "label").unwrap();
+        let (labels, y) = parse_targets(&train, &rows, bar.multi_label, !bar.multi_label).unwrap();
+        let lexicon = Lexicon::bundled(bar.lang);
+        let texts: Vec<String> = rows.iter().map(|r| r.text.clone()).collect();
+        let examples = annotate(&lexicon, bar.lang, &texts);
+        let config = TrainConfig {
+            algorithm: bar.algorithm,
+            hyper: Hyper::default(),
+            features: FeatureConfig::default(),
+            multi_label: bar.multi_label,
+            lang: bar.lang,
+        };
+        let started = std::time::Instant::now();
+        let file = try_fit(&config, &labels, &lexicon.frames(), &examples, &y).unwrap();
+        let secs = started.elapsed().as_secs_f64();
+        assert_eq!(file.algorithm, bar.algorithm, "linfa fitted, not the native fallback");
+        assert_eq!(file.hyper.max_features, 5_000);
+        let model = Model::from_file(file, bar.set, String::new()).unwrap();
+        let test_rows = read_labeled(&test, "text", "label").unwrap();
+        let gold = targets_for_model(&test, &test_rows, &labels, bar.multi_label).unwrap();
+        let test_texts: Vec<String> = test_rows.iter().map(|r| r.text.clone()).collect();
+        let pred = predict(&model, &annotate(&lexicon, bar.lang, &test_texts));
+        let f1 = report(&labels, &gold, &pred).macro_avg.f1;
+        eprintln!("{} {:?}: macro-F1 {f1:.3} (floor {}), fit {secs:.2} s", bar.set, bar.algorithm, bar.floor);
+        assert!(f1 >= bar.floor, "{} {:?}: macro-F1 {f1:.3} below {}", bar.set, bar.algorithm, bar.floor);
+    }
 }

@@ -76,7 +76,7 @@ pub struct TrainArgs {
     /// Features seen in fewer rows are dropped.
     #[arg(long, default_value_t = 2)]
     pub min_df: usize,
-    /// Keep at most this many features, most frequent first (0: all; 5,000 for linfa-*).
+    /// Keep at most this many features, most frequent first (0: all; for linfa-* 5,000, or fewer to keep the dense matrix within 512 MB).
     #[arg(long, default_value_t = 0)]
     pub max_features: usize,
     /// Snowball-stem words.

@@ -21,7 +21,8 @@ pub enum Algorithm {
     #[serde(rename = "logreg-nb")]
     LogregNb,
     /// Multinomial logistic regression fitted by linfa-logistic on a dense copy of the
-    /// features (at most 5,000 unless `--max-features`; balanced weights by repeating rows).
+    /// features (at most 5,000 unless `--max-features`, fewer when the matrix would pass 512 MB;
+    /// balanced weights by repeating rows).
     /// The same objective as `logreg`, slower: for checking the native solver.
     #[value(name = "linfa-logreg")]
     #[serde(rename = "linfa-logreg")]

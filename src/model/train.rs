@@ -296,14 +296,34 @@ struct Design {
     x: Csr,
 }
 
-/// Effective settings: the linfa algorithms keep [`linfa_fit::DEFAULT_LINFA_FEATURES`]
-/// features when `max_features` is 0 (their matrix is dense).
-fn effective(config: &TrainConfig) -> TrainConfig {
+/// Effective settings: when `max_features` is 0 the linfa algorithms keep
+/// [`linfa_fit::DEFAULT_LINFA_FEATURES`] features, or fewer (a multiple of 100) so that their
+/// dense matrix, rows repeated for balanced weights included, stays within
+/// [`linfa_fit::DENSE_BYTES_CAP`].
+fn effective(config: &TrainConfig, y: &Targets, k: usize) -> TrainConfig {
     let mut config = config.clone();
     if config.algorithm.is_linfa() && config.hyper.max_features == 0 {
-        config.hyper.max_features = linfa_fit::DEFAULT_LINFA_FEATURES;
+        let rows = dense_rows(&config, y, k).max(1);
+        let fitting = (linfa_fit::DENSE_BYTES_CAP / 8 / rows) / 100 * 100;
+        config.hyper.max_features = fitting.clamp(100, linfa_fit::DEFAULT_LINFA_FEATURES);
     }
     config
+}
+
+/// Rows of the largest dense matrix a linfa fit builds (repetition for balanced logistic
+/// regression; naive Bayes counts each row once).
+fn dense_rows(config: &TrainConfig, y: &Targets, k: usize) -> usize {
+    let balanced = config.algorithm == Algorithm::LinfaLogreg && config.hyper.class_weight == ClassWeight::Balanced;
+    let repeated = |y: &[usize], k: usize| {
+        let rep = linfa_fit::replication(y, k, balanced);
+        y.iter().map(|&c| rep[c]).sum::<usize>()
+    };
+    match y {
+        Targets::Single(y) => repeated(y, k),
+        Targets::Multi(y) => {
+            (0..k).map(|c| repeated(&y.iter().map(|r| usize::from(r[c])).collect::<Vec<_>>(), 2)).max().unwrap_or(0)
+        }
+    }
 }
 
 fn design(config: &TrainConfig, examples: &[Example]) -> Design {
@@ -325,7 +345,7 @@ fn design(config: &TrainConfig, examples: &[Example]) -> Design {
 /// linfa fit cannot run (see [`try_fit`]) the native solver of the same model fits instead
 /// and the file's `algorithm` says so.
 pub fn fit(config: &TrainConfig, labels: &[String], frames: &[String], examples: &[Example], y: &Targets) -> ModelFile {
-    let mut config = effective(config);
+    let mut config = effective(config, y, labels.len());
     let design = design(&config, examples);
     let (d, k) = (design.names.len(), labels.len());
     let lin = fit_table(&config, &design.x, y, d, k).unwrap_or_else(|_| {
@@ -344,7 +364,7 @@ pub fn try_fit(
     examples: &[Example],
     y: &Targets,
 ) -> Result<ModelFile, LinfaError> {
-    let config = effective(config);
+    let config = effective(config, y, labels.len());
     let design = design(&config, examples);
     let lin = fit_table(&config, &design.x, y, design.names.len(), labels.len())?;
     Ok(assemble(&config, labels, frames, examples.len(), y, design, lin))
