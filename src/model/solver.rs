@@ -2,10 +2,11 @@
 //! weighted, L2-regularised cross-entropy, as scikit-learn's `lbfgs` solver) and multinomial
 //! naive Bayes. Both give a linear table (feature × label weights plus a bias per label).
 //!
-//! Why not linfa: linfa-logistic 0.8 fits dense matrices only (rows × columns per pass) and
-//! ignores sample weights, so balanced class weighting is impossible; every linfa-bayes fit
-//! path goes through `fit_with`, which `dbg!`-dumps each class histogram to stderr. The
-//! algorithms are the same; here they run on the sparse rows directly.
+//! Why these are the default rather than linfa: linfa-logistic 0.8 fits dense matrices only
+//! (rows × columns per pass) and ignores sample weights, and every linfa-bayes fit path
+//! `dbg!`-dumps each class histogram to stderr. The algorithms are the same; here they run on
+//! the sparse rows directly. `--algo linfa-logreg` / `linfa-nb` ([`super::linfa_fit`]) fit
+//! with linfa, and its tests check that both reach the same optimum.
 
 use rayon::prelude::*;
 
