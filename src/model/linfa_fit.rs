@@ -81,20 +81,15 @@ pub fn replication(y: &[usize], k: usize, balanced: bool) -> Vec<usize> {
         .collect()
 }
 
-/// linfa's `α` for scikit-learn's `C` given the repetition: with balanced weights
-/// `s_c = n / (k n_c)` and `u = Σ_i s_i / Σ_i r_i`, `C Σ s CE + ½‖W‖² ≈ C u (Σ r CE + ‖W‖² / (2 C u))`.
-fn alpha_for(y: &[usize], k: usize, rep: &[usize], balanced: bool, c: f64) -> f64 {
+/// linfa's `α` for scikit-learn's `C` given the repetition. Balanced weights
+/// `s_c = n / (k n_c)` sum to n over the rows; with `u = n / Σ_i r_i` (repeated rows)
+/// `C Σ s CE + ½‖W‖² ≈ C u (Σ r CE + ‖W‖² / (2 C u))`, so `α = 1 / (C u)`.
+fn alpha_for(y: &[usize], rep: &[usize], balanced: bool, c: f64) -> f64 {
     if !balanced {
         return 1.0 / c;
     }
-    let mut counts = vec![0usize; k];
-    y.iter().for_each(|&l| counts[l] += 1);
-    let present = counts.iter().filter(|&&n| n > 0).count().max(1) as f64;
-    let n = y.len() as f64;
-    // scikit-learn's balanced weight of a row is n / (labels · n_c): each label sums to n / labels.
-    let weighted: f64 = counts.iter().filter(|&&m| m > 0).map(|_| n / present).sum();
-    let repeated: f64 = counts.iter().zip(rep).map(|(&m, &r)| (m * r) as f64).sum();
-    1.0 / (c * weighted / repeated.max(1.0))
+    let repeated: usize = y.iter().map(|&l| rep[l]).sum();
+    1.0 / (c * y.len() as f64 / repeated.max(1) as f64)
 }
 
 /// The rows of the dense matrix: each row index repeated per its label's factor.
@@ -111,7 +106,7 @@ fn dense(x: &Csr, rows: &[usize], d: usize) -> Result<Array2<f64>, LinfaError> {
             features: d,
             mb: bytes >> 20,
             cap_mb: DENSE_BYTES_CAP >> 20,
-            suggest: (DENSE_BYTES_CAP / 8 / rows.len().max(1)).max(1) / 100 * 100,
+            suggest: (DENSE_BYTES_CAP / 8 / rows.len().max(1) / 100 * 100).max(100),
         });
     }
     let mut m = Array2::<f64>::zeros((rows.len(), d));
@@ -152,7 +147,7 @@ pub fn fit_logreg(
     }
     let dataset = Dataset::new(records, targets);
     let fitted = linfa_logistic::MultiLogisticRegression::default()
-        .alpha(alpha_for(y, k, &rep, balanced, c))
+        .alpha(alpha_for(y, &rep, balanced, c))
         .max_iterations(max_iter as u64)
         .gradient_tolerance(gradient_tolerance(rows.len()))
         .fit(&dataset)
@@ -199,7 +194,7 @@ pub fn fit_binary_logreg(
     let targets: Array1<bool> = rows.iter().map(|&i| y[i]).collect();
     let dataset = Dataset::new(records, targets);
     let fitted = linfa_logistic::LogisticRegression::default()
-        .alpha(alpha_for(&yi, 2, &rep, balanced, c))
+        .alpha(alpha_for(&yi, &rep, balanced, c))
         .max_iterations(max_iter as u64)
         .gradient_tolerance(gradient_tolerance(rows.len()))
         .fit(&dataset)
@@ -255,7 +250,7 @@ pub fn fit_binary_nb(
     uniform_prior: bool,
 ) -> Result<(Vec<f64>, f64), LinfaError> {
     let yi: Vec<usize> = y.iter().map(|&b| usize::from(b)).collect();
-    if yi.iter().all(|&v| v == yi[0]) {
+    if !(y.contains(&true) && y.contains(&false)) {
         let pos = y.iter().filter(|&&b| b).count() as f64;
         return Ok((vec![0.0; d], ((pos + 0.5) / (y.len() as f64 - pos + 0.5)).ln()));
     }
