@@ -266,6 +266,8 @@ fn linfa_nb_trains_quietly_and_equals_the_native_nb_on_the_fixture() {
     // stderr works again after each fit: the cross-validation timing line gets through.
     assert!(stderr.contains("5-fold cross-validation in "), "{stderr}");
     assert_eq!(linfa.file().algorithm, Algorithm::LinfaNb);
+    let json = std::fs::read_to_string(dir.path().join("linfa-nb.json")).unwrap();
+    assert!(json.contains(r#""algorithm":"linfa-nb""#) && json.contains(r#""format_version":1"#));
     assert_eq!(linfa.file().hyper.max_features, 5_000, "the linfa default feature cap is recorded");
     // The fixture is balanced (30 rows per label): balanced weights are all 1 and the uniform
     // prior is the empirical one, so linfa-bayes and the native naive Bayes fit the same model.
