@@ -354,3 +354,29 @@ fn linfa_models_keep_their_measured_quality_on_the_shared_sets() {
         assert!(f1 >= bar.floor, "{} {:?}: macro-F1 {f1:.3} below {}", bar.set, bar.algorithm, bar.floor);
     }
 }
+
+#[test]
+fn a_linfa_matrix_over_512_mb_is_refused_with_advice() {
+    let Some(train) = common::shared("data/labeled/popbert/train.csv") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("big.json");
+    let out = framing()
+        .args(["train", "--algo", "linfa-nb", "--multi-label", "--char-ngrams", "4", "--max-features", "100000"])
+        .args(["--folds", "0", "--data"])
+        .arg(&train)
+        .arg("--model")
+        .arg(&model)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    // 7,036 rows × 38,635 kept features (all there are) × 8 bytes; 512 MB / 8 / 7,036 = 9,538.
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains(
+            "linfa needs a dense matrix of 7036 rows × 38635 features × 8 bytes = 2073 MB, more than the 512 MB \
+             allowed: pass --max-features N with a smaller N (e.g. 9500)"
+        ),
+        "{err}"
+    );
+    assert!(!model.exists());
+}
