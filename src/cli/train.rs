@@ -11,7 +11,7 @@ use crate::lexicon::Lexicon;
 use crate::model::data::read_labeled;
 use crate::model::file::{now_utc, Algorithm, ClassWeight, Hyper};
 use crate::model::metrics::Report;
-use crate::model::train::{annotate, cross_validate, fit, lexicon_sha256, parse_targets, TrainConfig};
+use crate::model::train::{annotate, cross_validate, lexicon_sha256, parse_targets, try_fit, TrainConfig};
 use crate::model::{sha256_hex, write_atomic, Model};
 use crate::Lang;
 
@@ -21,7 +21,8 @@ use crate::Lang;
     framing train --data labeled.csv --model models/de-mine.json\n  \
     framing train --data ../shared/data/labeled/gerntsa/train.csv --model models/de-sentiment-gerntsa.json\n  \
     framing train --data popbert/train.csv --model pop.json --multi-label --folds 0\n  \
-    framing train --data babe/train.csv --model /tmp/babe.json --lang en --algo nb\n\n\
+    framing train --data babe/train.csv --model /tmp/babe.json --lang en --algo nb\n  \
+    framing train --data gerntsa/train.csv --model /tmp/g.json --algo linfa-logreg --max-features 3000\n\n\
     Writes the model and, beside it, NAME.eval/ with metrics.csv, confusion.csv (pooled \
     cross-validation predictions) and folds.csv.")]
 pub struct TrainArgs {
@@ -37,7 +38,9 @@ pub struct TrainArgs {
     /// Column holding the label.
     #[arg(long, default_value = "label")]
     pub label_col: String,
-    /// Fitting algorithm.
+    /// Fitting algorithm. `logreg` (default) is the best and fastest; `nb` fits in one pass;
+    /// `linfa-logreg` / `linfa-nb` fit the same models with the linfa crates on a dense matrix
+    /// (5,000 most frequent features unless --max-features; slower, for checking or comparing).
     #[arg(long, value_enum, default_value_t = Algorithm::Logreg)]
     pub algo: Algorithm,
     /// Cross-validation folds before the final fit (0 skips).
@@ -73,7 +76,7 @@ pub struct TrainArgs {
     /// Features seen in fewer rows are dropped.
     #[arg(long, default_value_t = 2)]
     pub min_df: usize,
-    /// Keep at most this many features, most frequent first (0: all).
+    /// Keep at most this many features, most frequent first (0: all; for linfa-* 5,000, or fewer to keep the dense matrix within 512 MB).
     #[arg(long, default_value_t = 0)]
     pub max_features: usize,
     /// Snowball-stem words.
@@ -163,14 +166,16 @@ pub fn run(args: TrainArgs) -> anyhow::Result<Outcome> {
         lang: args.lang,
     };
     let frames = lexicon.frames();
-    let cv = (args.folds > 0).then(|| {
+    let cv = if args.folds == 0 {
+        None
+    } else {
         let started = Instant::now();
-        let (figures, pooled) = cross_validate(&config, &labels, &frames, &examples, &targets, args.folds);
+        let (figures, pooled) = cross_validate(&config, &labels, &frames, &examples, &targets, args.folds)?;
         eprintln!("{}-fold cross-validation in {:.2} s", args.folds, started.elapsed().as_secs_f64());
-        (figures, pooled)
-    });
+        Some((figures, pooled))
+    };
     let started = Instant::now();
-    let mut file = fit(&config, &labels, &frames, &examples, &targets);
+    let mut file = try_fit(&config, &labels, &frames, &examples, &targets)?;
     let fit_secs = started.elapsed().as_secs_f64();
     file.lexicon_sha256 = lexicon_sha256(&lexicon);
     file.training_data_sha256 = sha256_hex(&data_bytes);

@@ -20,6 +20,25 @@ pub enum Algorithm {
     #[value(name = "logreg-nb")]
     #[serde(rename = "logreg-nb")]
     LogregNb,
+    /// Multinomial logistic regression fitted by linfa-logistic on a dense copy of the
+    /// features (at most 5,000 unless `--max-features`, fewer when the matrix would pass 512 MB;
+    /// balanced weights by repeating rows).
+    /// The same objective as `logreg`, slower: for checking the native solver.
+    #[value(name = "linfa-logreg")]
+    #[serde(rename = "linfa-logreg")]
+    LinfaLogreg,
+    /// Multinomial naive Bayes fitted by linfa-bayes on a dense copy of the features (at most
+    /// 5,000 unless `--max-features`; unweighted counts, uniform prior when balanced).
+    #[value(name = "linfa-nb")]
+    #[serde(rename = "linfa-nb")]
+    LinfaNb,
+}
+
+impl Algorithm {
+    /// Fitted by a linfa crate on a dense matrix.
+    pub fn is_linfa(self) -> bool {
+        matches!(self, Algorithm::LinfaLogreg | Algorithm::LinfaNb)
+    }
 }
 
 /// How labels are weighted in the fit.

@@ -12,6 +12,7 @@
 pub mod cv;
 pub mod data;
 pub mod file;
+pub mod linfa_fit;
 pub mod metrics;
 pub mod solver;
 pub mod train;

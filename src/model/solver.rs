@@ -2,10 +2,11 @@
 //! weighted, L2-regularised cross-entropy, as scikit-learn's `lbfgs` solver) and multinomial
 //! naive Bayes. Both give a linear table (feature × label weights plus a bias per label).
 //!
-//! Why not linfa: linfa-logistic 0.8 fits dense matrices only (rows × columns per pass) and
-//! ignores sample weights, so balanced class weighting is impossible; every linfa-bayes fit
-//! path goes through `fit_with`, which `dbg!`-dumps each class histogram to stderr. The
-//! algorithms are the same; here they run on the sparse rows directly.
+//! Why these are the default rather than linfa: linfa-logistic 0.8 fits dense matrices only
+//! (rows × columns per pass) and ignores sample weights, and every linfa-bayes fit path
+//! `dbg!`-dumps each class histogram to stderr. The algorithms are the same; here they run on
+//! the sparse rows directly. `--algo linfa-logreg` / `linfa-nb` ([`super::linfa_fit`]) fit
+//! with linfa, and its tests check that both reach the same optimum.
 
 use rayon::prelude::*;
 
@@ -176,6 +177,82 @@ pub fn fit_logreg(
     Linear { weights: w.to_vec(), bias: b.to_vec() }
 }
 
+/// Weighted binary logistic loss of `rows` and its gradient, written into `grad`
+/// (overwritten; `theta` = d weights then the bias).
+#[allow(clippy::too_many_arguments)]
+fn chunk_binary_loss_grad(
+    x: &Csr,
+    y: &[bool],
+    sample_weight: &[f64],
+    rows: std::ops::Range<usize>,
+    theta: &[f64],
+    grad: &mut [f64],
+    d: usize,
+    c_reg: f64,
+) -> f64 {
+    grad.iter_mut().for_each(|g| *g = 0.0);
+    let (w, b) = theta.split_at(d);
+    let (gw, gb) = grad.split_at_mut(d);
+    let mut loss = 0.0;
+    for i in rows {
+        let z = b[0] + x.row(i).map(|(j, v)| v * w[j]).sum::<f64>();
+        let s = sample_weight[i] * c_reg;
+        // log(1 + e^{-yz}) and its derivative σ(z) − y, both stable for large |z|.
+        let yz = if y[i] { z } else { -z };
+        loss += s * if yz > 0.0 { (-yz).exp().ln_1p() } else { -yz + yz.exp().ln_1p() };
+        let r = s * (sigmoid(z) - if y[i] { 1.0 } else { 0.0 });
+        for (j, v) in x.row(i) {
+            gw[j] += v * r;
+        }
+        gb[0] += r;
+    }
+    loss
+}
+
+/// Fits binary logistic regression (scikit-learn's binary objective): minimises
+/// `(C · Σ_i s_i · log(1 + e^{−y_i z_i}) + ½‖w‖²) / n` (bias not penalised) with L-BFGS.
+/// Returns the weights of the log-odds of `true` and the bias. Half the parameters of a
+/// two-label softmax, with the same optimum as one at `C / 2`.
+pub fn fit_binary_logreg(
+    x: &Csr,
+    y: &[bool],
+    sample_weight: &[f64],
+    d: usize,
+    c_reg: f64,
+    max_iter: usize,
+) -> (Vec<f64>, f64) {
+    let n = x.rows().max(1) as f64;
+    let dim = d + 1;
+    // Fixed chunks summed in order: bit-identical whatever the number of threads.
+    let chunk_rows = x.rows().div_ceil(GRADIENT_CHUNKS).max(1);
+    let mut partial: Vec<Vec<f64>> = vec![vec![0.0; dim]; x.rows().div_ceil(chunk_rows)];
+    let objective = |theta: &[f64], grad: &mut [f64]| -> f64 {
+        let losses: Vec<f64> = partial
+            .par_iter_mut()
+            .enumerate()
+            .map(|(chunk, g)| {
+                let rows = chunk * chunk_rows..((chunk + 1) * chunk_rows).min(x.rows());
+                chunk_binary_loss_grad(x, y, sample_weight, rows, theta, g, d, c_reg)
+            })
+            .collect();
+        grad.iter_mut().for_each(|g| *g = 0.0);
+        for g in &partial {
+            grad.iter_mut().zip(g).for_each(|(a, b)| *a += b);
+        }
+        let loss: f64 = losses.iter().sum();
+        let mut reg = 0.0;
+        for (g, &wv) in grad[..d].iter_mut().zip(&theta[..d]) {
+            *g += wv;
+            reg += wv * wv;
+        }
+        grad.iter_mut().for_each(|g| *g /= n);
+        (loss + 0.5 * reg) / n
+    };
+    let mut theta = lbfgs(objective, vec![0.0; dim], max_iter, 1e-6);
+    let bias = theta.pop().unwrap_or(0.0);
+    (theta, bias)
+}
+
 fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
@@ -327,6 +404,25 @@ mod tests {
             let top = p[crate::model::argmax(&z)];
             proptest::prop_assert!(p.iter().all(|&v| v <= top));
         }
+    }
+
+    #[test]
+    fn binary_logreg_matches_the_two_label_softmax_at_half_c() {
+        // Overlapping rows so the optimum is finite; scikit-learn's binary C = 1 equals a
+        // two-label softmax at C = 0.5 (its penalty splits w = w_pos − w_neg in halves).
+        let mut x = Csr::default();
+        let rows: [&[(u32, f32)]; 6] =
+            [&[(0, 1.0)], &[(0, 0.8), (1, 0.2)], &[(1, 0.5)], &[(1, 1.0)], &[(0, 0.3), (1, 0.6)], &[(0, 0.6)]];
+        rows.iter().for_each(|r| x.push_row(r));
+        let y = [true, true, false, false, false, true];
+        let sw = [1.0, 2.0, 1.0, 0.5, 1.0, 1.0];
+        let (w, b) = fit_binary_logreg(&x, &y, &sw, 2, 1.0, 500);
+        let yi: Vec<usize> = y.iter().map(|&v| usize::from(v)).collect();
+        let soft = fit_logreg(&x, &yi, &sw, 2, 2, 0.5, 500);
+        for j in 0..2 {
+            assert!((w[j] - (soft.weights[j * 2 + 1] - soft.weights[j * 2])).abs() < 1e-4, "{w:?} {soft:?}");
+        }
+        assert!((b - (soft.bias[1] - soft.bias[0])).abs() < 1e-4);
     }
 
     #[test]

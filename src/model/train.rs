@@ -2,10 +2,13 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use super::cv::stratified_folds;
 use super::file::{Algorithm, ClassWeight, CvFigures, FoldFigures, Hyper, LabelCount, ModelFile, Term, FORMAT_VERSION};
+use super::linfa_fit::{self, LinfaError};
 use super::metrics::Report;
-use super::solver::{fit_logreg, fit_nb, Csr, Linear};
+use super::solver::{fit_binary_logreg, fit_logreg, fit_nb, Csr, Linear};
 use super::{Model, VecScratch, Vectorizer};
 use crate::features::{Extractor, FeatureConfig, LexiconHit, Scratch};
 use crate::lexicon::voice::{is_negated, Quotations, Voice};
@@ -172,47 +175,158 @@ fn class_weights(y: &[usize], k: usize, mode: ClassWeight) -> Vec<f64> {
         .collect()
 }
 
-fn fit_single(config: &TrainConfig, x: &Csr, y: &[usize], d: usize, k: usize) -> Linear {
+/// The native solver fitting the same model as `algorithm` (the linfa ones included).
+fn native_algorithm(algorithm: Algorithm) -> Algorithm {
+    match algorithm {
+        Algorithm::LinfaLogreg => Algorithm::Logreg,
+        Algorithm::LinfaNb => Algorithm::Nb,
+        native => native,
+    }
+}
+
+/// A native single-label fit (linfa algorithms are fitted by their native counterpart).
+fn native_single(config: &TrainConfig, x: &Csr, y: &[usize], d: usize, k: usize) -> Linear {
     let sw = class_weights(y, k, config.hyper.class_weight);
-    match config.algorithm {
-        Algorithm::Logreg => fit_logreg(x, y, &sw, d, k, config.hyper.c, config.hyper.max_iter),
-        Algorithm::Nb => {
-            fit_nb(x, y, &sw, d, k, config.hyper.alpha, config.hyper.class_weight == ClassWeight::Balanced)
-        }
+    let balanced = config.hyper.class_weight == ClassWeight::Balanced;
+    let h = &config.hyper;
+    match native_algorithm(config.algorithm) {
+        Algorithm::Nb => fit_nb(x, y, &sw, d, k, h.alpha, balanced),
         Algorithm::LogregNb => {
-            let mut lin = fit_logreg(x, y, &sw, d, k, config.hyper.c, config.hyper.max_iter);
-            let nb = fit_nb(x, y, &sw, d, k, config.hyper.alpha, config.hyper.class_weight == ClassWeight::Balanced);
-            let a = config.hyper.nb_weight;
-            lin.weights.iter_mut().zip(&nb.weights).for_each(|(w, n)| *w += a * n);
-            lin.bias.iter_mut().zip(&nb.bias).for_each(|(b, n)| *b += a * n);
+            let mut lin = fit_logreg(x, y, &sw, d, k, h.c, h.max_iter);
+            let nb = fit_nb(x, y, &sw, d, k, h.alpha, balanced);
+            lin.weights.iter_mut().zip(&nb.weights).for_each(|(w, n)| *w += h.nb_weight * n);
+            lin.bias.iter_mut().zip(&nb.bias).for_each(|(b, n)| *b += h.nb_weight * n);
+            lin
+        }
+        _ => fit_logreg(x, y, &sw, d, k, h.c, h.max_iter),
+    }
+}
+
+/// A native binary fit: log-odds weights of `true` and the bias.
+fn native_binary(config: &TrainConfig, x: &Csr, y: &[bool], d: usize) -> (Vec<f64>, f64) {
+    let h = &config.hyper;
+    let yc: Vec<usize> = y.iter().map(|&b| usize::from(b)).collect();
+    let sw = class_weights(&yc, 2, h.class_weight);
+    let balanced = h.class_weight == ClassWeight::Balanced;
+    let nb_diff = || {
+        let nb = fit_nb(x, &yc, &sw, d, 2, h.alpha, balanced);
+        let w: Vec<f64> = (0..d).map(|j| nb.weights[j * 2 + 1] - nb.weights[j * 2]).collect();
+        (w, nb.bias[1] - nb.bias[0])
+    };
+    match native_algorithm(config.algorithm) {
+        Algorithm::Nb => nb_diff(),
+        Algorithm::LogregNb => {
+            let (mut w, mut b) = fit_binary_logreg(x, y, &sw, d, h.c, h.max_iter);
+            let (nw, nb) = nb_diff();
+            w.iter_mut().zip(&nw).for_each(|(a, n)| *a += h.nb_weight * n);
+            b += h.nb_weight * nb;
+            (w, b)
+        }
+        _ => fit_binary_logreg(x, y, &sw, d, h.c, h.max_iter),
+    }
+}
+
+/// One binary fit per dimension (`fit_dim` gets the dimension's membership per row); the
+/// log-odds weights of dimension c go to column c.
+fn one_vs_rest<E>(
+    y: &[Vec<bool>],
+    d: usize,
+    k: usize,
+    mut fit_dim: impl FnMut(&[bool]) -> Result<(Vec<f64>, f64), E>,
+) -> Result<Linear, E> {
+    let mut weights = vec![0.0; d * k];
+    let mut bias = vec![0.0; k];
+    for c in 0..k {
+        let yc: Vec<bool> = y.iter().map(|r| r[c]).collect();
+        let (w, b) = fit_dim(&yc)?;
+        for (j, wj) in w.into_iter().enumerate() {
+            weights[j * k + c] = wj;
+        }
+        bias[c] = b;
+    }
+    Ok(Linear { weights, bias })
+}
+
+/// The native fit of the model `config.algorithm` names. One-vs-rest dimensions are fitted
+/// in parallel; each fit is deterministic, so the table is too, for any thread count.
+fn native_table(config: &TrainConfig, x: &Csr, y: &Targets, d: usize, k: usize) -> Linear {
+    match y {
+        Targets::Single(y) => native_single(config, x, y, d, k),
+        Targets::Multi(y) => {
+            let dims: Vec<(Vec<f64>, f64)> = (0..k)
+                .into_par_iter()
+                .map(|c| {
+                    let yc: Vec<bool> = y.iter().map(|r| r[c]).collect();
+                    native_binary(config, x, &yc, d)
+                })
+                .collect();
+            let mut lin = Linear { weights: vec![0.0; d * k], bias: vec![0.0; k] };
+            for (c, (w, b)) in dims.into_iter().enumerate() {
+                for (j, wj) in w.into_iter().enumerate() {
+                    lin.weights[j * k + c] = wj;
+                }
+                lin.bias[c] = b;
+            }
             lin
         }
     }
 }
 
-/// One binary fit per dimension; the weights of dimension c are `w_pos − w_neg`.
-fn fit_multi(config: &TrainConfig, x: &Csr, y: &[Vec<bool>], d: usize, k: usize) -> Linear {
-    // A two-label softmax splits w between w_pos and w_neg, which halves the L2 penalty of
-    // w = w_pos − w_neg; halving C gives scikit-learn's binary C.
-    let mut config = config.clone();
-    config.hyper.c /= 2.0;
-    let config = &config;
-    let mut weights = vec![0.0; d * k];
-    let mut bias = vec![0.0; k];
-    for c in 0..k {
-        let yc: Vec<usize> = y.iter().map(|r| usize::from(r[c])).collect();
-        let lin = fit_single(config, x, &yc, d, 2);
-        for j in 0..d {
-            weights[j * k + c] = lin.weights[j * 2 + 1] - lin.weights[j * 2];
+/// The fit `config.algorithm` names: linfa's, or the native one.
+fn fit_table(config: &TrainConfig, x: &Csr, y: &Targets, d: usize, k: usize) -> Result<Linear, LinfaError> {
+    let balanced = config.hyper.class_weight == ClassWeight::Balanced;
+    let h = &config.hyper;
+    match (config.algorithm, y) {
+        (Algorithm::LinfaLogreg, Targets::Single(y)) => linfa_fit::fit_logreg(x, y, d, k, h.c, h.max_iter, balanced),
+        (Algorithm::LinfaNb, Targets::Single(y)) => linfa_fit::fit_nb(x, y, d, k, h.alpha, balanced),
+        (Algorithm::LinfaLogreg, Targets::Multi(y)) => {
+            one_vs_rest(y, d, k, |yc| linfa_fit::fit_binary_logreg(x, yc, d, h.c, h.max_iter, balanced))
         }
-        bias[c] = lin.bias[1] - lin.bias[0];
+        (Algorithm::LinfaNb, Targets::Multi(y)) => {
+            one_vs_rest(y, d, k, |yc| linfa_fit::fit_binary_nb(x, yc, d, h.alpha, balanced))
+        }
+        _ => Ok(native_table(config, x, y, d, k)),
     }
-    Linear { weights, bias }
 }
 
-/// Fits on the rows `rows` of `examples` and returns the model file (provenance fields
-/// `lexicon_sha256`, `training_data_sha256`, `cv`, `created_utc` left for the caller).
-pub fn fit(config: &TrainConfig, labels: &[String], frames: &[String], examples: &[Example], y: &Targets) -> ModelFile {
+/// The training matrix: vocabulary, idf and the vectorised rows.
+struct Design {
+    names: Vec<String>,
+    idf: Vec<f32>,
+    x: Csr,
+}
+
+/// Effective settings: when `max_features` is 0 the linfa algorithms keep
+/// [`linfa_fit::DEFAULT_LINFA_FEATURES`] features, or fewer (a multiple of 100) so that their
+/// dense matrix, rows repeated for balanced weights included, stays within
+/// [`linfa_fit::DENSE_BYTES_CAP`].
+fn effective(config: &TrainConfig, y: &Targets, k: usize) -> TrainConfig {
+    let mut config = config.clone();
+    if config.algorithm.is_linfa() && config.hyper.max_features == 0 {
+        let rows = dense_rows(&config, y, k).max(1);
+        let fitting = (linfa_fit::DENSE_BYTES_CAP / 8 / rows) / 100 * 100;
+        config.hyper.max_features = fitting.clamp(100, linfa_fit::DEFAULT_LINFA_FEATURES);
+    }
+    config
+}
+
+/// Rows of the largest dense matrix a linfa fit builds (repetition for balanced logistic
+/// regression; naive Bayes counts each row once).
+fn dense_rows(config: &TrainConfig, y: &Targets, k: usize) -> usize {
+    let balanced = config.algorithm == Algorithm::LinfaLogreg && config.hyper.class_weight == ClassWeight::Balanced;
+    let repeated = |y: &[usize], k: usize| {
+        let rep = linfa_fit::replication(y, k, balanced);
+        y.iter().map(|&c| rep[c]).sum::<usize>()
+    };
+    match y {
+        Targets::Single(y) => repeated(y, k),
+        Targets::Multi(y) => {
+            (0..k).map(|c| repeated(&y.iter().map(|r| usize::from(r[c])).collect::<Vec<_>>(), 2)).max().unwrap_or(0)
+        }
+    }
+}
+
+fn design(config: &TrainConfig, examples: &[Example]) -> Design {
     let ext = Extractor::new(config.features.clone());
     let refs: Vec<&Example> = examples.iter().collect();
     let (names, idf) = build_vocabulary(&ext, &refs, &config.hyper);
@@ -223,15 +337,54 @@ pub fn fit(config: &TrainConfig, labels: &[String], frames: &[String], examples:
         vectorizer.vectorize(&ex.text, &ex.lexicon_hits(), &mut s);
         x.push_row(&s.vector);
     }
-    let d = names.len();
+    Design { names, idf, x }
+}
+
+/// Fits on `examples` and returns the model file (provenance fields `lexicon_sha256`,
+/// `training_data_sha256`, `cv`, `created_utc` left for the caller). Never fails: when a
+/// linfa fit cannot run (see [`try_fit`]) the native solver of the same model fits instead
+/// and the file's `algorithm` says so.
+pub fn fit(config: &TrainConfig, labels: &[String], frames: &[String], examples: &[Example], y: &Targets) -> ModelFile {
+    let mut config = effective(config, y, labels.len());
+    let design = design(&config, examples);
+    let (d, k) = (design.names.len(), labels.len());
+    let lin = fit_table(&config, &design.x, y, d, k).unwrap_or_else(|_| {
+        config.algorithm = native_algorithm(config.algorithm);
+        native_table(&config, &design.x, y, d, k)
+    });
+    assemble(&config, labels, frames, examples.len(), y, design, lin)
+}
+
+/// As [`fit`], but a linfa fit that cannot run (dense matrix over
+/// [`linfa_fit::DENSE_BYTES_CAP`], a linfa error, stderr not silenceable) is an error.
+pub fn try_fit(
+    config: &TrainConfig,
+    labels: &[String],
+    frames: &[String],
+    examples: &[Example],
+    y: &Targets,
+) -> Result<ModelFile, LinfaError> {
+    let config = effective(config, y, labels.len());
+    let design = design(&config, examples);
+    let lin = fit_table(&config, &design.x, y, design.names.len(), labels.len())?;
+    Ok(assemble(&config, labels, frames, examples.len(), y, design, lin))
+}
+
+/// The model file of a fitted table.
+fn assemble(
+    config: &TrainConfig,
+    labels: &[String],
+    frames: &[String],
+    rows: usize,
+    y: &Targets,
+    design: Design,
+    lin: Linear,
+) -> ModelFile {
     let k = labels.len();
-    let lin = match y {
-        Targets::Single(y) => fit_single(config, &x, y, d, k),
-        Targets::Multi(y) => fit_multi(config, &x, y, d, k),
-    };
-    let terms = names
+    let terms = design
+        .names
         .into_iter()
-        .zip(idf)
+        .zip(design.idf)
         .enumerate()
         .map(|(j, (name, idf))| {
             let row = &lin.weights[j * k..j * k + k];
@@ -266,7 +419,7 @@ pub fn fit(config: &TrainConfig, labels: &[String], frames: &[String], examples:
         frames: frames.to_vec(),
         lexicon_sha256: String::new(),
         training_data_sha256: String::new(),
-        training_rows: examples.len(),
+        training_rows: rows,
         label_counts,
         cv: None,
         created_utc: String::new(),
@@ -303,7 +456,7 @@ pub fn cross_validate(
     examples: &[Example],
     y: &Targets,
     folds: usize,
-) -> (CvFigures, Report) {
+) -> Result<(CvFigures, Report), LinfaError> {
     let (strata, n_strata) = y.strata(labels.len());
     let fold_of = stratified_folds(&strata, n_strata, folds, config.hyper.seed);
     let mut pooled_gold: Vec<usize> = Vec::new();
@@ -319,7 +472,7 @@ pub fn cross_validate(
         }
         let train_ex: Vec<Example> = train_rows.iter().map(|&i| examples[i].clone()).collect();
         let test_ex: Vec<Example> = test_rows.iter().map(|&i| examples[i].clone()).collect();
-        let file = fit(config, labels, frames, &train_ex, &y.subset(&train_rows));
+        let file = try_fit(config, labels, frames, &train_ex, &y.subset(&train_rows))?;
         let Ok(model) = Model::from_file(file, "cv", String::new()) else { continue };
         let gold = y.subset(&test_rows);
         let pred = predict(&model, &test_ex);
@@ -348,7 +501,7 @@ pub fn cross_validate(
         Targets::Single(_) => Report::new(labels, &pooled_gold, &pooled_pred),
         Targets::Multi(_) => Report::multi_label(labels, &pooled_gold_m, &pooled_pred_m),
     };
-    (figures, pooled)
+    Ok((figures, pooled))
 }
 
 /// sha256 identifying a lexicon: over its files' hashes, one per line (no files: over its
