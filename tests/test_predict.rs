@@ -32,7 +32,7 @@ fn trained(algorithm: Algorithm) -> framing::model::ModelFile {
         multi_label: false,
         lang: Lang::De,
     };
-    fit(&config, &labels, &["conflict".to_string()], &examples, &y)
+    fit(&config, &labels, &["conflict".to_string()], &examples, &y).expect("native fit")
 }
 
 const SENTENCES: [&str; 3] = [

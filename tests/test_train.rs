@@ -10,7 +10,7 @@ use framing::features::FeatureConfig;
 use framing::lexicon::Lexicon;
 use framing::model::data::read_labeled;
 use framing::model::file::{Algorithm, Hyper};
-use framing::model::train::{annotate, fit, parse_targets, predict, report, targets_for_model, try_fit, TrainConfig};
+use framing::model::train::{annotate, fit, parse_targets, predict, report, targets_for_model, TrainConfig};
 use framing::model::Model;
 use framing::Lang;
 
@@ -201,7 +201,7 @@ fn beats_the_scikit_learn_baselines_on_the_shared_sets() {
             multi_label: bar.multi_label,
             lang: bar.lang,
         };
-        let file = fit(&config, &labels, &lexicon.frames(), &examples, &y);
+        let file = fit(&config, &labels, &lexicon.frames(), &examples, &y).expect("native fit");
         let model = Model::from_file(file, bar.set, String::new()).unwrap();
         let test_rows = read_labeled(&test, "text", "label").unwrap();
         let gold = targets_for_model(&test, &test_rows, &labels, bar.multi_label).unwrap();
@@ -340,7 +340,7 @@ fn linfa_models_keep_their_measured_quality_on_the_shared_sets() {
             lang: bar.lang,
         };
         let started = std::time::Instant::now();
-        let file = try_fit(&config, &labels, &lexicon.frames(), &examples, &y).unwrap();
+        let file = fit(&config, &labels, &lexicon.frames(), &examples, &y).expect("fit");
         let secs = started.elapsed().as_secs_f64();
         assert_eq!(file.algorithm, bar.algorithm, "linfa fitted, not the native fallback");
         assert_eq!(file.hyper.max_features, 5_000);

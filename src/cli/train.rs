@@ -11,7 +11,7 @@ use crate::lexicon::Lexicon;
 use crate::model::data::read_labeled;
 use crate::model::file::{now_utc, Algorithm, ClassWeight, Hyper};
 use crate::model::metrics::Report;
-use crate::model::train::{annotate, cross_validate, lexicon_sha256, parse_targets, try_fit, TrainConfig};
+use crate::model::train::{annotate, cross_validate, fit, lexicon_sha256, parse_targets, TrainConfig};
 use crate::model::{sha256_hex, write_atomic, Model};
 use crate::Lang;
 
@@ -175,7 +175,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<Outcome> {
         Some((figures, pooled))
     };
     let started = Instant::now();
-    let mut file = try_fit(&config, &labels, &frames, &examples, &targets)?;
+    let mut file = fit(&config, &labels, &frames, &examples, &targets)?;
     let fit_secs = started.elapsed().as_secs_f64();
     file.lexicon_sha256 = lexicon_sha256(&lexicon);
     file.training_data_sha256 = sha256_hex(&data_bytes);

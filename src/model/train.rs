@@ -341,23 +341,11 @@ fn design(config: &TrainConfig, examples: &[Example]) -> Design {
 }
 
 /// Fits on `examples` and returns the model file (provenance fields `lexicon_sha256`,
-/// `training_data_sha256`, `cv`, `created_utc` left for the caller). Never fails: when a
-/// linfa fit cannot run (see [`try_fit`]) the native solver of the same model fits instead
-/// and the file's `algorithm` says so.
-pub fn fit(config: &TrainConfig, labels: &[String], frames: &[String], examples: &[Example], y: &Targets) -> ModelFile {
-    let mut config = effective(config, y, labels.len());
-    let design = design(&config, examples);
-    let (d, k) = (design.names.len(), labels.len());
-    let lin = fit_table(&config, &design.x, y, d, k).unwrap_or_else(|_| {
-        config.algorithm = native_algorithm(config.algorithm);
-        native_table(&config, &design.x, y, d, k)
-    });
-    assemble(&config, labels, frames, examples.len(), y, design, lin)
-}
-
-/// As [`fit`], but a linfa fit that cannot run (dense matrix over
-/// [`linfa_fit::DENSE_BYTES_CAP`], a linfa error, stderr not silenceable) is an error.
-pub fn try_fit(
+/// `training_data_sha256`, `cv`, `created_utc` left for the caller). Native algorithms
+/// always fit; a linfa fit that cannot run (dense matrix over
+/// [`linfa_fit::DENSE_BYTES_CAP`], a linfa error, stderr not silenceable) is an error, never
+/// silently replaced by another algorithm.
+pub fn fit(
     config: &TrainConfig,
     labels: &[String],
     frames: &[String],
@@ -472,7 +460,7 @@ pub fn cross_validate(
         }
         let train_ex: Vec<Example> = train_rows.iter().map(|&i| examples[i].clone()).collect();
         let test_ex: Vec<Example> = test_rows.iter().map(|&i| examples[i].clone()).collect();
-        let file = try_fit(config, labels, frames, &train_ex, &y.subset(&train_rows))?;
+        let file = fit(config, labels, frames, &train_ex, &y.subset(&train_rows))?;
         let Ok(model) = Model::from_file(file, "cv", String::new()) else { continue };
         let gold = y.subset(&test_rows);
         let pred = predict(&model, &test_ex);
