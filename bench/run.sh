@@ -100,7 +100,9 @@ else
   echo "note: $shared/lexicon.csv not found: framing uses its bundled lexicon; peer and floors skipped" >&2
 fi
 
-model=$(find "$root/models" -maxdepth 1 -name '*.json' 2>/dev/null | sort | head -n 1 || true)
+# The model analyze uses by default (bundled German sentiment model); override with MODEL=FILE.
+model=${MODEL:-$root/models/de-sentiment-gerntsa.json}
+[ -f "$model" ] || model=""
 
 # check_rc NAME MAX: fails the script when the last run exited above MAX (framing exits 1
 # when it skipped files, still a full run; 2 on failure).
@@ -160,7 +162,7 @@ tools=(framing-j1 framing-j2)
 if [ -n "$model" ]; then
   tools+=(framing-model-j1 framing-model-j2)
 else
-  echo "note: no models/*.json: the runs with a model are skipped" >&2
+  echo "note: no model file (models/de-sentiment-gerntsa.json or MODEL=FILE): the runs with a model are skipped" >&2
 fi
 if [ -f "$shared/peer_python.py" ] && [ ${#lex_args[@]} -gt 0 ]; then
   if python3 -c 'import pysbd, sklearn, pandas, numpy' 2>/dev/null; then
