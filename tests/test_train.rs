@@ -179,6 +179,48 @@ const BARS: [Bar; 4] = [
     },
 ];
 
+/// One labeled set of ../shared/data/labeled: training rows annotated with the bundled
+/// lexicon, and the held-out test rows.
+struct SharedSet {
+    name: &'static str,
+    lang: Lang,
+    multi_label: bool,
+    lexicon: Lexicon,
+    labels: Vec<String>,
+    y: framing::model::train::Targets,
+    examples: Vec<framing::model::train::Example>,
+    test: PathBuf,
+}
+
+impl SharedSet {
+    fn load(root: &Path, name: &'static str, lang: Lang, multi_label: bool) -> SharedSet {
+        let train = root.join(name).join("train.csv");
+        let rows = read_labeled(&train, "text", "label").unwrap();
+        let (labels, y) = parse_targets(&train, &rows, multi_label, !multi_label).unwrap();
+        let lexicon = Lexicon::bundled(lang);
+        let texts: Vec<String> = rows.iter().map(|r| r.text.clone()).collect();
+        let examples = annotate(&lexicon, lang, &texts);
+        SharedSet { name, lang, multi_label, lexicon, labels, y, examples, test: root.join(name).join("test.csv") }
+    }
+
+    fn fit(
+        &self,
+        config: &TrainConfig,
+    ) -> Result<framing::model::file::ModelFile, framing::model::linfa_fit::LinfaError> {
+        fit(config, &self.labels, &self.lexicon.frames(), &self.examples, &self.y)
+    }
+
+    /// Macro-F1 of a fitted model on the set's test.csv.
+    fn test_macro_f1(&self, file: framing::model::file::ModelFile) -> f64 {
+        let model = Model::from_file(file, self.name, String::new()).unwrap();
+        let test_rows = read_labeled(&self.test, "text", "label").unwrap();
+        let gold = targets_for_model(&self.test, &test_rows, &self.labels, self.multi_label).unwrap();
+        let test_texts: Vec<String> = test_rows.iter().map(|r| r.text.clone()).collect();
+        let pred = predict(&model, &annotate(&self.lexicon, self.lang, &test_texts));
+        report(&self.labels, &gold, &pred).macro_avg.f1
+    }
+}
+
 #[test]
 fn beats_the_scikit_learn_baselines_on_the_shared_sets() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/labeled");
@@ -187,13 +229,7 @@ fn beats_the_scikit_learn_baselines_on_the_shared_sets() {
         return;
     }
     for bar in BARS {
-        let train = root.join(bar.set).join("train.csv");
-        let test = root.join(bar.set).join("test.csv");
-        let rows = read_labeled(&train, "text", "label").unwrap();
-        let (labels, y) = parse_targets(&train, &rows, bar.multi_label, !bar.multi_label).unwrap();
-        let lexicon = Lexicon::bundled(bar.lang);
-        let texts: Vec<String> = rows.iter().map(|r| r.text.clone()).collect();
-        let examples = annotate(&lexicon, bar.lang, &texts);
+        let data = SharedSet::load(&root, bar.set, bar.lang, bar.multi_label);
         let config = TrainConfig {
             algorithm: Algorithm::Logreg,
             hyper: Hyper { c: bar.c, max_features: bar.max_features, ..Hyper::default() },
@@ -201,13 +237,7 @@ fn beats_the_scikit_learn_baselines_on_the_shared_sets() {
             multi_label: bar.multi_label,
             lang: bar.lang,
         };
-        let file = fit(&config, &labels, &lexicon.frames(), &examples, &y).expect("native fit");
-        let model = Model::from_file(file, bar.set, String::new()).unwrap();
-        let test_rows = read_labeled(&test, "text", "label").unwrap();
-        let gold = targets_for_model(&test, &test_rows, &labels, bar.multi_label).unwrap();
-        let test_texts: Vec<String> = test_rows.iter().map(|r| r.text.clone()).collect();
-        let pred = predict(&model, &annotate(&lexicon, bar.lang, &test_texts));
-        let f1 = report(&labels, &gold, &pred).macro_avg.f1;
+        let f1 = data.test_macro_f1(data.fit(&config).expect("native fit"));
         let mode = if bar.multi_label { "multi" } else { "single" };
         eprintln!("{} ({mode}): macro-F1 {f1:.3} (scikit-learn best {})", bar.set, bar.baseline);
         assert!(
@@ -325,13 +355,7 @@ fn linfa_models_keep_their_measured_quality_on_the_shared_sets() {
         return;
     }
     for bar in LINFA_BARS {
-        let train = root.join(bar.set).join("train.csv");
-        let test = root.join(bar.set).join("test.csv");
-        let rows = read_labeled(&train, "text", "label").unwrap();
-        let (labels, y) = parse_targets(&train, &rows, bar.multi_label, !bar.multi_label).unwrap();
-        let lexicon = Lexicon::bundled(bar.lang);
-        let texts: Vec<String> = rows.iter().map(|r| r.text.clone()).collect();
-        let examples = annotate(&lexicon, bar.lang, &texts);
+        let data = SharedSet::load(&root, bar.set, bar.lang, bar.multi_label);
         let config = TrainConfig {
             algorithm: bar.algorithm,
             hyper: Hyper::default(),
@@ -340,16 +364,11 @@ fn linfa_models_keep_their_measured_quality_on_the_shared_sets() {
             lang: bar.lang,
         };
         let started = std::time::Instant::now();
-        let file = fit(&config, &labels, &lexicon.frames(), &examples, &y).expect("fit");
+        let file = data.fit(&config).expect("fit");
         let secs = started.elapsed().as_secs_f64();
         assert_eq!(file.algorithm, bar.algorithm, "linfa fitted, not the native fallback");
         assert_eq!(file.hyper.max_features, 5_000);
-        let model = Model::from_file(file, bar.set, String::new()).unwrap();
-        let test_rows = read_labeled(&test, "text", "label").unwrap();
-        let gold = targets_for_model(&test, &test_rows, &labels, bar.multi_label).unwrap();
-        let test_texts: Vec<String> = test_rows.iter().map(|r| r.text.clone()).collect();
-        let pred = predict(&model, &annotate(&lexicon, bar.lang, &test_texts));
-        let f1 = report(&labels, &gold, &pred).macro_avg.f1;
+        let f1 = data.test_macro_f1(file);
         eprintln!("{} {:?}: macro-F1 {f1:.3} (floor {}), fit {secs:.2} s", bar.set, bar.algorithm, bar.floor);
         assert!(f1 >= bar.floor, "{} {:?}: macro-F1 {f1:.3} below {}", bar.set, bar.algorithm, bar.floor);
     }

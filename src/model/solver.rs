@@ -142,37 +142,9 @@ pub fn fit_logreg(
     c_reg: f64,
     max_iter: usize,
 ) -> Linear {
-    let n = x.rows().max(1) as f64;
-    let dim = d * k + k;
-    // Rows are split into a fixed number of chunks whose partial gradients are summed in
-    // chunk order: parallel, yet bit-identical whatever the number of threads.
-    let chunk_rows = x.rows().div_ceil(GRADIENT_CHUNKS).max(1);
-    let mut partial: Vec<Vec<f64>> = vec![vec![0.0; dim]; x.rows().div_ceil(chunk_rows)];
-    let objective = |theta: &[f64], grad: &mut [f64]| -> f64 {
-        let losses: Vec<f64> = partial
-            .par_iter_mut()
-            .enumerate()
-            .map(|(chunk, g)| {
-                let rows = chunk * chunk_rows..((chunk + 1) * chunk_rows).min(x.rows());
-                chunk_loss_grad(x, y, sample_weight, rows, theta, g, d, k, c_reg)
-            })
-            .collect();
-        grad.iter_mut().for_each(|g| *g = 0.0);
-        for g in &partial {
-            grad.iter_mut().zip(g).for_each(|(a, b)| *a += b);
-        }
-        let loss: f64 = losses.iter().sum();
-        let w = &theta[..d * k];
-        let (gw, _) = grad.split_at_mut(d * k);
-        let mut reg = 0.0;
-        for (g, &wv) in gw.iter_mut().zip(w) {
-            *g += wv;
-            reg += wv * wv;
-        }
-        grad.iter_mut().for_each(|g| *g /= n);
-        (loss + 0.5 * reg) / n
-    };
-    let theta = lbfgs(objective, vec![0.0; dim], max_iter, 1e-6);
+    let theta = minimize_l2_penalized(x.rows(), d * k + k, d * k, max_iter, |rows, theta, g| {
+        chunk_loss_grad(x, y, sample_weight, rows, theta, g, d, k, c_reg)
+    });
     let (w, b) = theta.split_at(d * k);
     Linear { weights: w.to_vec(), bias: b.to_vec() }
 }
@@ -221,19 +193,33 @@ pub fn fit_binary_logreg(
     c_reg: f64,
     max_iter: usize,
 ) -> (Vec<f64>, f64) {
-    let n = x.rows().max(1) as f64;
-    let dim = d + 1;
-    // Fixed chunks summed in order: bit-identical whatever the number of threads.
-    let chunk_rows = x.rows().div_ceil(GRADIENT_CHUNKS).max(1);
-    let mut partial: Vec<Vec<f64>> = vec![vec![0.0; dim]; x.rows().div_ceil(chunk_rows)];
+    let mut theta = minimize_l2_penalized(x.rows(), d + 1, d, max_iter, |rows, theta, g| {
+        chunk_binary_loss_grad(x, y, sample_weight, rows, theta, g, d, c_reg)
+    });
+    let bias = theta.pop().unwrap_or(0.0);
+    (theta, bias)
+}
+
+/// Minimises `(Σ_chunks loss(rows) + ½‖θ[..penalized]‖²) / n` over `dim` parameters with
+/// L-BFGS from zero, where `chunk_loss(rows, θ, grad)` returns the data loss of a range of
+/// rows and writes its gradient. Rows are split into a fixed number of chunks whose partial
+/// gradients are summed in chunk order: parallel, yet bit-identical whatever the number of
+/// threads.
+fn minimize_l2_penalized(
+    rows: usize,
+    dim: usize,
+    penalized: usize,
+    max_iter: usize,
+    chunk_loss: impl Fn(std::ops::Range<usize>, &[f64], &mut [f64]) -> f64 + Sync,
+) -> Vec<f64> {
+    let n = rows.max(1) as f64;
+    let chunk_rows = rows.div_ceil(GRADIENT_CHUNKS).max(1);
+    let mut partial: Vec<Vec<f64>> = vec![vec![0.0; dim]; rows.div_ceil(chunk_rows)];
     let objective = |theta: &[f64], grad: &mut [f64]| -> f64 {
         let losses: Vec<f64> = partial
             .par_iter_mut()
             .enumerate()
-            .map(|(chunk, g)| {
-                let rows = chunk * chunk_rows..((chunk + 1) * chunk_rows).min(x.rows());
-                chunk_binary_loss_grad(x, y, sample_weight, rows, theta, g, d, c_reg)
-            })
+            .map(|(chunk, g)| chunk_loss(chunk * chunk_rows..((chunk + 1) * chunk_rows).min(rows), theta, g))
             .collect();
         grad.iter_mut().for_each(|g| *g = 0.0);
         for g in &partial {
@@ -241,16 +227,14 @@ pub fn fit_binary_logreg(
         }
         let loss: f64 = losses.iter().sum();
         let mut reg = 0.0;
-        for (g, &wv) in grad[..d].iter_mut().zip(&theta[..d]) {
+        for (g, &wv) in grad[..penalized].iter_mut().zip(&theta[..penalized]) {
             *g += wv;
             reg += wv * wv;
         }
         grad.iter_mut().for_each(|g| *g /= n);
         (loss + 0.5 * reg) / n
     };
-    let mut theta = lbfgs(objective, vec![0.0; dim], max_iter, 1e-6);
-    let bias = theta.pop().unwrap_or(0.0);
-    (theta, bias)
+    lbfgs(objective, vec![0.0; dim], max_iter, 1e-6)
 }
 
 fn dot(a: &[f64], b: &[f64]) -> f64 {
