@@ -300,9 +300,7 @@ impl Shard {
     /// Whether a document belongs to this shard: FNV-1a of the `doc_id`, stable across
     /// machines and releases.
     pub fn contains(&self, doc_id: &str) -> bool {
-        let mut h = crate::text::Fnv1a::default();
-        std::hash::Hasher::write(&mut h, doc_id.as_bytes());
-        std::hash::Hasher::finish(&h) % u64::from(self.count) == u64::from(self.index - 1)
+        crate::text::Fnv1a::hash(doc_id.as_bytes()) % u64::from(self.count) == u64::from(self.index - 1)
     }
 }
 
@@ -378,7 +376,7 @@ fn batches(files: &[CorpusFile]) -> Vec<Range<usize>> {
     let mut start = 0;
     let mut bytes = 0;
     for (i, f) in files.iter().enumerate() {
-        let large = f.bytes > LARGE_DOCUMENT_BYTES;
+        let large = is_large(f);
         if i > start && (large || bytes + f.bytes > BATCH_BYTES || i - start >= BATCH_FILES) {
             out.push(start..i);
             start = i;
@@ -400,6 +398,11 @@ fn batches(files: &[CorpusFile]) -> Vec<Range<usize>> {
 /// Documents larger than this are analysed and written in parts of [`PART_SENTENCES`]
 /// sentences, so their rows are never all in memory at once.
 const LARGE_DOCUMENT_BYTES: u64 = 4 << 20;
+/// Whether a file is analysed and written in parts (it is then a batch of its own).
+fn is_large(file: &CorpusFile) -> bool {
+    file.bytes > LARGE_DOCUMENT_BYTES
+}
+
 /// Sentences per part of a large document: at most 1 MB of text, as sentences are capped.
 const PART_SENTENCES: usize = 256;
 
@@ -559,7 +562,7 @@ pub fn run(cfg: &AnalyzeConfig, progress: Progress<'_>) -> Result<Summary, Error
         let handle = scope.spawn(|| writer(&mut w));
         pool.install(|| {
             for range in batches(files) {
-                if range.len() == 1 && files[range.start].bytes > LARGE_DOCUMENT_BYTES {
+                if is_large(&files[range.start]) {
                     if stream_large(range.start, cfg, &tx) {
                         continue;
                     }

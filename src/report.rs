@@ -238,7 +238,7 @@ pub fn fmt_num(x: f64) -> String {
 /// Formats a probability with four decimals.
 pub fn fmt_prob(p: f64) -> String {
     match prob_ten_thousandths(p) {
-        Some(n) => String::from_utf8_lossy(&prob_digits(n)).into_owned(),
+        Some(n) => prob_digits(n).into_iter().map(char::from).collect(),
         None => format!("{p:.4}"),
     }
 }
@@ -306,14 +306,7 @@ impl DocumentReport<'_> {
 }
 
 /// Bytes that force a CSV field into quotes: the delimiter, the quote and line breaks.
-const NEEDS_QUOTES: [bool; 256] = {
-    let mut table = [false; 256];
-    table[b',' as usize] = true;
-    table[b'"' as usize] = true;
-    table[b'\n' as usize] = true;
-    table[b'\r' as usize] = true;
-    table
-};
+const NEEDS_QUOTES: [bool; 256] = crate::text::byte_set(b",\"\n\r");
 
 /// Appends one CSV record to a byte buffer, field by field, with the quoting of
 /// [`csv_writer`] (RFC 4180: quotes only where a field holds a comma, a quote or a line

@@ -66,6 +66,17 @@ pub fn count_collapsed_tokens(collapsed: &str) -> usize {
     }
 }
 
+/// A byte lookup table with `true` at each of `bytes`: the scanners' "stop here" sets.
+pub const fn byte_set(bytes: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
 /// FNV-1a, 64 bit: stable across machines and releases (shard assignment depends on it) and,
 /// for the short words of the built-in word lists, several times cheaper per lookup than the
 /// standard SipHash; those keys are the program's own, so hash flooding is no concern.
@@ -75,6 +86,15 @@ pub struct Fnv1a(u64);
 impl Default for Fnv1a {
     fn default() -> Self {
         Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv1a {
+    /// The FNV-1a hash of `bytes`.
+    pub fn hash(bytes: &[u8]) -> u64 {
+        let mut h = Fnv1a::default();
+        std::hash::Hasher::write(&mut h, bytes);
+        h.0
     }
 }
 

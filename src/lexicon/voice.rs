@@ -44,15 +44,7 @@ const SCARE_QUOTE_MAX_WORDS: usize = 3;
 
 /// Bytes at which [`Quotations::find`] looks closer: `\n`, `"`, `'` and the UTF-8 lead bytes
 /// of » « (0xC2) and „ “ ” ‚ ‘ ’ (0xE2).
-const QUOTE_CANDIDATE: [bool; 256] = {
-    let mut table = [false; 256];
-    table[b'\n' as usize] = true;
-    table[b'"' as usize] = true;
-    table[b'\'' as usize] = true;
-    table[0xC2] = true;
-    table[0xE2] = true;
-    table
-};
+const QUOTE_CANDIDATE: [bool; 256] = crate::text::byte_set(b"\n\"'\xC2\xE2");
 
 /// The quotations of one document, found once and queried per match.
 #[derive(Debug, Clone, Default)]

@@ -173,6 +173,13 @@ fn constant_table(y: &[usize], d: usize, k: usize) -> Linear {
     Linear { weights: vec![0.0; d * k], bias }
 }
 
+/// A dimension whose rows are all in or all out: no weights, the smoothed log-odds of the
+/// rows as bias.
+fn constant_log_odds(y: &[bool], d: usize) -> (Vec<f64>, f64) {
+    let pos = y.iter().filter(|&&b| b).count() as f64;
+    (vec![0.0; d], ((pos + 0.5) / (y.len() as f64 - pos + 0.5)).ln())
+}
+
 /// Binary logistic regression with linfa-logistic for one dimension: weights of the log-odds
 /// of `true` (length `d`) and the bias.
 pub fn fit_binary_logreg(
@@ -186,8 +193,7 @@ pub fn fit_binary_logreg(
     let yi: Vec<usize> = y.iter().map(|&b| usize::from(b)).collect();
     let rep = replication(&yi, 2, balanced);
     if rep.contains(&0) {
-        let pos = y.iter().filter(|&&b| b).count() as f64;
-        return Ok((vec![0.0; d], ((pos + 0.5) / (y.len() as f64 - pos + 0.5)).ln()));
+        return Ok(constant_log_odds(y, d));
     }
     let rows = repeated_rows(&yi, &rep);
     let records = dense(x, &rows, d)?;
@@ -249,14 +255,11 @@ pub fn fit_binary_nb(
     alpha: f64,
     uniform_prior: bool,
 ) -> Result<(Vec<f64>, f64), LinfaError> {
-    let yi: Vec<usize> = y.iter().map(|&b| usize::from(b)).collect();
     if !(y.contains(&true) && y.contains(&false)) {
-        let pos = y.iter().filter(|&&b| b).count() as f64;
-        return Ok((vec![0.0; d], ((pos + 0.5) / (y.len() as f64 - pos + 0.5)).ln()));
+        return Ok(constant_log_odds(y, d));
     }
-    let lin = fit_nb(x, &yi, d, 2, alpha, uniform_prior)?;
-    let w = (0..d).map(|j| lin.weights[j * 2 + 1] - lin.weights[j * 2]).collect();
-    Ok((w, lin.bias[1] - lin.bias[0]))
+    let yi: Vec<usize> = y.iter().map(|&b| usize::from(b)).collect();
+    Ok(fit_nb(x, &yi, d, 2, alpha, uniform_prior)?.binary_log_odds(d))
 }
 
 /// While alive, the process's stderr (fd 2) goes to `/dev/null`; dropping it (also while

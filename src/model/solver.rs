@@ -55,6 +55,14 @@ pub struct Linear {
     pub bias: Vec<f64>,
 }
 
+impl Linear {
+    /// For a two-label table over `d` features: the log-odds of label 1 (weights, bias).
+    pub fn binary_log_odds(&self, d: usize) -> (Vec<f64>, f64) {
+        let w = (0..d).map(|j| self.weights[j * 2 + 1] - self.weights[j * 2]).collect();
+        (w, self.bias[1] - self.bias[0])
+    }
+}
+
 /// Log-sum-exp of `z` without overflow.
 pub fn log_sum_exp(z: &[f64]) -> f64 {
     let m = z.iter().cloned().fold(f64::NEG_INFINITY, f64::max);

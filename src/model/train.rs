@@ -175,21 +175,12 @@ fn class_weights(y: &[usize], k: usize, mode: ClassWeight) -> Vec<f64> {
         .collect()
 }
 
-/// The native solver fitting the same model as `algorithm` (the linfa ones included).
-fn native_algorithm(algorithm: Algorithm) -> Algorithm {
-    match algorithm {
-        Algorithm::LinfaLogreg => Algorithm::Logreg,
-        Algorithm::LinfaNb => Algorithm::Nb,
-        native => native,
-    }
-}
-
-/// A native single-label fit (linfa algorithms are fitted by their native counterpart).
+/// A native single-label fit (`fit_table` sends the linfa algorithms to [`linfa_fit`]).
 fn native_single(config: &TrainConfig, x: &Csr, y: &[usize], d: usize, k: usize) -> Linear {
     let sw = class_weights(y, k, config.hyper.class_weight);
     let balanced = config.hyper.class_weight == ClassWeight::Balanced;
     let h = &config.hyper;
-    match native_algorithm(config.algorithm) {
+    match config.algorithm {
         Algorithm::Nb => fit_nb(x, y, &sw, d, k, h.alpha, balanced),
         Algorithm::LogregNb => {
             let mut lin = fit_logreg(x, y, &sw, d, k, h.c, h.max_iter);
@@ -208,12 +199,8 @@ fn native_binary(config: &TrainConfig, x: &Csr, y: &[bool], d: usize) -> (Vec<f6
     let yc: Vec<usize> = y.iter().map(|&b| usize::from(b)).collect();
     let sw = class_weights(&yc, 2, h.class_weight);
     let balanced = h.class_weight == ClassWeight::Balanced;
-    let nb_diff = || {
-        let nb = fit_nb(x, &yc, &sw, d, 2, h.alpha, balanced);
-        let w: Vec<f64> = (0..d).map(|j| nb.weights[j * 2 + 1] - nb.weights[j * 2]).collect();
-        (w, nb.bias[1] - nb.bias[0])
-    };
-    match native_algorithm(config.algorithm) {
+    let nb_diff = || fit_nb(x, &yc, &sw, d, 2, h.alpha, balanced).binary_log_odds(d);
+    match config.algorithm {
         Algorithm::Nb => nb_diff(),
         Algorithm::LogregNb => {
             let (mut w, mut b) = fit_binary_logreg(x, y, &sw, d, h.c, h.max_iter);
@@ -226,25 +213,32 @@ fn native_binary(config: &TrainConfig, x: &Csr, y: &[bool], d: usize) -> (Vec<f6
     }
 }
 
-/// One binary fit per dimension (`fit_dim` gets the dimension's membership per row); the
-/// log-odds weights of dimension c go to column c.
-fn one_vs_rest<E>(
+/// Membership of every row in dimension `c`.
+fn dimension(y: &[Vec<bool>], c: usize) -> Vec<bool> {
+    y.iter().map(|r| r[c]).collect()
+}
+
+/// The table of one-vs-rest fits: the log-odds weights and bias of dimension c in column c.
+fn one_vs_rest_table(dims: Vec<(Vec<f64>, f64)>, d: usize, k: usize) -> Linear {
+    let mut lin = Linear { weights: vec![0.0; d * k], bias: vec![0.0; k] };
+    for (c, (w, b)) in dims.into_iter().enumerate() {
+        for (j, wj) in w.into_iter().enumerate() {
+            lin.weights[j * k + c] = wj;
+        }
+        lin.bias[c] = b;
+    }
+    lin
+}
+
+/// One linfa binary fit per dimension, one after another (each builds a dense matrix).
+fn linfa_one_vs_rest(
     y: &[Vec<bool>],
     d: usize,
     k: usize,
-    mut fit_dim: impl FnMut(&[bool]) -> Result<(Vec<f64>, f64), E>,
-) -> Result<Linear, E> {
-    let mut weights = vec![0.0; d * k];
-    let mut bias = vec![0.0; k];
-    for c in 0..k {
-        let yc: Vec<bool> = y.iter().map(|r| r[c]).collect();
-        let (w, b) = fit_dim(&yc)?;
-        for (j, wj) in w.into_iter().enumerate() {
-            weights[j * k + c] = wj;
-        }
-        bias[c] = b;
-    }
-    Ok(Linear { weights, bias })
+    fit_dim: impl Fn(&[bool]) -> Result<(Vec<f64>, f64), LinfaError>,
+) -> Result<Linear, LinfaError> {
+    let dims = (0..k).map(|c| fit_dim(&dimension(y, c))).collect::<Result<Vec<_>, _>>()?;
+    Ok(one_vs_rest_table(dims, d, k))
 }
 
 /// The native fit of the model `config.algorithm` names. One-vs-rest dimensions are fitted
@@ -253,21 +247,8 @@ fn native_table(config: &TrainConfig, x: &Csr, y: &Targets, d: usize, k: usize) 
     match y {
         Targets::Single(y) => native_single(config, x, y, d, k),
         Targets::Multi(y) => {
-            let dims: Vec<(Vec<f64>, f64)> = (0..k)
-                .into_par_iter()
-                .map(|c| {
-                    let yc: Vec<bool> = y.iter().map(|r| r[c]).collect();
-                    native_binary(config, x, &yc, d)
-                })
-                .collect();
-            let mut lin = Linear { weights: vec![0.0; d * k], bias: vec![0.0; k] };
-            for (c, (w, b)) in dims.into_iter().enumerate() {
-                for (j, wj) in w.into_iter().enumerate() {
-                    lin.weights[j * k + c] = wj;
-                }
-                lin.bias[c] = b;
-            }
-            lin
+            let dims = (0..k).into_par_iter().map(|c| native_binary(config, x, &dimension(y, c), d)).collect();
+            one_vs_rest_table(dims, d, k)
         }
     }
 }
@@ -280,10 +261,10 @@ fn fit_table(config: &TrainConfig, x: &Csr, y: &Targets, d: usize, k: usize) -> 
         (Algorithm::LinfaLogreg, Targets::Single(y)) => linfa_fit::fit_logreg(x, y, d, k, h.c, h.max_iter, balanced),
         (Algorithm::LinfaNb, Targets::Single(y)) => linfa_fit::fit_nb(x, y, d, k, h.alpha, balanced),
         (Algorithm::LinfaLogreg, Targets::Multi(y)) => {
-            one_vs_rest(y, d, k, |yc| linfa_fit::fit_binary_logreg(x, yc, d, h.c, h.max_iter, balanced))
+            linfa_one_vs_rest(y, d, k, |yc| linfa_fit::fit_binary_logreg(x, yc, d, h.c, h.max_iter, balanced))
         }
         (Algorithm::LinfaNb, Targets::Multi(y)) => {
-            one_vs_rest(y, d, k, |yc| linfa_fit::fit_binary_nb(x, yc, d, h.alpha, balanced))
+            linfa_one_vs_rest(y, d, k, |yc| linfa_fit::fit_binary_nb(x, yc, d, h.alpha, balanced))
         }
         _ => Ok(native_table(config, x, y, d, k)),
     }

@@ -146,15 +146,7 @@ impl Segmenter {
 }
 
 /// Bytes the scanner stops at: line breaks, terminal punctuation and the lead byte of `…`.
-const INTERESTING: [bool; 256] = {
-    let mut table = [false; 256];
-    table[b'\n' as usize] = true;
-    table[b'.' as usize] = true;
-    table[b'!' as usize] = true;
-    table[b'?' as usize] = true;
-    table[0xE2] = true;
-    table
-};
+const INTERESTING: [bool; 256] = crate::text::byte_set(b"\n.!?\xE2");
 
 /// The sentence being read: where it started, and where an inline list item that continues
 /// its opening enumerator begins (`usize::MAX` when none).
