@@ -24,8 +24,8 @@ use crate::lexicon::{Hit, Lexicon, Matcher};
 use crate::model::Model;
 use crate::output::ReportDir;
 use crate::report::{
-    self, csv_writer, files, Columns, DocumentCsv, DocumentReport, DocumentRow, MatchRow, SentenceRow, SentenceScores,
-    TermStats,
+    self, csv_writer, files, Columns, DocumentCsv, DocumentReport, DocumentRow, EntryCells, MatchRow, SentenceRow,
+    SentenceScores, TermStats,
 };
 use crate::segment::Segmenter;
 use crate::text::{collapse_whitespace, count_collapsed_tokens};
@@ -52,6 +52,8 @@ pub struct Analyzer {
     entry_target: Vec<Option<usize>>,
     /// `NAME@hash` of the model, written on every sentence row; formatted once.
     model_version: Option<String>,
+    /// The lexicon's cells of `matches.csv`, serialized once.
+    entry_cells: EntryCells,
 }
 
 impl Analyzer {
@@ -69,6 +71,7 @@ impl Analyzer {
             lang,
             segmenter: Segmenter::new(lang),
             matcher: Matcher::new(&lexicon),
+            entry_cells: EntryCells::new(&lexicon),
             lexicon,
             model,
             columns,
@@ -91,6 +94,11 @@ impl Analyzer {
     /// The model in use, if any.
     pub fn model(&self) -> Option<&Model> {
         self.model.as_ref()
+    }
+
+    /// The lexicon's cells of `matches.csv` (see [`EntryCells`]).
+    pub fn entry_cells(&self) -> &EntryCells {
+        &self.entry_cells
     }
 
     /// `NAME@hash` of the model in use, if any.
@@ -435,7 +443,7 @@ fn process(file: &CorpusFile, cfg: &AnalyzeConfig) -> Outcome {
     let doc = corpus::load_document(&file.doc_id, &file.path(&cfg.corpus), cfg.meta.as_ref())?;
     let report = cfg.analyzer.analyze(&doc);
     Ok(DocResult {
-        csv: report.to_csv(cfg.analyzer.lexicon(), cfg.analyzer.model_version()),
+        csv: report.to_csv(cfg.analyzer.entry_cells(), cfg.analyzer.model_version()),
         terms: report::document_terms(&report),
         n_sentences: report.sentences.len() as u64,
         n_matches: report.matches.len() as u64,
@@ -451,7 +459,6 @@ fn stream_large(index: usize, cfg: &AnalyzeConfig, tx: &mpsc::SyncSender<Batch>)
         Ok(doc) => doc,
         Err(skip) => return tx.send(vec![(index, Err(skip))]).is_ok(),
     };
-    let lexicon = cfg.analyzer.lexicon();
     let mut terms = BTreeMap::new();
     let mut writer_alive = true;
     let document = cfg.analyzer.analyze_in_parts(&doc, PART_SENTENCES, |part| {
@@ -461,7 +468,7 @@ fn stream_large(index: usize, cfg: &AnalyzeConfig, tx: &mpsc::SyncSender<Batch>)
         report::add_match_terms(&mut terms, &part.matches);
         let csv = DocumentCsv {
             sentences: report::sentences_csv(&doc.doc_id, &part.sentences, cfg.analyzer.model_version()),
-            matches: report::matches_csv(&doc.doc_id, &part.matches, lexicon),
+            matches: report::matches_csv(&doc.doc_id, &part.matches, cfg.analyzer.entry_cells()),
             document: Vec::new(),
         };
         let n_sentences = part.sentences.len() as u64;

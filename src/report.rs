@@ -295,13 +295,45 @@ pub struct DocumentCsv {
 }
 
 impl DocumentReport<'_> {
-    /// Serializes the rows (without headers).
-    pub fn to_csv(&self, lexicon: &Lexicon, model_version: Option<&str>) -> DocumentCsv {
+    /// Serializes the rows (without headers); `entries` are the cells of the lexicon the
+    /// matches refer to.
+    pub fn to_csv(&self, entries: &EntryCells, model_version: Option<&str>) -> DocumentCsv {
         DocumentCsv {
             sentences: sentences_csv(&self.doc_id, &self.sentences, model_version),
-            matches: matches_csv(&self.doc_id, &self.matches, lexicon),
+            matches: matches_csv(&self.doc_id, &self.matches, entries),
             document: document_csv(&self.doc_id, &self.document),
         }
+    }
+}
+
+/// The `matches.csv` cells that depend only on the lexicon entry (pattern, frame, target,
+/// polarity, weight, and provenance), serialized once per run instead of once per match.
+#[derive(Debug, Clone, Default)]
+pub struct EntryCells {
+    /// Per entry: the five cells from `pattern` to `weight`, comma-joined.
+    definition: Vec<Vec<u8>>,
+    /// Per entry: the `lexicon` cell.
+    provenance: Vec<Vec<u8>>,
+}
+
+impl EntryCells {
+    /// The cells of every entry of `lexicon`.
+    pub fn new(lexicon: &Lexicon) -> EntryCells {
+        let mut cells = EntryCells::default();
+        for e in &lexicon.entries {
+            let mut definition = Vec::new();
+            CsvRow::new(&mut definition)
+                .field(&e.pattern)
+                .field(&e.frame)
+                .field(&e.target)
+                .field(e.polarity.to_string())
+                .field(fmt_num(e.weight));
+            cells.definition.push(definition);
+            let mut provenance = Vec::new();
+            CsvRow::new(&mut provenance).field(e.provenance());
+            cells.provenance.push(provenance);
+        }
+        cells
     }
 }
 
@@ -340,6 +372,13 @@ impl<'a> CsvRow<'a> {
         } else {
             self.out.extend_from_slice(value);
         }
+        self
+    }
+
+    /// Appends one or more fields already serialized by a `CsvRow` (quoted, comma-joined).
+    pub fn serialized(&mut self, cells: &[u8]) -> &mut Self {
+        self.separator();
+        self.out.extend_from_slice(cells);
         self
     }
 
@@ -388,19 +427,30 @@ impl<'a> CsvRow<'a> {
 
 /// `sentences.csv` rows (without header) of sentences of document `doc_id`.
 pub fn sentences_csv(doc_id: &str, rows: &[SentenceRow<'_>], model_version: Option<&str>) -> Vec<u8> {
+    let doc_id = serialized_field(doc_id);
     let mut out = Vec::with_capacity(rows.iter().map(|s| s.text.len() + doc_id.len() + 40).sum());
     for s in rows {
-        write_sentence(&mut out, doc_id, s, model_version);
+        write_sentence(&mut out, &doc_id, s, model_version);
     }
     out
 }
 
 /// `matches.csv` rows (without header) of matches in document `doc_id`.
-pub fn matches_csv(doc_id: &str, rows: &[MatchRow<'_>], lexicon: &Lexicon) -> Vec<u8> {
-    let mut out = Vec::new();
+pub fn matches_csv(doc_id: &str, rows: &[MatchRow<'_>], entries: &EntryCells) -> Vec<u8> {
+    let doc_id = serialized_field(doc_id);
+    // Contexts are up to 60 characters each; the rest is short.
+    let mut out = Vec::with_capacity(rows.len() * (doc_id.len() + 300));
     for m in rows {
-        write_match(&mut out, doc_id, m, lexicon);
+        write_match(&mut out, &doc_id, m, entries);
     }
+    out
+}
+
+/// One field as a `CsvRow` writes it: quoted where needed, serialized once per document
+/// rather than on every row.
+fn serialized_field(value: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(value.len() + 2);
+    CsvRow::new(&mut out).field(value);
     out
 }
 
@@ -411,9 +461,9 @@ pub fn document_csv(doc_id: &str, row: &DocumentRow) -> Vec<u8> {
     out
 }
 
-fn write_sentence(out: &mut Vec<u8>, doc_id: &str, s: &SentenceRow<'_>, model_version: Option<&str>) {
+fn write_sentence(out: &mut Vec<u8>, doc_id: &[u8], s: &SentenceRow<'_>, model_version: Option<&str>) {
     let mut row = CsvRow::new(out);
-    row.field(doc_id)
+    row.serialized(doc_id)
         .int(u64::from(s.sentence_id))
         .int(s.char_start as u64)
         .int(s.char_end as u64)
@@ -434,24 +484,19 @@ fn write_sentence(out: &mut Vec<u8>, doc_id: &str, s: &SentenceRow<'_>, model_ve
     row.end();
 }
 
-fn write_match(out: &mut Vec<u8>, doc_id: &str, m: &MatchRow<'_>, lexicon: &Lexicon) {
-    let e = &lexicon.entries[m.entry];
+fn write_match(out: &mut Vec<u8>, doc_id: &[u8], m: &MatchRow<'_>, entries: &EntryCells) {
     CsvRow::new(out)
-        .field(doc_id)
+        .serialized(doc_id)
         .int(u64::from(m.sentence_id))
         .field(m.surface.as_bytes())
-        .field(&e.pattern)
-        .field(&e.frame)
-        .field(&e.target)
-        .field(e.polarity.to_string())
-        .field(fmt_num(e.weight))
+        .serialized(&entries.definition[m.entry])
         .field(m.voice.as_str())
         .field(if m.negated { "true" } else { "false" })
         .int(m.char_start as u64)
         .int(m.char_end as u64)
         .field(m.left_context.as_bytes())
         .field(m.right_context.as_bytes())
-        .field(e.provenance())
+        .serialized(&entries.provenance[m.entry])
         .end();
 }
 

@@ -123,7 +123,7 @@ fn large_document_streamed_in_parts_equals_whole_analysis() {
     for (name, _) in &docs {
         let doc = framing::corpus::load_document(name, &corpus.join(name), None).expect("load");
         let report = analyzer.analyze(&doc);
-        let csv = report.to_csv(&lexicon, None);
+        let csv = report.to_csv(&framing::report::EntryCells::new(&lexicon), None);
         expected[0].extend(csv.sentences);
         expected[1].extend(csv.matches);
         expected[2].extend(csv.document);
