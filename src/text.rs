@@ -43,7 +43,7 @@ fn is_collapsed(s: &str) -> bool {
             i += len;
         }
     }
-    !(prev_space && !s.is_empty())
+    !prev_space || s.is_empty()
 }
 
 /// Whether a chunk holds no control byte, no lead byte of a multi-byte whitespace
