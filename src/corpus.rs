@@ -146,16 +146,56 @@ pub fn decode_owned(bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
     }
 }
 
+/// The first NUL byte. Chunks are tested with a vectorisable fold first: text has none.
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == 0)
+    let chunk = bytes.chunks(32).position(|c| c.iter().fold(false, |acc, &b| acc | (b == 0)))?;
+    let start = chunk * 32;
+    bytes[start..].iter().position(|&b| b == 0).map(|i| start + i)
 }
 
 /// NFC-normalizes, skipping the work for text that is already NFC (nearly all news text).
 fn nfc(text: String) -> String {
+    if is_surely_nfc(&text) {
+        return text;
+    }
     match is_nfc_quick(text.chars()) {
         IsNormalized::Yes => text,
         _ => text.nfc().collect(),
     }
+}
+
+/// A quick answer for the usual text: every character is below U+0300 (no combining marks
+/// there; the lead bytes of all others are 0xCC and up) or in a block of [`is_plain_symbol`].
+/// `false` means "ask the full quick check".
+fn is_surely_nfc(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut chunks = bytes.chunks(32);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let chunk_start = at;
+        at += chunk.len();
+        // One vectorisable fold per chunk; only chunks with a high lead byte are decoded.
+        if !chunk.iter().fold(false, |acc, &b| acc | (b >= 0xcc)) {
+            continue;
+        }
+        for (k, &b) in chunk.iter().enumerate() {
+            if b >= 0xcc {
+                // 0xCC and up are lead bytes, never continuation bytes: a character starts here.
+                match text[chunk_start + k..].chars().next() {
+                    Some(c) if is_plain_symbol(c) => {}
+                    _ => return false,
+                }
+            }
+        }
+    }
+    true
+}
+
+/// Characters of the General Punctuation block (dashes, „quotes“, …, thin spaces) and the
+/// Currency Symbols block (€): NFC as they stand and never combining. U+2000 and U+2001
+/// (en/em quad) are excluded: NFC maps them to U+2002 and U+2003.
+fn is_plain_symbol(c: char) -> bool {
+    matches!(c, '\u{2002}'..='\u{206F}' | '\u{20A0}'..='\u{20C0}')
 }
 
 /// Reads and decodes one file outside a corpus walk (for `segment`, `predict`, `lexicon test`).
@@ -507,6 +547,53 @@ impl<'a> CharOffsets<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_symbols_are_nfc_and_not_combining() {
+        // The reference is the Unicode data of the unicode-normalization crate.
+        for c in ('\u{2000}'..='\u{20CF}').filter(|&c| is_plain_symbol(c)) {
+            assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
+            assert_eq!(unicode_normalization::char::canonical_combining_class(c), 0, "{c:?}");
+            assert!(!unicode_normalization::char::is_combining_mark(c), "{c:?}");
+        }
+        assert!(!is_plain_symbol('\u{2000}') && !is_plain_symbol('\u{2001}'));
+    }
+
+    #[test]
+    fn quick_nfc_path_decides_like_the_full_check() {
+        let texts = [
+            "Die Besatzer „zogen“ ab – 5 € … ok",
+            "Caf\u{e9} und Cafe\u{301}",            // a combining acute accent
+            "\u{2000}Quad",                         // NFC changes U+2000
+            "Ελληνικά und кириллица",               // ordinary letters above U+0300
+            &format!("{}e\u{301}", "x".repeat(40)), // the mark in a later chunk
+        ];
+        for t in texts {
+            let full = is_nfc_quick(t.chars()) == IsNormalized::Yes;
+            assert!(!is_surely_nfc(t) || full, "{t:?}");
+            assert_eq!(nfc(t.to_string()), t.nfc().collect::<String>(), "{t:?}");
+        }
+        assert!(is_surely_nfc("Die Besatzer „zogen“ ab – 5 € … ok"));
+    }
+
+    proptest::proptest! {
+        /// The fast path never changes the result of normalisation.
+        #[test]
+        fn nfc_equals_full_normalisation(s in "[a-zäé \u{300}\u{301}\u{2000}-\u{2030}\u{20ac}Ωк]{0,80}") {
+            proptest::prop_assert_eq!(nfc(s.clone()), s.nfc().collect::<String>());
+        }
+    }
+
+    #[test]
+    fn finds_the_first_nul_in_any_chunk() {
+        assert_eq!(memchr_nul(b"abc"), None);
+        assert_eq!(memchr_nul(b""), None);
+        let mut long = vec![b'x'; 100];
+        long[70] = 0;
+        long[90] = 0;
+        assert_eq!(memchr_nul(&long), Some(70));
+        assert_eq!(memchr_nul(&[0]), Some(0));
+    }
 
     #[test]
     fn utf8_passes_through() {
