@@ -146,6 +146,9 @@ impl Analyzer {
         let text = doc.text.as_str();
         let spans = self.sentence_spans(doc);
         let quotes = Quotations::find(text);
+        // The scan holds one offset per literal occurrence: bounded for huge documents by
+        // falling back to searching sentence by sentence.
+        let literals = if text.len() <= MAX_SCANNED_BYTES { self.matcher.scan(text) } else { None };
         let mut chars = CharOffsets::new(text);
         let mut hits: Vec<Hit> = Vec::new();
         let part_sentences = part_sentences.max(1);
@@ -170,7 +173,7 @@ impl Analyzer {
             let sentence = &text[span.clone()];
             let char_start = chars.char_at(span.start);
             hits.clear();
-            self.matcher.find_into(sentence, &mut hits);
+            self.matcher.find_in_span(text, span.clone(), literals.as_ref(), &mut hits);
             let mut frames: Vec<usize> = Vec::new();
             let mut terms = String::new();
             let first_match = matches.len();
@@ -410,6 +413,10 @@ const LARGE_DOCUMENT_BYTES: u64 = 4 << 20;
 fn is_large(file: &CorpusFile) -> bool {
     file.bytes > LARGE_DOCUMENT_BYTES
 }
+
+/// Largest document whose literal occurrences are found in one pass (see
+/// [`Matcher::scan`]); beyond it each sentence is searched on its own.
+const MAX_SCANNED_BYTES: usize = 4 << 20;
 
 /// Sentences per part of a large document: at most 1 MB of text, as sentences are capped.
 const PART_SENTENCES: usize = 256;

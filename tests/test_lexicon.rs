@@ -522,6 +522,45 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+    /// Searching spans of a document with one scan of the whole document gives exactly what
+    /// searching each span's text on its own gives: spans cut anywhere (mid-word too), texts
+    /// long enough for the four-lane scan, and texts that need the lower-cased search (ẞ, İ).
+    #[test]
+    fn span_search_with_document_scan_equals_slice_search(
+        parts in proptest::collection::vec((0..VOCAB.len(), 0..SEPARATORS.len()), 0..120),
+        cuts in proptest::collection::vec(0usize..2000, 0..12),
+    ) {
+        let mut text = String::new();
+        for (w, s) in parts {
+            text.push_str(VOCAB[w]);
+            text.push_str(SEPARATORS[s]);
+        }
+        let mut bounds: Vec<usize> = cuts.into_iter().map(|c| c % (text.len() + 1)).collect();
+        bounds.retain(|&b| text.is_char_boundary(b));
+        bounds.extend([0, text.len()]);
+        bounds.sort_unstable();
+        bounds.dedup();
+        let matcher = Matcher::new(&lexicon(PROP_PATTERNS));
+        let scanned = matcher.scan(&text);
+        for span in bounds.windows(2).map(|w| w[0]..w[1]) {
+            let mut by_scan = Vec::new();
+            matcher.find_in_span(&text, span.clone(), scanned.as_ref(), &mut by_scan);
+            let mut by_slice = Vec::new();
+            matcher.find_into(&text[span.clone()], &mut by_slice);
+            prop_assert_eq!(by_scan, by_slice, "span {:?} of {:?}", span, text);
+        }
+    }
+}
+
+#[test]
+fn document_scan_is_skipped_where_lower_casing_changes_lengths() {
+    let matcher = Matcher::new(&lexicon(&["besatzung*"]));
+    assert!(matcher.scan("Die Besatzungsmacht zog ab.").is_some());
+    assert!(matcher.scan("Die STRAẞE der Besatzungsmacht.").is_none());
+}
+
 // ---- throughput (run with: cargo test --release --test test_lexicon -- --ignored --nocapture) ----
 
 /// German news prose: the generated bench corpus in $FRAMING_BENCH_CORPUS when set, else

@@ -15,7 +15,9 @@
 use std::cell::RefCell;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
+use aho_corasick::automaton::Automaton as _;
+use aho_corasick::dfa::DFA;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind};
 
 use super::pattern::Pattern;
 use super::{Hit, Lexicon};
@@ -39,6 +41,8 @@ pub(crate) struct Automaton {
     /// of non-ASCII letters such as Ä for ä), searched in the original text when lower-casing
     /// would change nothing but letter case (see [`lowers_in_place`]); saves the copy.
     direct: Option<AhoCorasick>,
+    /// The same automaton as `direct`, stepped by hand in [`scan_literal_ends`].
+    direct_dfa: Option<DFA>,
     /// Variant id of `direct` → literal id.
     variant_literal: Vec<u32>,
     /// Literal id → indices into `compiled`.
@@ -93,8 +97,8 @@ impl Automaton {
                 .or_else(|_| AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&literals))
                 .ok()
         };
-        let (direct, variant_literal) = build_direct(&literals);
-        Automaton { ac, direct, variant_literal, by_literal, compiled }
+        let (direct, direct_dfa, variant_literal) = build_direct(&literals);
+        Automaton { ac, direct, direct_dfa, variant_literal, by_literal, compiled }
     }
 
     /// Appends the resolved hits of `text` to `out`, using the thread's scratch buffers.
@@ -122,11 +126,7 @@ impl Automaton {
                         pos = m.end();
                         continue;
                     };
-                    lower_word(&text[word.clone()], anchor_buf);
-                    for w in direct.find_overlapping_iter(Input::new(text).span(word.clone())) {
-                        let literal = self.variant_literal[w.pattern().as_usize()] as usize;
-                        self.verify(literal, text, word.clone(), anchor_buf, other, candidates, exclusions);
-                    }
+                    self.verify_word(direct, text, word.clone(), anchor_buf, other, candidates, exclusions);
                     pos = word.end.max(m.end());
                 }
             }
@@ -141,6 +141,80 @@ impl Automaton {
             }
         }
         resolve(candidates, exclusions, out);
+    }
+
+    /// Verifies every literal occurrence inside `word` of `text`.
+    #[allow(clippy::too_many_arguments)]
+    fn verify_word(
+        &self,
+        direct: &AhoCorasick,
+        text: &str,
+        word: Range<usize>,
+        anchor_buf: &mut String,
+        other: &mut String,
+        candidates: &mut Vec<Hit>,
+        exclusions: &mut Vec<Range<usize>>,
+    ) {
+        lower_word(&text[word.clone()], anchor_buf);
+        for w in direct.find_overlapping_iter(Input::new(text).span(word.clone())) {
+            let literal = self.variant_literal[w.pattern().as_usize()] as usize;
+            self.verify(literal, text, word.clone(), anchor_buf, other, candidates, exclusions);
+        }
+    }
+
+    /// Where literals end in `text` (sorted byte offsets, one per position), found in one
+    /// pass over a whole document; `None` when `text` needs the lower-cased search (then
+    /// [`Automaton::find_in_span`] searches each span on its own).
+    pub(crate) fn scan(&self, text: &str) -> Option<LiteralEnds> {
+        let dfa = self.direct_dfa.as_ref()?;
+        if !lowers_in_place(text) {
+            return None;
+        }
+        let mut ends = Vec::new();
+        scan_literal_ends(dfa, text.as_bytes(), &mut ends);
+        Some(LiteralEnds(ends))
+    }
+
+    /// The hits of `&text[span]` (offsets relative to `span.start`), exactly as
+    /// [`Automaton::find_with`] on that slice would find them, using a [`Automaton::scan`]
+    /// of the whole `text` when there is one.
+    pub(crate) fn find_in_span(
+        &self,
+        text: &str,
+        span: Range<usize>,
+        scanned: Option<&LiteralEnds>,
+        out: &mut Vec<Hit>,
+    ) {
+        let (Some(LiteralEnds(ends)), Some(direct)) = (scanned, &self.direct) else {
+            return self.find_into(&text[span], out);
+        };
+        let sentence = &text[span.clone()];
+        let first = ends.partition_point(|&e| e <= span.start);
+        let last = ends.partition_point(|&e| e <= span.end);
+        SCRATCH.with(|s| {
+            let mut fresh = Scratch::default();
+            let mut guard = s.try_borrow_mut();
+            let scratch = match guard.as_deref_mut() {
+                Ok(scratch) => scratch,
+                Err(_) => &mut fresh,
+            };
+            let Scratch { word: anchor_buf, other, candidates, exclusions, .. } = scratch;
+            candidates.clear();
+            exclusions.clear();
+            // A word holding a literal that ends inside the span (it may start before the
+            // span: the search inside the word, limited to the span, then finds nothing).
+            let mut pos = 0;
+            for &end in &ends[first..last] {
+                let last_byte = end - 1 - span.start;
+                if last_byte < pos {
+                    continue;
+                }
+                let Some(word) = word_around(sentence, last_byte) else { continue };
+                self.verify_word(direct, sentence, word.clone(), anchor_buf, other, candidates, exclusions);
+                pos = word.end;
+            }
+            resolve(candidates, exclusions, out);
+        });
     }
 
     /// Verifies the patterns of one literal found in `word` (lower-cased in `anchor_buf`).
@@ -169,6 +243,60 @@ impl Automaton {
                 }
             }
         }
+    }
+}
+
+/// Sorted end offsets of literal occurrences in a text (see [`Automaton::scan`]).
+#[derive(Debug, Clone, Default)]
+pub struct LiteralEnds(Vec<usize>);
+
+/// Texts shorter than this many bytes per lane are scanned in one lane.
+const MIN_LANE_BYTES: usize = 64;
+
+/// Appends to `ends` every offset where at least one literal of `dfa` ends in `bytes`.
+///
+/// Why by hand: one DFA step per byte is a chain of dependent table loads, so a single scan
+/// waits on memory latency. The text is cut at four spaces (no literal spans a space) into
+/// lanes that are stepped in lockstep: four independent chains the processor overlaps.
+// Indexing all lanes by one position is the point of the lockstep loop.
+#[allow(clippy::needless_range_loop)]
+fn scan_literal_ends(dfa: &DFA, bytes: &[u8], ends: &mut Vec<usize>) {
+    const LANES: usize = 4;
+    let Ok(start) = dfa.start_state(Anchored::No) else { return };
+    // Lane k covers cuts[k]..cuts[k + 1]; a short text is one lane (the others empty).
+    let mut cuts = [bytes.len(); LANES + 1];
+    cuts[0] = 0;
+    if bytes.len() >= LANES * MIN_LANE_BYTES {
+        for k in 1..LANES {
+            let from = (bytes.len() * k / LANES).max(cuts[k - 1]);
+            cuts[k] = bytes[from..].iter().position(|&b| b == b' ').map_or(bytes.len(), |i| from + i);
+        }
+    }
+    let lanes: [&[u8]; LANES] = std::array::from_fn(|k| &bytes[cuts[k]..cuts[k + 1]]);
+    let mut found: [Vec<usize>; LANES] = Default::default();
+    let mut state = [start; LANES];
+    let common = lanes.iter().map(|l| l.len()).min().unwrap_or(0);
+    for i in 0..common {
+        for k in 0..LANES {
+            state[k] = dfa.next_state(Anchored::No, state[k], lanes[k][i]);
+        }
+        for k in 0..LANES {
+            if dfa.is_special(state[k]) && dfa.is_match(state[k]) {
+                found[k].push(cuts[k] + i + 1);
+            }
+        }
+    }
+    for k in 0..LANES {
+        let mut sid = state[k];
+        for (i, &b) in lanes[k].iter().enumerate().skip(common) {
+            sid = dfa.next_state(Anchored::No, sid, b);
+            if dfa.is_special(sid) && dfa.is_match(sid) {
+                found[k].push(cuts[k] + i + 1);
+            }
+        }
+    }
+    for lane in found {
+        ends.extend(lane);
     }
 }
 
@@ -211,7 +339,7 @@ fn extend_phrase(c: &Compiled, text: &str, anchor: Range<usize>, buf: &mut Strin
 const MAX_VARIANTS: usize = 64;
 
 /// The automaton over all case variants of the literals, for search in the original text.
-fn build_direct(literals: &[String]) -> (Option<AhoCorasick>, Vec<u32>) {
+fn build_direct(literals: &[String]) -> (Option<AhoCorasick>, Option<DFA>, Vec<u32>) {
     let mut variants: Vec<String> = Vec::new();
     let mut owner: Vec<u32> = Vec::new();
     for (id, literal) in literals.iter().enumerate() {
@@ -220,7 +348,7 @@ fn build_direct(literals: &[String]) -> (Option<AhoCorasick>, Vec<u32>) {
             let upper = same_length_upper(l);
             if let Some(u) = upper {
                 if forms.len() * 2 > MAX_VARIANTS {
-                    return (None, Vec::new());
+                    return (None, None, Vec::new());
                 }
                 let with_upper: Vec<String> = forms.iter().map(|f| format!("{f}{u}")).collect();
                 forms.iter_mut().for_each(|f| f.push(l));
@@ -239,7 +367,15 @@ fn build_direct(literals: &[String]) -> (Option<AhoCorasick>, Vec<u32>) {
         .kind(Some(AhoCorasickKind::DFA))
         .build(&variants)
         .ok();
-    (ac, owner)
+    let dfa = ac.as_ref().and_then(|_| {
+        aho_corasick::dfa::Builder::new()
+            .match_kind(MatchKind::Standard)
+            .ascii_case_insensitive(true)
+            .prefilter(false)
+            .build(&variants)
+            .ok()
+    });
+    (ac, dfa, owner)
 }
 
 /// The upper-case form of a non-ASCII lower-case letter when it is one character of the same

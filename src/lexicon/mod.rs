@@ -41,6 +41,7 @@
 //!   lengths (İ, ẞ).
 
 mod matcher;
+pub use matcher::LiteralEnds;
 mod parse;
 mod pattern;
 pub mod voice;
@@ -258,6 +259,20 @@ impl Matcher {
     /// Uses per-thread buffers, so it does not allocate once warm.
     pub fn find_into(&self, text: &str, out: &mut Vec<Hit>) {
         self.automaton.find_into(text, out);
+    }
+
+    /// Finds where the lexicon's literals occur in a whole document, once, for
+    /// [`Matcher::find_in_span`]; `None` when the text needs the slower per-span search
+    /// (letters whose lower case has another byte length, such as İ or ẞ).
+    pub fn scan(&self, text: &str) -> Option<LiteralEnds> {
+        self.automaton.scan(text)
+    }
+
+    /// Appends the matches in `&text[span]` to `out`, with offsets relative to
+    /// `span.start`: the same as `find_into(&text[span], out)`, but faster when given the
+    /// [`Matcher::scan`] of the whole `text` (one pass over all sentences of a document).
+    pub fn find_in_span(&self, text: &str, span: Range<usize>, scanned: Option<&LiteralEnds>, out: &mut Vec<Hit>) {
+        self.automaton.find_in_span(text, span, scanned, out);
     }
 
     /// Like [`Matcher::find_into`], with caller-owned buffers.
