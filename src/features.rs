@@ -410,6 +410,25 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
+    proptest::proptest! {
+        /// Tokens are the runs of alphanumeric characters (and `_`) of the lower-cased
+        /// sentence with at least `min_token_chars` characters, as the standard library's
+        /// Unicode classes split them.
+        #[test]
+        fn tokens_are_long_enough_alphanumeric_runs(sentence in "[a-zA-Z0-9_ .,;!?-]{0,30}|[aÄé_ ,„“3ΩБ\u{2009}x]{0,40}") {
+            let ex = Extractor::new(FeatureConfig::default());
+            let mut scratch = Scratch::default();
+            ex.tokenize(&sentence, &mut scratch);
+            let lower = scratch.lower.trim_end_matches(' ').to_string();
+            let got: Vec<&str> = scratch.tokens.iter().map(|t| &scratch.lower[t.clone()]).collect();
+            let reference: Vec<&str> = lower
+                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .filter(|w| w.chars().count() >= 2)
+                .collect();
+            proptest::prop_assert_eq!(got, reference);
+        }
+    }
+
     fn names(sentence: &str, hits: &[LexiconHit<'_>]) -> Vec<String> {
         let ex = Extractor::new(FeatureConfig::default());
         let mut keys = Vec::new();
