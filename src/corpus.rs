@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::Error;
@@ -278,15 +279,18 @@ pub fn list_files(root: &Path, extensions: &[String], keep: &dyn Fn(&str) -> boo
             .and_then(|e| e.to_str())
             .is_some_and(|ext| extensions.iter().any(|w| w.eq_ignore_ascii_case(ext)));
         if wanted {
-            let bytes = entry.metadata().map(|m| m.len()).unwrap_or(0);
             let doc_id = relative_id(root, entry.path());
             if keep(&doc_id) {
                 let odd_path =
                     entry.path().strip_prefix(root).ok().and_then(|p| p.to_str()).is_none().then(|| entry.into_path());
-                listing.files.push(CorpusFile { doc_id, bytes, odd_path });
+                listing.files.push(CorpusFile { doc_id, bytes: 0, odd_path });
             }
         }
     }
+    // Sizes in parallel (on the caller's rayon pool): one stat per file is most of the walk.
+    listing.files.par_iter_mut().for_each(|f| {
+        f.bytes = std::fs::metadata(f.path(root)).map_or(0, |m| m.len());
+    });
     listing.files.sort_by(|a, b| a.doc_id.cmp(&b.doc_id));
     listing.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(listing)

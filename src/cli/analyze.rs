@@ -180,11 +180,26 @@ fn thread_count(requested: Option<usize>) -> anyhow::Result<usize> {
 /// Validates the arguments into a config: lexicon, model and metadata are loaded and the
 /// output path decided before any document is read, so setup errors are fatal and early.
 pub fn configure(args: &AnalyzeArgs) -> anyhow::Result<AnalyzeConfig> {
-    let analyzer = build_analyzer(args)?;
-    let meta = args.meta.as_deref().map(MetaTable::load).transpose()?;
+    let threads = thread_count(args.threads)?;
     let ext: Vec<String> = args.ext.iter().map(|e| e.trim().trim_start_matches('.').to_string()).collect();
     let shard = args.shard;
-    let listing = corpus::list_files(&args.corpus, &ext, &|doc_id| shard.map_or(true, |s| s.contains(doc_id)))?;
+    // The corpus is listed while the lexicon and model load (both take tens of ms on large
+    // inputs); setup errors still come first.
+    let (analyzer, listing) = std::thread::scope(|scope| {
+        let listing = scope.spawn(|| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+            Ok::<_, anyhow::Error>(pool.install(|| {
+                corpus::list_files(&args.corpus, &ext, &|doc_id| shard.map_or(true, |s| s.contains(doc_id)))
+            })?)
+        });
+        let analyzer = build_analyzer(args);
+        let listing =
+            listing.join().unwrap_or_else(|_| Err(anyhow::anyhow!("listing the corpus failed (thread panicked)")));
+        (analyzer, listing)
+    });
+    let analyzer = analyzer?;
+    let meta = args.meta.as_deref().map(MetaTable::load).transpose()?;
+    let listing = listing?;
     if let Some(table) = &meta {
         let unknown = table.unknown_ids(&listing.files);
         if !unknown.is_empty() && args.shard.is_none() {
@@ -199,7 +214,6 @@ pub fn configure(args: &AnalyzeArgs) -> anyhow::Result<AnalyzeConfig> {
         Some(out) => out.clone(),
         None => default_out(&args.corpus)?,
     };
-    let threads = thread_count(args.threads)?;
     Ok(AnalyzeConfig {
         corpus: args.corpus.clone(),
         listing,
