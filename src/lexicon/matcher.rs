@@ -402,21 +402,41 @@ fn single_lower(c: char) -> Option<char> {
 fn lowers_in_place(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut i = 0;
-    while let Some(k) = bytes[i..].iter().position(|b| !b.is_ascii()) {
-        i += k;
-        let Some(c) = text[i..].chars().next() else { return true };
-        i += c.len_utf8();
-        // The common non-ASCII characters of German news text, answered without a table lookup.
-        if matches!(c, 'ä' | 'ö' | 'ü' | 'ß' | '„' | '“' | '”' | '–' | '’' | 'é') {
+    while i < bytes.len() {
+        // All-ASCII chunks (most of the text) in one vectorisable fold.
+        if let Some(chunk) = bytes.get(i..i + 32) {
+            if chunk.iter().fold(0, |acc, &b| acc | b) < 0x80 {
+                i += 32;
+                continue;
+            }
+        }
+        let b = bytes[i];
+        if b < 0x80 {
+            i += 1;
             continue;
         }
-        match single_lower(c) {
-            Some(l) if l == c => {}
-            Some(l) if same_length_upper(l) == Some(c) => {}
-            _ => return false,
+        // Latin-1 letters and signs (lead bytes C2, C3: Ä ↔ ä keep their length) and
+        // U+2000–U+20BF (punctuation, quotes, dashes, currency: no case) need no lookup.
+        if b == 0xc2 || b == 0xc3 || (b == 0xe2 && bytes.get(i + 1).is_some_and(|&n| n <= 0x82)) {
+            i += if b == 0xe2 { 3 } else { 2 };
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else { return true };
+        i += c.len_utf8();
+        if !lowers_to_same_length(c) {
+            return false;
         }
     }
     true
+}
+
+/// Whether lower-casing `c` keeps its byte length and the variant automaton knows the pair.
+fn lowers_to_same_length(c: char) -> bool {
+    match single_lower(c) {
+        Some(l) if l == c => true,
+        Some(l) => same_length_upper(l) == Some(c),
+        None => false,
+    }
 }
 
 /// Lower-cases `text` into `lower`, recording where byte lengths diverge.
@@ -541,6 +561,19 @@ mod tests {
         assert!(!lowers_in_place("STRAẞE"));
         assert!(!lowers_in_place("İzmir"));
         assert!(!lowers_in_place("5 \u{212a}")); // Kelvin sign lower-cases to ASCII k
+    }
+
+    #[test]
+    fn byte_shortcuts_of_lowers_in_place_agree_with_the_character_rule() {
+        // Every character the shortcuts accept without a lookup: C2/C3 lead bytes and
+        // U+2000–U+20BF.
+        let shortcut = ('\u{80}'..='\u{ff}').chain('\u{2000}'..='\u{20bf}');
+        for c in shortcut {
+            assert!(lowers_to_same_length(c), "{c:?}");
+        }
+        let long = format!("{}İ", "a".repeat(40)); // the odd letter after an ASCII chunk
+        assert!(!lowers_in_place(&long));
+        assert!(lowers_in_place(&format!("{}Ärger €", "a".repeat(40))));
     }
 
     #[test]
