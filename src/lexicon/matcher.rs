@@ -403,28 +403,32 @@ fn lowers_in_place(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        // All-ASCII chunks (most of the text) in one vectorisable fold.
+        // All-ASCII chunks (most of the text) in one vectorisable fold; any other chunk is
+        // read to its end character by character.
         if let Some(chunk) = bytes.get(i..i + 32) {
             if chunk.iter().fold(0, |acc, &b| acc | b) < 0x80 {
                 i += 32;
                 continue;
             }
         }
-        let b = bytes[i];
-        if b < 0x80 {
-            i += 1;
-            continue;
-        }
-        // Latin-1 letters and signs (lead bytes C2, C3: Ä ↔ ä keep their length) and
-        // U+2000–U+20BF (punctuation, quotes, dashes, currency: no case) need no lookup.
-        if b == 0xc2 || b == 0xc3 || (b == 0xe2 && bytes.get(i + 1).is_some_and(|&n| n <= 0x82)) {
-            i += if b == 0xe2 { 3 } else { 2 };
-            continue;
-        }
-        let Some(c) = text[i..].chars().next() else { return true };
-        i += c.len_utf8();
-        if !lowers_to_same_length(c) {
-            return false;
+        let stop = (i + 32).min(bytes.len());
+        while i < stop {
+            let b = bytes[i];
+            if b < 0x80 {
+                i += 1;
+                continue;
+            }
+            // Latin-1 letters and signs (lead bytes C2, C3: Ä ↔ ä keep their length) and
+            // U+2000–U+20BF (punctuation, quotes, dashes, currency: no case) need no lookup.
+            if b == 0xc2 || b == 0xc3 || (b == 0xe2 && bytes.get(i + 1).is_some_and(|&n| n <= 0x82)) {
+                i += if b == 0xe2 { 3 } else { 2 };
+                continue;
+            }
+            let Some(c) = text[i..].chars().next() else { return true };
+            i += c.len_utf8();
+            if !lowers_to_same_length(c) {
+                return false;
+            }
         }
     }
     true
