@@ -7,6 +7,12 @@
 //! neighbouring words and gaps are checked. Spans are therefore always byte offsets into the
 //! original text, even where lower-casing changes byte lengths (İ, ẞ).
 //!
+//! The usual text lower-cases without changing byte lengths (ASCII, Ä/ä, typographic
+//! punctuation). It is searched directly with an automaton over every case variant of the
+//! literals, and for a whole document in one pass ([`Automaton::scan`], four DFA lanes in
+//! lockstep); each sentence then only verifies the words around the literal ends inside it
+//! ([`Automaton::find_in_span`]), with the same results as searching the sentence alone.
+//!
 //! Results: inclusion hits overlapping any exclusion hit are dropped; the rest are chosen
 //! greedily by priority — longer span (bytes of the original text) first, then the earlier
 //! lexicon entry, then the leftmost start — skipping any hit that overlaps one already chosen;
