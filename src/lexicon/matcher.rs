@@ -252,7 +252,7 @@ impl Automaton {
     }
 }
 
-/// Sorted end offsets of literal occurrences in a text (see [`Automaton::scan`]).
+/// Sorted end offsets of literal occurrences in a text (see [`crate::lexicon::Matcher::scan`]).
 #[derive(Debug, Clone, Default)]
 pub struct LiteralEnds(Vec<usize>);
 
