@@ -194,6 +194,27 @@ fn bench_lexicon(c: &mut Criterion) {
                 n
             })
         });
+        // What `analyze` does: one scan per document, then each sentence's span.
+        let id = BenchmarkId::new("match_documents", format!("{name}_{}_rows", lexicon.entries.len()));
+        group.bench_function(id, |b| {
+            let mut hits: Vec<Hit> = Vec::new();
+            b.iter(|| {
+                let mut n = 0;
+                let mut scanned = None;
+                let mut scanned_doc = usize::MAX;
+                for (d, span) in &spans {
+                    let text = black_box(docs[*d].text.as_str());
+                    if *d != scanned_doc {
+                        scanned = matcher.scan(text);
+                        scanned_doc = *d;
+                    }
+                    hits.clear();
+                    matcher.find_in_span(text, span.clone(), scanned.as_ref(), &mut hits);
+                    n += hits.len();
+                }
+                n
+            })
+        });
     }
     group.finish();
 }
