@@ -290,7 +290,11 @@ pub(crate) fn glued_sentence_end(text: &str, sent_start: usize, dot: usize) -> b
         return false;
     }
     let rest = &text[dot + 1..];
-    let next = &rest[..rest.find(char::is_whitespace).unwrap_or(rest.len()).min(MAX_TOKEN)];
+    let mut next_len = rest.find(char::is_whitespace).unwrap_or(rest.len()).min(MAX_TOKEN);
+    while !rest.is_char_boundary(next_len) {
+        next_len -= 1;
+    }
+    let next = &rest[..next_len];
     let mut chars = next.chars();
     let capitalised = chars.next().is_some_and(char::is_uppercase) && chars.next().is_some_and(char::is_lowercase);
     let plain = !next.trim_end_matches(['.', '!', '?', ',']).contains(['.', '/', '@', ':']);

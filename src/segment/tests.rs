@@ -296,6 +296,16 @@ fn glued_sentences_split_but_domains_do_not() {
 }
 
 #[test]
+fn glued_word_longer_than_a_token_with_an_umlaut_at_the_cut_does_not_panic() {
+    // The word after "welt." is 64 bytes up to the middle of "ü" (bytes 63..65): the look at
+    // the glued word must stop at a character boundary. It is capitalised and plain, so the
+    // sentence ends at the period, as in "world.Today".
+    let word = format!("A{}ürde", "b".repeat(62));
+    let text = format!("Die welt.{word} kam.");
+    assert_eq!(de(&text), ["Die welt.".to_string(), format!("{word} kam.")]);
+}
+
+#[test]
 fn english_quoted_speech_stays_whole() {
     assert_eq!(
         en("\"Dinah'll miss me very much to-night, I should think!\" (Dinah was the cat.) \"I hope they'll remember her saucer of milk at tea-time. Dinah, my dear, I wish you were down here with me!\""),
