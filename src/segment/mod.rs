@@ -22,7 +22,7 @@ use std::ops::Range;
 use crate::Lang;
 use rules::{
     ends_sentence, glued_sentence_end, inside_double_quotes, inside_short_parens, is_closer, is_list_marker,
-    next_inline_item, next_word, Punct,
+    next_inline_item, next_word, Punct, QuoteMarks,
 };
 use wordlists::WordLists;
 
@@ -50,6 +50,7 @@ impl Segmenter {
         let bytes = text.as_bytes();
         let len = bytes.len();
         let mut sent = Open::at(self, text, 0);
+        let mut marks = QuoteMarks::new(self.lang);
         let mut line_start = 0;
         let mut i = 0;
         while i < len {
@@ -85,9 +86,9 @@ impl Segmenter {
                     line_start = i + 1;
                     i += 1;
                 }
-                b'.' | b'!' | b'?' => i = self.at_punct(text, i, &mut sent, out),
+                b'.' | b'!' | b'?' => i = self.at_punct(text, i, &mut sent, &mut marks, out),
                 0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA6) => {
-                    i = self.at_punct(text, i, &mut sent, out)
+                    i = self.at_punct(text, i, &mut sent, &mut marks, out)
                 }
                 _ => i += 1,
             }
@@ -104,7 +105,14 @@ impl Segmenter {
 
     /// Handles the punctuation run starting at `at`; ends the current sentence there when the
     /// rules say so. Returns where scanning resumes.
-    fn at_punct(&self, text: &str, at: usize, sent: &mut Open, out: &mut Vec<Range<usize>>) -> usize {
+    fn at_punct(
+        &self,
+        text: &str,
+        at: usize,
+        sent: &mut Open,
+        marks: &mut QuoteMarks,
+        out: &mut Vec<Range<usize>>,
+    ) -> usize {
         let bytes = text.as_bytes();
         let (punct_end, punct) = punct_run(bytes, at);
         let boundary = skip_footnotes(text, skip_closers(text, punct_end), at);
@@ -121,7 +129,7 @@ impl Segmenter {
             return boundary;
         }
         if inside_short_parens(text, sent.start, at, punct_end, boundary)
-            || inside_double_quotes(text, sent.start, at, punct_end, boundary, self.lang)
+            || inside_double_quotes(text, sent.start, at, punct_end, boundary, self.lang, marks)
         {
             return boundary;
         }

@@ -227,6 +227,53 @@ pub(crate) fn inside_short_parens(text: &str, sent_start: usize, at: usize, punc
 /// How far (bytes) quotation marks are looked for around a candidate boundary.
 const QUOTE_WINDOW: usize = 400;
 
+/// Where the first quotation mark that can open a quote (a straight `"` or the language's
+/// opening curly mark) stands at or after a position that only moves forward: one pass over
+/// the text in total, instead of a re-scan of the sentence prefix at every candidate.
+#[derive(Debug)]
+pub(crate) struct QuoteMarks {
+    /// The position the two fields below were found from.
+    from: usize,
+    /// First `"` at or after `from` (`usize::MAX` when none).
+    straight: usize,
+    /// First opening curly mark at or after `from` (`usize::MAX` when none).
+    curly: usize,
+    /// English “, German „.
+    open_mark: char,
+}
+
+impl QuoteMarks {
+    /// A tracker for the opening marks of `lang`; nothing searched yet.
+    pub(crate) fn new(lang: Lang) -> QuoteMarks {
+        QuoteMarks { from: usize::MAX, straight: usize::MAX, curly: usize::MAX, open_mark: quote_marks(lang).0 }
+    }
+
+    /// The end of the first opening mark that starts at or after `from` (`usize::MAX` when
+    /// none): `text[from..at]` holds one exactly when this is at most `at`. Searches again
+    /// only when `from` moved past a mark found before (or went back, which the scanner
+    /// never does).
+    pub(crate) fn first_end(&mut self, text: &str, from: usize) -> usize {
+        let find = |c: char| text[from..].find(c).map_or(usize::MAX, |i| from + i);
+        let went_back = from < self.from;
+        if went_back || self.straight < from {
+            self.straight = find('"');
+        }
+        if went_back || self.curly < from {
+            self.curly = find(self.open_mark);
+        }
+        self.from = from;
+        self.straight.saturating_add(1).min(self.curly.saturating_add(self.open_mark.len_utf8()))
+    }
+}
+
+/// The curly quotation marks of `lang`: English “…”, German „…“.
+fn quote_marks(lang: Lang) -> (char, char) {
+    match lang {
+        Lang::En => ('“', '”'),
+        Lang::De => ('„', '“'),
+    }
+}
+
 /// Whether the punctuation at `at` stands inside a double-quoted passage that closes later in
 /// the paragraph: `"Dear, dear! How queer everything is to-day!"` and „Mehr Menschen nehmen
 /// Kredite auf … Während …“ are one sentence each (quoted speech is kept whole, as in the
@@ -239,22 +286,18 @@ pub(crate) fn inside_double_quotes(
     punct_end: usize,
     boundary: usize,
     lang: Lang,
+    marks: &mut QuoteMarks,
 ) -> bool {
     if at - sent_start > QUOTE_WINDOW {
         return false;
     }
-    // English “…”, German „…“.
-    let (open_mark, close_mark) = match lang {
-        Lang::En => ('“', '”'),
-        Lang::De => ('„', '“'),
-    };
-    let before = &text[sent_start..at];
-    // Most candidates have no quotation mark before them: two memchr scans decide that.
-    let has_straight = before.as_bytes().contains(&b'"');
-    if !has_straight && !before.contains(open_mark) {
+    // Most candidates have no quotation mark before them: the tracker decides that.
+    if marks.first_end(text, sent_start) > at {
         return false;
     }
-    let straight = if has_straight { before.bytes().filter(|&b| b == b'"').count() } else { 0 };
+    let (open_mark, close_mark) = quote_marks(lang);
+    let before = &text[sent_start..at];
+    let straight = before.bytes().filter(|&b| b == b'"').count();
     let curly_open = before.matches(open_mark).count();
     let curly_close = before.matches(close_mark).count();
     let closing_here = &text[punct_end..boundary];

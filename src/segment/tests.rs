@@ -339,3 +339,109 @@ fn german_quoted_speech_stays_whole() {
         ]
     );
 }
+
+// ---- fast paths against their naive references --------------------------------------------
+
+mod naive {
+    //! The straightforward versions of rules that the segmenter now computes faster; the
+    //! properties below check that both agree on random German-ish text.
+
+    use crate::Lang;
+
+    /// `rules::inside_double_quotes` as first written: re-scans the sentence prefix for
+    /// quotation marks at every candidate.
+    pub fn inside_double_quotes(
+        text: &str,
+        sent_start: usize,
+        at: usize,
+        punct_end: usize,
+        boundary: usize,
+        lang: Lang,
+    ) -> bool {
+        if at - sent_start > 400 {
+            return false;
+        }
+        let (open_mark, close_mark) = match lang {
+            Lang::En => ('“', '”'),
+            Lang::De => ('„', '“'),
+        };
+        let before = &text[sent_start..at];
+        let has_straight = before.as_bytes().contains(&b'"');
+        if !has_straight && !before.contains(open_mark) {
+            return false;
+        }
+        let straight = if has_straight { before.bytes().filter(|&b| b == b'"').count() } else { 0 };
+        let curly_open = before.matches(open_mark).count();
+        let curly_close = before.matches(close_mark).count();
+        let closing_here = &text[punct_end..boundary];
+        if closing_here.contains(['"', close_mark]) {
+            return false;
+        }
+        let open_straight = straight % 2 == 1;
+        let open_curly = curly_open > curly_close;
+        if !open_straight && !open_curly {
+            return false;
+        }
+        let mut end = (boundary + 400).min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let ahead = &text[boundary..end];
+        let close = ahead.find(|c| (open_straight && c == '"') || (open_curly && c == close_mark));
+        close.is_some_and(|i| !ahead[..i].contains("\n\n"))
+    }
+}
+
+/// Random text built from words, numbers, abbreviations, list markers, quotation marks,
+/// brackets, terminal punctuation and all kinds of whitespace.
+fn german_ish() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let part = prop_oneof![
+        4 => "[a-zA-ZäöüÄÖÜß]{1,9}",
+        1 => "[a-zäöü]{60,70}",
+        1 => "[0-9]{1,4}",
+        4 => proptest::sample::select(vec![
+            ".", ".", "!", "?", "…", "...", ". . .", ",", ":", "„", "“", "”", "\"", "\"", "'", "‚", "‘", "»", "«",
+            "(", ")", "[", "]", "[1]", "\n", "\n\n", "\t", "\u{a0}", "\u{2009}", "# ", "👍", "-", "–", "•", "*",
+            "1.", "1.)", "2)", "a)", "b.", "(iv)", "II.", "z. B.", "z.B.", "Dr.", "usw.", "Nr.", "U.S.", "Mio.",
+            "J.", "3.", "21.", "25.11.", "1990.", "November", "Liga", "Quartal", "der", "Der", "im", "Die", "The",
+            "Und", "He", "A13", "www.taz.de",
+        ])
+        .prop_map(str::to_string),
+    ];
+    let sep = proptest::sample::select(vec![" ", " ", " ", "", "\n"]);
+    proptest::collection::vec((part, sep), 0..120)
+        .prop_map(|parts| parts.into_iter().map(|(p, s)| format!("{p}{s}")).collect())
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn quote_tracking_equals_the_prefix_rescan(
+        text in german_ish(),
+        moves in proptest::collection::vec(0usize..4, 64),
+    ) {
+        // Visit the candidates in text order, as the scanner does, starting a new sentence
+        // after some of them (the tracker relies on sentence starts only moving forward).
+        for lang in [Lang::De, Lang::En] {
+            let mut marks = rules::QuoteMarks::new(lang);
+            let mut sent_start = 0;
+            let candidates: Vec<usize> = text
+                .char_indices()
+                .filter(|&(_, c)| matches!(c, '.' | '!' | '?' | '…'))
+                .map(|(i, _)| i)
+                .collect();
+            for (n, &at) in candidates.iter().enumerate() {
+                let punct_end = at + text[at..].chars().next().map_or(1, char::len_utf8);
+                let boundary = skip_closers(&text, punct_end);
+                let fast = rules::inside_double_quotes(&text, sent_start, at, punct_end, boundary, lang, &mut marks);
+                let slow = naive::inside_double_quotes(&text, sent_start, at, punct_end, boundary, lang);
+                proptest::prop_assert_eq!(fast, slow, "at {} from {} in {:?}", at, sent_start, text);
+                if moves[n % moves.len()] == 0 {
+                    sent_start = boundary;
+                }
+            }
+        }
+    }
+}
