@@ -227,42 +227,82 @@ pub(crate) fn inside_short_parens(text: &str, sent_start: usize, at: usize, punc
 /// How far (bytes) quotation marks are looked for around a candidate boundary.
 const QUOTE_WINDOW: usize = 400;
 
-/// Where the first quotation mark that can open a quote (a straight `"` or the language's
-/// opening curly mark) stands at or after a position that only moves forward: one pass over
-/// the text in total, instead of a re-scan of the sentence prefix at every candidate.
+/// The quotation marks of the sentence being read, found in one forward pass instead of a
+/// re-scan of the sentence prefix at every candidate: where the first mark that can open a
+/// quote (a straight `"` or the language's opening curly mark) stands at or after the
+/// sentence start, and how many of each mark stand between the sentence start and the last
+/// candidate. Positions only move forward in the scanner.
 #[derive(Debug)]
 pub(crate) struct QuoteMarks {
-    /// The position the two fields below were found from.
+    /// The position the next two fields were found from.
     from: usize,
     /// First `"` at or after `from` (`usize::MAX` when none).
     straight: usize,
     /// First opening curly mark at or after `from` (`usize::MAX` when none).
     curly: usize,
-    /// English “, German „.
-    open_mark: char,
+    /// English “…”, German „…“.
+    marks: (char, char),
+    /// The marks counted in `counted.0..counted.1`.
+    counted: (usize, usize),
+    /// Number of `"`, opening and closing curly marks in `counted`.
+    counts: MarkCounts,
+}
+
+/// How many quotation marks of each kind a stretch of text holds.
+#[derive(Debug, Clone, Copy, Default)]
+struct MarkCounts {
+    straight: usize,
+    open: usize,
+    close: usize,
 }
 
 impl QuoteMarks {
-    /// A tracker for the opening marks of `lang`; nothing searched yet.
+    /// A tracker for the quotation marks of `lang`; nothing searched yet.
     pub(crate) fn new(lang: Lang) -> QuoteMarks {
-        QuoteMarks { from: usize::MAX, straight: usize::MAX, curly: usize::MAX, open_mark: quote_marks(lang).0 }
+        QuoteMarks {
+            from: usize::MAX,
+            straight: usize::MAX,
+            curly: usize::MAX,
+            marks: quote_marks(lang),
+            counted: (usize::MAX, usize::MAX),
+            counts: MarkCounts::default(),
+        }
     }
 
     /// The end of the first opening mark that starts at or after `from` (`usize::MAX` when
     /// none): `text[from..at]` holds one exactly when this is at most `at`. Searches again
     /// only when `from` moved past a mark found before (or went back, which the scanner
     /// never does).
-    pub(crate) fn first_end(&mut self, text: &str, from: usize) -> usize {
+    fn first_end(&mut self, text: &str, from: usize) -> usize {
         let find = |c: char| text[from..].find(c).map_or(usize::MAX, |i| from + i);
         let went_back = from < self.from;
         if went_back || self.straight < from {
             self.straight = find('"');
         }
         if went_back || self.curly < from {
-            self.curly = find(self.open_mark);
+            self.curly = find(self.marks.0);
         }
         self.from = from;
-        self.straight.saturating_add(1).min(self.curly.saturating_add(self.open_mark.len_utf8()))
+        self.straight.saturating_add(1).min(self.curly.saturating_add(self.marks.0.len_utf8()))
+    }
+
+    /// The marks in `text[start..at]`, counting on from the last call when `start` is the
+    /// same and `at` did not go back.
+    fn counts(&mut self, text: &str, start: usize, at: usize) -> MarkCounts {
+        if self.counted.0 != start || self.counted.1 > at {
+            self.counted = (start, start);
+            self.counts = MarkCounts::default();
+        }
+        let (open, close) = self.marks;
+        for c in text[self.counted.1..at].chars().filter(|&c| c == '"' || c == open || c == close) {
+            match c {
+                '"' => self.counts.straight += 1,
+                c if c == open => self.counts.open += 1,
+                _ => self.counts.close += 1,
+            }
+        }
+        self.counted.1 = at;
+        self.counts
     }
 }
 
@@ -295,17 +335,14 @@ pub(crate) fn inside_double_quotes(
     if marks.first_end(text, sent_start) > at {
         return false;
     }
-    let (open_mark, close_mark) = quote_marks(lang);
-    let before = &text[sent_start..at];
-    let straight = before.bytes().filter(|&b| b == b'"').count();
-    let curly_open = before.matches(open_mark).count();
-    let curly_close = before.matches(close_mark).count();
+    let close_mark = quote_marks(lang).1;
+    let counts = marks.counts(text, sent_start, at);
     let closing_here = &text[punct_end..boundary];
     if closing_here.contains(['"', close_mark]) {
         return false;
     }
-    let open_straight = straight % 2 == 1;
-    let open_curly = curly_open > curly_close;
+    let open_straight = counts.straight % 2 == 1;
+    let open_curly = counts.open > counts.close;
     if !open_straight && !open_curly {
         return false;
     }
