@@ -39,20 +39,48 @@ pub(crate) struct NextWord<'a> {
     pub first: char,
     /// The alphabetic word starting at `first` (empty when `first` is not a letter).
     pub word: &'a str,
-    /// The text starts with a list marker ("b. The", "(ii) Hello", "• ").
-    pub list_marker: bool,
-    /// The first whitespace-separated token holds a digit ("123", "A13", "(123)").
-    pub has_digit: bool,
+    /// The text from the candidate on; the rarely needed facts below are read from it only
+    /// when a rule asks.
+    rest: &'a str,
 }
 
 impl NextWord<'_> {
     /// The text goes on in lower case (a list marker like "b." or "(ii)" does not count).
     fn is_lower(&self) -> bool {
-        self.first.is_lowercase() && !self.list_marker
+        self.first.is_lowercase() && !self.list_marker()
     }
 
     fn is_digit(&self) -> bool {
         self.first.is_ascii_digit()
+    }
+
+    /// The text starts with a list marker ("b. The", "(ii) Hello", "• ").
+    fn list_marker(&self) -> bool {
+        is_list_marker(self.rest)
+    }
+
+    /// The first whitespace-separated token (at most [`MAX_TOKEN`] bytes of it) holds a digit
+    /// ("123", "A13", "(123)").
+    pub(crate) fn has_digit(&self) -> bool {
+        for (i, &b) in self.rest.as_bytes().iter().take(MAX_TOKEN).enumerate() {
+            if b.is_ascii_digit() {
+                return true;
+            }
+            if starts_whitespace(self.rest, i) {
+                return false;
+            }
+        }
+        false
+    }
+}
+
+/// Whether a whitespace character starts at byte `i` of `s` (false inside a character).
+/// Only ASCII and the lead bytes 0xC2, 0xE1, 0xE2 and 0xE3 can start one.
+fn starts_whitespace(s: &str, i: usize) -> bool {
+    match s.as_bytes()[i] {
+        b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => true,
+        0xc2 | 0xe1 | 0xe2 | 0xe3 => s.get(i..).and_then(|t| t.chars().next()).is_some_and(char::is_whitespace),
+        _ => false,
     }
 }
 
@@ -73,17 +101,9 @@ pub(crate) fn is_list_marker(s: &str) -> bool {
     }
     let body = s.strip_prefix(['(', '[']).unwrap_or(s);
     let bracketed = body.len() < s.len();
-    // Enumerators have at most five characters: stop reading an ordinary word after six.
-    let mut core_len = body.len();
-    for (n, (i, c)) in body.char_indices().enumerate() {
-        if !c.is_alphanumeric() {
-            core_len = i;
-            break;
-        }
-        if n == 5 {
-            return false;
-        }
-    }
+    let Some(core_len) = enumerator_core_len(body) else {
+        return false;
+    };
     let core = &body[..core_len];
     let is_number = (1..=3).contains(&core.len()) && core.bytes().all(|b| b.is_ascii_digit());
     let is_letter = core.chars().count() == 1 && core.chars().all(char::is_alphabetic);
@@ -110,6 +130,29 @@ pub(crate) fn is_list_marker(s: &str) -> bool {
         return word.starts_with(char::is_uppercase) && word[..len].chars().count() >= 2;
     }
     true
+}
+
+/// The length of the alphanumeric run that opens `body`, or `None` when it has six or more
+/// characters: enumerators have at most five, so an ordinary word is rejected after six.
+/// ASCII letters and digits are read as bytes, the rest by characters.
+fn enumerator_core_len(body: &str) -> Option<usize> {
+    let bytes = body.as_bytes();
+    let ascii = bytes.iter().take(6).take_while(|b| b.is_ascii_alphanumeric()).count();
+    if ascii == 6 {
+        return None;
+    }
+    if bytes.get(ascii).map_or(true, u8::is_ascii) {
+        return Some(ascii);
+    }
+    for (n, (i, c)) in body[ascii..].char_indices().enumerate() {
+        if !c.is_alphanumeric() {
+            return Some(ascii + i);
+        }
+        if ascii + n == 5 {
+            return None;
+        }
+    }
+    Some(body.len())
 }
 
 /// How far ahead (bytes) the next item of an inline list is looked for: list items are short.
@@ -408,9 +451,7 @@ pub(crate) fn next_word(text: &str, at: usize) -> NextWord<'_> {
     }
     let tail = &rest[word_start..];
     let word_len = tail.char_indices().find(|&(_, c)| !c.is_alphabetic()).map_or(tail.len(), |(i, _)| i);
-    let token_len = rest.find(char::is_whitespace).unwrap_or(rest.len()).min(MAX_TOKEN);
-    let has_digit = rest.as_bytes()[..token_len].iter().any(u8::is_ascii_digit);
-    NextWord { first, word: &tail[..word_len], list_marker: is_list_marker(rest), has_digit }
+    NextWord { first, word: &tail[..word_len], rest }
 }
 
 /// Whether the sentence that began at `sent_start` ends with `punct` before `next`.
@@ -470,7 +511,7 @@ fn period_ends(text: &str, sent_start: usize, dot: usize, next: &NextWord<'_>, l
         return match kind {
             AbbrevKind::Inner => false,
             AbbrevKind::MayEnd => starts_new_sentence(next, lists),
-            AbbrevKind::BeforeNumber => !next.has_digit,
+            AbbrevKind::BeforeNumber => !next.has_digit(),
             AbbrevKind::TimeSuffix => !next.is_digit(),
         };
     }
@@ -485,7 +526,7 @@ fn period_ends(text: &str, sent_start: usize, dot: usize, next: &NextWord<'_>, l
     if is_dotted_abbreviation(token) {
         return starts_new_sentence(next, lists);
     }
-    if lang == Lang::En && next.is_digit() && !next.list_marker && is_short_word(token) {
+    if lang == Lang::En && next.is_digit() && !next.list_marker() && is_short_word(token) {
         // English sentences rarely open with a numeral: "Rs. 16720", "SEC. 1262", "et al. 1987".
         return false;
     }

@@ -390,6 +390,66 @@ mod naive {
         let close = ahead.find(|c| (open_straight && c == '"') || (open_curly && c == close_mark));
         close.is_some_and(|i| !ahead[..i].contains("\n\n"))
     }
+    /// `rules::is_list_marker` as first written: reads the enumerator by characters.
+    pub fn is_list_marker(s: &str) -> bool {
+        let mut chars = s.char_indices();
+        let Some((_, first)) = chars.next() else {
+            return false;
+        };
+        if matches!(first, '•' | '◦' | '▪' | '‣' | '⁃' | '●' | '○' | '■' | '□' | '►' | '➢') {
+            return true;
+        }
+        if matches!(first, '-' | '*' | '–') {
+            return s[first.len_utf8()..].starts_with([' ', '\t']);
+        }
+        let body = s.strip_prefix(['(', '[']).unwrap_or(s);
+        let bracketed = body.len() < s.len();
+        let mut core_len = body.len();
+        for (n, (i, c)) in body.char_indices().enumerate() {
+            if !c.is_alphanumeric() {
+                core_len = i;
+                break;
+            }
+            if n == 5 {
+                return false;
+            }
+        }
+        let core = &body[..core_len];
+        let is_number = (1..=3).contains(&core.len()) && core.bytes().all(|b| b.is_ascii_digit());
+        let is_letter = core.chars().count() == 1 && core.chars().all(char::is_alphabetic);
+        let is_roman = (1..=5).contains(&core.len())
+            && (core.bytes().all(|b| b"IVXLCDM".contains(&b)) || core.bytes().all(|b| b"ivxlcdm".contains(&b)));
+        if !(is_number || is_letter || is_roman) {
+            return false;
+        }
+        let rest = &body[core_len..];
+        let (closer_len, bare_period) = if rest.starts_with(".)") {
+            (2, false)
+        } else if rest.starts_with([')', ']']) {
+            (1, false)
+        } else if rest.starts_with('.') && !bracketed {
+            (1, true)
+        } else {
+            return false;
+        };
+        let after = &rest[closer_len..];
+        if !after.starts_with(char::is_whitespace) {
+            return false;
+        }
+        if bare_period && !is_number {
+            let word = after.trim_start();
+            let len = word.find(|c: char| !c.is_alphabetic()).unwrap_or(word.len());
+            return word.starts_with(char::is_uppercase) && word[..len].chars().count() >= 2;
+        }
+        true
+    }
+
+    /// `NextWord::has_digit` as first written: a digit in the first 64 bytes of the first
+    /// whitespace-separated token.
+    pub fn has_digit(rest: &str) -> bool {
+        let token_len = rest.find(char::is_whitespace).unwrap_or(rest.len()).min(64);
+        rest.as_bytes()[..token_len].iter().any(u8::is_ascii_digit)
+    }
 }
 
 /// Random text built from words, numbers, abbreviations, list markers, quotation marks,
@@ -405,7 +465,8 @@ fn german_ish() -> impl proptest::strategy::Strategy<Value = String> {
             "(", ")", "[", "]", "[1]", "\n", "\n\n", "\t", "\u{a0}", "\u{2009}", "# ", "👍", "-", "–", "•", "*",
             "1.", "1.)", "2)", "a)", "b.", "(iv)", "II.", "z. B.", "z.B.", "Dr.", "usw.", "Nr.", "U.S.", "Mio.",
             "J.", "3.", "21.", "25.11.", "1990.", "November", "Liga", "Quartal", "der", "Der", "im", "Die", "The",
-            "Und", "He", "A13", "www.taz.de",
+            "Und", "He", "A13", "www.taz.de", "(a)", "[z]", "iii.", "Ä.", "ǅ)", "Ⅻ.", "٣)", "\u{2028}", "\u{85}", "\u{3000}",
+            "\u{1680}", "\u{b}", "\u{202f}", "—", "◦", "‣",
         ])
         .prop_map(str::to_string),
     ];
@@ -442,6 +503,16 @@ proptest::proptest! {
                     sent_start = boundary;
                 }
             }
+        }
+    }
+
+    #[test]
+    fn list_markers_and_digits_read_fast_as_by_characters(text in german_ish()) {
+        for (i, _) in text.char_indices() {
+            let rest = &text[i..];
+            proptest::prop_assert_eq!(rules::is_list_marker(rest), naive::is_list_marker(rest), "{:?}", rest);
+            let next = rules::next_word(&text, i);
+            proptest::prop_assert_eq!(next.has_digit(), naive::has_digit(rest), "{:?}", rest);
         }
     }
 }
