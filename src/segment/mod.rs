@@ -22,7 +22,7 @@ use std::ops::Range;
 use crate::Lang;
 use rules::{
     ends_sentence, glued_sentence_end, inside_double_quotes, inside_short_parens, is_closer, is_list_marker,
-    next_inline_item, next_word, Punct, QuoteMarks,
+    next_inline_item, next_word, Marks, Punct,
 };
 use wordlists::WordLists;
 
@@ -50,7 +50,7 @@ impl Segmenter {
         let bytes = text.as_bytes();
         let len = bytes.len();
         let mut sent = Open::at(self, text, 0);
-        let mut marks = QuoteMarks::new(self.lang);
+        let mut marks = Marks::new(self.lang);
         let mut line_start = 0;
         let mut i = 0;
         while i < len {
@@ -110,7 +110,7 @@ impl Segmenter {
         text: &str,
         at: usize,
         sent: &mut Open,
-        marks: &mut QuoteMarks,
+        marks: &mut Marks,
         out: &mut Vec<Range<usize>>,
     ) -> usize {
         let bytes = text.as_bytes();
@@ -128,7 +128,7 @@ impl Segmenter {
             }
             return boundary;
         }
-        if inside_short_parens(text, sent.start, at, punct_end, boundary)
+        if inside_short_parens(text, sent.start, at, punct_end, boundary, marks)
             || inside_double_quotes(text, sent.start, at, punct_end, boundary, self.lang, marks)
         {
             return boundary;

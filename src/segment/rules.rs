@@ -228,11 +228,18 @@ const PAREN_WINDOW: usize = 150;
 /// Whether the punctuation at `at` stands inside a short parenthesis that closes after the
 /// boundary: "(Oh. Again!)", "(Proc. ABC with Abs. Reg. Compliance)" stay whole. Bounded
 /// windows keep the scan linear.
-pub(crate) fn inside_short_parens(text: &str, sent_start: usize, at: usize, punct_end: usize, boundary: usize) -> bool {
+pub(crate) fn inside_short_parens(
+    text: &str,
+    sent_start: usize,
+    at: usize,
+    punct_end: usize,
+    boundary: usize,
+    marks: &mut Marks,
+) -> bool {
     let bytes = text.as_bytes();
     let floor = sent_start.max(at.saturating_sub(PAREN_WINDOW));
-    // Most candidates have no bracket before them: one memchr instead of the scan below.
-    if !bytes[floor..at].contains(&b'(') {
+    // Most candidates have no bracket before them: the tracker decides that.
+    if marks.paren.first_at_or_after(text, floor) >= at {
         return false;
     }
     let (mut depth, mut open) = (0usize, 0usize);
@@ -270,25 +277,56 @@ pub(crate) fn inside_short_parens(text: &str, sent_start: usize, at: usize, punc
 /// How far (bytes) quotation marks are looked for around a candidate boundary.
 const QUOTE_WINDOW: usize = 400;
 
-/// The quotation marks of the sentence being read, found in one forward pass instead of a
-/// re-scan of the sentence prefix at every candidate: where the first mark that can open a
-/// quote (a straight `"` or the language's opening curly mark) stands at or after the
-/// sentence start, and how many of each mark stand between the sentence start and the last
-/// candidate. Positions only move forward in the scanner.
+/// The marks that decide whether a candidate stands inside brackets or quotes, found in one
+/// forward pass instead of a re-scan of the text before every candidate: where the next `(`,
+/// `"` and opening curly quote stand, and how many quotation marks of each kind stand between
+/// the sentence start and the last candidate. Positions only move forward in the scanner.
 #[derive(Debug)]
-pub(crate) struct QuoteMarks {
-    /// The position the next two fields were found from.
-    from: usize,
-    /// First `"` at or after `from` (`usize::MAX` when none).
-    straight: usize,
-    /// First opening curly mark at or after `from` (`usize::MAX` when none).
-    curly: usize,
+pub(crate) struct Marks {
+    /// The next `(`.
+    paren: NextChar,
+    /// The next `"`.
+    straight: NextChar,
+    /// The next opening curly quotation mark.
+    curly: NextChar,
     /// English “…”, German „…“.
-    marks: (char, char),
-    /// The marks counted in `counted.0..counted.1`.
+    quotes: (char, char),
+    /// The quotation marks counted in `counted.0..counted.1`.
     counted: (usize, usize),
     /// Number of `"`, opening and closing curly marks in `counted`.
     counts: MarkCounts,
+}
+
+/// The first occurrence of one character at or after a position that only moves forward.
+#[derive(Debug)]
+struct NextChar {
+    c: char,
+    /// The position `pos` was searched from.
+    from: usize,
+    /// The first `c` at or after `from` (`usize::MAX` when none).
+    pos: usize,
+}
+
+impl NextChar {
+    fn new(c: char) -> NextChar {
+        NextChar { c, from: usize::MAX, pos: usize::MAX }
+    }
+
+    /// The first `c` at or after `from` (`usize::MAX` when none). Searches (with memchr)
+    /// only when `from` moved past the occurrence found before, so a forward pass reads each
+    /// byte once; going back (which the scanner never does) searches again.
+    fn first_at_or_after(&mut self, text: &str, from: usize) -> usize {
+        if from < self.from || self.pos < from {
+            // A position inside a character cannot hold `c`: start at the next character.
+            let mut start = from;
+            while !text.is_char_boundary(start) {
+                start += 1;
+            }
+            self.pos = text[start..].find(self.c).map_or(usize::MAX, |i| start + i);
+        }
+        self.from = from;
+        self.pos
+    }
 }
 
 /// How many quotation marks of each kind a stretch of text holds.
@@ -299,34 +337,26 @@ struct MarkCounts {
     close: usize,
 }
 
-impl QuoteMarks {
-    /// A tracker for the quotation marks of `lang`; nothing searched yet.
-    pub(crate) fn new(lang: Lang) -> QuoteMarks {
-        QuoteMarks {
-            from: usize::MAX,
-            straight: usize::MAX,
-            curly: usize::MAX,
-            marks: quote_marks(lang),
+impl Marks {
+    /// A tracker for the brackets and the quotation marks of `lang`; nothing searched yet.
+    pub(crate) fn new(lang: Lang) -> Marks {
+        let quotes = quote_marks(lang);
+        Marks {
+            paren: NextChar::new('('),
+            straight: NextChar::new('"'),
+            curly: NextChar::new(quotes.0),
+            quotes,
             counted: (usize::MAX, usize::MAX),
             counts: MarkCounts::default(),
         }
     }
 
-    /// The end of the first opening mark that starts at or after `from` (`usize::MAX` when
-    /// none): `text[from..at]` holds one exactly when this is at most `at`. Searches again
-    /// only when `from` moved past a mark found before (or went back, which the scanner
-    /// never does).
-    fn first_end(&mut self, text: &str, from: usize) -> usize {
-        let find = |c: char| text[from..].find(c).map_or(usize::MAX, |i| from + i);
-        let went_back = from < self.from;
-        if went_back || self.straight < from {
-            self.straight = find('"');
-        }
-        if went_back || self.curly < from {
-            self.curly = find(self.marks.0);
-        }
-        self.from = from;
-        self.straight.saturating_add(1).min(self.curly.saturating_add(self.marks.0.len_utf8()))
+    /// The end of the first opening quotation mark that starts at or after `from`
+    /// (`usize::MAX` when none): `text[from..at]` holds one exactly when this is at most `at`.
+    fn first_quote_end(&mut self, text: &str, from: usize) -> usize {
+        let straight = self.straight.first_at_or_after(text, from).saturating_add(1);
+        let curly = self.curly.first_at_or_after(text, from).saturating_add(self.quotes.0.len_utf8());
+        straight.min(curly)
     }
 
     /// The marks in `text[start..at]`, counting on from the last call when `start` is the
@@ -336,7 +366,7 @@ impl QuoteMarks {
             self.counted = (start, start);
             self.counts = MarkCounts::default();
         }
-        let (open, close) = self.marks;
+        let (open, close) = self.quotes;
         for c in text[self.counted.1..at].chars().filter(|&c| c == '"' || c == open || c == close) {
             match c {
                 '"' => self.counts.straight += 1,
@@ -369,13 +399,13 @@ pub(crate) fn inside_double_quotes(
     punct_end: usize,
     boundary: usize,
     lang: Lang,
-    marks: &mut QuoteMarks,
+    marks: &mut Marks,
 ) -> bool {
     if at - sent_start > QUOTE_WINDOW {
         return false;
     }
     // Most candidates have no quotation mark before them: the tracker decides that.
-    if marks.first_end(text, sent_start) > at {
+    if marks.first_quote_end(text, sent_start) > at {
         return false;
     }
     let close_mark = quote_marks(lang).1;

@@ -390,6 +390,46 @@ mod naive {
         let close = ahead.find(|c| (open_straight && c == '"') || (open_curly && c == close_mark));
         close.is_some_and(|i| !ahead[..i].contains("\n\n"))
     }
+    /// `rules::inside_short_parens` as first written: looks for `(` in the 150 bytes before
+    /// every candidate.
+    pub fn inside_short_parens(text: &str, sent_start: usize, at: usize, punct_end: usize, boundary: usize) -> bool {
+        let bytes = text.as_bytes();
+        let floor = sent_start.max(at.saturating_sub(150));
+        if !bytes[floor..at].contains(&b'(') {
+            return false;
+        }
+        let (mut depth, mut open) = (0usize, 0usize);
+        for &b in bytes[floor..at].iter().rev() {
+            match b {
+                b')' => depth += 1,
+                b'(' if depth == 0 => open += 1,
+                b'(' => depth -= 1,
+                _ => {}
+            }
+        }
+        let closed_here = bytes[punct_end..boundary].iter().filter(|&&b| b == b')').count();
+        if open <= closed_here {
+            return false;
+        }
+        let mut need = open - closed_here;
+        let mut nested = 0usize;
+        for &b in &bytes[boundary..(boundary + 150).min(text.len())] {
+            match b {
+                b'(' => nested += 1,
+                b')' if nested > 0 => nested -= 1,
+                b')' => {
+                    need -= 1;
+                    if need == 0 {
+                        return true;
+                    }
+                }
+                b'\n' => return false,
+                _ => {}
+            }
+        }
+        false
+    }
+
     /// `rules::is_list_marker` as first written: reads the enumerator by characters.
     pub fn is_list_marker(s: &str) -> bool {
         let mut chars = s.char_indices();
@@ -479,14 +519,14 @@ proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
 
     #[test]
-    fn quote_tracking_equals_the_prefix_rescan(
+    fn bracket_and_quote_tracking_equals_the_prefix_rescan(
         text in german_ish(),
         moves in proptest::collection::vec(0usize..4, 64),
     ) {
         // Visit the candidates in text order, as the scanner does, starting a new sentence
         // after some of them (the tracker relies on sentence starts only moving forward).
         for lang in [Lang::De, Lang::En] {
-            let mut marks = rules::QuoteMarks::new(lang);
+            let mut marks = rules::Marks::new(lang);
             let mut sent_start = 0;
             let candidates: Vec<usize> = text
                 .char_indices()
@@ -496,6 +536,9 @@ proptest::proptest! {
             for (n, &at) in candidates.iter().enumerate() {
                 let punct_end = at + text[at..].chars().next().map_or(1, char::len_utf8);
                 let boundary = skip_closers(&text, punct_end);
+                let fast = rules::inside_short_parens(&text, sent_start, at, punct_end, boundary, &mut marks);
+                let slow = naive::inside_short_parens(&text, sent_start, at, punct_end, boundary);
+                proptest::prop_assert_eq!(fast, slow, "parens at {} from {} in {:?}", at, sent_start, text);
                 let fast = rules::inside_double_quotes(&text, sent_start, at, punct_end, boundary, lang, &mut marks);
                 let slow = naive::inside_double_quotes(&text, sent_start, at, punct_end, boundary, lang);
                 proptest::prop_assert_eq!(fast, slow, "at {} from {} in {:?}", at, sent_start, text);
