@@ -617,14 +617,7 @@ fn token_before(text: &str, sent_start: usize, dot: usize) -> Option<TokenBefore
     while !text.is_char_boundary(floor) {
         floor += 1;
     }
-    let head = &text[..dot];
-    let mut start = dot;
-    for (i, c) in head[floor..].char_indices().rev() {
-        if c.is_whitespace() {
-            break;
-        }
-        start = floor + i;
-    }
+    let start = token_start(text, floor, dot);
     if start == floor && floor > sent_start {
         return None;
     }
@@ -635,6 +628,32 @@ fn token_before(text: &str, sent_start: usize, dot: usize) -> Option<TokenBefore
     let token_start = start + (raw.len() - trimmed_front.len());
     let dashless = token.trim_start_matches(['-', '–']);
     Some(TokenBefore { start: token_start + (token.len() - dashless.len()), token: dashless, closed })
+}
+
+/// Where the run of non-whitespace characters that ends at `end` starts, looking back no
+/// further than `floor` (a character boundary). Reads ASCII as bytes and decodes only
+/// multi-byte characters.
+pub(crate) fn token_start(text: &str, floor: usize, end: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut start = end;
+    while start > floor {
+        let b = bytes[start - 1];
+        if b.is_ascii() {
+            if matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c) {
+                break;
+            }
+            start -= 1;
+            continue;
+        }
+        let Some(c) = text[floor..start].chars().next_back() else {
+            break;
+        };
+        if c.is_whitespace() {
+            break;
+        }
+        start -= c.len_utf8();
+    }
+    start
 }
 
 /// A single letter: an initial ("J. R. R. Tolkien", "Angela M.") or part of "z. B.", "u. a.".

@@ -430,6 +430,19 @@ mod naive {
         false
     }
 
+    /// The start of the token before a period as `rules::token_before` first found it: by
+    /// characters, backwards from `end` to `floor`.
+    pub fn token_start(text: &str, floor: usize, end: usize) -> usize {
+        let mut start = end;
+        for (i, c) in text[floor..end].char_indices().rev() {
+            if c.is_whitespace() {
+                break;
+            }
+            start = floor + i;
+        }
+        start
+    }
+
     /// `rules::is_list_marker` as first written: reads the enumerator by characters.
     pub fn is_list_marker(s: &str) -> bool {
         let mut chars = s.char_indices();
@@ -556,6 +569,20 @@ proptest::proptest! {
             proptest::prop_assert_eq!(rules::is_list_marker(rest), naive::is_list_marker(rest), "{:?}", rest);
             let next = rules::next_word(&text, i);
             proptest::prop_assert_eq!(next.has_digit(), naive::has_digit(rest), "{:?}", rest);
+        }
+    }
+
+    #[test]
+    fn token_start_by_bytes_equals_by_characters(text in german_ish()) {
+        let bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+        for (k, &end) in bounds.iter().enumerate() {
+            for &floor in &bounds[k.saturating_sub(20)..=k] {
+                proptest::prop_assert_eq!(
+                    rules::token_start(&text, floor, end),
+                    naive::token_start(&text, floor, end),
+                    "{:?} {}..{}", text, floor, end
+                );
+            }
         }
     }
 }
