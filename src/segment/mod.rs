@@ -90,7 +90,10 @@ impl Segmenter {
                 0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA6) => {
                     i = self.at_punct(text, i, &mut sent, &mut marks, out)
                 }
-                _ => i += 1,
+                _ => {
+                    marks.note(bytes, i);
+                    i += 1;
+                }
             }
         }
         push_trimmed(text, sent.start, len, out);
@@ -104,8 +107,22 @@ impl Segmenter {
     }
 
     /// Handles the punctuation run starting at `at`; ends the current sentence there when the
-    /// rules say so. Returns where scanning resumes.
+    /// rules say so. Returns where scanning resumes, having noted the marks it jumps over.
     fn at_punct(
+        &self,
+        text: &str,
+        at: usize,
+        sent: &mut Open,
+        marks: &mut Marks,
+        out: &mut Vec<Range<usize>>,
+    ) -> usize {
+        let resume = self.decide_punct(text, at, sent, marks, out);
+        marks.pass(text.as_bytes(), at, resume);
+        resume
+    }
+
+    /// The decision of [`Segmenter::at_punct`].
+    fn decide_punct(
         &self,
         text: &str,
         at: usize,
@@ -153,8 +170,9 @@ impl Segmenter {
     }
 }
 
-/// Bytes the scanner stops at: line breaks, terminal punctuation and the lead byte of `…`.
-const INTERESTING: [bool; 256] = crate::text::byte_set(b"\n.!?\xE2");
+/// Bytes the scanner stops at: line breaks, terminal punctuation, the lead byte of `…` and of
+/// the curly quotation marks, `(` and `"` (the last three are noted in [`Marks`]).
+const INTERESTING: [bool; 256] = crate::text::byte_set(b"\n.!?\xE2(\"");
 
 /// The sentence being read: where it started, and where an inline list item that continues
 /// its opening enumerator begins (`usize::MAX` when none).

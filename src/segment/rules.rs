@@ -238,8 +238,9 @@ pub(crate) fn inside_short_parens(
 ) -> bool {
     let bytes = text.as_bytes();
     let floor = sent_start.max(at.saturating_sub(PAREN_WINDOW));
-    // Most candidates have no bracket before them: the tracker decides that.
-    if marks.paren.first_at_or_after(text, floor) >= at {
+    // Most candidates have no bracket before them: the marks noted in passing decide that.
+    debug_assert_eq!(marks.paren_since(floor), bytes[floor..at].contains(&b'('), "marks noted up to {at}");
+    if !marks.paren_since(floor) {
         return false;
     }
     let (mut depth, mut open) = (0usize, 0usize);
@@ -277,56 +278,26 @@ pub(crate) fn inside_short_parens(
 /// How far (bytes) quotation marks are looked for around a candidate boundary.
 const QUOTE_WINDOW: usize = 400;
 
-/// The marks that decide whether a candidate stands inside brackets or quotes, found in one
-/// forward pass instead of a re-scan of the text before every candidate: where the next `(`,
-/// `"` and opening curly quote stand, and how many quotation marks of each kind stand between
-/// the sentence start and the last candidate. Positions only move forward in the scanner.
+/// The marks that decide whether a candidate stands inside brackets or quotes, noted by the
+/// scanner as it passes them instead of searched for before every candidate: where the last
+/// `(`, `"` and opening curly quote before the current candidate stand, and how many
+/// quotation marks of each kind stand between the sentence start and the last candidate.
 #[derive(Debug)]
 pub(crate) struct Marks {
-    /// The next `(`.
-    paren: NextChar,
-    /// The next `"`.
-    straight: NextChar,
-    /// The next opening curly quotation mark.
-    curly: NextChar,
+    /// The last `(` passed.
+    paren: Option<usize>,
+    /// The last `"` passed.
+    straight: Option<usize>,
+    /// The last opening curly quotation mark passed.
+    curly: Option<usize>,
     /// English “…”, German „…“.
     quotes: (char, char),
+    /// The opening curly mark, UTF-8 encoded.
+    open_bytes: &'static [u8],
     /// The quotation marks counted in `counted.0..counted.1`.
     counted: (usize, usize),
     /// Number of `"`, opening and closing curly marks in `counted`.
     counts: MarkCounts,
-}
-
-/// The first occurrence of one character at or after a position that only moves forward.
-#[derive(Debug)]
-struct NextChar {
-    c: char,
-    /// The position `pos` was searched from.
-    from: usize,
-    /// The first `c` at or after `from` (`usize::MAX` when none).
-    pos: usize,
-}
-
-impl NextChar {
-    fn new(c: char) -> NextChar {
-        NextChar { c, from: usize::MAX, pos: usize::MAX }
-    }
-
-    /// The first `c` at or after `from` (`usize::MAX` when none). Searches (with memchr)
-    /// only when `from` moved past the occurrence found before, so a forward pass reads each
-    /// byte once; going back (which the scanner never does) searches again.
-    fn first_at_or_after(&mut self, text: &str, from: usize) -> usize {
-        if from < self.from || self.pos < from {
-            // A position inside a character cannot hold `c`: start at the next character.
-            let mut start = from;
-            while !text.is_char_boundary(start) {
-                start += 1;
-            }
-            self.pos = text[start..].find(self.c).map_or(usize::MAX, |i| start + i);
-        }
-        self.from = from;
-        self.pos
-    }
 }
 
 /// How many quotation marks of each kind a stretch of text holds.
@@ -338,25 +309,52 @@ struct MarkCounts {
 }
 
 impl Marks {
-    /// A tracker for the brackets and the quotation marks of `lang`; nothing searched yet.
+    /// A tracker for the brackets and the quotation marks of `lang`; nothing passed yet.
     pub(crate) fn new(lang: Lang) -> Marks {
-        let quotes = quote_marks(lang);
+        let open_bytes: &'static [u8] = match lang {
+            Lang::En => "“".as_bytes(),
+            Lang::De => "„".as_bytes(),
+        };
         Marks {
-            paren: NextChar::new('('),
-            straight: NextChar::new('"'),
-            curly: NextChar::new(quotes.0),
-            quotes,
+            paren: None,
+            straight: None,
+            curly: None,
+            quotes: quote_marks(lang),
+            open_bytes,
             counted: (usize::MAX, usize::MAX),
             counts: MarkCounts::default(),
         }
     }
 
-    /// The end of the first opening quotation mark that starts at or after `from`
-    /// (`usize::MAX` when none): `text[from..at]` holds one exactly when this is at most `at`.
-    fn first_quote_end(&mut self, text: &str, from: usize) -> usize {
-        let straight = self.straight.first_at_or_after(text, from).saturating_add(1);
-        let curly = self.curly.first_at_or_after(text, from).saturating_add(self.quotes.0.len_utf8());
-        straight.min(curly)
+    /// Notes the mark that starts at byte `i`, if any. The scanner calls this (or
+    /// [`Marks::pass`]) for every byte before a candidate, in order, so that the marks noted
+    /// are exactly those before it.
+    pub(crate) fn note(&mut self, bytes: &[u8], i: usize) {
+        match bytes[i] {
+            b'(' => self.paren = Some(i),
+            b'"' => self.straight = Some(i),
+            0xE2 if bytes[i..].starts_with(self.open_bytes) => self.curly = Some(i),
+            _ => {}
+        }
+    }
+
+    /// Notes the marks in `bytes[from..to]`, a stretch the scanner jumped over.
+    pub(crate) fn pass(&mut self, bytes: &[u8], from: usize, to: usize) {
+        for i in from..to {
+            if matches!(bytes[i], b'(' | b'"' | 0xE2) {
+                self.note(bytes, i);
+            }
+        }
+    }
+
+    /// Whether a `(` was passed at or after `from`.
+    fn paren_since(&self, from: usize) -> bool {
+        self.paren.is_some_and(|p| p >= from)
+    }
+
+    /// Whether a `"` or an opening curly quotation mark was passed at or after `from`.
+    fn quote_since(&self, from: usize) -> bool {
+        self.straight.is_some_and(|p| p >= from) || self.curly.is_some_and(|p| p >= from)
     }
 
     /// The marks in `text[start..at]`, counting on from the last call when `start` is the
@@ -404,8 +402,14 @@ pub(crate) fn inside_double_quotes(
     if at - sent_start > QUOTE_WINDOW {
         return false;
     }
-    // Most candidates have no quotation mark before them: the tracker decides that.
-    if marks.first_quote_end(text, sent_start) > at {
+    // Most candidates have no quotation mark before them: the marks noted in passing decide
+    // that.
+    debug_assert_eq!(
+        marks.quote_since(sent_start),
+        text[sent_start..at].contains(['"', marks.quotes.0]),
+        "marks noted up to {at}"
+    );
+    if !marks.quote_since(sent_start) {
         return false;
     }
     let close_mark = quote_marks(lang).1;

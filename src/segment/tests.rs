@@ -537,7 +537,7 @@ proptest::proptest! {
         moves in proptest::collection::vec(0usize..4, 64),
     ) {
         // Visit the candidates in text order, as the scanner does, starting a new sentence
-        // after some of them (the tracker relies on sentence starts only moving forward).
+        // after some of them.
         for lang in [Lang::De, Lang::En] {
             let mut marks = rules::Marks::new(lang);
             let mut sent_start = 0;
@@ -546,7 +546,11 @@ proptest::proptest! {
                 .filter(|&(_, c)| matches!(c, '.' | '!' | '?' | '…'))
                 .map(|(i, _)| i)
                 .collect();
+            let mut noted_to = 0;
             for (n, &at) in candidates.iter().enumerate() {
+                // The scanner notes every mark before a candidate as it passes it.
+                marks.pass(text.as_bytes(), noted_to, at);
+                noted_to = at;
                 let punct_end = at + text[at..].chars().next().map_or(1, char::len_utf8);
                 let boundary = skip_closers(&text, punct_end);
                 let fast = rules::inside_short_parens(&text, sent_start, at, punct_end, boundary, &mut marks);
