@@ -89,6 +89,9 @@ fn starts_whitespace(s: &str, i: usize) -> bool {
 /// by ".", ")", ".)" or "]" ("1.", "1.)", "a)", "(iv)", "[z]"). A letter with a bare period
 /// counts only before a capitalised word of two or more letters ("a. The first", not "z. B.").
 pub(crate) fn is_list_marker(s: &str) -> bool {
+    if opens_plain_word(s.as_bytes()) {
+        return false;
+    }
     let mut chars = s.char_indices();
     let Some((_, first)) = chars.next() else {
         return false;
@@ -130,6 +133,26 @@ pub(crate) fn is_list_marker(s: &str) -> bool {
         return word.starts_with(char::is_uppercase) && word[..len].chars().count() >= 2;
     }
     true
+}
+
+/// Whether `bytes` open with two ASCII letters that cannot begin a roman numeral (the only
+/// enumerator of two or more letters): "Die", "Mit", "Zeit" are no list markers.
+fn opens_plain_word(bytes: &[u8]) -> bool {
+    let [a, b, ..] = *bytes else {
+        return false;
+    };
+    let roman = |set: &[u8]| set.contains(&a) && set.contains(&b);
+    a.is_ascii_alphabetic() && b.is_ascii_alphabetic() && !roman(b"IVXLCDM") && !roman(b"ivxlcdm")
+}
+
+/// The length of the alphabetic run that opens `s`: ASCII letters read as bytes, the rest by
+/// characters.
+fn alphabetic_len(s: &str) -> usize {
+    let ascii = s.bytes().take_while(u8::is_ascii_alphabetic).count();
+    if s.as_bytes().get(ascii).map_or(true, u8::is_ascii) {
+        return ascii;
+    }
+    s[ascii..].char_indices().find(|&(_, c)| !c.is_alphabetic()).map_or(s.len(), |(i, _)| ascii + i)
 }
 
 /// The length of the alphanumeric run that opens `body`, or `None` when it has six or more
@@ -467,6 +490,11 @@ fn is_roman(s: &str) -> bool {
 /// Reads the start of the next sentence candidate at `at` (which is not whitespace).
 pub(crate) fn next_word(text: &str, at: usize) -> NextWord<'_> {
     let rest = &text[at..];
+    if rest.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
+        // The common case: a word right away, no quotes, brackets or dashes to skip.
+        let first = char::from(rest.as_bytes()[0]);
+        return NextWord { first, word: &rest[..alphabetic_len(rest)], rest };
+    }
     let mut word_start = rest.len();
     let mut first = ' ';
     let mut dashed = false;
@@ -484,8 +512,7 @@ pub(crate) fn next_word(text: &str, at: usize) -> NextWord<'_> {
         break;
     }
     let tail = &rest[word_start..];
-    let word_len = tail.char_indices().find(|&(_, c)| !c.is_alphabetic()).map_or(tail.len(), |(i, _)| i);
-    NextWord { first, word: &tail[..word_len], rest }
+    NextWord { first, word: &tail[..alphabetic_len(tail)], rest }
 }
 
 /// Whether the sentence that began at `sent_start` ends with `punct` before `next`.

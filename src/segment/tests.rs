@@ -443,6 +443,30 @@ mod naive {
         start
     }
 
+    /// The first character and word of `rules::next_word` as first written: by characters,
+    /// after openers and a leading dash.
+    pub fn next_word(text: &str, at: usize) -> (char, &str) {
+        let rest = &text[at..];
+        let mut word_start = rest.len();
+        let mut first = ' ';
+        let mut dashed = false;
+        for (i, c) in rest.char_indices() {
+            if super::rules::is_opener(c) || (dashed && c == ' ') {
+                continue;
+            }
+            if matches!(c, '-' | '–' | '—') && i < 8 {
+                dashed = true;
+                continue;
+            }
+            first = c;
+            word_start = i;
+            break;
+        }
+        let tail = &rest[word_start..];
+        let word_len = tail.char_indices().find(|&(_, c)| !c.is_alphabetic()).map_or(tail.len(), |(i, _)| i);
+        (first, &tail[..word_len])
+    }
+
     /// `rules::is_list_marker` as first written: reads the enumerator by characters.
     pub fn is_list_marker(s: &str) -> bool {
         let mut chars = s.char_indices();
@@ -567,11 +591,12 @@ proptest::proptest! {
     }
 
     #[test]
-    fn list_markers_and_digits_read_fast_as_by_characters(text in german_ish()) {
+    fn next_words_list_markers_and_digits_read_fast_as_by_characters(text in german_ish()) {
         for (i, _) in text.char_indices() {
             let rest = &text[i..];
             proptest::prop_assert_eq!(rules::is_list_marker(rest), naive::is_list_marker(rest), "{:?}", rest);
             let next = rules::next_word(&text, i);
+            proptest::prop_assert_eq!((next.first, next.word), naive::next_word(&text, i), "{:?}", rest);
             proptest::prop_assert_eq!(next.has_digit(), naive::has_digit(rest), "{:?}", rest);
         }
     }
