@@ -598,7 +598,9 @@ fn period_ends(text: &str, sent_start: usize, dot: usize, next: &NextWord<'_>, l
 /// ("Doninikus-Zimmermann-Str.").
 fn abbreviation(token: &str, lists: &WordLists) -> Option<AbbrevKind> {
     lists.abbreviation(token).or_else(|| {
-        let (_, last) = token.rsplit_once('-')?;
+        // A byte scan: tokens are short, and most have no hyphen.
+        let hyphen = token.bytes().rposition(|b| b == b'-')?;
+        let last = &token[hyphen + 1..];
         lists.abbreviation(last).filter(|_| !last.is_empty())
     })
 }
@@ -703,6 +705,10 @@ fn is_dotted_abbreviation(token: &str) -> bool {
 /// ("25.11.") or a roman numeral of two or more letters ("des III. Geschwaders"). Four
 /// digits are a year ("im Jahr 1990."), never an ordinal.
 fn is_ordinal_candidate(token: &str) -> bool {
+    // The longest candidates are a day and month ("25.11") and roman numerals of five letters.
+    if token.len() > 6 {
+        return false;
+    }
     if token.len() >= 2 && is_roman(token) && token.bytes().all(|b| b.is_ascii_uppercase()) {
         return true;
     }
@@ -744,6 +750,10 @@ mod tests {
         assert!(is_ordinal_candidate("25.11"));
         assert!(!is_ordinal_candidate("1990"));
         assert!(!is_ordinal_candidate("3:1"));
+        // The longest candidates: a three-digit day with a month, a five-letter roman numeral.
+        assert!(is_ordinal_candidate("100.12"));
+        assert!(is_ordinal_candidate("XVIII"));
+        assert!(!is_ordinal_candidate("100.123"));
     }
 
     #[test]
