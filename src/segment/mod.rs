@@ -223,8 +223,29 @@ fn punct_run(bytes: &[u8], at: usize) -> (usize, Punct) {
 
 /// Skips closing quotes and brackets: `betreten.“` and `(so der Sprecher.)` keep them.
 fn skip_closers(text: &str, at: usize) -> usize {
-    let rest = &text[at..];
-    rest.char_indices().find(|&(_, c)| !is_closer(c)).map_or(text.len(), |(i, _)| at + i)
+    skip_while(text, at, is_closer)
+}
+
+/// The first offset from `at` whose character `keep` rejects (`text.len()` when none). ASCII
+/// bytes are passed to `keep` without decoding; only multi-byte characters are decoded.
+fn skip_while(text: &str, at: usize, mut keep: impl FnMut(char) -> bool) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = at;
+    while let Some(&b) = bytes.get(i) {
+        let c = if b.is_ascii() {
+            char::from(b)
+        } else {
+            match text[i..].chars().next() {
+                Some(c) => c,
+                None => break,
+            }
+        };
+        if !keep(c) {
+            return i;
+        }
+        i += c.len_utf8();
+    }
+    text.len()
 }
 
 /// Skips footnote marks right after the sentence end: "martyr.[1]", "large.[7][8]",
@@ -257,10 +278,7 @@ fn is_emoji(c: char) -> bool {
 
 /// Skips a run of emoji (with joiners and variation selectors).
 fn skip_emoji(text: &str, at: usize) -> usize {
-    text[at..]
-        .char_indices()
-        .find(|&(_, c)| !(is_emoji(c) || matches!(c, '\u{200D}' | '\u{FE0F}')))
-        .map_or(text.len(), |(i, _)| at + i)
+    skip_while(text, at, |c| is_emoji(c) || matches!(c, '\u{200D}' | '\u{FE0F}'))
 }
 
 /// Whether a line break between `line` and the next line (`next`, from its first non-space
@@ -279,19 +297,16 @@ fn list_item_ends(line: &str, next: &str) -> bool {
 /// Skips whitespace from `at`; returns the next non-space offset and the line breaks passed.
 fn skip_space(text: &str, at: usize) -> (usize, usize) {
     let mut newlines = 0;
-    for (i, c) in text[at..].char_indices() {
-        if c == '\n' {
-            newlines += 1;
-        } else if !c.is_whitespace() {
-            return (at + i, newlines);
-        }
-    }
-    (text.len(), newlines)
+    let end = skip_while(text, at, |c| {
+        newlines += usize::from(c == '\n');
+        c.is_whitespace()
+    });
+    (end, newlines)
 }
 
 /// Skips whitespace other than `\n` from `at`.
 fn skip_inline_space(text: &str, at: usize) -> usize {
-    text[at..].char_indices().find(|&(_, c)| c == '\n' || !c.is_whitespace()).map_or(text.len(), |(i, _)| at + i)
+    skip_while(text, at, |c| c != '\n' && c.is_whitespace())
 }
 
 /// Whether `line` is a markdown ATX heading (`# Title`, `## Title`).

@@ -467,6 +467,24 @@ mod naive {
         (first, &tail[..word_len])
     }
 
+    /// `skip_space` as first written: by characters, counting line breaks.
+    pub fn skip_space(text: &str, at: usize) -> (usize, usize) {
+        let mut newlines = 0;
+        for (i, c) in text[at..].char_indices() {
+            if c == '\n' {
+                newlines += 1;
+            } else if !c.is_whitespace() {
+                return (at + i, newlines);
+            }
+        }
+        (text.len(), newlines)
+    }
+
+    /// The first offset from `at` whose character `keep` rejects, by characters.
+    pub fn skip_while(text: &str, at: usize, keep: impl Fn(char) -> bool) -> usize {
+        text[at..].char_indices().find(|&(_, c)| !keep(c)).map_or(text.len(), |(i, _)| at + i)
+    }
+
     /// `rules::is_list_marker` as first written: reads the enumerator by characters.
     pub fn is_list_marker(s: &str) -> bool {
         let mut chars = s.char_indices();
@@ -543,7 +561,7 @@ fn german_ish() -> impl proptest::strategy::Strategy<Value = String> {
             "1.", "1.)", "2)", "a)", "b.", "(iv)", "II.", "z. B.", "z.B.", "Dr.", "usw.", "Nr.", "U.S.", "Mio.",
             "J.", "3.", "21.", "25.11.", "1990.", "November", "Liga", "Quartal", "der", "Der", "im", "Die", "The",
             "Und", "He", "A13", "www.taz.de", "(a)", "[z]", "iii.", "Ä.", "ǅ)", "Ⅻ.", "٣)", "\u{2028}", "\u{85}", "\u{3000}",
-            "\u{1680}", "\u{b}", "\u{202f}", "—", "◦", "‣",
+            "\u{1680}", "\u{b}", "\u{202f}", "—", "◦", "‣", "👍\u{FE0F}", "😀\u{200D}😀", "☀", "»", "›", "’", "}",
         ])
         .prop_map(str::to_string),
     ];
@@ -612,6 +630,18 @@ proptest::proptest! {
                     "{:?} {}..{}", text, floor, end
                 );
             }
+        }
+    }
+
+    #[test]
+    fn skipping_by_bytes_equals_skipping_by_characters(text in german_ish()) {
+        for (i, _) in text.char_indices() {
+            proptest::prop_assert_eq!(skip_space(&text, i), naive::skip_space(&text, i));
+            let inline = |c: char| c != '\n' && c.is_whitespace();
+            proptest::prop_assert_eq!(skip_inline_space(&text, i), naive::skip_while(&text, i, inline));
+            proptest::prop_assert_eq!(skip_closers(&text, i), naive::skip_while(&text, i, rules::is_closer));
+            let emoji = |c: char| is_emoji(c) || matches!(c, '\u{200D}' | '\u{FE0F}');
+            proptest::prop_assert_eq!(skip_emoji(&text, i), naive::skip_while(&text, i, emoji));
         }
     }
 }
