@@ -655,11 +655,13 @@ fn token_before(text: &str, sent_start: usize, dot: usize) -> Option<TokenBefore
         return None;
     }
     let raw = &text[start..dot];
-    let trimmed_front = raw.trim_start_matches(is_opener);
-    let token = trimmed_front.trim_end_matches(is_closer);
+    // Most tokens begin and end with a letter or digit: then there is nothing to trim.
+    let alnum = |b: Option<&u8>| b.is_some_and(u8::is_ascii_alphanumeric);
+    let trimmed_front = if alnum(raw.as_bytes().first()) { raw } else { raw.trim_start_matches(is_opener) };
+    let token = if alnum(raw.as_bytes().last()) { trimmed_front } else { trimmed_front.trim_end_matches(is_closer) };
     let closed = token.len() < trimmed_front.len();
     let token_start = start + (raw.len() - trimmed_front.len());
-    let dashless = token.trim_start_matches(['-', '–']);
+    let dashless = if alnum(token.as_bytes().first()) { token } else { token.trim_start_matches(['-', '–']) };
     Some(TokenBefore { start: token_start + (token.len() - dashless.len()), token: dashless, closed })
 }
 
@@ -754,6 +756,42 @@ mod tests {
         assert!(is_ordinal_candidate("100.12"));
         assert!(is_ordinal_candidate("XVIII"));
         assert!(!is_ordinal_candidate("100.123"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn token_before_skips_trimming_only_when_there_is_nothing_to_trim(
+            text in "([a-zA-Z0-9äÖ]{0,4}[\"'„“”»«()\\[\\]\\-–. ]{0,3}){0,12}",
+        ) {
+            for (dot, _) in text.match_indices('.') {
+                for sent_start in [0, dot / 2, dot] {
+                    if !text.is_char_boundary(sent_start) {
+                        continue;
+                    }
+                    let fast = token_before(&text, sent_start, dot).map(|t| (t.start, t.token, t.closed));
+                    proptest::prop_assert_eq!(fast, naive_token_before(&text, sent_start, dot), "{:?} {}", text, dot);
+                }
+            }
+        }
+    }
+
+    /// `token_before` as first written: always trims.
+    fn naive_token_before(text: &str, sent_start: usize, dot: usize) -> Option<(usize, &str, bool)> {
+        let mut floor = sent_start.max(dot.saturating_sub(MAX_TOKEN));
+        while !text.is_char_boundary(floor) {
+            floor += 1;
+        }
+        let start = token_start(text, floor, dot);
+        if start == floor && floor > sent_start {
+            return None;
+        }
+        let raw = &text[start..dot];
+        let trimmed_front = raw.trim_start_matches(is_opener);
+        let token = trimmed_front.trim_end_matches(is_closer);
+        let closed = token.len() < trimmed_front.len();
+        let token_start = start + (raw.len() - trimmed_front.len());
+        let dashless = token.trim_start_matches(['-', '–']);
+        Some((token_start + (token.len() - dashless.len()), dashless, closed))
     }
 
     #[test]
