@@ -22,7 +22,7 @@ use std::ops::Range;
 use crate::Lang;
 use rules::{
     ends_sentence, glued_sentence_end, inside_double_quotes, inside_short_parens, is_closer, is_list_marker,
-    next_inline_item, next_word, Punct,
+    next_inline_item, next_word, Marks, Punct,
 };
 use wordlists::WordLists;
 
@@ -50,6 +50,7 @@ impl Segmenter {
         let bytes = text.as_bytes();
         let len = bytes.len();
         let mut sent = Open::at(self, text, 0);
+        let mut marks = Marks::new(self.lang);
         let mut line_start = 0;
         let mut i = 0;
         while i < len {
@@ -85,11 +86,14 @@ impl Segmenter {
                     line_start = i + 1;
                     i += 1;
                 }
-                b'.' | b'!' | b'?' => i = self.at_punct(text, i, &mut sent, out),
+                b'.' | b'!' | b'?' => i = self.at_punct(text, i, &mut sent, &mut marks, out),
                 0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA6) => {
-                    i = self.at_punct(text, i, &mut sent, out)
+                    i = self.at_punct(text, i, &mut sent, &mut marks, out)
                 }
-                _ => i += 1,
+                _ => {
+                    marks.note(bytes, i);
+                    i += 1;
+                }
             }
         }
         push_trimmed(text, sent.start, len, out);
@@ -103,8 +107,29 @@ impl Segmenter {
     }
 
     /// Handles the punctuation run starting at `at`; ends the current sentence there when the
-    /// rules say so. Returns where scanning resumes.
-    fn at_punct(&self, text: &str, at: usize, sent: &mut Open, out: &mut Vec<Range<usize>>) -> usize {
+    /// rules say so. Returns where scanning resumes, having noted the marks it jumps over.
+    fn at_punct(
+        &self,
+        text: &str,
+        at: usize,
+        sent: &mut Open,
+        marks: &mut Marks,
+        out: &mut Vec<Range<usize>>,
+    ) -> usize {
+        let resume = self.decide_punct(text, at, sent, marks, out);
+        marks.pass(text.as_bytes(), at, resume);
+        resume
+    }
+
+    /// The decision of [`Segmenter::at_punct`].
+    fn decide_punct(
+        &self,
+        text: &str,
+        at: usize,
+        sent: &mut Open,
+        marks: &mut Marks,
+        out: &mut Vec<Range<usize>>,
+    ) -> usize {
         let bytes = text.as_bytes();
         let (punct_end, punct) = punct_run(bytes, at);
         let boundary = skip_footnotes(text, skip_closers(text, punct_end), at);
@@ -120,8 +145,8 @@ impl Segmenter {
             }
             return boundary;
         }
-        if inside_short_parens(text, sent.start, at, punct_end, boundary)
-            || inside_double_quotes(text, sent.start, at, punct_end, boundary, self.lang)
+        if inside_short_parens(text, sent.start, at, punct_end, boundary, marks)
+            || inside_double_quotes(text, sent.start, at, punct_end, boundary, self.lang, marks)
         {
             return boundary;
         }
@@ -145,8 +170,9 @@ impl Segmenter {
     }
 }
 
-/// Bytes the scanner stops at: line breaks, terminal punctuation and the lead byte of `…`.
-const INTERESTING: [bool; 256] = crate::text::byte_set(b"\n.!?\xE2");
+/// Bytes the scanner stops at: line breaks, terminal punctuation, the lead byte of `…` and of
+/// the curly quotation marks, `(` and `"` (the last three are noted in [`Marks`]).
+const INTERESTING: [bool; 256] = crate::text::byte_set(b"\n.!?\xE2(\"");
 
 /// The sentence being read: where it started, and where an inline list item that continues
 /// its opening enumerator begins (`usize::MAX` when none).
@@ -197,8 +223,29 @@ fn punct_run(bytes: &[u8], at: usize) -> (usize, Punct) {
 
 /// Skips closing quotes and brackets: `betreten.“` and `(so der Sprecher.)` keep them.
 fn skip_closers(text: &str, at: usize) -> usize {
-    let rest = &text[at..];
-    rest.char_indices().find(|&(_, c)| !is_closer(c)).map_or(text.len(), |(i, _)| at + i)
+    skip_while(text, at, is_closer)
+}
+
+/// The first offset from `at` whose character `keep` rejects (`text.len()` when none). ASCII
+/// bytes are passed to `keep` without decoding; only multi-byte characters are decoded.
+fn skip_while(text: &str, at: usize, mut keep: impl FnMut(char) -> bool) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = at;
+    while let Some(&b) = bytes.get(i) {
+        let c = if b.is_ascii() {
+            char::from(b)
+        } else {
+            match text[i..].chars().next() {
+                Some(c) => c,
+                None => break,
+            }
+        };
+        if !keep(c) {
+            return i;
+        }
+        i += c.len_utf8();
+    }
+    text.len()
 }
 
 /// Skips footnote marks right after the sentence end: "martyr.[1]", "large.[7][8]",
@@ -231,10 +278,7 @@ fn is_emoji(c: char) -> bool {
 
 /// Skips a run of emoji (with joiners and variation selectors).
 fn skip_emoji(text: &str, at: usize) -> usize {
-    text[at..]
-        .char_indices()
-        .find(|&(_, c)| !(is_emoji(c) || matches!(c, '\u{200D}' | '\u{FE0F}')))
-        .map_or(text.len(), |(i, _)| at + i)
+    skip_while(text, at, |c| is_emoji(c) || matches!(c, '\u{200D}' | '\u{FE0F}'))
 }
 
 /// Whether a line break between `line` and the next line (`next`, from its first non-space
@@ -253,19 +297,16 @@ fn list_item_ends(line: &str, next: &str) -> bool {
 /// Skips whitespace from `at`; returns the next non-space offset and the line breaks passed.
 fn skip_space(text: &str, at: usize) -> (usize, usize) {
     let mut newlines = 0;
-    for (i, c) in text[at..].char_indices() {
-        if c == '\n' {
-            newlines += 1;
-        } else if !c.is_whitespace() {
-            return (at + i, newlines);
-        }
-    }
-    (text.len(), newlines)
+    let end = skip_while(text, at, |c| {
+        newlines += usize::from(c == '\n');
+        c.is_whitespace()
+    });
+    (end, newlines)
 }
 
 /// Skips whitespace other than `\n` from `at`.
 fn skip_inline_space(text: &str, at: usize) -> usize {
-    text[at..].char_indices().find(|&(_, c)| c == '\n' || !c.is_whitespace()).map_or(text.len(), |(i, _)| at + i)
+    skip_while(text, at, |c| c != '\n' && c.is_whitespace())
 }
 
 /// Whether `line` is a markdown ATX heading (`# Title`, `## Title`).

@@ -39,20 +39,48 @@ pub(crate) struct NextWord<'a> {
     pub first: char,
     /// The alphabetic word starting at `first` (empty when `first` is not a letter).
     pub word: &'a str,
-    /// The text starts with a list marker ("b. The", "(ii) Hello", "• ").
-    pub list_marker: bool,
-    /// The first whitespace-separated token holds a digit ("123", "A13", "(123)").
-    pub has_digit: bool,
+    /// The text from the candidate on; the rarely needed facts below are read from it only
+    /// when a rule asks.
+    rest: &'a str,
 }
 
 impl NextWord<'_> {
     /// The text goes on in lower case (a list marker like "b." or "(ii)" does not count).
     fn is_lower(&self) -> bool {
-        self.first.is_lowercase() && !self.list_marker
+        self.first.is_lowercase() && !self.list_marker()
     }
 
     fn is_digit(&self) -> bool {
         self.first.is_ascii_digit()
+    }
+
+    /// The text starts with a list marker ("b. The", "(ii) Hello", "• ").
+    fn list_marker(&self) -> bool {
+        is_list_marker(self.rest)
+    }
+
+    /// The first whitespace-separated token (at most [`MAX_TOKEN`] bytes of it) holds a digit
+    /// ("123", "A13", "(123)").
+    pub(crate) fn has_digit(&self) -> bool {
+        for (i, &b) in self.rest.as_bytes().iter().take(MAX_TOKEN).enumerate() {
+            if b.is_ascii_digit() {
+                return true;
+            }
+            if starts_whitespace(self.rest, i) {
+                return false;
+            }
+        }
+        false
+    }
+}
+
+/// Whether a whitespace character starts at byte `i` of `s` (false inside a character).
+/// Only ASCII and the lead bytes 0xC2, 0xE1, 0xE2 and 0xE3 can start one.
+fn starts_whitespace(s: &str, i: usize) -> bool {
+    match s.as_bytes()[i] {
+        b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => true,
+        0xc2 | 0xe1 | 0xe2 | 0xe3 => s.get(i..).and_then(|t| t.chars().next()).is_some_and(char::is_whitespace),
+        _ => false,
     }
 }
 
@@ -61,6 +89,9 @@ impl NextWord<'_> {
 /// by ".", ")", ".)" or "]" ("1.", "1.)", "a)", "(iv)", "[z]"). A letter with a bare period
 /// counts only before a capitalised word of two or more letters ("a. The first", not "z. B.").
 pub(crate) fn is_list_marker(s: &str) -> bool {
+    if opens_plain_word(s.as_bytes()) {
+        return false;
+    }
     let mut chars = s.char_indices();
     let Some((_, first)) = chars.next() else {
         return false;
@@ -73,17 +104,9 @@ pub(crate) fn is_list_marker(s: &str) -> bool {
     }
     let body = s.strip_prefix(['(', '[']).unwrap_or(s);
     let bracketed = body.len() < s.len();
-    // Enumerators have at most five characters: stop reading an ordinary word after six.
-    let mut core_len = body.len();
-    for (n, (i, c)) in body.char_indices().enumerate() {
-        if !c.is_alphanumeric() {
-            core_len = i;
-            break;
-        }
-        if n == 5 {
-            return false;
-        }
-    }
+    let Some(core_len) = enumerator_core_len(body) else {
+        return false;
+    };
     let core = &body[..core_len];
     let is_number = (1..=3).contains(&core.len()) && core.bytes().all(|b| b.is_ascii_digit());
     let is_letter = core.chars().count() == 1 && core.chars().all(char::is_alphabetic);
@@ -110,6 +133,49 @@ pub(crate) fn is_list_marker(s: &str) -> bool {
         return word.starts_with(char::is_uppercase) && word[..len].chars().count() >= 2;
     }
     true
+}
+
+/// Whether `bytes` open with two ASCII letters that cannot begin a roman numeral (the only
+/// enumerator of two or more letters): "Die", "Mit", "Zeit" are no list markers.
+fn opens_plain_word(bytes: &[u8]) -> bool {
+    let [a, b, ..] = *bytes else {
+        return false;
+    };
+    let roman = |set: &[u8]| set.contains(&a) && set.contains(&b);
+    a.is_ascii_alphabetic() && b.is_ascii_alphabetic() && !roman(b"IVXLCDM") && !roman(b"ivxlcdm")
+}
+
+/// The length of the alphabetic run that opens `s`: ASCII letters read as bytes, the rest by
+/// characters.
+fn alphabetic_len(s: &str) -> usize {
+    let ascii = s.bytes().take_while(u8::is_ascii_alphabetic).count();
+    if s.as_bytes().get(ascii).map_or(true, u8::is_ascii) {
+        return ascii;
+    }
+    s[ascii..].char_indices().find(|&(_, c)| !c.is_alphabetic()).map_or(s.len(), |(i, _)| ascii + i)
+}
+
+/// The length of the alphanumeric run that opens `body`, or `None` when it has six or more
+/// characters: enumerators have at most five, so an ordinary word is rejected after six.
+/// ASCII letters and digits are read as bytes, the rest by characters.
+fn enumerator_core_len(body: &str) -> Option<usize> {
+    let bytes = body.as_bytes();
+    let ascii = bytes.iter().take(6).take_while(|b| b.is_ascii_alphanumeric()).count();
+    if ascii == 6 {
+        return None;
+    }
+    if bytes.get(ascii).map_or(true, u8::is_ascii) {
+        return Some(ascii);
+    }
+    for (n, (i, c)) in body[ascii..].char_indices().enumerate() {
+        if !c.is_alphanumeric() {
+            return Some(ascii + i);
+        }
+        if ascii + n == 5 {
+            return None;
+        }
+    }
+    Some(body.len())
 }
 
 /// How far ahead (bytes) the next item of an inline list is looked for: list items are short.
@@ -185,11 +251,19 @@ const PAREN_WINDOW: usize = 150;
 /// Whether the punctuation at `at` stands inside a short parenthesis that closes after the
 /// boundary: "(Oh. Again!)", "(Proc. ABC with Abs. Reg. Compliance)" stay whole. Bounded
 /// windows keep the scan linear.
-pub(crate) fn inside_short_parens(text: &str, sent_start: usize, at: usize, punct_end: usize, boundary: usize) -> bool {
+pub(crate) fn inside_short_parens(
+    text: &str,
+    sent_start: usize,
+    at: usize,
+    punct_end: usize,
+    boundary: usize,
+    marks: &mut Marks,
+) -> bool {
     let bytes = text.as_bytes();
     let floor = sent_start.max(at.saturating_sub(PAREN_WINDOW));
-    // Most candidates have no bracket before them: one memchr instead of the scan below.
-    if !bytes[floor..at].contains(&b'(') {
+    // Most candidates have no bracket before them: the marks noted in passing decide that.
+    debug_assert_eq!(marks.paren_since(floor), bytes[floor..at].contains(&b'('), "marks noted up to {at}");
+    if !marks.paren_since(floor) {
         return false;
     }
     let (mut depth, mut open) = (0usize, 0usize);
@@ -227,6 +301,113 @@ pub(crate) fn inside_short_parens(text: &str, sent_start: usize, at: usize, punc
 /// How far (bytes) quotation marks are looked for around a candidate boundary.
 const QUOTE_WINDOW: usize = 400;
 
+/// The marks that decide whether a candidate stands inside brackets or quotes, noted by the
+/// scanner as it passes them instead of searched for before every candidate: where the last
+/// `(`, `"` and opening curly quote before the current candidate stand, and how many
+/// quotation marks of each kind stand between the sentence start and the last candidate.
+#[derive(Debug)]
+pub(crate) struct Marks {
+    /// The last `(` passed.
+    paren: Option<usize>,
+    /// The last `"` passed.
+    straight: Option<usize>,
+    /// The last opening curly quotation mark passed.
+    curly: Option<usize>,
+    /// English “…”, German „…“.
+    quotes: (char, char),
+    /// The opening curly mark, UTF-8 encoded.
+    open_bytes: &'static [u8],
+    /// The quotation marks counted in `counted.0..counted.1`.
+    counted: (usize, usize),
+    /// Number of `"`, opening and closing curly marks in `counted`.
+    counts: MarkCounts,
+}
+
+/// How many quotation marks of each kind a stretch of text holds.
+#[derive(Debug, Clone, Copy, Default)]
+struct MarkCounts {
+    straight: usize,
+    open: usize,
+    close: usize,
+}
+
+impl Marks {
+    /// A tracker for the brackets and the quotation marks of `lang`; nothing passed yet.
+    pub(crate) fn new(lang: Lang) -> Marks {
+        let open_bytes: &'static [u8] = match lang {
+            Lang::En => "“".as_bytes(),
+            Lang::De => "„".as_bytes(),
+        };
+        Marks {
+            paren: None,
+            straight: None,
+            curly: None,
+            quotes: quote_marks(lang),
+            open_bytes,
+            counted: (usize::MAX, usize::MAX),
+            counts: MarkCounts::default(),
+        }
+    }
+
+    /// Notes the mark that starts at byte `i`, if any. The scanner calls this (or
+    /// [`Marks::pass`]) for every byte before a candidate, in order, so that the marks noted
+    /// are exactly those before it.
+    pub(crate) fn note(&mut self, bytes: &[u8], i: usize) {
+        match bytes[i] {
+            b'(' => self.paren = Some(i),
+            b'"' => self.straight = Some(i),
+            0xE2 if bytes[i..].starts_with(self.open_bytes) => self.curly = Some(i),
+            _ => {}
+        }
+    }
+
+    /// Notes the marks in `bytes[from..to]`, a stretch the scanner jumped over.
+    pub(crate) fn pass(&mut self, bytes: &[u8], from: usize, to: usize) {
+        for i in from..to {
+            if matches!(bytes[i], b'(' | b'"' | 0xE2) {
+                self.note(bytes, i);
+            }
+        }
+    }
+
+    /// Whether a `(` was passed at or after `from`.
+    fn paren_since(&self, from: usize) -> bool {
+        self.paren.is_some_and(|p| p >= from)
+    }
+
+    /// Whether a `"` or an opening curly quotation mark was passed at or after `from`.
+    fn quote_since(&self, from: usize) -> bool {
+        self.straight.is_some_and(|p| p >= from) || self.curly.is_some_and(|p| p >= from)
+    }
+
+    /// The marks in `text[start..at]`, counting on from the last call when `start` is the
+    /// same and `at` did not go back.
+    fn counts(&mut self, text: &str, start: usize, at: usize) -> MarkCounts {
+        if self.counted.0 != start || self.counted.1 > at {
+            self.counted = (start, start);
+            self.counts = MarkCounts::default();
+        }
+        let (open, close) = self.quotes;
+        for c in text[self.counted.1..at].chars().filter(|&c| c == '"' || c == open || c == close) {
+            match c {
+                '"' => self.counts.straight += 1,
+                c if c == open => self.counts.open += 1,
+                _ => self.counts.close += 1,
+            }
+        }
+        self.counted.1 = at;
+        self.counts
+    }
+}
+
+/// The curly quotation marks of `lang`: English “…”, German „…“.
+fn quote_marks(lang: Lang) -> (char, char) {
+    match lang {
+        Lang::En => ('“', '”'),
+        Lang::De => ('„', '“'),
+    }
+}
+
 /// Whether the punctuation at `at` stands inside a double-quoted passage that closes later in
 /// the paragraph: `"Dear, dear! How queer everything is to-day!"` and „Mehr Menschen nehmen
 /// Kredite auf … Während …“ are one sentence each (quoted speech is kept whole, as in the
@@ -239,30 +420,29 @@ pub(crate) fn inside_double_quotes(
     punct_end: usize,
     boundary: usize,
     lang: Lang,
+    marks: &mut Marks,
 ) -> bool {
     if at - sent_start > QUOTE_WINDOW {
         return false;
     }
-    // English “…”, German „…“.
-    let (open_mark, close_mark) = match lang {
-        Lang::En => ('“', '”'),
-        Lang::De => ('„', '“'),
-    };
-    let before = &text[sent_start..at];
-    // Most candidates have no quotation mark before them: two memchr scans decide that.
-    let has_straight = before.as_bytes().contains(&b'"');
-    if !has_straight && !before.contains(open_mark) {
+    // Most candidates have no quotation mark before them: the marks noted in passing decide
+    // that.
+    debug_assert_eq!(
+        marks.quote_since(sent_start),
+        text[sent_start..at].contains(['"', marks.quotes.0]),
+        "marks noted up to {at}"
+    );
+    if !marks.quote_since(sent_start) {
         return false;
     }
-    let straight = if has_straight { before.bytes().filter(|&b| b == b'"').count() } else { 0 };
-    let curly_open = before.matches(open_mark).count();
-    let curly_close = before.matches(close_mark).count();
+    let close_mark = quote_marks(lang).1;
+    let counts = marks.counts(text, sent_start, at);
     let closing_here = &text[punct_end..boundary];
     if closing_here.contains(['"', close_mark]) {
         return false;
     }
-    let open_straight = straight % 2 == 1;
-    let open_curly = curly_open > curly_close;
+    let open_straight = counts.straight % 2 == 1;
+    let open_curly = counts.open > counts.close;
     if !open_straight && !open_curly {
         return false;
     }
@@ -290,7 +470,11 @@ pub(crate) fn glued_sentence_end(text: &str, sent_start: usize, dot: usize) -> b
         return false;
     }
     let rest = &text[dot + 1..];
-    let next = &rest[..rest.find(char::is_whitespace).unwrap_or(rest.len()).min(MAX_TOKEN)];
+    let mut next_len = rest.find(char::is_whitespace).unwrap_or(rest.len()).min(MAX_TOKEN);
+    while !rest.is_char_boundary(next_len) {
+        next_len -= 1;
+    }
+    let next = &rest[..next_len];
     let mut chars = next.chars();
     let capitalised = chars.next().is_some_and(char::is_uppercase) && chars.next().is_some_and(char::is_lowercase);
     let plain = !next.trim_end_matches(['.', '!', '?', ',']).contains(['.', '/', '@', ':']);
@@ -306,6 +490,11 @@ fn is_roman(s: &str) -> bool {
 /// Reads the start of the next sentence candidate at `at` (which is not whitespace).
 pub(crate) fn next_word(text: &str, at: usize) -> NextWord<'_> {
     let rest = &text[at..];
+    if rest.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
+        // The common case: a word right away, no quotes, brackets or dashes to skip.
+        let first = char::from(rest.as_bytes()[0]);
+        return NextWord { first, word: &rest[..alphabetic_len(rest)], rest };
+    }
     let mut word_start = rest.len();
     let mut first = ' ';
     let mut dashed = false;
@@ -323,10 +512,7 @@ pub(crate) fn next_word(text: &str, at: usize) -> NextWord<'_> {
         break;
     }
     let tail = &rest[word_start..];
-    let word_len = tail.char_indices().find(|&(_, c)| !c.is_alphabetic()).map_or(tail.len(), |(i, _)| i);
-    let token_len = rest.find(char::is_whitespace).unwrap_or(rest.len()).min(MAX_TOKEN);
-    let has_digit = rest.as_bytes()[..token_len].iter().any(u8::is_ascii_digit);
-    NextWord { first, word: &tail[..word_len], list_marker: is_list_marker(rest), has_digit }
+    NextWord { first, word: &tail[..alphabetic_len(tail)], rest }
 }
 
 /// Whether the sentence that began at `sent_start` ends with `punct` before `next`.
@@ -386,7 +572,7 @@ fn period_ends(text: &str, sent_start: usize, dot: usize, next: &NextWord<'_>, l
         return match kind {
             AbbrevKind::Inner => false,
             AbbrevKind::MayEnd => starts_new_sentence(next, lists),
-            AbbrevKind::BeforeNumber => !next.has_digit,
+            AbbrevKind::BeforeNumber => !next.has_digit(),
             AbbrevKind::TimeSuffix => !next.is_digit(),
         };
     }
@@ -401,7 +587,7 @@ fn period_ends(text: &str, sent_start: usize, dot: usize, next: &NextWord<'_>, l
     if is_dotted_abbreviation(token) {
         return starts_new_sentence(next, lists);
     }
-    if lang == Lang::En && next.is_digit() && !next.list_marker && is_short_word(token) {
+    if lang == Lang::En && next.is_digit() && !next.list_marker() && is_short_word(token) {
         // English sentences rarely open with a numeral: "Rs. 16720", "SEC. 1262", "et al. 1987".
         return false;
     }
@@ -412,7 +598,9 @@ fn period_ends(text: &str, sent_start: usize, dot: usize, next: &NextWord<'_>, l
 /// ("Doninikus-Zimmermann-Str.").
 fn abbreviation(token: &str, lists: &WordLists) -> Option<AbbrevKind> {
     lists.abbreviation(token).or_else(|| {
-        let (_, last) = token.rsplit_once('-')?;
+        // A byte scan: tokens are short, and most have no hyphen.
+        let hyphen = token.bytes().rposition(|b| b == b'-')?;
+        let last = &token[hyphen + 1..];
         lists.abbreviation(last).filter(|_| !last.is_empty())
     })
 }
@@ -462,24 +650,45 @@ fn token_before(text: &str, sent_start: usize, dot: usize) -> Option<TokenBefore
     while !text.is_char_boundary(floor) {
         floor += 1;
     }
-    let head = &text[..dot];
-    let mut start = dot;
-    for (i, c) in head[floor..].char_indices().rev() {
-        if c.is_whitespace() {
-            break;
-        }
-        start = floor + i;
-    }
+    let start = token_start(text, floor, dot);
     if start == floor && floor > sent_start {
         return None;
     }
     let raw = &text[start..dot];
-    let trimmed_front = raw.trim_start_matches(is_opener);
-    let token = trimmed_front.trim_end_matches(is_closer);
+    // Most tokens begin and end with a letter or digit: then there is nothing to trim.
+    let alnum = |b: Option<&u8>| b.is_some_and(u8::is_ascii_alphanumeric);
+    let trimmed_front = if alnum(raw.as_bytes().first()) { raw } else { raw.trim_start_matches(is_opener) };
+    let token = if alnum(raw.as_bytes().last()) { trimmed_front } else { trimmed_front.trim_end_matches(is_closer) };
     let closed = token.len() < trimmed_front.len();
     let token_start = start + (raw.len() - trimmed_front.len());
-    let dashless = token.trim_start_matches(['-', '–']);
+    let dashless = if alnum(token.as_bytes().first()) { token } else { token.trim_start_matches(['-', '–']) };
     Some(TokenBefore { start: token_start + (token.len() - dashless.len()), token: dashless, closed })
+}
+
+/// Where the run of non-whitespace characters that ends at `end` starts, looking back no
+/// further than `floor` (a character boundary). Reads ASCII as bytes and decodes only
+/// multi-byte characters.
+pub(crate) fn token_start(text: &str, floor: usize, end: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut start = end;
+    while start > floor {
+        let b = bytes[start - 1];
+        if b.is_ascii() {
+            if matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c) {
+                break;
+            }
+            start -= 1;
+            continue;
+        }
+        let Some(c) = text[floor..start].chars().next_back() else {
+            break;
+        };
+        if c.is_whitespace() {
+            break;
+        }
+        start -= c.len_utf8();
+    }
+    start
 }
 
 /// A single letter: an initial ("J. R. R. Tolkien", "Angela M.") or part of "z. B.", "u. a.".
@@ -498,6 +707,10 @@ fn is_dotted_abbreviation(token: &str) -> bool {
 /// ("25.11.") or a roman numeral of two or more letters ("des III. Geschwaders"). Four
 /// digits are a year ("im Jahr 1990."), never an ordinal.
 fn is_ordinal_candidate(token: &str) -> bool {
+    // The longest candidates are a day and month ("25.11") and roman numerals of five letters.
+    if token.len() > 6 {
+        return false;
+    }
     if token.len() >= 2 && is_roman(token) && token.bytes().all(|b| b.is_ascii_uppercase()) {
         return true;
     }
@@ -539,6 +752,46 @@ mod tests {
         assert!(is_ordinal_candidate("25.11"));
         assert!(!is_ordinal_candidate("1990"));
         assert!(!is_ordinal_candidate("3:1"));
+        // The longest candidates: a three-digit day with a month, a five-letter roman numeral.
+        assert!(is_ordinal_candidate("100.12"));
+        assert!(is_ordinal_candidate("XVIII"));
+        assert!(!is_ordinal_candidate("100.123"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn token_before_skips_trimming_only_when_there_is_nothing_to_trim(
+            text in "([a-zA-Z0-9äÖ]{0,4}[\"'„“”»«()\\[\\]\\-–. ]{0,3}){0,12}",
+        ) {
+            for (dot, _) in text.match_indices('.') {
+                for sent_start in [0, dot / 2, dot] {
+                    if !text.is_char_boundary(sent_start) {
+                        continue;
+                    }
+                    let fast = token_before(&text, sent_start, dot).map(|t| (t.start, t.token, t.closed));
+                    proptest::prop_assert_eq!(fast, naive_token_before(&text, sent_start, dot), "{:?} {}", text, dot);
+                }
+            }
+        }
+    }
+
+    /// `token_before` as first written: always trims.
+    fn naive_token_before(text: &str, sent_start: usize, dot: usize) -> Option<(usize, &str, bool)> {
+        let mut floor = sent_start.max(dot.saturating_sub(MAX_TOKEN));
+        while !text.is_char_boundary(floor) {
+            floor += 1;
+        }
+        let start = token_start(text, floor, dot);
+        if start == floor && floor > sent_start {
+            return None;
+        }
+        let raw = &text[start..dot];
+        let trimmed_front = raw.trim_start_matches(is_opener);
+        let token = trimmed_front.trim_end_matches(is_closer);
+        let closed = token.len() < trimmed_front.len();
+        let token_start = start + (raw.len() - trimmed_front.len());
+        let dashless = token.trim_start_matches(['-', '–']);
+        Some((token_start + (token.len() - dashless.len()), dashless, closed))
     }
 
     #[test]

@@ -296,6 +296,16 @@ fn glued_sentences_split_but_domains_do_not() {
 }
 
 #[test]
+fn glued_word_longer_than_a_token_with_an_umlaut_at_the_cut_does_not_panic() {
+    // The word after "welt." is 64 bytes up to the middle of "ü" (bytes 63..65): the look at
+    // the glued word must stop at a character boundary. It is capitalised and plain, so the
+    // sentence ends at the period, as in "world.Today".
+    let word = format!("A{}ürde", "b".repeat(62));
+    let text = format!("Die welt.{word} kam.");
+    assert_eq!(de(&text), ["Die welt.".to_string(), format!("{word} kam.")]);
+}
+
+#[test]
 fn english_quoted_speech_stays_whole() {
     assert_eq!(
         en("\"Dinah'll miss me very much to-night, I should think!\" (Dinah was the cat.) \"I hope they'll remember her saucer of milk at tea-time. Dinah, my dear, I wish you were down here with me!\""),
@@ -328,4 +338,310 @@ fn german_quoted_speech_stays_whole() {
             "Dann ging er."
         ]
     );
+}
+
+// ---- fast paths against their naive references --------------------------------------------
+
+mod naive {
+    //! The straightforward versions of rules that the segmenter now computes faster; the
+    //! properties below check that both agree on random German-ish text.
+
+    use crate::Lang;
+
+    /// `rules::inside_double_quotes` as first written: re-scans the sentence prefix for
+    /// quotation marks at every candidate.
+    pub fn inside_double_quotes(
+        text: &str,
+        sent_start: usize,
+        at: usize,
+        punct_end: usize,
+        boundary: usize,
+        lang: Lang,
+    ) -> bool {
+        if at - sent_start > 400 {
+            return false;
+        }
+        let (open_mark, close_mark) = match lang {
+            Lang::En => ('“', '”'),
+            Lang::De => ('„', '“'),
+        };
+        let before = &text[sent_start..at];
+        let has_straight = before.as_bytes().contains(&b'"');
+        if !has_straight && !before.contains(open_mark) {
+            return false;
+        }
+        let straight = if has_straight { before.bytes().filter(|&b| b == b'"').count() } else { 0 };
+        let curly_open = before.matches(open_mark).count();
+        let curly_close = before.matches(close_mark).count();
+        let closing_here = &text[punct_end..boundary];
+        if closing_here.contains(['"', close_mark]) {
+            return false;
+        }
+        let open_straight = straight % 2 == 1;
+        let open_curly = curly_open > curly_close;
+        if !open_straight && !open_curly {
+            return false;
+        }
+        let mut end = (boundary + 400).min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let ahead = &text[boundary..end];
+        let close = ahead.find(|c| (open_straight && c == '"') || (open_curly && c == close_mark));
+        close.is_some_and(|i| !ahead[..i].contains("\n\n"))
+    }
+    /// `rules::inside_short_parens` as first written: looks for `(` in the 150 bytes before
+    /// every candidate.
+    pub fn inside_short_parens(text: &str, sent_start: usize, at: usize, punct_end: usize, boundary: usize) -> bool {
+        let bytes = text.as_bytes();
+        let floor = sent_start.max(at.saturating_sub(150));
+        if !bytes[floor..at].contains(&b'(') {
+            return false;
+        }
+        let (mut depth, mut open) = (0usize, 0usize);
+        for &b in bytes[floor..at].iter().rev() {
+            match b {
+                b')' => depth += 1,
+                b'(' if depth == 0 => open += 1,
+                b'(' => depth -= 1,
+                _ => {}
+            }
+        }
+        let closed_here = bytes[punct_end..boundary].iter().filter(|&&b| b == b')').count();
+        if open <= closed_here {
+            return false;
+        }
+        let mut need = open - closed_here;
+        let mut nested = 0usize;
+        for &b in &bytes[boundary..(boundary + 150).min(text.len())] {
+            match b {
+                b'(' => nested += 1,
+                b')' if nested > 0 => nested -= 1,
+                b')' => {
+                    need -= 1;
+                    if need == 0 {
+                        return true;
+                    }
+                }
+                b'\n' => return false,
+                _ => {}
+            }
+        }
+        false
+    }
+
+    /// The start of the token before a period as `rules::token_before` first found it: by
+    /// characters, backwards from `end` to `floor`.
+    pub fn token_start(text: &str, floor: usize, end: usize) -> usize {
+        let mut start = end;
+        for (i, c) in text[floor..end].char_indices().rev() {
+            if c.is_whitespace() {
+                break;
+            }
+            start = floor + i;
+        }
+        start
+    }
+
+    /// The first character and word of `rules::next_word` as first written: by characters,
+    /// after openers and a leading dash.
+    pub fn next_word(text: &str, at: usize) -> (char, &str) {
+        let rest = &text[at..];
+        let mut word_start = rest.len();
+        let mut first = ' ';
+        let mut dashed = false;
+        for (i, c) in rest.char_indices() {
+            if super::rules::is_opener(c) || (dashed && c == ' ') {
+                continue;
+            }
+            if matches!(c, '-' | '–' | '—') && i < 8 {
+                dashed = true;
+                continue;
+            }
+            first = c;
+            word_start = i;
+            break;
+        }
+        let tail = &rest[word_start..];
+        let word_len = tail.char_indices().find(|&(_, c)| !c.is_alphabetic()).map_or(tail.len(), |(i, _)| i);
+        (first, &tail[..word_len])
+    }
+
+    /// `skip_space` as first written: by characters, counting line breaks.
+    pub fn skip_space(text: &str, at: usize) -> (usize, usize) {
+        let mut newlines = 0;
+        for (i, c) in text[at..].char_indices() {
+            if c == '\n' {
+                newlines += 1;
+            } else if !c.is_whitespace() {
+                return (at + i, newlines);
+            }
+        }
+        (text.len(), newlines)
+    }
+
+    /// The first offset from `at` whose character `keep` rejects, by characters.
+    pub fn skip_while(text: &str, at: usize, keep: impl Fn(char) -> bool) -> usize {
+        text[at..].char_indices().find(|&(_, c)| !keep(c)).map_or(text.len(), |(i, _)| at + i)
+    }
+
+    /// `rules::is_list_marker` as first written: reads the enumerator by characters.
+    pub fn is_list_marker(s: &str) -> bool {
+        let mut chars = s.char_indices();
+        let Some((_, first)) = chars.next() else {
+            return false;
+        };
+        if matches!(first, '•' | '◦' | '▪' | '‣' | '⁃' | '●' | '○' | '■' | '□' | '►' | '➢') {
+            return true;
+        }
+        if matches!(first, '-' | '*' | '–') {
+            return s[first.len_utf8()..].starts_with([' ', '\t']);
+        }
+        let body = s.strip_prefix(['(', '[']).unwrap_or(s);
+        let bracketed = body.len() < s.len();
+        let mut core_len = body.len();
+        for (n, (i, c)) in body.char_indices().enumerate() {
+            if !c.is_alphanumeric() {
+                core_len = i;
+                break;
+            }
+            if n == 5 {
+                return false;
+            }
+        }
+        let core = &body[..core_len];
+        let is_number = (1..=3).contains(&core.len()) && core.bytes().all(|b| b.is_ascii_digit());
+        let is_letter = core.chars().count() == 1 && core.chars().all(char::is_alphabetic);
+        let is_roman = (1..=5).contains(&core.len())
+            && (core.bytes().all(|b| b"IVXLCDM".contains(&b)) || core.bytes().all(|b| b"ivxlcdm".contains(&b)));
+        if !(is_number || is_letter || is_roman) {
+            return false;
+        }
+        let rest = &body[core_len..];
+        let (closer_len, bare_period) = if rest.starts_with(".)") {
+            (2, false)
+        } else if rest.starts_with([')', ']']) {
+            (1, false)
+        } else if rest.starts_with('.') && !bracketed {
+            (1, true)
+        } else {
+            return false;
+        };
+        let after = &rest[closer_len..];
+        if !after.starts_with(char::is_whitespace) {
+            return false;
+        }
+        if bare_period && !is_number {
+            let word = after.trim_start();
+            let len = word.find(|c: char| !c.is_alphabetic()).unwrap_or(word.len());
+            return word.starts_with(char::is_uppercase) && word[..len].chars().count() >= 2;
+        }
+        true
+    }
+
+    /// `NextWord::has_digit` as first written: a digit in the first 64 bytes of the first
+    /// whitespace-separated token.
+    pub fn has_digit(rest: &str) -> bool {
+        let token_len = rest.find(char::is_whitespace).unwrap_or(rest.len()).min(64);
+        rest.as_bytes()[..token_len].iter().any(u8::is_ascii_digit)
+    }
+}
+
+/// Random text built from words, numbers, abbreviations, list markers, quotation marks,
+/// brackets, terminal punctuation and all kinds of whitespace.
+fn german_ish() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let part = prop_oneof![
+        4 => "[a-zA-ZäöüÄÖÜß]{1,9}",
+        1 => "[a-zäöü]{60,70}",
+        1 => "[0-9]{1,4}",
+        4 => proptest::sample::select(vec![
+            ".", ".", "!", "?", "…", "...", ". . .", ",", ":", "„", "“", "”", "\"", "\"", "'", "‚", "‘", "»", "«",
+            "(", ")", "[", "]", "[1]", "\n", "\n\n", "\t", "\u{a0}", "\u{2009}", "# ", "👍", "-", "–", "•", "*",
+            "1.", "1.)", "2)", "a)", "b.", "(iv)", "II.", "z. B.", "z.B.", "Dr.", "usw.", "Nr.", "U.S.", "Mio.",
+            "J.", "3.", "21.", "25.11.", "1990.", "November", "Liga", "Quartal", "der", "Der", "im", "Die", "The",
+            "Und", "He", "A13", "www.taz.de", "(a)", "[z]", "iii.", "Ä.", "ǅ)", "Ⅻ.", "٣)", "\u{2028}", "\u{85}", "\u{3000}",
+            "\u{1680}", "\u{b}", "\u{202f}", "—", "◦", "‣", "👍\u{FE0F}", "😀\u{200D}😀", "☀", "»", "›", "’", "}",
+        ])
+        .prop_map(str::to_string),
+    ];
+    let sep = proptest::sample::select(vec![" ", " ", " ", "", "\n"]);
+    proptest::collection::vec((part, sep), 0..120)
+        .prop_map(|parts| parts.into_iter().map(|(p, s)| format!("{p}{s}")).collect())
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn bracket_and_quote_tracking_equals_the_prefix_rescan(
+        text in german_ish(),
+        moves in proptest::collection::vec(0usize..4, 64),
+    ) {
+        // Visit the candidates in text order, as the scanner does, starting a new sentence
+        // after some of them.
+        for lang in [Lang::De, Lang::En] {
+            let mut marks = rules::Marks::new(lang);
+            let mut sent_start = 0;
+            let candidates: Vec<usize> = text
+                .char_indices()
+                .filter(|&(_, c)| matches!(c, '.' | '!' | '?' | '…'))
+                .map(|(i, _)| i)
+                .collect();
+            let mut noted_to = 0;
+            for (n, &at) in candidates.iter().enumerate() {
+                // The scanner notes every mark before a candidate as it passes it.
+                marks.pass(text.as_bytes(), noted_to, at);
+                noted_to = at;
+                let punct_end = at + text[at..].chars().next().map_or(1, char::len_utf8);
+                let boundary = skip_closers(&text, punct_end);
+                let fast = rules::inside_short_parens(&text, sent_start, at, punct_end, boundary, &mut marks);
+                let slow = naive::inside_short_parens(&text, sent_start, at, punct_end, boundary);
+                proptest::prop_assert_eq!(fast, slow, "parens at {} from {} in {:?}", at, sent_start, text);
+                let fast = rules::inside_double_quotes(&text, sent_start, at, punct_end, boundary, lang, &mut marks);
+                let slow = naive::inside_double_quotes(&text, sent_start, at, punct_end, boundary, lang);
+                proptest::prop_assert_eq!(fast, slow, "at {} from {} in {:?}", at, sent_start, text);
+                if moves[n % moves.len()] == 0 {
+                    sent_start = boundary;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn next_words_list_markers_and_digits_read_fast_as_by_characters(text in german_ish()) {
+        for (i, _) in text.char_indices() {
+            let rest = &text[i..];
+            proptest::prop_assert_eq!(rules::is_list_marker(rest), naive::is_list_marker(rest), "{:?}", rest);
+            let next = rules::next_word(&text, i);
+            proptest::prop_assert_eq!((next.first, next.word), naive::next_word(&text, i), "{:?}", rest);
+            proptest::prop_assert_eq!(next.has_digit(), naive::has_digit(rest), "{:?}", rest);
+        }
+    }
+
+    #[test]
+    fn token_start_by_bytes_equals_by_characters(text in german_ish()) {
+        let bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+        for (k, &end) in bounds.iter().enumerate() {
+            for &floor in &bounds[k.saturating_sub(20)..=k] {
+                proptest::prop_assert_eq!(
+                    rules::token_start(&text, floor, end),
+                    naive::token_start(&text, floor, end),
+                    "{:?} {}..{}", text, floor, end
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn skipping_by_bytes_equals_skipping_by_characters(text in german_ish()) {
+        for (i, _) in text.char_indices() {
+            proptest::prop_assert_eq!(skip_space(&text, i), naive::skip_space(&text, i));
+            let inline = |c: char| c != '\n' && c.is_whitespace();
+            proptest::prop_assert_eq!(skip_inline_space(&text, i), naive::skip_while(&text, i, inline));
+            proptest::prop_assert_eq!(skip_closers(&text, i), naive::skip_while(&text, i, rules::is_closer));
+            let emoji = |c: char| is_emoji(c) || matches!(c, '\u{200D}' | '\u{FE0F}');
+            proptest::prop_assert_eq!(skip_emoji(&text, i), naive::skip_while(&text, i, emoji));
+        }
+    }
 }

@@ -25,6 +25,10 @@ pub(crate) enum AbbrevKind {
 pub(crate) struct WordLists {
     /// Abbreviations keyed without their final period.
     abbreviations: WordMap<String, AbbrevKind>,
+    /// For each first byte, one bit per length in bytes (63 for all longer ones) of the
+    /// abbreviations that start with it: most tokens before a period are ordinary words and
+    /// are turned away here without hashing.
+    abbreviation_shapes: Box<[u64; 256]>,
     /// Capitalised words that typically open a sentence.
     starters: WordSet<&'static str>,
     /// Month names (German ordinal rule).
@@ -89,8 +93,14 @@ impl WordLists {
             }
             abbrevs.insert(key.to_string(), kind);
         }
+        let mut shapes = Box::new([0u64; 256]);
+        for key in abbrevs.keys() {
+            let (first, bit) = shape(key);
+            shapes[first] |= bit;
+        }
         WordLists {
             abbreviations: abbrevs,
+            abbreviation_shapes: shapes,
             starters: entries(starters).collect(),
             months: entries(months).collect(),
             ordinal_nouns: entries(ordinal_nouns).collect(),
@@ -101,6 +111,13 @@ impl WordLists {
 
     /// The kind of abbreviation `token` (without its final period) is, if it is one.
     pub(crate) fn abbreviation(&self, token: &str) -> Option<AbbrevKind> {
+        if token.is_empty() {
+            return None;
+        }
+        let (first, bit) = shape(token);
+        if self.abbreviation_shapes[first] & bit == 0 {
+            return None;
+        }
         self.abbreviations.get(token).copied()
     }
 
@@ -134,6 +151,12 @@ impl WordLists {
         word.chars().next().is_some_and(char::is_uppercase)
             && self.ordinal_triggers.contains(word.to_lowercase().as_str())
     }
+}
+
+/// The first byte of a non-empty `word` and the bit of its length in bytes (lengths of 63
+/// and more share the last bit).
+fn shape(word: &str) -> (usize, u64) {
+    (usize::from(word.as_bytes()[0]), 1u64 << word.len().min(63))
 }
 
 /// The non-comment, non-blank lines of a data file, trimmed.
@@ -171,5 +194,19 @@ mod tests {
         assert_eq!(en.abbreviation("No"), Some(AbbrevKind::BeforeNumber));
         assert_eq!(en.abbreviation("Mr"), Some(AbbrevKind::Inner));
         assert!(!en.is_month("November"));
+    }
+
+    #[test]
+    fn the_shape_filter_lets_every_listed_abbreviation_through() {
+        for lang in [Lang::De, Lang::En] {
+            let lists = WordLists::for_lang(lang);
+            assert!(lists.abbreviations.len() > 100);
+            for (key, &kind) in &lists.abbreviations {
+                assert_eq!(lists.abbreviation(key), Some(kind), "{key}");
+            }
+        }
+        let de = WordLists::for_lang(Lang::De);
+        assert_eq!(de.abbreviation(""), None);
+        assert_eq!(de.abbreviation("Bundesregierung"), None);
     }
 }
