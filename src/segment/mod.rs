@@ -7,12 +7,13 @@
 //!   each trimmed of surrounding whitespace, never overlapping, none longer than
 //!   [`MAX_SENTENCE_BYTES`]; whitespace between sentences is the only text not covered.
 //!
-//! How it works: one forward pass over the bytes. Only `.`, `!`, `?`, `…` and line breaks
-//! are looked at; everything else is skipped. A blank line (or a markdown `# Heading` line)
-//! always ends a sentence. Terminal punctuation is a candidate only when, after any closing
-//! quotes or brackets, whitespace follows; [`rules`] then decides from the token before and
-//! the word after (abbreviations, initials, German ordinals, ellipses, lower-case
-//! continuations). Word lists live in `data/*.txt`.
+//! How it works: one forward pass over the bytes. Only `.`, `!`, `?`, `…`, line breaks and
+//! the opening brackets and quotation marks (noted on the way, so no rule searches back for
+//! them) are looked at; everything else is skipped. A blank line (or a markdown `# Heading`
+//! line) always ends a sentence. Terminal punctuation is a candidate only when, after any
+//! closing quotes or brackets, whitespace follows; the `rules` module then decides from the
+//! token before and the word after (abbreviations, initials, German ordinals, ellipses,
+//! lower-case continuations). Word lists live in `data/*.txt`.
 
 mod rules;
 mod wordlists;
