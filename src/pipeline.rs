@@ -460,11 +460,11 @@ fn process(file: &CorpusFile, cfg: &AnalyzeConfig) -> Outcome {
 
 /// Analyses one large document in parts, sending each part's rows to the writer as soon as
 /// it is serialized. Returns false when the writer has gone (the run stops).
-fn stream_large(index: usize, cfg: &AnalyzeConfig, tx: &mpsc::SyncSender<Batch>) -> bool {
+fn stream_large(index: usize, cfg: &AnalyzeConfig, send: &mut dyn FnMut(Batch) -> bool) -> bool {
     let file = &cfg.listing.files[index];
     let doc = match corpus::load_document(&file.doc_id, &file.path(&cfg.corpus), cfg.meta.as_ref()) {
         Ok(doc) => doc,
-        Err(skip) => return tx.send(vec![(index, Err(skip))]).is_ok(),
+        Err(skip) => return send(vec![(index, Err(skip))]),
     };
     let mut terms = BTreeMap::new();
     let mut writer_alive = true;
@@ -481,7 +481,7 @@ fn stream_large(index: usize, cfg: &AnalyzeConfig, tx: &mpsc::SyncSender<Batch>)
         let n_sentences = part.sentences.len() as u64;
         let n_matches = part.matches.len() as u64;
         let result = DocResult { csv, terms: BTreeMap::new(), n_sentences, n_matches, complete: false };
-        writer_alive = tx.send(vec![(index, Ok(result))]).is_ok();
+        writer_alive = send(vec![(index, Ok(result))]);
     });
     if !writer_alive {
         return false;
@@ -489,7 +489,66 @@ fn stream_large(index: usize, cfg: &AnalyzeConfig, tx: &mpsc::SyncSender<Batch>)
     report::count_as_one_document(&mut terms);
     let csv = DocumentCsv { document: report::document_csv(&doc.doc_id, &document), ..DocumentCsv::default() };
     let result = DocResult { csv, terms, n_sentences: 0, n_matches: 0, complete: true };
-    tx.send(vec![(index, Ok(result))]).is_ok()
+    send(vec![(index, Ok(result))])
+}
+
+/// Analyses the listing batch by batch, in order, on `pool` (or on the calling thread), and
+/// hands each batch to `send`; stops early when `send` returns false (the writer failed).
+fn produce(cfg: &AnalyzeConfig, pool: Option<&rayon::ThreadPool>, send: &mut dyn FnMut(Batch) -> bool) {
+    let files = &cfg.listing.files;
+    for range in batches(files) {
+        if is_large(&files[range.start]) {
+            if stream_large(range.start, cfg, send) {
+                continue;
+            }
+            return;
+        }
+        let batch: Batch = match pool {
+            Some(pool) => pool.install(|| range.into_par_iter().map(|i| (i, process(&files[i], cfg))).collect()),
+            None => range.map(|i| (i, process(&files[i], cfg))).collect(),
+        };
+        if !send(batch) {
+            return;
+        }
+    }
+}
+
+/// The writing end of a run: appends serialized rows in order and adds up the totals.
+struct ReportSink<'a> {
+    writers: Writers,
+    totals: Totals,
+    docs_done: u64,
+    files: &'a [CorpusFile],
+    out: &'a Path,
+    progress: Progress<'a>,
+}
+
+impl ReportSink<'_> {
+    fn accept(&mut self, batch: Batch) -> Result<(), Error> {
+        let (w, totals, out) = (&mut self.writers, &mut self.totals, self.out);
+        for (i, outcome) in batch {
+            if outcome.as_ref().map_or(true, |doc| doc.complete) {
+                totals.counts.bytes += self.files[i].bytes;
+                self.docs_done += 1;
+            }
+            match outcome {
+                Ok(doc) => {
+                    totals.counts.documents_ok += u64::from(doc.complete);
+                    totals.counts.sentences += doc.n_sentences;
+                    totals.counts.matches += doc.n_matches;
+                    write_raw(&mut w.sentences, &doc.csv.sentences, out)?;
+                    write_raw(&mut w.matches, &doc.csv.matches, out)?;
+                    write_raw(&mut w.documents, &doc.csv.document, out)?;
+                    for (entry, stats) in doc.terms {
+                        totals.terms.entry(entry).or_default().merge(&stats);
+                    }
+                }
+                Err(skip) => totals.skipped.push(skip),
+            }
+        }
+        (self.progress)(totals.counts.bytes, self.docs_done);
+        Ok(())
+    }
 }
 
 /// The streamed files of a report directory; rows arrive already serialized.
@@ -537,68 +596,49 @@ pub fn run(cfg: &AnalyzeConfig, progress: Progress<'_>) -> Result<Summary, Error
     write_header(&mut w.matches, &report::MATCHES_HEADER.map(String::from), out)?;
     write_header(&mut w.documents, &columns.documents_header(), out)?;
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cfg.threads)
-        .build()
-        .map_err(|e| Error::Output { path: cfg.out.clone(), message: format!("cannot start threads: {e}") })?;
-    let files = &cfg.listing.files;
-    // Two batches in flight: one being written, one being computed.
-    let (tx, rx) = mpsc::sync_channel::<Batch>(1);
-    let writer = |w: &mut Writers| -> Result<Totals, Error> {
-        let mut totals = Totals { skipped: cfg.listing.skipped.clone(), ..Totals::default() };
-        let mut docs_done = 0;
-        for batch in rx {
-            for (i, outcome) in batch {
-                if outcome.as_ref().map_or(true, |doc| doc.complete) {
-                    totals.counts.bytes += files[i].bytes;
-                    docs_done += 1;
-                }
-                match outcome {
-                    Ok(doc) => {
-                        totals.counts.documents_ok += u64::from(doc.complete);
-                        totals.counts.sentences += doc.n_sentences;
-                        totals.counts.matches += doc.n_matches;
-                        write_raw(&mut w.sentences, &doc.csv.sentences, out)?;
-                        write_raw(&mut w.matches, &doc.csv.matches, out)?;
-                        write_raw(&mut w.documents, &doc.csv.document, out)?;
-                        for (entry, stats) in doc.terms {
-                            totals.terms.entry(entry).or_default().merge(&stats);
-                        }
-                    }
-                    Err(skip) => totals.skipped.push(skip),
-                }
-            }
-            progress(totals.counts.bytes, docs_done);
-        }
-        Ok(totals)
+    let mut sink = ReportSink {
+        writers: w,
+        totals: Totals { skipped: cfg.listing.skipped.clone(), ..Totals::default() },
+        docs_done: 0,
+        files: &cfg.listing.files,
+        out,
+        progress,
     };
-    let result = std::thread::scope(|scope| {
-        let handle = scope.spawn(|| writer(&mut w));
-        pool.install(|| {
-            for range in batches(files) {
-                if is_large(&files[range.start]) {
-                    if stream_large(range.start, cfg, &tx) {
-                        continue;
-                    }
-                    break;
-                }
-                let batch: Vec<(usize, Outcome)> =
-                    range.into_par_iter().map(|i| (i, process(&files[i], cfg))).collect();
-                // A closed channel means the writer failed; its error is reported below.
-                if tx.send(batch).is_err() {
-                    break;
-                }
+    if cfg.threads <= 1 {
+        // One thread means one: analyse and write in turn, with no writer thread beside.
+        let mut failure = None;
+        produce(cfg, None, &mut |batch| match sink.accept(batch) {
+            Ok(()) => true,
+            Err(e) => {
+                failure = Some(e);
+                false
             }
         });
-        drop(tx);
-        handle.join()
-    });
-    let Totals { mut counts, terms, mut skipped } = match result {
-        Ok(r) => r?,
-        Err(_) => {
-            return Err(Error::Output { path: cfg.out.clone(), message: "report writer thread panicked".into() });
+        if let Some(e) = failure {
+            return Err(e);
         }
-    };
+    } else {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(cfg.threads)
+            .build()
+            .map_err(|e| Error::Output { path: cfg.out.clone(), message: format!("cannot start threads: {e}") })?;
+        // Two batches in flight: one being written, one being computed.
+        let (tx, rx) = mpsc::sync_channel::<Batch>(1);
+        let result = std::thread::scope(|scope| {
+            let handle = scope.spawn(|| rx.into_iter().try_for_each(|batch| sink.accept(batch)));
+            // A closed channel means the writer failed; its error is reported below.
+            produce(cfg, Some(&pool), &mut |batch| tx.send(batch).is_ok());
+            drop(tx);
+            handle.join()
+        });
+        match result {
+            Ok(r) => r?,
+            Err(_) => {
+                return Err(Error::Output { path: cfg.out.clone(), message: "report writer thread panicked".into() });
+            }
+        }
+    }
+    let ReportSink { writers: w, totals: Totals { mut counts, terms, mut skipped }, .. } = sink;
     for mut writer in [w.sentences, w.matches, w.documents] {
         writer.flush().map_err(|e| Error::io(out, e))?;
     }

@@ -40,7 +40,8 @@ pub struct AnalyzeArgs {
     /// CSV with per-document metadata: doc_id plus any of source, date, title, url.
     #[arg(long, value_name = "CSV")]
     pub meta: Option<PathBuf>,
-    /// Worker threads [default: all cores].
+    /// Threads [default: all cores]. With 1, one thread analyses and writes in turn; with
+    /// more, that many analyse while another appends the finished rows to the reports.
     #[arg(short = 'j', long = "threads", value_name = "N")]
     pub threads: Option<usize>,
     /// Replace an existing non-empty report directory.
@@ -183,20 +184,26 @@ pub fn configure(args: &AnalyzeArgs) -> anyhow::Result<AnalyzeConfig> {
     let threads = thread_count(args.threads)?;
     let ext: Vec<String> = args.ext.iter().map(|e| e.trim().trim_start_matches('.').to_string()).collect();
     let shard = args.shard;
-    // The corpus is listed while the lexicon and model load (both take tens of ms on large
-    // inputs); setup errors still come first.
-    let (analyzer, listing) = std::thread::scope(|scope| {
-        let listing = scope.spawn(|| {
+    let list =
+        || {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
             Ok::<_, anyhow::Error>(pool.install(|| {
                 corpus::list_files(&args.corpus, &ext, &|doc_id| shard.map_or(true, |s| s.contains(doc_id)))
             })?)
-        });
-        let analyzer = build_analyzer(args);
-        let listing =
-            listing.join().unwrap_or_else(|_| Err(anyhow::anyhow!("listing the corpus failed (thread panicked)")));
-        (analyzer, listing)
-    });
+        };
+    let (analyzer, listing) = if threads == 1 {
+        (build_analyzer(args), list())
+    } else {
+        // The corpus is listed while the lexicon and model load (both take tens of ms on
+        // large inputs); setup errors still come first.
+        std::thread::scope(|scope| {
+            let listing = scope.spawn(list);
+            let analyzer = build_analyzer(args);
+            let listing =
+                listing.join().unwrap_or_else(|_| Err(anyhow::anyhow!("listing the corpus failed (thread panicked)")));
+            (analyzer, listing)
+        })
+    };
     let analyzer = analyzer?;
     let meta = args.meta.as_deref().map(MetaTable::load).transpose()?;
     let listing = listing?;
