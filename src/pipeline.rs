@@ -7,7 +7,6 @@
 //! byte-identical for any thread count.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::ops::Range;
@@ -25,7 +24,7 @@ use crate::model::Model;
 use crate::output::ReportDir;
 use crate::report::{
     self, csv_writer, files, Columns, DocumentCsv, DocumentReport, DocumentRow, EntryCells, MatchRow, SentenceRow,
-    SentenceScores, TermStats,
+    SentenceScores, TermTally,
 };
 use crate::segment::Segmenter;
 use crate::text::{collapse_whitespace, count_collapsed_tokens};
@@ -424,34 +423,41 @@ const PART_SENTENCES: usize = 256;
 /// One analysed document, or one part of a large one, serialized on a worker.
 struct DocResult {
     csv: DocumentCsv,
-    terms: BTreeMap<usize, TermStats>,
     n_sentences: u64,
     n_matches: u64,
-    /// The document is done: this result carries its `documents.csv` row and term
-    /// statistics (the parts before it only sentence and match rows).
+    /// The document is done: this result carries its `documents.csv` row (the parts
+    /// before it only sentence and match rows).
     complete: bool,
 }
 
 /// One document's result: analysed, or skipped with a reason.
 type Outcome = Result<DocResult, Skip>;
 
-/// What workers send the writer: results with their listing index, in `doc_id` order.
-type Batch = Vec<(usize, Outcome)>;
+/// What workers send the writer: results with their listing index, in `doc_id` order, and
+/// the term statistics of those documents (counted on the worker: the writer only adds up
+/// one tally per batch).
+#[derive(Default)]
+struct Batch {
+    docs: Vec<(usize, Outcome)>,
+    terms: TermTally,
+}
 
 /// What the writer accumulates over the run.
 #[derive(Default)]
 struct Totals {
     counts: Counts,
-    terms: BTreeMap<usize, TermStats>,
+    terms: TermTally,
     skipped: Vec<Skip>,
 }
 
-fn process(file: &CorpusFile, cfg: &AnalyzeConfig) -> Outcome {
+/// Analyses the file at listing index `index`, counting its terms into `terms`.
+fn process(index: usize, cfg: &AnalyzeConfig, terms: &mut TermTally) -> Outcome {
+    let file = &cfg.listing.files[index];
     let doc = corpus::load_document(&file.doc_id, &file.path(&cfg.corpus), cfg.meta.as_ref())?;
     let report = cfg.analyzer.analyze(&doc);
+    terms.add_document(index as u64, &report.matches);
     Ok(DocResult {
         csv: report.to_csv(cfg.analyzer.entry_cells(), cfg.analyzer.model_version()),
-        terms: report::document_terms(&report),
         n_sentences: report.sentences.len() as u64,
         n_matches: report.matches.len() as u64,
         complete: true,
@@ -462,17 +468,18 @@ fn process(file: &CorpusFile, cfg: &AnalyzeConfig) -> Outcome {
 /// it is serialized. Returns false when the writer has gone (the run stops).
 fn stream_large(index: usize, cfg: &AnalyzeConfig, send: &mut dyn FnMut(Batch) -> bool) -> bool {
     let file = &cfg.listing.files[index];
+    let one = |outcome, terms| Batch { docs: vec![(index, outcome)], terms };
     let doc = match corpus::load_document(&file.doc_id, &file.path(&cfg.corpus), cfg.meta.as_ref()) {
         Ok(doc) => doc,
-        Err(skip) => return send(vec![(index, Err(skip))]),
+        Err(skip) => return send(one(Err(skip), TermTally::default())),
     };
-    let mut terms = BTreeMap::new();
+    let mut terms = TermTally::default();
     let mut writer_alive = true;
     let document = cfg.analyzer.analyze_in_parts(&doc, PART_SENTENCES, |part| {
         if !writer_alive {
             return;
         }
-        report::add_match_terms(&mut terms, &part.matches);
+        terms.add_document(index as u64, &part.matches);
         let csv = DocumentCsv {
             sentences: report::sentences_csv(&doc.doc_id, &part.sentences, cfg.analyzer.model_version()),
             matches: report::matches_csv(&doc.doc_id, &part.matches, cfg.analyzer.entry_cells()),
@@ -480,16 +487,15 @@ fn stream_large(index: usize, cfg: &AnalyzeConfig, send: &mut dyn FnMut(Batch) -
         };
         let n_sentences = part.sentences.len() as u64;
         let n_matches = part.matches.len() as u64;
-        let result = DocResult { csv, terms: BTreeMap::new(), n_sentences, n_matches, complete: false };
-        writer_alive = send(vec![(index, Ok(result))]);
+        let result = DocResult { csv, n_sentences, n_matches, complete: false };
+        writer_alive = send(one(Ok(result), TermTally::default()));
     });
     if !writer_alive {
         return false;
     }
-    report::count_as_one_document(&mut terms);
     let csv = DocumentCsv { document: report::document_csv(&doc.doc_id, &document), ..DocumentCsv::default() };
-    let result = DocResult { csv, terms, n_sentences: 0, n_matches: 0, complete: true };
-    send(vec![(index, Ok(result))])
+    let result = DocResult { csv, n_sentences: 0, n_matches: 0, complete: true };
+    send(one(Ok(result), terms))
 }
 
 /// Analyses the listing batch by batch, in order, on `pool` (or on the calling thread), and
@@ -503,9 +509,22 @@ fn produce(cfg: &AnalyzeConfig, pool: Option<&rayon::ThreadPool>, send: &mut dyn
             }
             return;
         }
-        let batch: Batch = match pool {
-            Some(pool) => pool.install(|| range.into_par_iter().map(|i| (i, process(&files[i], cfg))).collect()),
-            None => range.map(|i| (i, process(&files[i], cfg))).collect(),
+        let add = |mut batch: Batch, i: usize| {
+            let outcome = process(i, cfg, &mut batch.terms);
+            batch.docs.push((i, outcome));
+            batch
+        };
+        let batch = match pool {
+            // Folded in order: each piece of the range keeps one tally, pieces are joined
+            // left to right, so the documents stay in listing order.
+            Some(pool) => pool.install(|| {
+                range.into_par_iter().fold(Batch::default, add).reduce(Batch::default, |mut left, right| {
+                    left.docs.extend(right.docs);
+                    left.terms.merge(&right.terms);
+                    left
+                })
+            }),
+            None => range.fold(Batch::default(), add),
         };
         if !send(batch) {
             return;
@@ -526,7 +545,8 @@ struct ReportSink<'a> {
 impl ReportSink<'_> {
     fn accept(&mut self, batch: Batch) -> Result<(), Error> {
         let (w, totals, out) = (&mut self.writers, &mut self.totals, self.out);
-        for (i, outcome) in batch {
+        totals.terms.merge(&batch.terms);
+        for (i, outcome) in batch.docs {
             if outcome.as_ref().map_or(true, |doc| doc.complete) {
                 totals.counts.bytes += self.files[i].bytes;
                 self.docs_done += 1;
@@ -539,9 +559,6 @@ impl ReportSink<'_> {
                     write_raw(&mut w.sentences, &doc.csv.sentences, out)?;
                     write_raw(&mut w.matches, &doc.csv.matches, out)?;
                     write_raw(&mut w.documents, &doc.csv.document, out)?;
-                    for (entry, stats) in doc.terms {
-                        totals.terms.entry(entry).or_default().merge(&stats);
-                    }
                 }
                 Err(skip) => totals.skipped.push(skip),
             }
@@ -657,10 +674,10 @@ fn write_raw(w: &mut BufWriter<File>, bytes: &[u8], out: &Path) -> Result<(), Er
 }
 
 /// Writes `terms.csv` from merged statistics.
-pub fn write_terms_file(dir: &ReportDir, lexicon: &Lexicon, terms: &BTreeMap<usize, TermStats>) -> Result<(), Error> {
+pub fn write_terms_file(dir: &ReportDir, lexicon: &Lexicon, terms: &TermTally) -> Result<(), Error> {
     let mut w = open_csv(dir, files::TERMS)?;
     let keys = report::term_keys(lexicon);
-    let rows = keys.iter().map(|(i, key)| (key, terms.get(i)));
+    let rows = keys.iter().map(|(i, key)| (key, terms.get(*i)));
     report::write_terms(&mut w, rows).map_err(|e| csv_error(dir.target(), e))?;
     w.flush().map_err(|e| Error::io(dir.target(), e))
 }

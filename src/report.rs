@@ -552,6 +552,12 @@ pub const TOP_SURFACES: usize = 5;
 impl TermStats {
     /// Counts one match.
     pub fn add_match(&mut self, surface: &str, voice: Voice, negated: bool) {
+        self.add_match_with(surface, voice, negated, &mut String::new());
+    }
+
+    /// [`TermStats::add_match`] with a reusable buffer for the lower-cased surface, so that
+    /// a surface already counted costs no allocation.
+    fn add_match_with(&mut self, surface: &str, voice: Voice, negated: bool, lower: &mut String) {
         self.n_matches += 1;
         match voice {
             Voice::Authorial => self.n_authorial += 1,
@@ -560,15 +566,25 @@ impl TermStats {
         }
         self.n_negated += u64::from(negated);
         // Lower-case ASCII is its own lower case; anything else goes through to_lowercase.
-        let lower: Cow<'_, str> = if surface.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
-            Cow::Borrowed(surface)
+        let key = if surface.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+            surface
         } else {
-            Cow::Owned(surface.to_lowercase())
+            lower.clear();
+            if surface.is_ascii() {
+                lower.push_str(surface);
+                lower.make_ascii_lowercase();
+            } else if surface.contains('Σ') {
+                // Only capital sigma lower-cases by context (final ς): leave it to the library.
+                lower.push_str(&surface.to_lowercase());
+            } else {
+                lower.extend(surface.chars().flat_map(char::to_lowercase));
+            }
+            lower.as_str()
         };
-        match self.surfaces.get_mut(lower.as_ref()) {
+        match self.surfaces.get_mut(key) {
             Some(count) => *count += 1,
             None => {
-                self.surfaces.insert(lower.into_owned(), 1);
+                self.surfaces.insert(key.to_owned(), 1);
             }
         }
     }
@@ -600,25 +616,52 @@ impl TermStats {
     }
 }
 
-/// Term statistics of one document, keyed by entry index.
-pub fn document_terms(report: &DocumentReport<'_>) -> BTreeMap<usize, TermStats> {
-    let mut out = BTreeMap::new();
-    add_match_terms(&mut out, &report.matches);
-    count_as_one_document(&mut out);
-    out
+/// Term statistics gathered over many documents, by lexicon entry: what a worker fills for a
+/// batch of documents and the writer adds up over the run.
+#[derive(Debug, Clone, Default)]
+pub struct TermTally {
+    /// Indexed by lexicon entry; grown to the largest entry seen.
+    stats: Vec<TermStats>,
+    /// Per entry: 1 + the number of the document last counted in `n_docs` (0: none yet).
+    last_doc: Vec<u64>,
+    /// Reused for lower-casing surfaces.
+    lower: String,
 }
 
-/// Adds matches to term statistics (documents are counted by [`count_as_one_document`]).
-pub fn add_match_terms(terms: &mut BTreeMap<usize, TermStats>, matches: &[MatchRow<'_>]) {
-    for m in matches {
-        terms.entry(m.entry).or_default().add_match(&m.surface, m.voice, m.negated);
+impl TermTally {
+    /// Counts the matches of document number `doc` (any number unique to the document).
+    /// Calls for consecutive parts of one document, with the same `doc`, count it once.
+    pub fn add_document(&mut self, doc: u64, matches: &[MatchRow<'_>]) {
+        for m in matches {
+            if m.entry >= self.stats.len() {
+                self.stats.resize_with(m.entry + 1, TermStats::default);
+                self.last_doc.resize(m.entry + 1, 0);
+            }
+            let stats = &mut self.stats[m.entry];
+            stats.add_match_with(&m.surface, m.voice, m.negated, &mut self.lower);
+            if self.last_doc[m.entry] != doc + 1 {
+                self.last_doc[m.entry] = doc + 1;
+                stats.n_docs += 1;
+            }
+        }
     }
-}
 
-/// Marks statistics gathered over one document's matches as one document each.
-pub fn count_as_one_document(terms: &mut BTreeMap<usize, TermStats>) {
-    for stats in terms.values_mut() {
-        stats.n_docs = 1;
+    /// Adds another tally over other documents.
+    pub fn merge(&mut self, other: &TermTally) {
+        if other.stats.len() > self.stats.len() {
+            self.stats.resize_with(other.stats.len(), TermStats::default);
+            self.last_doc.resize(other.stats.len(), 0);
+        }
+        for (mine, theirs) in self.stats.iter_mut().zip(&other.stats) {
+            if theirs.n_matches > 0 {
+                mine.merge(theirs);
+            }
+        }
+    }
+
+    /// The statistics of lexicon entry `entry`, if it matched.
+    pub fn get(&self, entry: usize) -> Option<&TermStats> {
+        self.stats.get(entry).filter(|s| s.n_matches > 0)
     }
 }
 
@@ -767,6 +810,37 @@ mod csv_row_tests {
         assert_eq!(fmt_prob(f64::NAN), "NaN");
     }
 
+    fn match_row(entry: usize, surface: &str, voice: Voice) -> MatchRow<'_> {
+        MatchRow {
+            sentence_id: 1,
+            surface: Cow::Borrowed(surface),
+            entry,
+            voice,
+            negated: false,
+            char_start: 0,
+            char_end: 0,
+            left_context: Cow::Borrowed(""),
+            right_context: Cow::Borrowed(""),
+        }
+    }
+
+    #[test]
+    fn tally_counts_a_document_once_per_entry_also_over_parts() {
+        let mut a = TermTally::default();
+        // Document 0 in two parts, entry 2 in both: one document.
+        a.add_document(0, &[match_row(2, "Besatzer", Voice::Authorial), match_row(0, "Befreiung", Voice::Quoted)]);
+        a.add_document(0, &[match_row(2, "BESATZER", Voice::ScareQuote)]);
+        let mut b = TermTally::default();
+        b.add_document(1, &[match_row(2, "Besatzern", Voice::Authorial), match_row(2, "besatzer", Voice::Authorial)]);
+        a.merge(&b);
+        let s = a.get(2).expect("entry 2 matched");
+        assert_eq!((s.n_matches, s.n_docs, s.n_authorial, s.n_quoted, s.n_scare_quote), (4, 2, 3, 0, 1));
+        assert_eq!(s.top_surfaces(), "besatzer (3); besatzern (1)");
+        assert_eq!(a.get(0).map(|s| (s.n_matches, s.n_docs, s.n_quoted)), Some((1, 1, 1)));
+        assert!(a.get(1).is_none(), "entry 1 never matched");
+        assert!(a.get(7).is_none(), "beyond the largest entry seen");
+    }
+
     proptest! {
         #[test]
         fn fmt_prob_equals_format_for_any_probability(p in 0.0f64..=1.0) {
@@ -778,6 +852,21 @@ mod csv_row_tests {
             let p = f64::from_bits(((n as f64 + 0.5) / 20_000.0 * 2.0).to_bits().wrapping_add_signed(nudge)) / 2.0;
             prop_assume!((0.0..=1.0).contains(&p));
             prop_assert_eq!(fmt_prob(p), format!("{p:.4}"));
+        }
+
+        /// The surface key is the library's lower case of any surface, with the buffer reused.
+        #[test]
+        fn surface_keys_are_lower_case(surfaces in proptest::collection::vec("[a-zA-ZäÄßẞİΣσς ]{1,12}", 1..6)) {
+            let mut stats = TermStats::default();
+            let mut buf = String::from("leftover");
+            for s in &surfaces {
+                stats.add_match_with(s, Voice::Authorial, false, &mut buf);
+            }
+            let mut want = TermStats::default();
+            for s in &surfaces {
+                *want.surfaces.entry(s.to_lowercase()).or_default() += 1;
+            }
+            prop_assert_eq!(stats.surfaces, want.surfaces);
         }
 
         /// Byte-identical to the csv crate for any fields of two or more (one lone empty

@@ -7,7 +7,7 @@ use std::path::Path;
 use framing::corpus::list_files;
 use framing::lexicon::Lexicon;
 use framing::pipeline::{run, AnalyzeConfig, Analyzer};
-use framing::report::{csv_writer, document_terms, term_keys, write_terms, TermStats, MATCHES_HEADER};
+use framing::report::{csv_writer, term_keys, write_terms, TermTally, MATCHES_HEADER};
 use framing::Lang;
 use proptest::prelude::*;
 
@@ -119,17 +119,15 @@ fn large_document_streamed_in_parts_equals_whole_analysis() {
         columns.documents_header().join(",") + "\n",
     ]
     .map(String::into_bytes);
-    let mut terms = std::collections::BTreeMap::new();
-    for (name, _) in &docs {
+    let mut terms = TermTally::default();
+    for (k, (name, _)) in docs.iter().enumerate() {
         let doc = framing::corpus::load_document(name, &corpus.join(name), None).expect("load");
         let report = analyzer.analyze(&doc);
         let csv = report.to_csv(&framing::report::EntryCells::new(&lexicon), None);
         expected[0].extend(csv.sentences);
         expected[1].extend(csv.matches);
         expected[2].extend(csv.document);
-        for (entry, stats) in document_terms(&report) {
-            terms.entry(entry).or_insert_with(TermStats::default).merge(&stats);
-        }
+        terms.add_document(k as u64, &report.matches);
     }
     for (file, want) in ["sentences.csv", "matches.csv", "documents.csv"].iter().zip(&expected) {
         let got = std::fs::read(out.join(file)).expect("read");
@@ -138,7 +136,7 @@ fn large_document_streamed_in_parts_equals_whole_analysis() {
     let mut want_terms = Vec::new();
     let keys = term_keys(&lexicon);
     let mut w = csv_writer(&mut want_terms);
-    write_terms(&mut w, keys.iter().map(|(i, key)| (key, terms.get(i)))).expect("terms");
+    write_terms(&mut w, keys.iter().map(|(i, key)| (key, terms.get(*i)))).expect("terms");
     drop(w);
     assert_eq!(
         std::fs::read_to_string(out.join("terms.csv")).expect("read"),
