@@ -22,6 +22,7 @@ use std::cell::RefCell;
 use std::ops::Range;
 
 use aho_corasick::automaton::Automaton as _;
+use aho_corasick::automaton::StateID;
 use aho_corasick::dfa::DFA;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind};
 
@@ -176,9 +177,9 @@ impl Automaton {
         if !lowers_in_place(text) {
             return None;
         }
-        let mut ends = Vec::new();
+        let mut ends = LiteralEnds::default();
         scan_literal_ends(dfa, text.as_bytes(), &mut ends);
-        Some(LiteralEnds(ends))
+        Some(ends)
     }
 
     /// The hits of `&text[span]` (offsets relative to `span.start`), exactly as
@@ -191,7 +192,7 @@ impl Automaton {
         scanned: Option<&LiteralEnds>,
         out: &mut Vec<Hit>,
     ) {
-        let (Some(LiteralEnds(ends)), Some(direct)) = (scanned, &self.direct) else {
+        let (Some(LiteralEnds { ends, states }), Some(dfa)) = (scanned, &self.direct_dfa) else {
             return self.find_into(&text[span], out);
         };
         let sentence = &text[span.clone()];
@@ -208,16 +209,29 @@ impl Automaton {
             candidates.clear();
             exclusions.clear();
             // A word holding a literal that ends inside the span (it may start before the
-            // span: the search inside the word, limited to the span, then finds nothing).
-            let mut pos = 0;
-            for &end in &ends[first..last] {
-                let last_byte = end - 1 - span.start;
-                if last_byte < pos {
+            // span: an occurrence must then lie inside the word cut at the span, which is
+            // what searching the sentence alone would see).
+            let mut j = first;
+            while j < last {
+                let Some(word) = word_around(sentence, ends[j] - 1 - span.start) else {
+                    j += 1;
                     continue;
+                };
+                let (word_start, word_end) = (span.start + word.start, span.start + word.end);
+                lower_word(&sentence[word.clone()], anchor_buf);
+                // Every literal occurrence inside the word, in the order an overlapping
+                // search of the word reports them: by end, then as the DFA state lists them.
+                while j < last && ends[j] <= word_end {
+                    let state = states[j];
+                    for k in 0..dfa.match_len(state) {
+                        let variant = dfa.match_pattern(state, k);
+                        if ends[j] - dfa.pattern_len(variant) >= word_start {
+                            let literal = self.variant_literal[variant.as_usize()] as usize;
+                            self.verify(literal, sentence, word.clone(), anchor_buf, other, candidates, exclusions);
+                        }
+                    }
+                    j += 1;
                 }
-                let Some(word) = word_around(sentence, last_byte) else { continue };
-                self.verify_word(direct, sentence, word.clone(), anchor_buf, other, candidates, exclusions);
-                pos = word.end;
             }
             resolve(candidates, exclusions, out);
         });
@@ -252,9 +266,13 @@ impl Automaton {
     }
 }
 
-/// Sorted end offsets of literal occurrences in a text (see [`crate::lexicon::Matcher::scan`]).
+/// Where literals end in a text, found by [`crate::lexicon::Matcher::scan`]: sorted end
+/// offsets, each with the DFA state reached there, which lists the literals ending there.
 #[derive(Debug, Clone, Default)]
-pub struct LiteralEnds(Vec<usize>);
+pub struct LiteralEnds {
+    ends: Vec<usize>,
+    states: Vec<StateID>,
+}
 
 /// Texts shorter than this many bytes per lane are scanned in one lane.
 const MIN_LANE_BYTES: usize = 64;
@@ -266,7 +284,7 @@ const MIN_LANE_BYTES: usize = 64;
 /// lanes that are stepped in lockstep: four independent chains the processor overlaps.
 // Indexing all lanes by one position is the point of the lockstep loop.
 #[allow(clippy::needless_range_loop)]
-fn scan_literal_ends(dfa: &DFA, bytes: &[u8], ends: &mut Vec<usize>) {
+fn scan_literal_ends(dfa: &DFA, bytes: &[u8], out: &mut LiteralEnds) {
     const LANES: usize = 4;
     let Ok(start) = dfa.start_state(Anchored::No) else { return };
     // Lane k covers cuts[k]..cuts[k + 1]; a short text is one lane (the others empty).
@@ -279,7 +297,7 @@ fn scan_literal_ends(dfa: &DFA, bytes: &[u8], ends: &mut Vec<usize>) {
         }
     }
     let lanes: [&[u8]; LANES] = std::array::from_fn(|k| &bytes[cuts[k]..cuts[k + 1]]);
-    let mut found: [Vec<usize>; LANES] = Default::default();
+    let mut found: [Vec<(usize, StateID)>; LANES] = Default::default();
     let mut state = [start; LANES];
     let common = lanes.iter().map(|l| l.len()).min().unwrap_or(0);
     for i in 0..common {
@@ -288,7 +306,7 @@ fn scan_literal_ends(dfa: &DFA, bytes: &[u8], ends: &mut Vec<usize>) {
         }
         for k in 0..LANES {
             if dfa.is_special(state[k]) && dfa.is_match(state[k]) {
-                found[k].push(cuts[k] + i + 1);
+                found[k].push((cuts[k] + i + 1, state[k]));
             }
         }
     }
@@ -297,12 +315,13 @@ fn scan_literal_ends(dfa: &DFA, bytes: &[u8], ends: &mut Vec<usize>) {
         for (i, &b) in lanes[k].iter().enumerate().skip(common) {
             sid = dfa.next_state(Anchored::No, sid, b);
             if dfa.is_special(sid) && dfa.is_match(sid) {
-                found[k].push(cuts[k] + i + 1);
+                found[k].push((cuts[k] + i + 1, sid));
             }
         }
     }
-    for lane in found {
-        ends.extend(lane);
+    for (end, state) in found.into_iter().flatten() {
+        out.ends.push(end);
+        out.states.push(state);
     }
 }
 
