@@ -12,48 +12,29 @@ pub fn collapse_whitespace(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// Bytes of [`is_collapsed`]'s fast chunks.
-const CHUNK: usize = 32;
-
 /// Whether `s` has no whitespace but single ASCII spaces between non-space characters.
+///
+/// A handful of SIMD searches (memchr) over the whole text instead of one decision per
+/// byte: ASCII whitespace other than the space, a double space, and the lead bytes of the
+/// multi-byte whitespace characters, each of which is then looked at. The lead bytes C2
+/// and E2 also start common punctuation (« » – „ “ …), so those hits are checked.
 fn is_collapsed(s: &str) -> bool {
+    static DOUBLE_SPACE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
     let bytes = s.as_bytes();
-    let mut prev_space = true; // a leading space needs work too
-    let mut i = 0;
-    while i < bytes.len() {
-        if let Some(chunk) = bytes.get(i..i + CHUNK) {
-            if is_quiet_chunk(chunk) {
-                // Spaces only single inside the chunk; at its start only if none before.
-                if prev_space && chunk[0] == b' ' {
-                    return false;
-                }
-                prev_space = chunk[CHUNK - 1] == b' ';
-                i += CHUNK;
-                continue;
-            }
-        }
-        // Character by character up to the end of this chunk (or the text).
-        let stop = (i + CHUNK).min(bytes.len());
-        while i < stop {
-            let (is_space, len) = whitespace_at(s, i);
-            if is_space && (prev_space || bytes[i] != b' ') {
-                return false;
-            }
-            prev_space = is_space;
-            i += len;
-        }
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else { return true };
+    if first == b' ' || last == b' ' {
+        return false;
     }
-    !prev_space || s.is_empty()
-}
-
-/// Whether a chunk holds no control byte, no lead byte of a multi-byte whitespace
-/// character and no two adjacent spaces. Written as flag folds without early exits so that
-/// it compiles to vector compares.
-#[inline]
-fn is_quiet_chunk(chunk: &[u8]) -> bool {
-    let special = chunk.iter().fold(false, |acc, &b| acc | (b < 0x20) | (b == 0xc2) | (b.wrapping_sub(0xe1) < 3));
-    let double_space = chunk.windows(2).fold(false, |acc, w| acc | ((w[0] == b' ') & (w[1] == b' ')));
-    !(special || double_space)
+    if memchr::memchr3(b'\n', b'\t', b'\r', bytes).is_some()
+        || memchr::memchr2(0x0b, 0x0c, bytes).is_some()
+        || DOUBLE_SPACE.find(bytes).is_some()
+    {
+        return false;
+    }
+    let multi_byte_space = |at: usize| whitespace_at(s, at).0;
+    !memchr::memchr3_iter(0xc2, 0xe2, 0xe1, bytes).any(multi_byte_space)
+        && !memchr::memchr_iter(0xe3, bytes).any(multi_byte_space)
 }
 
 /// Whether a whitespace character starts at byte `i`, and the length of the character.
