@@ -173,8 +173,6 @@ impl Analyzer {
             let char_start = chars.char_at(span.start);
             hits.clear();
             self.matcher.find_in_span(text, span.clone(), literals.as_ref(), &mut hits);
-            let mut frames: Vec<usize> = Vec::new();
-            let mut terms = String::new();
             let first_match = matches.len();
             for hit in &hits {
                 let abs = span.start + hit.span.start..span.start + hit.span.end;
@@ -182,9 +180,6 @@ impl Analyzer {
                 let negated = is_negated(sentence, hit.span.start, self.lang);
                 let surface = collapse_whitespace(&sentence[hit.span.clone()]);
                 let frame = self.entry_frame[hit.entry];
-                if !frames.contains(&frame) {
-                    frames.push(frame);
-                }
                 doc_row.frame_counts[frame] += 1;
                 match voice {
                     Voice::Authorial => doc_row.n_authorial += 1,
@@ -195,10 +190,6 @@ impl Analyzer {
                     let e = &self.lexicon.entries[hit.entry];
                     doc_row.stance[t] += f64::from(e.polarity) * e.weight;
                 }
-                if !terms.is_empty() {
-                    terms.push(';');
-                }
-                terms.push_str(&surface);
                 matches.push(MatchRow {
                     sentence_id,
                     surface,
@@ -245,8 +236,8 @@ impl Analyzer {
                 text: sentence_text,
                 n_tokens,
                 n_matches: hits.len(),
-                frames: frames.iter().map(|&f| self.columns.frames[f].as_str()).collect::<Vec<_>>().join(";"),
-                terms,
+                frames: self.frames_cell(&matches[first_match..]),
+                terms: terms_cell(&matches[first_match..]),
                 scores,
             });
             if sentences.len() == part_sentences {
@@ -262,6 +253,42 @@ impl Analyzer {
             }
         }
         doc_row
+    }
+}
+
+impl Analyzer {
+    /// The `frames` cell of a sentence: its matches' distinct frames in order of first match.
+    /// A sentence with one match borrows the frame's name (no allocation).
+    fn frames_cell<'a>(&'a self, matches: &[MatchRow<'a>]) -> Cow<'a, str> {
+        let name = |m: &MatchRow<'_>| self.columns.frames[self.entry_frame[m.entry]].as_str();
+        match matches {
+            [] => Cow::Borrowed(""),
+            [only] => Cow::Borrowed(name(only)),
+            _ => {
+                let mut seen: Vec<usize> = Vec::new();
+                let mut cell = String::new();
+                for m in matches {
+                    let frame = self.entry_frame[m.entry];
+                    if !seen.contains(&frame) {
+                        seen.push(frame);
+                        if !cell.is_empty() {
+                            cell.push(';');
+                        }
+                        cell.push_str(name(m));
+                    }
+                }
+                Cow::Owned(cell)
+            }
+        }
+    }
+}
+
+/// The `terms` cell of a sentence: its matches' surfaces, `;`-joined; borrowed for one match.
+fn terms_cell<'a>(matches: &[MatchRow<'a>]) -> Cow<'a, str> {
+    match matches {
+        [] => Cow::Borrowed(""),
+        [only] => only.surface.clone(),
+        _ => Cow::Owned(matches.iter().map(|m| m.surface.as_ref()).collect::<Vec<_>>().join(";")),
     }
 }
 

@@ -150,9 +150,9 @@ pub struct SentenceRow<'a> {
     /// Lexicon matches in the sentence.
     pub n_matches: usize,
     /// Distinct frames of the matches, in order of first match, `;`-joined.
-    pub frames: String,
+    pub frames: Cow<'a, str>,
     /// Surfaces of the matches in order, `;`-joined.
-    pub terms: String,
+    pub terms: Cow<'a, str>,
     /// Model output, when a model is used.
     pub scores: Option<SentenceScores<'a>>,
 }
@@ -479,8 +479,8 @@ fn write_sentence(out: &mut Vec<u8>, doc_id: &[u8], s: &SentenceRow<'_>, model_v
         .field(s.text.as_bytes())
         .int(s.n_tokens as u64)
         .int(s.n_matches as u64)
-        .field(&s.frames)
-        .field(&s.terms);
+        .field(s.frames.as_bytes())
+        .field(s.terms.as_bytes());
     if let Some(scores) = &s.scores {
         row.field(model_version.unwrap_or("")).field(scores.label).prob(scores.confidence);
         for p in &scores.probs {
