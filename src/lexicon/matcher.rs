@@ -1,17 +1,19 @@
-//! One Aho-Corasick pass per text over the lower-cased anchor literals of all patterns, then
+//! One Aho-Corasick pass per text over the anchor literals of all patterns, then
 //! verification of whole words and phrase neighbours around each candidate.
 //!
-//! Each pattern is searched by its longest literal part (its *anchor*). The text is lower-cased
-//! once into a reusable buffer; a candidate found there is mapped back to the original text,
-//! where the enclosing word (a run of alphanumeric characters) and, for phrases, the
-//! neighbouring words and gaps are checked. Spans are therefore always byte offsets into the
-//! original text, even where lower-casing changes byte lengths (İ, ẞ).
+//! Each pattern is searched by its longest literal part (its *anchor*). The usual text
+//! lower-cases without changing byte lengths (ASCII, Ä/ä, typographic punctuation): it is
+//! scanned directly with one DFA over every case variant of the literals, stepped by hand in
+//! four lanes ([`Automaton::scan`]), which records each literal end with the DFA state there
+//! (the state lists the literals ending there). The words around those ends are then
+//! verified, for a whole text or for one sentence of a scanned document
+//! ([`Automaton::find_in_span`]) with the same results as searching the sentence alone.
 //!
-//! The usual text lower-cases without changing byte lengths (ASCII, Ä/ä, typographic
-//! punctuation). It is searched directly with an automaton over every case variant of the
-//! literals, and for a whole document in one pass ([`Automaton::scan`], four DFA lanes in
-//! lockstep); each sentence then only verifies the words around the literal ends inside it
-//! ([`Automaton::find_in_span`]), with the same results as searching the sentence alone.
+//! A text whose lower case changes byte lengths (İ, ẞ) is lower-cased into a reusable buffer
+//! and searched with an automaton over the lower-cased literals, built on first use; a
+//! candidate found there is mapped back to the original text, where the enclosing word (a
+//! run of alphanumeric characters) and, for phrases, the neighbouring words and gaps are
+//! checked. Spans are therefore always byte offsets into the original text.
 //!
 //! Results: inclusion hits overlapping any exclusion hit are dropped; the rest are chosen
 //! greedily by priority — longer span (bytes of the original text) first, then the earlier
@@ -20,11 +22,12 @@
 
 use std::cell::RefCell;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use aho_corasick::automaton::Automaton as _;
 use aho_corasick::automaton::StateID;
 use aho_corasick::dfa::DFA;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, MatchKind};
 
 use super::pattern::Pattern;
 use super::{Hit, Lexicon};
@@ -42,15 +45,17 @@ struct Compiled {
 /// The automaton and the patterns behind each of its literals.
 #[derive(Debug, Clone)]
 pub(crate) struct Automaton {
-    /// Over the lower-cased literals, searched in the lower-cased text.
-    ac: Option<AhoCorasick>,
-    /// Over every case variant of the literals (ASCII case-insensitive, plus upper-case forms
-    /// of non-ASCII letters such as Ä for ä), searched in the original text when lower-casing
-    /// would change nothing but letter case (see [`lowers_in_place`]); saves the copy.
-    direct: Option<AhoCorasick>,
-    /// The same automaton as `direct`, stepped by hand in [`scan_literal_ends`].
+    /// The distinct anchor literals, lower-cased.
+    literals: Vec<String>,
+    /// Over the lower-cased literals, searched in the lower-cased text; built on first use,
+    /// as only texts whose lower case changes byte lengths (İ, ẞ) need it.
+    ac: OnceLock<Option<AhoCorasick>>,
+    /// A DFA over every case variant of the literals (ASCII case-insensitive, plus
+    /// upper-case forms of non-ASCII letters such as Ä for ä), stepped by hand over the
+    /// original text when lower-casing would change nothing but letter case (see
+    /// [`lowers_in_place`]); saves the copy.
     direct_dfa: Option<DFA>,
-    /// Variant id of `direct` → literal id.
+    /// Variant id of `direct_dfa` → literal id.
     variant_literal: Vec<u32>,
     /// Literal id → indices into `compiled`.
     by_literal: Vec<Vec<u32>>,
@@ -68,6 +73,7 @@ pub struct Scratch {
     other: String,
     candidates: Vec<Hit>,
     exclusions: Vec<Range<usize>>,
+    ends: LiteralEnds,
 }
 
 thread_local! {
@@ -91,21 +97,25 @@ impl Automaton {
             by_literal[id].push(compiled.len() as u32);
             compiled.push(Compiled { entry, exclusion: e.exclusion, pattern, anchor_word });
         }
-        let ac = if literals.is_empty() {
-            None
-        } else {
-            // Standard semantics: every occurrence of every literal is a candidate.
-            // A DFA: one table lookup per byte, the fastest for overlapping search; falls back
-            // to the builder's choice if the DFA would be too large.
-            AhoCorasickBuilder::new()
-                .match_kind(MatchKind::Standard)
-                .kind(Some(AhoCorasickKind::DFA))
-                .build(&literals)
-                .or_else(|_| AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&literals))
-                .ok()
-        };
-        let (direct, direct_dfa, variant_literal) = build_direct(&literals);
-        Automaton { ac, direct, direct_dfa, variant_literal, by_literal, compiled }
+        let (direct_dfa, variant_literal) = build_direct(&literals);
+        Automaton { literals, ac: OnceLock::new(), direct_dfa, variant_literal, by_literal, compiled }
+    }
+
+    /// The automaton over the lower-cased literals, built on first use.
+    fn lower_case_automaton(&self) -> Option<&AhoCorasick> {
+        self.ac
+            .get_or_init(|| {
+                // Standard semantics: every occurrence of every literal is a candidate. A DFA:
+                // one table lookup per byte; falls back to the builder's choice if the DFA
+                // would be too large.
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .build(&self.literals)
+                    .or_else(|_| AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&self.literals))
+                    .ok()
+            })
+            .as_ref()
     }
 
     /// Appends the resolved hits of `text` to `out`, using the thread's scratch buffers.
@@ -118,26 +128,22 @@ impl Automaton {
     }
 
     pub(crate) fn find_with(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<Hit>) {
-        let Some(ac) = &self.ac else { return };
-        let Scratch { lower, shifts, word: anchor_buf, other, candidates, exclusions } = scratch;
+        if self.literals.is_empty() {
+            return;
+        }
+        let Scratch { lower, shifts, word: anchor_buf, other, candidates, exclusions, ends } = scratch;
         candidates.clear();
         exclusions.clear();
-        match &self.direct {
-            Some(direct) if lowers_in_place(text) => {
-                // Every literal lies inside one word. A non-overlapping search (the fast loop)
-                // finds the first word holding any literal; that word alone is then searched
-                // with overlapping matches, and the scan resumes after it.
-                let mut pos = 0;
-                while let Some(m) = direct.find(Input::new(text).span(pos..text.len())) {
-                    let Some(word) = word_around(text, m.start()) else {
-                        pos = m.end();
-                        continue;
-                    };
-                    self.verify_word(direct, text, word.clone(), anchor_buf, other, candidates, exclusions);
-                    pos = word.end.max(m.end());
-                }
+        match &self.direct_dfa {
+            Some(dfa) if lowers_in_place(text) => {
+                ends.ends.clear();
+                ends.states.clear();
+                scan_literal_ends(dfa, text.as_bytes(), ends);
+                let found = Found { dfa, ends: &ends.ends, states: &ends.states, offset: 0 };
+                self.verify_found(text, found, anchor_buf, other, candidates, exclusions);
             }
             _ => {
+                let Some(ac) = self.lower_case_automaton() else { return };
                 lower_into(text, lower, shifts);
                 for m in ac.find_overlapping_iter(&lower[..]) {
                     let at = to_original(shifts, m.start());
@@ -150,22 +156,39 @@ impl Automaton {
         resolve(candidates, exclusions, out);
     }
 
-    /// Verifies every literal occurrence inside `word` of `text`.
-    #[allow(clippy::too_many_arguments)]
-    fn verify_word(
+    /// Verifies every literal occurrence that `found` lists in the words of `text` around
+    /// the literal ends.
+    fn verify_found(
         &self,
-        direct: &AhoCorasick,
         text: &str,
-        word: Range<usize>,
+        found: Found<'_>,
         anchor_buf: &mut String,
         other: &mut String,
         candidates: &mut Vec<Hit>,
         exclusions: &mut Vec<Range<usize>>,
     ) {
-        lower_word(&text[word.clone()], anchor_buf);
-        for w in direct.find_overlapping_iter(Input::new(text).span(word.clone())) {
-            let literal = self.variant_literal[w.pattern().as_usize()] as usize;
-            self.verify(literal, text, word.clone(), anchor_buf, other, candidates, exclusions);
+        let Found { dfa, ends, states, offset } = found;
+        let mut j = 0;
+        while j < ends.len() {
+            let Some(word) = word_around(text, ends[j] - 1 - offset) else {
+                j += 1;
+                continue;
+            };
+            let (word_start, word_end) = (offset + word.start, offset + word.end);
+            lower_word(&text[word.clone()], anchor_buf);
+            // Every literal occurrence inside the word, in the order an overlapping search
+            // of the word reports them: by end, then as the DFA state lists them.
+            while j < ends.len() && ends[j] <= word_end {
+                let state = states[j];
+                for k in 0..dfa.match_len(state) {
+                    let variant = dfa.match_pattern(state, k);
+                    if ends[j] - dfa.pattern_len(variant) >= word_start {
+                        let literal = self.variant_literal[variant.as_usize()] as usize;
+                        self.verify(literal, text, word.clone(), anchor_buf, other, candidates, exclusions);
+                    }
+                }
+                j += 1;
+            }
         }
     }
 
@@ -208,31 +231,11 @@ impl Automaton {
             let Scratch { word: anchor_buf, other, candidates, exclusions, .. } = scratch;
             candidates.clear();
             exclusions.clear();
-            // A word holding a literal that ends inside the span (it may start before the
-            // span: an occurrence must then lie inside the word cut at the span, which is
-            // what searching the sentence alone would see).
-            let mut j = first;
-            while j < last {
-                let Some(word) = word_around(sentence, ends[j] - 1 - span.start) else {
-                    j += 1;
-                    continue;
-                };
-                let (word_start, word_end) = (span.start + word.start, span.start + word.end);
-                lower_word(&sentence[word.clone()], anchor_buf);
-                // Every literal occurrence inside the word, in the order an overlapping
-                // search of the word reports them: by end, then as the DFA state lists them.
-                while j < last && ends[j] <= word_end {
-                    let state = states[j];
-                    for k in 0..dfa.match_len(state) {
-                        let variant = dfa.match_pattern(state, k);
-                        if ends[j] - dfa.pattern_len(variant) >= word_start {
-                            let literal = self.variant_literal[variant.as_usize()] as usize;
-                            self.verify(literal, sentence, word.clone(), anchor_buf, other, candidates, exclusions);
-                        }
-                    }
-                    j += 1;
-                }
-            }
+            // A literal that ends inside the span may start before it: an occurrence must
+            // then lie inside the word cut at the span, which is what searching the sentence
+            // alone would see.
+            let found = Found { dfa, ends: &ends[first..last], states: &states[first..last], offset: span.start };
+            self.verify_found(sentence, found, anchor_buf, other, candidates, exclusions);
             resolve(candidates, exclusions, out);
         });
     }
@@ -264,6 +267,15 @@ impl Automaton {
             }
         }
     }
+}
+
+/// Literal ends of a scan within one text, whose byte 0 is at `offset` of the scanned text.
+#[derive(Clone, Copy)]
+struct Found<'a> {
+    dfa: &'a DFA,
+    ends: &'a [usize],
+    states: &'a [StateID],
+    offset: usize,
 }
 
 /// Where literals end in a text, found by [`crate::lexicon::Matcher::scan`]: sorted end
@@ -364,7 +376,7 @@ fn extend_phrase(c: &Compiled, text: &str, anchor: Range<usize>, buf: &mut Strin
 const MAX_VARIANTS: usize = 64;
 
 /// The automaton over all case variants of the literals, for search in the original text.
-fn build_direct(literals: &[String]) -> (Option<AhoCorasick>, Option<DFA>, Vec<u32>) {
+fn build_direct(literals: &[String]) -> (Option<DFA>, Vec<u32>) {
     let mut variants: Vec<String> = Vec::new();
     let mut owner: Vec<u32> = Vec::new();
     for (id, literal) in literals.iter().enumerate() {
@@ -373,7 +385,7 @@ fn build_direct(literals: &[String]) -> (Option<AhoCorasick>, Option<DFA>, Vec<u
             let upper = same_length_upper(l);
             if let Some(u) = upper {
                 if forms.len() * 2 > MAX_VARIANTS {
-                    return (None, None, Vec::new());
+                    return (None, Vec::new());
                 }
                 let with_upper: Vec<String> = forms.iter().map(|f| format!("{f}{u}")).collect();
                 forms.iter_mut().for_each(|f| f.push(l));
@@ -385,22 +397,13 @@ fn build_direct(literals: &[String]) -> (Option<AhoCorasick>, Option<DFA>, Vec<u
         owner.extend(std::iter::repeat(id as u32).take(forms.len()));
         variants.extend(forms);
     }
-    let ac = AhoCorasickBuilder::new()
+    let dfa = aho_corasick::dfa::Builder::new()
         .match_kind(MatchKind::Standard)
         .ascii_case_insensitive(true)
         .prefilter(false)
-        .kind(Some(AhoCorasickKind::DFA))
         .build(&variants)
         .ok();
-    let dfa = ac.as_ref().and_then(|_| {
-        aho_corasick::dfa::Builder::new()
-            .match_kind(MatchKind::Standard)
-            .ascii_case_insensitive(true)
-            .prefilter(false)
-            .build(&variants)
-            .ok()
-    });
-    (ac, dfa, owner)
+    (dfa, owner)
 }
 
 /// The upper-case form of a non-ASCII lower-case letter when it is one character of the same
