@@ -70,32 +70,35 @@ fn sentence_spans(docs: &[Document]) -> Vec<(usize, Range<usize>)> {
     spans
 }
 
-/// The shared 345-row benchmark lexicon, or the bundled one when it is absent.
-fn shared_lexicon() -> (String, Lexicon) {
+/// The shared 345-row benchmark lexicon, or the bundled one when it is absent: its name,
+/// the loaded lexicon and its CSV text.
+fn shared_lexicon() -> (String, Lexicon, String) {
+    let bundled = || ("bundled".to_string(), Lexicon::bundled(Lang::De), BUNDLED_CSV.to_string());
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/lexicon.csv");
     if !path.exists() {
         eprintln!("lexicon: {} not found; using the bundled German lexicon", path.display());
-        return ("bundled".into(), Lexicon::bundled(Lang::De));
+        return bundled();
     }
-    match Lexicon::load(std::slice::from_ref(&path)) {
-        Ok(lex) => ("shared".into(), lex),
-        Err(e) => {
+    match (Lexicon::load(std::slice::from_ref(&path)), std::fs::read_to_string(&path)) {
+        (Ok(lex), Ok(text)) => ("shared".into(), lex, text),
+        (Err(e), _) => {
             eprintln!("lexicon: cannot load {}: {e}; using the bundled German lexicon", path.display());
-            ("bundled".into(), Lexicon::bundled(Lang::De))
+            bundled()
+        }
+        (_, Err(e)) => {
+            eprintln!("lexicon: cannot read {}: {e}; using the bundled German lexicon", path.display());
+            bundled()
         }
     }
 }
 
-/// A pronounceable pseudo-word from syllables, so the automaton sees German-like bytes.
-fn pseudo_word(rng: &mut gen::Rng) -> String {
-    const SYLLABLES: &[&str] =
-        &["be", "sat", "zung", "kra", "ter", "mach", "ung", "ver", "trei", "bo", "ös", "lä", "schaft", "grenz", "ruf"];
-    (0..rng.range(2, 4)).map(|_| rng.pick(SYLLABLES)).collect()
-}
+/// The bundled German lexicon's CSV, the base of the large lexicon without the shared one.
+const BUNDLED_CSV: &str = include_str!("../lexicons/de/conflict.csv");
 
-/// Writes a 10,000-row lexicon (prefix wildcards, phrases, a few exclusions) to a temp file
-/// and loads it the way the CLI does.
-fn big_lexicon() -> Option<(tempfile::NamedTempFile, Lexicon)> {
+/// A 10,000-row lexicon written to a temp file and loaded the way the CLI does: the shared
+/// lexicon's rows (the bundled German one without it) plus generated pseudo-word patterns
+/// (see `gen_corpus --lexicon`), so it keeps the real matches and adds rare patterns.
+fn big_lexicon(base: &str) -> Option<(tempfile::NamedTempFile, Lexicon)> {
     let mut file = match tempfile::Builder::new().suffix(".csv").tempfile() {
         Ok(f) => f,
         Err(e) => {
@@ -103,19 +106,7 @@ fn big_lexicon() -> Option<(tempfile::NamedTempFile, Lexicon)> {
             return None;
         }
     };
-    let mut rng = gen::Rng::new(SEED, 10_000);
-    let mut csv = String::from("pattern,frame,target,polarity,weight,note\n");
-    for i in 0..BIG_LEXICON_ROWS {
-        let word = pseudo_word(&mut rng);
-        let pattern = match i % 10 {
-            0 => format!("!{word}{i}*"),
-            1 | 2 => format!("{word}{i} {}*", pseudo_word(&mut rng)),
-            3 => format!("*{word}{i}*"),
-            _ => format!("{word}{i}*"),
-        };
-        let (polarity, weight) = if pattern.starts_with('!') { (0, "0.0") } else { (-1, "1.0") };
-        csv.push_str(&format!("{pattern},frame{},target{},{polarity},{weight},\n", i % 12, i % 7));
-    }
+    let csv = gen::lexicon_csv(Some(base), BIG_LEXICON_ROWS, SEED);
     if let Err(e) = file.write_all(csv.as_bytes()) {
         eprintln!("lexicon: cannot write {} ({e}); skipping the 10k-pattern benchmark", file.path().display());
         return None;
@@ -172,10 +163,11 @@ fn bench_segmenter(c: &mut Criterion) {
 fn bench_lexicon(c: &mut Criterion) {
     let docs = sample_documents();
     let spans = sentence_spans(&docs);
-    let mut lexicons = vec![shared_lexicon()];
-    let big = big_lexicon();
+    let (name, shared, base_csv) = shared_lexicon();
+    let mut lexicons = vec![(name.clone(), shared)];
+    let big = big_lexicon(&base_csv);
     if let Some((_, lex)) = &big {
-        lexicons.push(("generated_10k".into(), lex.clone()));
+        lexicons.push((format!("{name}_plus_generated"), lex.clone()));
     }
     let mut group = c.benchmark_group("lexicon");
     group.throughput(Throughput::Bytes(spans.iter().map(|(_, s)| s.len() as u64).sum()));
@@ -221,7 +213,7 @@ fn bench_lexicon(c: &mut Criterion) {
 
 fn bench_analyze(c: &mut Criterion) {
     let docs = sample_documents();
-    let (name, lexicon) = shared_lexicon();
+    let (name, lexicon, _) = shared_lexicon();
     let analyzer = Analyzer::new(Lang::De, lexicon, None, false);
     let mut group = c.benchmark_group("analyze");
     group.throughput(Throughput::Bytes(total_bytes(&docs)));

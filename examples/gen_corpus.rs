@@ -18,6 +18,11 @@
 //! `--one-big MB` writes a single file of that size with no punctuation at all: the stress
 //! case of a huge document without sentence boundaries.
 //!
+//! `--lexicon ROWS [--base FILE] OUT.csv` writes a lexicon of ROWS rows instead: the rows of
+//! the base lexicon (e.g. `../shared/bench/lexicon.csv`), then distinct generated German-like
+//! pseudo-words as prefix, infix and phrase patterns and a few exclusions, so a large
+//! lexicon keeps the base lexicon's matches and adds patterns that occur only now and then.
+//!
 //! The benchmarks include this file as a module (`#[path]`), hence the dead-code allowance.
 #![allow(dead_code)]
 
@@ -555,18 +560,63 @@ pub fn write_one_big(out: &Path, mb: f64, seed: u64) -> std::io::Result<(PathBuf
     Ok((path, bytes))
 }
 
+/// A pronounceable pseudo-word of 2–4 syllables, letters only, so the automaton sees
+/// German-like bytes.
+pub fn pseudo_word(rng: &mut Rng) -> String {
+    const SYLLABLES: &[&str] = &[
+        "be", "sat", "zung", "kra", "ter", "mach", "ung", "ver", "trei", "bo", "ös", "lä", "schaft", "grenz", "ruf",
+        "ka", "mel", "wur", "fla", "din", "gor", "hü", "sel", "pra", "tun", "zei", "rost", "nek", "lo", "vin",
+    ];
+    (0..rng.range(2, 5)).map(|_| rng.pick(SYLLABLES)).collect()
+}
+
+/// A lexicon CSV of `rows` rows: the rows of `base` (a lexicon CSV with the standard header)
+/// first, then generated patterns of distinct pseudo-words up to `rows`.
+pub fn lexicon_csv(base: Option<&str>, rows: usize, seed: u64) -> String {
+    let mut csv = String::from("pattern,frame,target,polarity,weight,note\n");
+    let mut n = 0;
+    if let Some(base) = base {
+        for line in base.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+            csv.push_str(line);
+            csv.push('\n');
+            n += 1;
+        }
+    }
+    let mut rng = Rng::new(seed, 10_000);
+    let mut seen = HashSet::new();
+    while n < rows {
+        let word = pseudo_word(&mut rng);
+        if word.chars().count() < 5 || !seen.insert(word.clone()) {
+            continue;
+        }
+        let pattern = match n % 10 {
+            0 => format!("!{word}*"),
+            1 | 2 => format!("{word} {}*", pseudo_word(&mut rng)),
+            3 => format!("*{word}*"),
+            _ => format!("{word}*"),
+        };
+        let (polarity, weight) = if pattern.starts_with('!') { (0, "0.0") } else { (-1, "1.0") };
+        csv.push_str(&format!("{pattern},frame{},target{},{polarity},{weight},generated\n", n % 12, n % 7));
+        n += 1;
+    }
+    csv
+}
+
 /// Parsed command line.
 struct Args {
     mb: f64,
     seed: u64,
     one_big: Option<f64>,
+    lexicon: Option<usize>,
+    base: Option<PathBuf>,
     out: PathBuf,
 }
 
-const USAGE: &str = "usage: gen_corpus [--mb N] [--seed S] [--one-big MB] OUT";
+const USAGE: &str =
+    "usage: gen_corpus [--mb N] [--seed S] [--one-big MB] OUT\n       gen_corpus --lexicon ROWS [--base FILE] OUT.csv";
 
 fn parse_args() -> Result<Args, String> {
-    let mut args = Args { mb: 10.0, seed: 1, one_big: None, out: PathBuf::new() };
+    let mut args = Args { mb: 10.0, seed: 1, one_big: None, lexicon: None, base: None, out: PathBuf::new() };
     let mut out = None;
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -575,6 +625,11 @@ fn parse_args() -> Result<Args, String> {
             "--mb" => args.mb = number(&value("--mb")?)?,
             "--seed" => args.seed = value("--seed")?.parse().map_err(|_| "--seed must be an integer".to_string())?,
             "--one-big" => args.one_big = Some(number(&value("--one-big")?)?),
+            "--lexicon" => {
+                let rows = value("--lexicon")?;
+                args.lexicon = Some(rows.parse().map_err(|_| format!("--lexicon needs a row count, got `{rows}`"))?);
+            }
+            "--base" => args.base = Some(PathBuf::from(value("--base")?)),
             "-h" | "--help" => return Err(USAGE.to_string()),
             s if s.starts_with('-') => return Err(format!("unknown option {s}\n{USAGE}")),
             s => out = Some(PathBuf::from(s)),
@@ -599,6 +654,21 @@ fn main() {
             std::process::exit(2);
         }
     };
+    if let Some(rows) = args.lexicon {
+        let base = match args.base.as_deref().map(fs::read_to_string).transpose() {
+            Ok(base) => base,
+            Err(e) => {
+                eprintln!("gen_corpus: {}: {e}", args.base.as_deref().unwrap_or(Path::new("")).display());
+                std::process::exit(2);
+            }
+        };
+        if let Err(e) = fs::write(&args.out, lexicon_csv(base.as_deref(), rows, args.seed)) {
+            eprintln!("gen_corpus: {}: {e}", args.out.display());
+            std::process::exit(2);
+        }
+        println!("gen_corpus: lexicon of {rows} rows -> {}", args.out.display());
+        return;
+    }
     let started = Instant::now();
     let result = match args.one_big {
         Some(mb) => write_one_big(&args.out, mb, args.seed).map(|(_, bytes)| (1, bytes)),
@@ -634,6 +704,21 @@ mod tests {
             [r.next_u64(), r.next_u64(), r.next_u64()],
             [6_457_827_717_110_365_317, 3_203_168_211_198_807_973, 9_817_491_932_198_370_423]
         );
+    }
+
+    #[test]
+    fn generated_lexicon_keeps_the_base_rows_and_has_distinct_patterns() {
+        let base = "pattern,frame,target,polarity,weight,note\nbesatzer*,occupation,occupier,-1,1.5,\n";
+        let csv = lexicon_csv(Some(base), 500, 1);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 501);
+        assert_eq!(lines[1], "besatzer*,occupation,occupier,-1,1.5,");
+        let patterns: HashSet<&str> = lines[1..].iter().map(|l| l.split(',').next().unwrap_or("")).collect();
+        assert_eq!(patterns.len(), 500, "patterns are distinct");
+        assert!(lines[2..]
+            .iter()
+            .all(|l| !l.chars().any(|c| c.is_ascii_digit()) || l.contains(",-1,") || l.contains(",0,")));
+        assert_eq!(lexicon_csv(Some(base), 500, 1), csv, "deterministic");
     }
 
     #[test]
