@@ -159,6 +159,11 @@ bytes=$(corpus_bytes "$corpus")
 files=$(corpus_files "$corpus")
 
 tools=(framing-j1 framing-j2)
+# The 10,000-row lexicon: the shared rows plus generated pseudo-word patterns.
+if [ ${#lex_args[@]} -gt 0 ]; then
+  "$gen" --lexicon 10000 --base "$shared/lexicon.csv" "$work/lexicon-10k.csv" >&2
+  tools+=(framing-10k-j2)
+fi
 if [ -n "$model" ]; then
   tools+=(framing-model-j1 framing-model-j2)
 else
@@ -188,6 +193,7 @@ run_tool() {
   case $name in
     framing-j1) framing_once "$name" "${lex_args[@]}" --no-model -j 1 ;;
     framing-j2) framing_once "$name" "${lex_args[@]}" --no-model -j 2 ;;
+    framing-10k-j2) framing_once "$name" --lexicon "$work/lexicon-10k.csv" --no-model -j 2 ;;
     framing-model-j1) framing_once "$name" "${lex_args[@]}" --model "$model" -j 1 ;;
     framing-model-j2) framing_once "$name" "${lex_args[@]}" --model "$model" -j 2 ;;
     python-regex-j2 | python-pysbd-j2)
