@@ -42,10 +42,6 @@ impl Voice {
 /// Most words a quotation may have and still count as scare quotes around a term.
 const SCARE_QUOTE_MAX_WORDS: usize = 3;
 
-/// Bytes at which [`Quotations::find`] looks closer: `\n`, `"`, `'` and the UTF-8 lead bytes
-/// of » « (0xC2) and „ “ ” ‚ ‘ ’ (0xE2).
-const QUOTE_CANDIDATE: [bool; 256] = crate::text::byte_set(b"\n\"'\xC2\xE2");
-
 /// The quotations of one document, found once and queried per match.
 #[derive(Debug, Clone, Default)]
 pub struct Quotations {
@@ -117,14 +113,27 @@ impl Quotations {
         let mut stack = OpenStack { open: Vec::new(), spans: Vec::new() };
         let bytes = text.as_bytes();
         let mut pos = 0;
-        // Only line breaks and quotation marks matter: jump from one candidate byte to the
-        // next (each is ASCII or a UTF-8 lead byte, so always a character boundary).
-        while let Some(skip) = bytes[pos..].iter().position(|&b| QUOTE_CANDIDATE[usize::from(b)]) {
-            pos += skip;
+        // Only line breaks and quotation marks matter: visit the candidate bytes, found by two
+        // SIMD searches merged in order (each is ASCII or a UTF-8 lead byte, so always a
+        // character boundary).
+        let mut marks = memchr::memchr3_iter(b'\n', 0xc2, 0xe2, bytes).peekable();
+        let mut ascii_quotes = memchr::memchr2_iter(b'"', b'\'', bytes).peekable();
+        loop {
+            let at = match (marks.peek(), ascii_quotes.peek()) {
+                (Some(&a), Some(&b)) if b < a => ascii_quotes.next(),
+                (Some(_), _) => marks.next(),
+                (None, _) => ascii_quotes.next(),
+            };
+            let Some(at) = at else { break };
+            if at < pos {
+                continue;
+            }
+            pos = at;
             let Some(c) = text[pos..].chars().next() else { break };
             let after = pos + c.len_utf8();
-            let prev = text[..pos].chars().next_back();
-            let next = text[after..].chars().next();
+            // Only single marks look at their neighbours.
+            let prev = || text[..pos].chars().next_back();
+            let next = || text[after..].chars().next();
             match c {
                 '\n' if starts_blank_line(&text[after..]) => stack.close_from(0, pos),
                 '„' => stack.open(Opener::LowDouble, after),
@@ -135,19 +144,19 @@ impl Quotations {
                 '"' => stack.close_or_open(&[Opener::Straight], Opener::Straight, pos, after),
                 '»' => stack.close_or_open(&[Opener::GuillemetLeft], Opener::GuillemetRight, pos, after),
                 '«' => stack.close_or_open(&[Opener::GuillemetRight], Opener::GuillemetLeft, pos, after),
-                '‚' if opens_single(prev, next) => stack.open(Opener::LowSingle, after),
+                '‚' if opens_single(prev(), next()) => stack.open(Opener::LowSingle, after),
                 '‘' => {
-                    let closed = closes_single(prev, next) && stack.close(&[Opener::LowSingle], pos);
-                    if !closed && opens_single(prev, next) {
+                    let closed = closes_single(prev(), next()) && stack.close(&[Opener::LowSingle], pos);
+                    if !closed && opens_single(prev(), next()) {
                         stack.open(Opener::CurlySingle, after);
                     }
                 }
-                '’' if closes_single(prev, next) => {
+                '’' if closes_single(prev(), next()) => {
                     stack.close(&[Opener::CurlySingle, Opener::LowSingle], pos);
                 }
                 '\'' => {
-                    let closed = closes_single(prev, next) && stack.close(&[Opener::StraightSingle], pos);
-                    if !closed && opens_single(prev, next) {
+                    let closed = closes_single(prev(), next()) && stack.close(&[Opener::StraightSingle], pos);
+                    if !closed && opens_single(prev(), next()) {
                         stack.open(Opener::StraightSingle, after);
                     }
                 }
