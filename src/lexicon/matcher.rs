@@ -431,10 +431,12 @@ fn lowers_in_place(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        // All-ASCII chunks (most of the text) in one vectorisable fold; any other chunk is
-        // read to its end character by character.
+        // Chunks of ASCII and Latin-1 (lead bytes C2, C3, and continuation bytes: most of a
+        // German text) in one vectorisable fold; any other chunk is read to its end
+        // character by character. A chunk starts on a character boundary, so its
+        // continuation bytes belong to its own C2/C3 characters.
         if let Some(chunk) = bytes.get(i..i + 32) {
-            if chunk.iter().fold(0, |acc, &b| acc | b) < 0x80 {
+            if chunk.iter().fold(0, |acc, &b| acc.max(b)) < 0xc4 {
                 i += 32;
                 continue;
             }
@@ -442,7 +444,8 @@ fn lowers_in_place(text: &str) -> bool {
         let stop = (i + 32).min(bytes.len());
         while i < stop {
             let b = bytes[i];
-            if b < 0x80 {
+            // ASCII; or the continuation bytes of a C2/C3 character that a fast chunk cut.
+            if b < 0xc0 {
                 i += 1;
                 continue;
             }
