@@ -578,15 +578,11 @@ impl TermStats {
         let key = if surface.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
             surface
         } else {
-            lower.clear();
-            if surface.is_ascii() {
-                lower.push_str(surface);
-                lower.make_ascii_lowercase();
-            } else if surface.contains('Σ') {
+            if surface.contains('Σ') {
                 // Only capital sigma lower-cases by context (final ς): leave it to the library.
-                lower.push_str(&surface.to_lowercase());
+                *lower = surface.to_lowercase();
             } else {
-                lower.extend(surface.chars().flat_map(char::to_lowercase));
+                crate::text::lowercase_into(surface, lower);
             }
             lower.as_str()
         };

@@ -95,6 +95,18 @@ fn collapse_slow(s: &str) -> String {
     out
 }
 
+/// Replaces `buf` with `s` lower-cased character by character (ASCII in one pass); unlike
+/// `str::to_lowercase`, a capital sigma is always σ, never the word-final ς.
+pub fn lowercase_into(s: &str, buf: &mut String) {
+    buf.clear();
+    if s.is_ascii() {
+        buf.push_str(s);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.extend(s.chars().flat_map(char::to_lowercase));
+    }
+}
+
 /// Number of whitespace-separated tokens, the unit of `n_tokens` in the reports.
 pub fn count_tokens(s: &str) -> usize {
     s.split_whitespace().count()

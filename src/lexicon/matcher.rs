@@ -31,6 +31,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, M
 
 use super::pattern::Pattern;
 use super::{Hit, Lexicon};
+use crate::text::lowercase_into;
 
 /// A compiled lexicon entry.
 #[derive(Debug, Clone)]
@@ -148,7 +149,7 @@ impl Automaton {
                 for m in ac.find_overlapping_iter(&lower[..]) {
                     let at = to_original(shifts, m.start());
                     let Some(word) = word_around(text, at) else { continue };
-                    lower_word(&text[word.clone()], anchor_buf);
+                    lowercase_into(&text[word.clone()], anchor_buf);
                     self.verify(m.pattern().as_usize(), text, word, anchor_buf, other, candidates, exclusions);
                 }
             }
@@ -175,7 +176,7 @@ impl Automaton {
                 continue;
             };
             let (word_start, word_end) = (offset + word.start, offset + word.end);
-            lower_word(&text[word.clone()], anchor_buf);
+            lowercase_into(&text[word.clone()], anchor_buf);
             // Every literal occurrence inside the word, in the order an overlapping search
             // of the word reports them: by end, then as the DFA state lists them.
             while j < ends.len() && ends[j] <= word_end {
@@ -350,7 +351,7 @@ fn extend_phrase(c: &Compiled, text: &str, anchor: Range<usize>, buf: &mut Strin
         if word_start == gap_start {
             return None;
         }
-        lower_word(&text[word_start..gap_start], buf);
+        lowercase_into(&text[word_start..gap_start], buf);
         if !words[k].matches(buf) {
             return None;
         }
@@ -363,7 +364,7 @@ fn extend_phrase(c: &Compiled, text: &str, anchor: Range<usize>, buf: &mut Strin
             return None;
         }
         let word_end = text[word_start..].find(|ch: char| !ch.is_alphanumeric()).map_or(text.len(), |i| word_start + i);
-        lower_word(&text[word_start..word_end], buf);
+        lowercase_into(&text[word_start..word_end], buf);
         if !glob.matches(buf) {
             return None;
         }
@@ -525,16 +526,6 @@ fn word_around(text: &str, at: usize) -> Option<Range<usize>> {
     }
     let start = text[..at].trim_end_matches(char::is_alphanumeric).len();
     Some(start..end)
-}
-
-fn lower_word(word: &str, buf: &mut String) {
-    buf.clear();
-    if word.is_ascii() {
-        buf.push_str(word);
-        buf.make_ascii_lowercase();
-    } else {
-        buf.extend(word.chars().flat_map(char::to_lowercase));
-    }
 }
 
 /// Drops inclusions overlapping exclusions, then picks non-overlapping hits by priority.
