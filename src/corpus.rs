@@ -211,12 +211,14 @@ pub fn read_text_file(path: &Path) -> Result<Decoded, Error> {
 /// One file found in a corpus.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CorpusFile {
-    /// Path relative to the corpus root, `/`-separated.
-    pub doc_id: String,
+    /// Path relative to the corpus root, `/`-separated. Boxed, as are the other fields: the
+    /// listing is what grows with the number of files, so each entry is kept at 40 bytes
+    /// plus its text.
+    pub doc_id: Box<str>,
     /// Path to open when it cannot be rebuilt from the root and `doc_id` (a file name that
     /// is not valid UTF-8); `None` for nearly all files, which keeps the listing of a
     /// million-file corpus small.
-    pub odd_path: Option<PathBuf>,
+    pub odd_path: Option<Box<Path>>,
     /// Size in bytes when listed (for progress and for bounding work in flight).
     pub bytes: u64,
 }
@@ -224,7 +226,7 @@ pub struct CorpusFile {
 impl CorpusFile {
     /// The path to open, under the corpus `root`.
     pub fn path(&self, root: &Path) -> PathBuf {
-        self.odd_path.clone().unwrap_or_else(|| root.join(&self.doc_id))
+        self.odd_path.as_deref().map_or_else(|| root.join(&*self.doc_id), Path::to_path_buf)
     }
 }
 
@@ -281,9 +283,14 @@ pub fn list_files(root: &Path, extensions: &[String], keep: &dyn Fn(&str) -> boo
         if wanted {
             let doc_id = relative_id(root, entry.path());
             if keep(&doc_id) {
-                let odd_path =
-                    entry.path().strip_prefix(root).ok().and_then(|p| p.to_str()).is_none().then(|| entry.into_path());
-                listing.files.push(CorpusFile { doc_id, bytes: 0, odd_path });
+                let odd_path = entry
+                    .path()
+                    .strip_prefix(root)
+                    .ok()
+                    .and_then(|p| p.to_str())
+                    .is_none()
+                    .then(|| entry.into_path().into_boxed_path());
+                listing.files.push(CorpusFile { doc_id: doc_id.into_boxed_str(), bytes: 0, odd_path });
             }
         }
     }
@@ -291,7 +298,9 @@ pub fn list_files(root: &Path, extensions: &[String], keep: &dyn Fn(&str) -> boo
     listing.files.par_iter_mut().for_each(|f| {
         f.bytes = std::fs::metadata(f.path(root)).map_or(0, |m| m.len());
     });
-    listing.files.sort_by(|a, b| a.doc_id.cmp(&b.doc_id));
+    // doc_ids are unique, so an unstable sort gives the same order without a merge buffer.
+    listing.files.sort_unstable_by(|a, b| a.doc_id.cmp(&b.doc_id));
+    listing.files.shrink_to_fit();
     listing.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(listing)
 }
@@ -371,7 +380,7 @@ impl MetaTable {
         let mut out: Vec<&str> = self
             .rows
             .keys()
-            .filter(|id| known.binary_search_by(|f| f.doc_id.as_str().cmp(id)).is_err())
+            .filter(|id| known.binary_search_by(|f| (*f.doc_id).cmp(id)).is_err())
             .map(String::as_str)
             .collect();
         out.sort_unstable();

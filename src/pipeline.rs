@@ -823,7 +823,7 @@ mod tests {
 
     #[test]
     fn batches_are_bounded_and_cover_all() {
-        let f = |bytes| CorpusFile { doc_id: String::new(), odd_path: None, bytes };
+        let f = |bytes| CorpusFile { doc_id: "".into(), odd_path: None, bytes };
         // A large file alone; then 1 + 4 MiB + 4 MiB exceeds 8 MiB, so the batch closes.
         let files = vec![f(LARGE_DOCUMENT_BYTES + 1), f(1), f(LARGE_DOCUMENT_BYTES), f(LARGE_DOCUMENT_BYTES), f(1)];
         assert_eq!(batches(&files), vec![0..1, 1..3, 3..5]);
