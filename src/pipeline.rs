@@ -254,9 +254,7 @@ impl Analyzer {
         }
         doc_row
     }
-}
 
-impl Analyzer {
     /// The `frames` cell of a sentence: its matches' distinct frames in order of first match.
     /// A sentence with one match borrows the frame's name (no allocation).
     fn frames_cell<'a>(&'a self, matches: &[MatchRow<'a>]) -> Cow<'a, str> {

@@ -56,42 +56,27 @@ fn whitespace_at(s: &str, i: usize) -> (bool, usize) {
 /// Copies runs of non-whitespace bytes whole; only the lead bytes of multi-byte whitespace
 /// characters are decoded (a `split_whitespace` walk decodes every character).
 fn collapse_slow(s: &str) -> String {
-    let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
-    let mut i = 0;
-    // Start of the pending run of non-whitespace bytes.
-    let mut run = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let space_len = match b {
-            b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => 1,
-            0xc2 | 0xe1 | 0xe2 | 0xe3 => match whitespace_at(s, i) {
-                (true, len) => len,
-                (false, len) => {
-                    i += len;
-                    continue;
-                }
-            },
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
-        if run < i {
+    let mut push_word = |word: &str| {
+        if !word.is_empty() {
             if !out.is_empty() {
                 out.push(' ');
             }
-            out.push_str(&s[run..i]);
+            out.push_str(word);
         }
-        i += space_len;
-        run = i;
-    }
-    if run < bytes.len() {
-        if !out.is_empty() {
-            out.push(' ');
+    };
+    // Start of the pending run of non-whitespace bytes.
+    let mut run = 0;
+    let mut i = 0;
+    while i < s.len() {
+        let (is_space, len) = whitespace_at(s, i);
+        if is_space {
+            push_word(&s[run..i]);
+            run = i + len;
         }
-        out.push_str(&s[run..]);
+        i += len;
     }
+    push_word(&s[run..]);
     out
 }
 

@@ -81,6 +81,15 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
+/// Runs `f` with the thread's scratch buffers (fresh ones if they are in use, which a
+/// re-entrant search on one thread would need; none does today).
+fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
+    SCRATCH.with(|s| match s.try_borrow_mut() {
+        Ok(mut scratch) => f(&mut scratch),
+        Err(_) => f(&mut Scratch::default()),
+    })
+}
+
 impl Automaton {
     pub(crate) fn new(lexicon: &Lexicon) -> Automaton {
         let mut literals: Vec<String> = Vec::new();
@@ -121,30 +130,26 @@ impl Automaton {
 
     /// Appends the resolved hits of `text` to `out`, using the thread's scratch buffers.
     pub(crate) fn find_into(&self, text: &str, out: &mut Vec<Hit>) {
-        SCRATCH.with(|s| match s.try_borrow_mut() {
-            Ok(mut scratch) => self.find_with(text, &mut scratch, out),
-            // Re-entered on this thread (cannot happen today): use fresh buffers.
-            Err(_) => self.find_with(text, &mut Scratch::default(), out),
-        });
+        with_scratch(|scratch| self.find_with(text, scratch, out));
     }
 
     pub(crate) fn find_with(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<Hit>) {
         if self.literals.is_empty() {
             return;
         }
-        let Scratch { lower, shifts, word: anchor_buf, other, candidates, exclusions, ends } = scratch;
-        candidates.clear();
-        exclusions.clear();
         match &self.direct_dfa {
             Some(dfa) if lowers_in_place(text) => {
-                ends.ends.clear();
-                ends.states.clear();
-                scan_literal_ends(dfa, text.as_bytes(), ends);
+                let mut ends = std::mem::take(&mut scratch.ends);
+                scan_literal_ends(dfa, text.as_bytes(), &mut ends);
                 let found = Found { dfa, ends: &ends.ends, states: &ends.states, offset: 0 };
-                self.verify_found(text, found, anchor_buf, other, candidates, exclusions);
+                self.resolve_found(text, found, scratch, out);
+                scratch.ends = ends;
             }
             _ => {
                 let Some(ac) = self.lower_case_automaton() else { return };
+                let Scratch { lower, shifts, word: anchor_buf, other, candidates, exclusions, .. } = scratch;
+                candidates.clear();
+                exclusions.clear();
                 lower_into(text, lower, shifts);
                 for m in ac.find_overlapping_iter(&lower[..]) {
                     let at = to_original(shifts, m.start());
@@ -152,8 +157,17 @@ impl Automaton {
                     lowercase_into(&text[word.clone()], anchor_buf);
                     self.verify(m.pattern().as_usize(), text, word, anchor_buf, other, candidates, exclusions);
                 }
+                resolve(candidates, exclusions, out);
             }
         }
+    }
+
+    /// Verifies the literal occurrences `found` lists in `text` and appends the resolved hits.
+    fn resolve_found(&self, text: &str, found: Found<'_>, scratch: &mut Scratch, out: &mut Vec<Hit>) {
+        let Scratch { word: anchor_buf, other, candidates, exclusions, .. } = scratch;
+        candidates.clear();
+        exclusions.clear();
+        self.verify_found(text, found, anchor_buf, other, candidates, exclusions);
         resolve(candidates, exclusions, out);
     }
 
@@ -222,23 +236,10 @@ impl Automaton {
         let sentence = &text[span.clone()];
         let first = ends.partition_point(|&e| e <= span.start);
         let last = ends.partition_point(|&e| e <= span.end);
-        SCRATCH.with(|s| {
-            let mut fresh = Scratch::default();
-            let mut guard = s.try_borrow_mut();
-            let scratch = match guard.as_deref_mut() {
-                Ok(scratch) => scratch,
-                Err(_) => &mut fresh,
-            };
-            let Scratch { word: anchor_buf, other, candidates, exclusions, .. } = scratch;
-            candidates.clear();
-            exclusions.clear();
-            // A literal that ends inside the span may start before it: an occurrence must
-            // then lie inside the word cut at the span, which is what searching the sentence
-            // alone would see.
-            let found = Found { dfa, ends: &ends[first..last], states: &states[first..last], offset: span.start };
-            self.verify_found(sentence, found, anchor_buf, other, candidates, exclusions);
-            resolve(candidates, exclusions, out);
-        });
+        // A literal that ends inside the span may start before it: an occurrence must then lie
+        // inside the word cut at the span, which is what searching the sentence alone would see.
+        let found = Found { dfa, ends: &ends[first..last], states: &states[first..last], offset: span.start };
+        with_scratch(|scratch| self.resolve_found(sentence, found, scratch, out));
     }
 
     /// Verifies the patterns of one literal found in `word` (lower-cased in `anchor_buf`).
@@ -290,7 +291,7 @@ pub struct LiteralEnds {
 /// Texts shorter than this many bytes per lane are scanned in one lane.
 const MIN_LANE_BYTES: usize = 64;
 
-/// Appends to `ends` every offset where at least one literal of `dfa` ends in `bytes`.
+/// Fills `out` with every offset where at least one literal of `dfa` ends in `bytes`.
 ///
 /// Why by hand: one DFA step per byte is a chain of dependent table loads, so a single scan
 /// waits on memory latency. The text is cut at four spaces (no literal spans a space) into
@@ -299,6 +300,8 @@ const MIN_LANE_BYTES: usize = 64;
 #[allow(clippy::needless_range_loop)]
 fn scan_literal_ends(dfa: &DFA, bytes: &[u8], out: &mut LiteralEnds) {
     const LANES: usize = 4;
+    out.ends.clear();
+    out.states.clear();
     let Ok(start) = dfa.start_state(Anchored::No) else { return };
     // Lane k covers cuts[k]..cuts[k + 1]; a short text is one lane (the others empty).
     let mut cuts = [bytes.len(); LANES + 1];

@@ -112,7 +112,6 @@ impl Quotations {
     pub fn find(text: &str) -> Quotations {
         let mut stack = OpenStack { open: Vec::new(), spans: Vec::new() };
         let bytes = text.as_bytes();
-        let mut pos = 0;
         // Only line breaks and quotation marks matter: visit the candidate bytes, found by two
         // SIMD searches merged in order (each is ASCII or a UTF-8 lead byte, so always a
         // character boundary).
@@ -124,11 +123,7 @@ impl Quotations {
                 (Some(_), _) => marks.next(),
                 (None, _) => ascii_quotes.next(),
             };
-            let Some(at) = at else { break };
-            if at < pos {
-                continue;
-            }
-            pos = at;
+            let Some(pos) = at else { break };
             let Some(c) = text[pos..].chars().next() else { break };
             let after = pos + c.len_utf8();
             // Only single marks look at their neighbours.
@@ -162,7 +157,6 @@ impl Quotations {
                 }
                 _ => {}
             }
-            pos = after;
         }
         stack.close_from(0, text.len());
         let mut spans = stack.spans;
