@@ -8,7 +8,6 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::Error;
@@ -230,79 +229,119 @@ impl CorpusFile {
     }
 }
 
-/// The files of a corpus, sorted by `doc_id`, plus the entries the walk could not follow.
-#[derive(Debug, Clone, Default)]
-pub struct Listing {
-    /// The files, sorted by `doc_id`.
-    pub files: Vec<CorpusFile>,
-    /// Entries that could not be listed (unreadable directories, symlink loops).
-    pub skipped: Vec<Skip>,
+/// The files of a corpus in `doc_id` order, found one directory at a time: memory holds the
+/// entries of the directories on the current path, not a list of the whole corpus, so it
+/// does not grow with the number of files.
+///
+/// Each directory's entries are sorted as if every subdirectory name ended in `/`, which
+/// makes the depth-first order the byte order of the `/`-joined paths (`a.txt` before
+/// `a/b.txt`, because `.` sorts before `/`). Hidden files and directories are skipped;
+/// symlinks are followed, and a symlink loop is reported as skipped instead of being walked
+/// forever. Only files whose extension is wanted and whose `doc_id` passes `keep` are
+/// yielded (a shard keeps its part of the corpus only), each with its size.
+pub struct CorpusWalk {
+    root: PathBuf,
+    extensions: Vec<String>,
+    keep: Box<dyn Fn(&str) -> bool + Send>,
+    entries: walkdir::FilterEntry<walkdir::IntoIter, fn(&walkdir::DirEntry) -> bool>,
 }
 
-/// Walks `root` recursively for files whose extension is in `extensions` (case-insensitive,
-/// without dots). Hidden files and directories are skipped; symlinks are followed, and a
-/// symlink loop is listed as skipped instead of being walked forever. Only entries whose
-/// `doc_id` passes `keep` are listed (a shard keeps its part of the corpus only).
-pub fn list_files(root: &Path, extensions: &[String], keep: &dyn Fn(&str) -> bool) -> Result<Listing, Error> {
+/// Checks that `root` is a directory, the one setup error a corpus walk can have.
+pub fn check_root(root: &Path) -> Result<(), Error> {
     let meta = std::fs::metadata(root).map_err(|e| Error::io(root, e))?;
-    if !meta.is_dir() {
-        return Err(Error::Io {
+    if meta.is_dir() {
+        Ok(())
+    } else {
+        Err(Error::Io {
             path: root.to_path_buf(),
             source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a directory: expected a corpus folder"),
-        });
+        })
     }
-    let mut listing = Listing::default();
-    let walker = walkdir::WalkDir::new(root)
-        .follow_links(true)
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(err) => {
-                let path = err.path().map(|p| relative_id(root, p)).unwrap_or_else(|| root.display().to_string());
-                let (kind, message) = if err.loop_ancestor().is_some() {
-                    ("symlink_loop", "symlink loop: the link points to one of its own parent folders".to_string())
-                } else {
-                    ("walk", err.to_string())
-                };
-                if keep(&path) {
-                    listing.skipped.push(Skip { path, kind, message });
+}
+
+impl CorpusWalk {
+    /// Starts a walk of `root` for files with one of `extensions` (case-insensitive,
+    /// without dots) whose `doc_id` passes `keep`.
+    pub fn new(
+        root: &Path,
+        extensions: &[String],
+        keep: impl Fn(&str) -> bool + Send + 'static,
+    ) -> Result<CorpusWalk, Error> {
+        check_root(root)?;
+        let not_hidden: fn(&walkdir::DirEntry) -> bool = |e| e.depth() == 0 || !is_hidden(e.file_name());
+        let entries =
+            walkdir::WalkDir::new(root).follow_links(true).sort_by(walk_order).into_iter().filter_entry(not_hidden);
+        Ok(CorpusWalk { root: root.to_path_buf(), extensions: extensions.to_vec(), keep: Box::new(keep), entries })
+    }
+
+    fn wanted(&self, path: &Path) -> bool {
+        path.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|ext| self.extensions.iter().any(|w| w.eq_ignore_ascii_case(ext)))
+    }
+}
+
+impl Iterator for CorpusWalk {
+    /// A file, or an entry the walk could not follow (an unreadable directory, a loop).
+    type Item = Result<CorpusFile, Skip>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let entry = match self.entries.next()? {
+                Ok(entry) => entry,
+                Err(err) => {
+                    let root = &self.root;
+                    let path = err.path().map(|p| relative_id(root, p)).unwrap_or_else(|| root.display().to_string());
+                    let (kind, message) = if err.loop_ancestor().is_some() {
+                        ("symlink_loop", "symlink loop: the link points to one of its own parent folders".to_string())
+                    } else {
+                        ("walk", err.to_string())
+                    };
+                    if (self.keep)(&path) {
+                        return Some(Err(Skip { path, kind, message }));
+                    }
+                    continue;
                 }
+            };
+            if !entry.file_type().is_file() || !self.wanted(entry.path()) {
                 continue;
             }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let wanted = entry
-            .path()
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|ext| extensions.iter().any(|w| w.eq_ignore_ascii_case(ext)));
-        if wanted {
-            let doc_id = relative_id(root, entry.path());
-            if keep(&doc_id) {
-                let odd_path = entry
-                    .path()
-                    .strip_prefix(root)
-                    .ok()
-                    .and_then(|p| p.to_str())
-                    .is_none()
-                    .then(|| entry.into_path().into_boxed_path());
-                listing.files.push(CorpusFile { doc_id: doc_id.into_boxed_str(), bytes: 0, odd_path });
+            let doc_id = relative_id(&self.root, entry.path());
+            if !(self.keep)(&doc_id) {
+                continue;
             }
+            // Sizes bound the work in flight and feed progress; an unreadable size is
+            // reported when the file is read.
+            let bytes = entry.metadata().map_or(0, |m| m.len());
+            let plain = entry.path().strip_prefix(&self.root).ok().and_then(|p| p.to_str()).is_some();
+            let odd_path = (!plain).then(|| entry.into_path().into_boxed_path());
+            return Some(Ok(CorpusFile { doc_id: doc_id.into_boxed_str(), odd_path, bytes }));
         }
     }
-    // Sizes in parallel (on the caller's rayon pool): one stat per file is most of the walk.
-    listing.files.par_iter_mut().for_each(|f| {
-        f.bytes = std::fs::metadata(f.path(root)).map_or(0, |m| m.len());
-    });
-    // doc_ids are unique, so an unstable sort gives the same order without a merge buffer.
-    listing.files.sort_unstable_by(|a, b| a.doc_id.cmp(&b.doc_id));
-    listing.files.shrink_to_fit();
-    listing.skipped.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(listing)
+}
+
+/// Sibling order of the walk: by name, with directories compared as `name/` (see
+/// [`CorpusWalk`]). Names that are not UTF-8 compare as their `doc_id` spelling.
+fn walk_order(a: &walkdir::DirEntry, b: &walkdir::DirEntry) -> std::cmp::Ordering {
+    let (a_dir, b_dir) = (is_dir(a), is_dir(b));
+    match (a.file_name().to_str(), b.file_name().to_str()) {
+        (Some(x), Some(y)) => cmp_as_paths(x, a_dir, y, b_dir),
+        _ => cmp_as_paths(&a.file_name().to_string_lossy(), a_dir, &b.file_name().to_string_lossy(), b_dir),
+    }
+}
+
+/// Orders two sibling names as the paths below them order: a directory's name counts with
+/// a trailing `/`.
+fn cmp_as_paths(a: &str, a_dir: bool, b: &str, b_dir: bool) -> std::cmp::Ordering {
+    let slash = |dir: bool| dir.then_some(b'/');
+    a.bytes().chain(slash(a_dir)).cmp(b.bytes().chain(slash(b_dir)))
+}
+
+/// Whether an entry is a directory, following a symlink (the walk follows them). Only
+/// symlinks cost a `stat` here.
+fn is_dir(entry: &walkdir::DirEntry) -> bool {
+    let t = entry.file_type();
+    t.is_dir() || (t.is_symlink() && entry.path().is_dir())
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
@@ -375,14 +414,9 @@ impl MetaTable {
         self.rows.get(doc_id)
     }
 
-    /// `doc_id`s in the table that are not in `known` (sorted), to warn about typos.
-    pub fn unknown_ids<'a>(&'a self, known: &[CorpusFile]) -> Vec<&'a str> {
-        let mut out: Vec<&str> = self
-            .rows
-            .keys()
-            .filter(|id| known.binary_search_by(|f| (*f.doc_id).cmp(id)).is_err())
-            .map(String::as_str)
-            .collect();
+    /// `doc_id`s in the table for which `is_listed` is false (sorted), to warn about typos.
+    pub fn unknown_ids(&self, is_listed: impl Fn(&str) -> bool) -> Vec<&str> {
+        let mut out: Vec<&str> = self.rows.keys().map(String::as_str).filter(|id| !is_listed(id)).collect();
         out.sort_unstable();
         out
     }
@@ -709,5 +743,67 @@ mod tests {
         assert_eq!(c.char_at(text.find('ü').unwrap()), 6);
         assert_eq!(c.char_at(text.len()), 10);
         assert_eq!(c.char_at(2), 2); // going back restarts
+    }
+
+    fn walked_ids(root: &Path, keep: impl Fn(&str) -> bool + Send + 'static) -> Vec<String> {
+        let walk = CorpusWalk::new(root, &["txt".to_string()], keep).expect("walk");
+        walk.map(|f| f.expect("file").doc_id.into_string()).collect()
+    }
+
+    fn touch(root: &Path, rel: &str) {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, "x").expect("write");
+    }
+
+    #[test]
+    fn walk_yields_doc_id_byte_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let files = ["a/b.txt", "a.txt", "a b.txt", "a-b/c.txt", "a/c/d.txt", "ab.txt", "B.txt", "a/.hidden.txt"];
+        for f in files {
+            touch(dir.path(), f);
+        }
+        touch(dir.path(), "a/notes.csv");
+        std::os::unix::fs::symlink(dir.path().join("a/c"), dir.path().join("a.link")).expect("symlink");
+        // By hand: byte order, `.` (2e) before `/` (2f), upper case first, hidden files and
+        // other extensions left out, the symlinked directory walked as a directory.
+        let expected = ["B.txt", "a b.txt", "a-b/c.txt", "a.link/d.txt", "a.txt", "a/b.txt", "a/c/d.txt", "ab.txt"];
+        assert_eq!(walked_ids(dir.path(), |_| true), expected);
+        assert_eq!(walked_ids(dir.path(), |id| id.starts_with("a/")), ["a/b.txt", "a/c/d.txt"]);
+        let sizes: Vec<u64> = CorpusWalk::new(dir.path(), &["TXT".to_string()], |_| true)
+            .expect("walk")
+            .map(|f| f.expect("file").bytes)
+            .collect();
+        assert_eq!(sizes, vec![1; 8]);
+    }
+
+    #[test]
+    fn walk_of_a_file_is_a_setup_error() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        touch(dir.path(), "a.txt");
+        let err = CorpusWalk::new(&dir.path().join("a.txt"), &["txt".to_string()], |_| true).err().expect("error");
+        assert!(err.to_string().contains("not a directory: expected a corpus folder"), "{err}");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        #[test]
+        fn walk_order_is_the_sorted_order(paths in proptest::collection::btree_set("[ab.\\- ]{1,3}(/[ab.\\- ]{1,3}){0,2}", 1..12)) {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let mut written = Vec::new();
+            for p in &paths {
+                let rel = format!("{p}.txt");
+                // Names that clash with a directory already made (or `.` and `..`) are left out.
+                let path = dir.path().join(&rel);
+                let clash = rel.split('/').any(|c| c.is_empty() || c.starts_with('.'))
+                    || path.ancestors().skip(1).any(|a| a.is_file())
+                    || path.is_dir();
+                if !clash && std::fs::create_dir_all(path.parent().expect("parent")).is_ok() && std::fs::write(&path, "x").is_ok() {
+                    written.push(rel);
+                }
+            }
+            written.sort();
+            proptest::prop_assert_eq!(walked_ids(dir.path(), |_| true), written);
+        }
     }
 }

@@ -16,7 +16,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::corpus::{self, CharOffsets, CorpusFile, Document, Listing, MetaTable, Skip};
+use crate::corpus::{self, CharOffsets, CorpusFile, CorpusWalk, Document, MetaTable, Skip};
 use crate::features::LexiconHit;
 use crate::lexicon::voice::{is_negated, Quotations, Voice};
 use crate::lexicon::{Hit, Lexicon, Matcher};
@@ -348,10 +348,10 @@ impl std::fmt::Display for Shard {
 /// Everything `analyze` needs, validated by the CLI.
 #[derive(Debug)]
 pub struct AnalyzeConfig {
-    /// Corpus root.
+    /// Corpus root (checked to be a directory).
     pub corpus: PathBuf,
-    /// Files to read (already filtered to the shard) and entries skipped while listing.
-    pub listing: Listing,
+    /// File extensions to read (without dots, case-insensitive).
+    pub extensions: Vec<String>,
     /// `--meta` table.
     pub meta: Option<MetaTable>,
     /// The stages.
@@ -366,6 +366,14 @@ pub struct AnalyzeConfig {
     pub shard: Option<Shard>,
     /// The command line, for `run.json`.
     pub command_line: Vec<String>,
+}
+
+impl AnalyzeConfig {
+    /// The walk over the files this run analyses (those of its shard).
+    pub fn walk(&self) -> Result<CorpusWalk, Error> {
+        let shard = self.shard;
+        CorpusWalk::new(&self.corpus, &self.extensions, move |doc_id| shard.map_or(true, |s| s.contains(doc_id)))
+    }
 }
 
 /// Counts of a finished run.
@@ -394,6 +402,9 @@ pub struct Summary {
     pub elapsed_secs: f64,
     /// The skipped inputs.
     pub skipped: Vec<Skip>,
+    /// `doc_id`s of the `--meta` table that no corpus file has (sorted; empty for a shard,
+    /// which sees only part of the corpus).
+    pub unknown_meta_ids: Vec<String>,
 }
 
 /// Progress callback: called by the writer with (bytes done, documents done).
@@ -404,30 +415,59 @@ const BATCH_BYTES: u64 = 8 << 20;
 /// Upper bound of files in one batch.
 const BATCH_FILES: usize = 512;
 
-/// Cuts the listing into consecutive batches of bounded size; a large document (which is
-/// streamed in parts) is a batch of its own.
-fn batches(files: &[CorpusFile]) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut bytes = 0;
-    for (i, f) in files.iter().enumerate() {
-        let large = is_large(f);
-        if i > start && (large || bytes + f.bytes > BATCH_BYTES || i - start >= BATCH_FILES) {
-            out.push(start..i);
-            start = i;
-            bytes = 0;
-        }
-        bytes += f.bytes;
-        if large {
-            out.push(start..i + 1);
-            start = i + 1;
-            bytes = 0;
-        }
+/// Consecutive files of the walk, cut to bounded size; a large document (which is streamed
+/// in parts) is a batch of its own.
+#[derive(Debug, Default, PartialEq)]
+struct FileBatch {
+    /// Number of the first file in the run (files are numbered in `doc_id` order).
+    first: u64,
+    files: Vec<CorpusFile>,
+    /// Entries the walk could not follow, met since the previous batch.
+    skipped: Vec<Skip>,
+}
+
+/// Cuts the walk into [`FileBatch`]es as it goes, so only one batch of entries is held.
+struct FileBatches<I: Iterator<Item = Result<CorpusFile, Skip>>> {
+    walk: std::iter::Peekable<I>,
+    next_number: u64,
+}
+
+impl<I: Iterator<Item = Result<CorpusFile, Skip>>> FileBatches<I> {
+    fn new(walk: I) -> Self {
+        FileBatches { walk: walk.peekable(), next_number: 0 }
     }
-    if start < files.len() {
-        out.push(start..files.len());
+}
+
+impl<I: Iterator<Item = Result<CorpusFile, Skip>>> Iterator for FileBatches<I> {
+    type Item = FileBatch;
+
+    fn next(&mut self) -> Option<FileBatch> {
+        let mut batch = FileBatch { first: self.next_number, ..FileBatch::default() };
+        let mut bytes = 0;
+        while let Some(next) = self.walk.peek() {
+            if let Ok(f) = next {
+                let large = is_large(f);
+                let full = bytes + f.bytes > BATCH_BYTES || batch.files.len() >= BATCH_FILES;
+                if !batch.files.is_empty() && (large || full) {
+                    break;
+                }
+                bytes += f.bytes;
+            }
+            match self.walk.next() {
+                Some(Ok(f)) => {
+                    let large = is_large(&f);
+                    batch.files.push(f);
+                    if large {
+                        break;
+                    }
+                }
+                Some(Err(skip)) => batch.skipped.push(skip),
+                None => break,
+            }
+        }
+        self.next_number += batch.files.len() as u64;
+        (!batch.files.is_empty() || !batch.skipped.is_empty()).then_some(batch)
     }
-    out
 }
 
 /// Documents larger than this are analysed and written in parts of [`PART_SENTENCES`]
@@ -458,13 +498,14 @@ struct DocResult {
 /// One document's result: analysed, or skipped with a reason.
 type Outcome = Result<DocResult, Skip>;
 
-/// What workers send the writer: results with their listing index, in `doc_id` order, and
-/// the term statistics of those documents (counted on the worker: the writer only adds up
-/// one tally per batch).
+/// What workers send the writer: results with their file sizes, in `doc_id` order; the
+/// term statistics of those documents (counted on the worker: the writer only adds up one
+/// tally per batch); and the walk's skipped entries.
 #[derive(Default)]
 struct Batch {
-    docs: Vec<(usize, Outcome)>,
+    docs: Vec<(u64, Outcome)>,
     terms: TermTally,
+    skipped: Vec<Skip>,
 }
 
 /// What the writer accumulates over the run.
@@ -475,12 +516,11 @@ struct Totals {
     skipped: Vec<Skip>,
 }
 
-/// Analyses the file at listing index `index`, counting its terms into `terms`.
-fn process(index: usize, cfg: &AnalyzeConfig, terms: &mut TermTally) -> Outcome {
-    let file = &cfg.listing.files[index];
+/// Analyses `file`, the run's file number `number`, counting its terms into `terms`.
+fn process(file: &CorpusFile, number: u64, cfg: &AnalyzeConfig, terms: &mut TermTally) -> Outcome {
     let doc = corpus::load_document(&file.doc_id, &file.path(&cfg.corpus), cfg.meta.as_ref())?;
     let report = cfg.analyzer.analyze(&doc);
-    terms.add_document(index as u64, &report.matches);
+    terms.add_document(number, &report.matches);
     Ok(DocResult {
         csv: report.to_csv(cfg.analyzer.entry_cells(), cfg.analyzer.model_version()),
         n_sentences: report.sentences.len() as u64,
@@ -491,9 +531,8 @@ fn process(index: usize, cfg: &AnalyzeConfig, terms: &mut TermTally) -> Outcome 
 
 /// Analyses one large document in parts, sending each part's rows to the writer as soon as
 /// it is serialized. Returns false when the writer has gone (the run stops).
-fn stream_large(index: usize, cfg: &AnalyzeConfig, send: &mut dyn FnMut(Batch) -> bool) -> bool {
-    let file = &cfg.listing.files[index];
-    let one = |outcome, terms| Batch { docs: vec![(index, outcome)], terms };
+fn stream_large(file: &CorpusFile, number: u64, cfg: &AnalyzeConfig, send: &mut dyn FnMut(Batch) -> bool) -> bool {
+    let one = |outcome, terms| Batch { docs: vec![(file.bytes, outcome)], terms, skipped: Vec::new() };
     let doc = match corpus::load_document(&file.doc_id, &file.path(&cfg.corpus), cfg.meta.as_ref()) {
         Ok(doc) => doc,
         Err(skip) => return send(one(Err(skip), TermTally::default())),
@@ -504,7 +543,7 @@ fn stream_large(index: usize, cfg: &AnalyzeConfig, send: &mut dyn FnMut(Batch) -
         if !writer_alive {
             return;
         }
-        terms.add_document(index as u64, &part.matches);
+        terms.add_document(number, &part.matches);
         let csv = DocumentCsv {
             sentences: report::sentences_csv(&doc.doc_id, &part.sentences, cfg.analyzer.model_version()),
             matches: report::matches_csv(&doc.doc_id, &part.matches, cfg.analyzer.entry_cells()),
@@ -523,34 +562,42 @@ fn stream_large(index: usize, cfg: &AnalyzeConfig, send: &mut dyn FnMut(Batch) -
     send(one(Ok(result), terms))
 }
 
-/// Analyses the listing batch by batch, in order, on `pool` (or on the calling thread), and
-/// hands each batch to `send`; stops early when `send` returns false (the writer failed).
-fn produce(cfg: &AnalyzeConfig, pool: Option<&rayon::ThreadPool>, send: &mut dyn FnMut(Batch) -> bool) {
-    let files = &cfg.listing.files;
-    for range in batches(files) {
-        if is_large(&files[range.start]) {
-            if stream_large(range.start, cfg, send) {
-                continue;
+/// Analyses the batches in order, on `pool` (or on the calling thread), and hands each
+/// result to `send`; stops early when `send` returns false (the writer failed).
+fn produce(
+    cfg: &AnalyzeConfig,
+    batches: impl Iterator<Item = FileBatch>,
+    pool: Option<&rayon::ThreadPool>,
+    send: &mut dyn FnMut(Batch) -> bool,
+) {
+    for FileBatch { first, files, skipped } in batches {
+        if let [file] = &files[..] {
+            if is_large(file) {
+                let skips = Batch { skipped, ..Batch::default() };
+                if send(skips) && stream_large(file, first, cfg, send) {
+                    continue;
+                }
+                return;
             }
-            return;
         }
-        let add = |mut batch: Batch, i: usize| {
-            let outcome = process(i, cfg, &mut batch.terms);
-            batch.docs.push((i, outcome));
+        let add = |mut batch: Batch, (i, file): (usize, &CorpusFile)| {
+            let outcome = process(file, first + i as u64, cfg, &mut batch.terms);
+            batch.docs.push((file.bytes, outcome));
             batch
         };
-        let batch = match pool {
-            // Folded in order: each piece of the range keeps one tally, pieces are joined
-            // left to right, so the documents stay in listing order.
+        let mut batch = match pool {
+            // Folded in order: each piece of the batch keeps one tally, pieces are joined
+            // left to right, so the documents stay in walk order.
             Some(pool) => pool.install(|| {
-                range.into_par_iter().fold(Batch::default, add).reduce(Batch::default, |mut left, right| {
+                files.par_iter().enumerate().fold(Batch::default, add).reduce(Batch::default, |mut left, right| {
                     left.docs.extend(right.docs);
                     left.terms.merge(&right.terms);
                     left
                 })
             }),
-            None => range.fold(Batch::default(), add),
+            None => files.iter().enumerate().fold(Batch::default(), add),
         };
+        batch.skipped = skipped;
         if !send(batch) {
             return;
         }
@@ -562,7 +609,6 @@ struct ReportSink<'a> {
     writers: Writers,
     totals: Totals,
     docs_done: u64,
-    files: &'a [CorpusFile],
     out: &'a Path,
     progress: Progress<'a>,
 }
@@ -571,9 +617,10 @@ impl ReportSink<'_> {
     fn accept(&mut self, batch: Batch) -> Result<(), Error> {
         let (w, totals, out) = (&mut self.writers, &mut self.totals, self.out);
         totals.terms.merge(&batch.terms);
-        for (i, outcome) in batch.docs {
+        totals.skipped.extend(batch.skipped);
+        for (bytes, outcome) in batch.docs {
             if outcome.as_ref().map_or(true, |doc| doc.complete) {
-                totals.counts.bytes += self.files[i].bytes;
+                totals.counts.bytes += bytes;
                 self.docs_done += 1;
             }
             match outcome {
@@ -626,6 +673,7 @@ fn csv_error(path: &Path, e: csv::Error) -> Error {
 /// Runs the whole analysis and writes the reports.
 pub fn run(cfg: &AnalyzeConfig, progress: Progress<'_>) -> Result<Summary, Error> {
     let started = Instant::now();
+    let walk = cfg.walk()?;
     let dir = ReportDir::create(&cfg.out, cfg.force)?;
     let columns = cfg.analyzer.columns();
     let mut w = Writers {
@@ -638,18 +686,22 @@ pub fn run(cfg: &AnalyzeConfig, progress: Progress<'_>) -> Result<Summary, Error
     write_header(&mut w.matches, &report::MATCHES_HEADER.map(String::from), out)?;
     write_header(&mut w.documents, &columns.documents_header(), out)?;
 
-    let mut sink = ReportSink {
-        writers: w,
-        totals: Totals { skipped: cfg.listing.skipped.clone(), ..Totals::default() },
-        docs_done: 0,
-        files: &cfg.listing.files,
-        out,
-        progress,
+    let mut sink = ReportSink { writers: w, totals: Totals::default(), docs_done: 0, out, progress };
+    // Which `--meta` rows have a file, to warn about the others (a shard sees only part).
+    let table = cfg.meta.as_ref().filter(|_| cfg.shard.is_none());
+    let mut with_meta = std::collections::HashSet::new();
+    let mut note_meta = |item: &Result<CorpusFile, Skip>| {
+        if let (Some(table), Ok(file)) = (table, item) {
+            if table.get(&file.doc_id).is_some() {
+                with_meta.insert(file.doc_id.to_string());
+            }
+        }
     };
     if cfg.threads <= 1 {
-        // One thread means one: analyse and write in turn, with no writer thread beside.
+        // One thread means one: walk, analyse and write in turn, with no thread beside.
         let mut failure = None;
-        produce(cfg, None, &mut |batch| match sink.accept(batch) {
+        let batches = FileBatches::new(walk.inspect(&mut note_meta));
+        produce(cfg, batches, None, &mut |batch| match sink.accept(batch) {
             Ok(()) => true,
             Err(e) => {
                 failure = Some(e);
@@ -664,22 +716,31 @@ pub fn run(cfg: &AnalyzeConfig, progress: Progress<'_>) -> Result<Summary, Error
             .num_threads(cfg.threads)
             .build()
             .map_err(|e| Error::Output { path: cfg.out.clone(), message: format!("cannot start threads: {e}") })?;
-        // Two batches in flight: one being written, one being computed.
+        // The walk runs ahead on its own thread by at most two batches of entries; two
+        // batches of results are in flight: one being written, one being computed.
+        let (files_tx, files_rx) = mpsc::sync_channel::<FileBatch>(2);
         let (tx, rx) = mpsc::sync_channel::<Batch>(1);
         let result = std::thread::scope(|scope| {
-            let handle = scope.spawn(|| rx.into_iter().try_for_each(|batch| sink.accept(batch)));
+            let writer = scope.spawn(|| rx.into_iter().try_for_each(|batch| sink.accept(batch)));
+            let walker = scope.spawn(move || {
+                // A closed channel means the run stopped early.
+                FileBatches::new(walk.inspect(&mut note_meta)).try_for_each(|batch| files_tx.send(batch)).ok();
+            });
             // A closed channel means the writer failed; its error is reported below.
-            produce(cfg, Some(&pool), &mut |batch| tx.send(batch).is_ok());
+            produce(cfg, files_rx.into_iter(), Some(&pool), &mut |batch| tx.send(batch).is_ok());
             drop(tx);
-            handle.join()
+            let walked = walker.join();
+            writer.join().and_then(|written| walked.map(|()| written))
         });
         match result {
             Ok(r) => r?,
             Err(_) => {
-                return Err(Error::Output { path: cfg.out.clone(), message: "report writer thread panicked".into() });
+                return Err(Error::Output { path: cfg.out.clone(), message: "a report thread panicked".into() });
             }
         }
     }
+    let unknown_meta_ids = table
+        .map_or_else(Vec::new, |t| t.unknown_ids(|id| with_meta.contains(id)).into_iter().map(String::from).collect());
     let ReportSink { writers: w, totals: Totals { mut counts, terms, mut skipped }, .. } = sink;
     for mut writer in [w.sentences, w.matches, w.documents] {
         writer.flush().map_err(|e| Error::io(out, e))?;
@@ -691,7 +752,7 @@ pub fn run(cfg: &AnalyzeConfig, progress: Progress<'_>) -> Result<Summary, Error
     let elapsed_secs = started.elapsed().as_secs_f64();
     write_run_json(&dir, cfg, &counts, elapsed_secs)?;
     let out = dir.commit()?;
-    Ok(Summary { counts, out, elapsed_secs, skipped })
+    Ok(Summary { counts, out, elapsed_secs, skipped, unknown_meta_ids })
 }
 
 fn write_raw(w: &mut BufWriter<File>, bytes: &[u8], out: &Path) -> Result<(), Error> {
@@ -821,11 +882,20 @@ mod tests {
 
     #[test]
     fn batches_are_bounded_and_cover_all() {
-        let f = |bytes| CorpusFile { doc_id: "".into(), odd_path: None, bytes };
+        let f = |bytes| Ok(CorpusFile { doc_id: "".into(), odd_path: None, bytes });
+        let sizes = |walk: Vec<Result<CorpusFile, Skip>>| {
+            FileBatches::new(walk.into_iter()).map(|b| (b.first, b.files.len(), b.skipped.len())).collect::<Vec<_>>()
+        };
         // A large file alone; then 1 + 4 MiB + 4 MiB exceeds 8 MiB, so the batch closes.
         let files = vec![f(LARGE_DOCUMENT_BYTES + 1), f(1), f(LARGE_DOCUMENT_BYTES), f(LARGE_DOCUMENT_BYTES), f(1)];
-        assert_eq!(batches(&files), vec![0..1, 1..3, 3..5]);
-        assert_eq!(batches(&vec![f(1); 600]), vec![0..512, 512..600]);
-        assert_eq!(batches(&[]), Vec::<Range<usize>>::new());
+        assert_eq!(sizes(files), vec![(0, 1, 0), (1, 2, 0), (3, 2, 0)]);
+        assert_eq!(sizes((0..600).map(|_| f(1)).collect()), vec![(0, 512, 0), (512, 88, 0)]);
+        assert_eq!(sizes(vec![]), vec![]);
+        // Walk errors travel with the batch they were met in, also at the very end.
+        let skip = || Err(Skip { path: "x".into(), kind: "walk", message: String::new() });
+        assert_eq!(
+            sizes(vec![skip(), f(1), skip(), f(LARGE_DOCUMENT_BYTES + 1), skip()]),
+            vec![(0, 1, 2), (1, 1, 0), (2, 0, 1)]
+        );
     }
 }

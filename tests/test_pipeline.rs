@@ -4,7 +4,6 @@ mod common;
 
 use std::path::Path;
 
-use framing::corpus::list_files;
 use framing::lexicon::Lexicon;
 use framing::pipeline::{run, AnalyzeConfig, Analyzer};
 use framing::report::{csv_writer, term_keys, write_terms, TermTally, MATCHES_HEADER};
@@ -17,7 +16,7 @@ fn analyze(corpus: &Path, out: &Path, threads: usize) {
     let lexicon = Lexicon::load(&[common::repo().join("tests/fixtures/analyze/lexicon.csv")]).expect("fixture lexicon");
     let cfg = AnalyzeConfig {
         corpus: corpus.to_path_buf(),
-        listing: list_files(corpus, &["txt".to_string()], &|_| true).expect("list"),
+        extensions: vec!["txt".to_string()],
         meta: None,
         analyzer: Analyzer::new(Lang::De, lexicon, None, false),
         out: out.to_path_buf(),

@@ -106,6 +106,12 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
             eprintln!("framing: skipped {}: {}: {}", s.path, s.kind, s.message);
         }
     }
+    if let Some(first) = summary.unknown_meta_ids.first() {
+        eprintln!(
+            "framing: warning: {} doc_id(s) in the metadata file are not in the corpus, e.g. `{first}`",
+            summary.unknown_meta_ids.len()
+        );
+    }
     Ok(if summary.skipped.is_empty() { Outcome::Clean } else { Outcome::Skipped })
 }
 
@@ -183,47 +189,18 @@ fn thread_count(requested: Option<usize>) -> anyhow::Result<usize> {
 pub fn configure(args: &AnalyzeArgs) -> anyhow::Result<AnalyzeConfig> {
     let threads = thread_count(args.threads)?;
     let ext: Vec<String> = args.ext.iter().map(|e| e.trim().trim_start_matches('.').to_string()).collect();
-    let shard = args.shard;
-    let list =
-        || {
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
-            Ok::<_, anyhow::Error>(pool.install(|| {
-                corpus::list_files(&args.corpus, &ext, &|doc_id| shard.map_or(true, |s| s.contains(doc_id)))
-            })?)
-        };
-    let (analyzer, listing) = if threads == 1 {
-        (build_analyzer(args), list())
-    } else {
-        // The corpus is listed while the lexicon and model load (both take tens of ms on
-        // large inputs); setup errors still come first.
-        std::thread::scope(|scope| {
-            let listing = scope.spawn(list);
-            let analyzer = build_analyzer(args);
-            let listing =
-                listing.join().unwrap_or_else(|_| Err(anyhow::anyhow!("listing the corpus failed (thread panicked)")));
-            (analyzer, listing)
-        })
-    };
-    let analyzer = analyzer?;
+    // The corpus is walked as the run goes; only its root is checked here, so setup errors
+    // come before any report is started.
+    corpus::check_root(&args.corpus)?;
+    let analyzer = build_analyzer(args)?;
     let meta = args.meta.as_deref().map(MetaTable::load).transpose()?;
-    let listing = listing?;
-    if let Some(table) = &meta {
-        let unknown = table.unknown_ids(&listing.files);
-        if !unknown.is_empty() && args.shard.is_none() {
-            eprintln!(
-                "framing: warning: {} doc_id(s) in the metadata file are not in the corpus, e.g. `{}`",
-                unknown.len(),
-                unknown[0]
-            );
-        }
-    }
     let out = match &args.out {
         Some(out) => out.clone(),
         None => default_out(&args.corpus)?,
     };
     Ok(AnalyzeConfig {
         corpus: args.corpus.clone(),
-        listing,
+        extensions: ext,
         meta,
         analyzer,
         out,
@@ -267,11 +244,20 @@ fn progress_bar(cfg: &AnalyzeConfig, quiet: bool) -> Option<indicatif::ProgressB
     if quiet || !std::io::stderr().is_terminal() {
         return None;
     }
-    let total: u64 = cfg.listing.files.iter().map(|f| f.bytes).sum();
-    let bar = indicatif::ProgressBar::new(total);
-    let style =
-        indicatif::ProgressStyle::with_template("{bar:30} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
-    bar.set_style(style);
+    let style = |template| {
+        indicatif::ProgressStyle::with_template(template).unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+    };
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_style(style("{spinner} {bytes} {bytes_per_sec} {msg} (adding up the corpus size)"));
+    // The run walks the corpus as it goes and never holds a list of it; a second walk here
+    // only adds up the sizes, so that the bar gets a total and an ETA once it is done.
+    if let Ok(walk) = cfg.walk() {
+        let sized = bar.clone();
+        std::thread::spawn(move || {
+            let total = walk.filter_map(Result::ok).map(|f| f.bytes).sum();
+            sized.set_length(total);
+            sized.set_style(style("{bar:30} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}"));
+        });
+    }
     Some(bar)
 }
