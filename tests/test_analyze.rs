@@ -129,6 +129,27 @@ fn metadata_csv_wins_over_file_metadata() {
 }
 
 #[test]
+fn metadata_rows_without_a_file_are_warned_about_once_the_corpus_is_walked() {
+    let wd = Workdir::new();
+    wd.write("news/taz/a.txt", "Text hier.\n");
+    wd.write("news/zeit/b.txt", "Text dort.\n");
+    wd.write("meta.csv", "doc_id,title\nzeit/b.txt,B\ntaz/c.txt,C\ntaz/a.txt,A\ntaz/0.txt,Null\n");
+    wd.framing()
+        .args(["analyze", "news", "-o", "out", "-q", "--meta", "meta.csv"])
+        .assert()
+        .success()
+        .stderr("framing: warning: 2 doc_id(s) in the metadata file are not in the corpus, e.g. `taz/0.txt`\n");
+    let docs = wd.read_csv("out/documents.csv");
+    assert_eq!((docs[1][3].as_str(), docs[2][3].as_str()), ("A", "B"));
+    // A shard sees only part of the corpus, so it does not warn.
+    wd.framing()
+        .args(["analyze", "news", "-o", "part", "-q", "--meta", "meta.csv", "--shard", "1/2"])
+        .assert()
+        .success()
+        .stderr("");
+}
+
+#[test]
 fn bad_metadata_csv_names_file_and_line() {
     let wd = Workdir::new();
     wd.write("news/a.txt", "Text.\n");
