@@ -177,6 +177,55 @@ pub struct Scratch {
     bounds: Vec<usize>,
 }
 
+/// The token run being read by [`Extractor::tokenize`].
+struct Words {
+    /// Byte offset in the lower-cased text where the current word starts.
+    start: Option<usize>,
+    /// Characters of the current word so far.
+    chars: usize,
+    min_chars: usize,
+}
+
+impl Words {
+    /// Appends one lower-case character; a word ends at the first character that is not
+    /// part of one and is kept when it is long enough.
+    #[inline]
+    fn push(&mut self, s: &mut Scratch, lower: char, is_word: bool) {
+        if is_word {
+            if self.start.is_none() {
+                self.start = Some(s.lower.len());
+                self.chars = 0;
+            }
+            self.chars += 1;
+        } else if let Some(start) = self.start.take() {
+            if self.chars >= self.min_chars {
+                s.tokens.push(start..s.lower.len());
+            }
+        }
+        s.lower.push(lower);
+    }
+}
+
+/// Lower case and "is alphanumeric" of U+0080..U+00FF, indexed by code point − 0x80: of
+/// the symbols only ª ² ³ µ ¹ º ¼ ½ ¾ count; of the letters all but × and ÷, and À..Þ lower
+/// to à..þ. A test checks every entry against the standard library.
+const LATIN1: [(char, bool); 128] = {
+    let mut table = [(' ', false); 128];
+    let mut i = 0;
+    while i < 128 {
+        let cp = 0x80 + i as u32;
+        let letter = cp >= 0xc0 && cp != 0xd7 && cp != 0xf7;
+        let lower = if cp >= 0xc0 && cp <= 0xde && cp != 0xd7 { cp + 0x20 } else { cp };
+        let is_word = letter || matches!(cp, 0xaa | 0xb2 | 0xb3 | 0xb5 | 0xb9 | 0xba | 0xbc | 0xbd | 0xbe);
+        table[i] = match char::from_u32(lower) {
+            Some(c) => (c, is_word),
+            None => (' ', false),
+        };
+        i += 1;
+    }
+    table
+};
+
 /// Turns sentences into feature keys.
 #[derive(Debug, Clone)]
 pub struct Extractor {
@@ -219,72 +268,49 @@ impl Extractor {
     }
 
     /// Lower-cases the sentence into the scratch buffer (dropping `<t>`/`</t>` tags and
-    /// remembering the target's span) and records the token spans.
+    /// remembering the target's span) and records the token spans, in one pass: ASCII and
+    /// Latin-1 (German umlauts, ß) by table, other characters through `char`.
     fn tokenize(&self, sentence: &str, s: &mut Scratch) {
         s.lower.clear();
         s.tokens.clear();
         s.target = None;
+        let mut words = Words { start: None, chars: 0, min_chars: self.config.min_token_chars };
         let mut target_start = None;
         let bytes = sentence.as_bytes();
         let mut i = 0;
-        // ASCII is handled byte by byte (the common case); other characters via `char`.
         while i < bytes.len() {
             let b = bytes[i];
-            if b == b'<' && bytes[i..].starts_with(b"<t>") {
-                target_start = Some(s.lower.len());
-                s.lower.push(' ');
-                i += 3;
-            } else if b == b'<' && bytes[i..].starts_with(b"</t>") {
-                if let Some(start) = target_start.take() {
-                    s.target = Some(start..s.lower.len());
+            if b < 0x80 {
+                if b == b'<' && bytes[i..].starts_with(b"<t>") {
+                    words.push(s, ' ', false);
+                    target_start = Some(s.lower.len() - 1);
+                    i += 3;
+                } else if b == b'<' && bytes[i..].starts_with(b"</t>") {
+                    if let Some(start) = target_start.take() {
+                        s.target = Some(start..s.lower.len());
+                    }
+                    words.push(s, ' ', false);
+                    i += 4;
+                } else {
+                    words.push(s, char::from(b.to_ascii_lowercase()), b.is_ascii_alphanumeric() || b == b'_');
+                    i += 1;
                 }
-                s.lower.push(' ');
-                i += 4;
-            } else if b < 0x80 {
-                // Copy the whole ASCII run at once, then lower-case it in place.
-                let end = bytes[i..].iter().position(|&c| c >= 0x80 || c == b'<').map_or(bytes.len(), |p| i + p.max(1));
-                let start = s.lower.len();
-                s.lower.push_str(&sentence[i..end]);
-                s.lower[start..].make_ascii_lowercase();
-                i = end;
+            } else if (b == 0xc2 || b == 0xc3) && i + 1 < bytes.len() {
+                // U+0080..U+00FF: two bytes, 1100001x 10xxxxxx.
+                let (lower, is_word) = LATIN1[usize::from((b & 1) << 6 | (bytes[i + 1] & 0x3f))];
+                words.push(s, lower, is_word);
+                i += 2;
             } else {
                 let c = sentence[i..].chars().next().unwrap_or(' ');
-                s.lower.extend(c.to_lowercase());
+                for lower in c.to_lowercase() {
+                    words.push(s, lower, lower.is_alphanumeric());
+                }
                 i += c.len_utf8();
             }
         }
-        let lower = s.lower.as_bytes();
-        let mut start = None;
-        let mut chars = 0;
-        let mut i = 0;
-        while i < lower.len() {
-            let b = lower[i];
-            let (is_word, len) = if b < 0x80 {
-                (b.is_ascii_alphanumeric() || b == b'_', 1)
-            } else {
-                let c = s.lower[i..].chars().next().unwrap_or(' ');
-                (c.is_alphanumeric(), c.len_utf8())
-            };
-            if is_word {
-                if start.is_none() {
-                    start = Some(i);
-                    chars = 0;
-                }
-                chars += 1;
-            } else if let Some(st) = start.take() {
-                if chars >= self.config.min_token_chars {
-                    s.tokens.push(st..i);
-                }
-            }
-            i += len;
-        }
-        if let Some(st) = start {
-            if chars >= self.config.min_token_chars {
-                s.tokens.push(st..s.lower.len());
-            }
-        }
+        words.push(s, ' ', false);
         // Padding lets the hash read whole words past a token's end (see `hash_range`).
-        s.lower.push_str("        ");
+        s.lower.push_str("       ");
     }
 
     fn token_key(&self, lower: &str, span: &Range<usize>) -> u64 {
@@ -415,11 +441,14 @@ mod tests {
         /// sentence with at least `min_token_chars` characters, as the standard library's
         /// Unicode classes split them.
         #[test]
-        fn tokens_are_long_enough_alphanumeric_runs(sentence in "[a-zA-Z0-9_ .,;!?-]{0,30}|[aÄé_ ,„“3ΩБ\u{2009}x]{0,40}") {
+        fn tokens_are_long_enough_alphanumeric_runs(sentence in "[a-zA-Z0-9_ .,;!?-]{0,30}|[aÄé_ ,„“3ΩБ\u{2009}x]{0,40}|[\u{80}-\u{ff}İẞΣa ]{0,30}") {
             let ex = Extractor::new(FeatureConfig::default());
             let mut scratch = Scratch::default();
             ex.tokenize(&sentence, &mut scratch);
             let lower = scratch.lower.trim_end_matches(' ').to_string();
+            // Each character lower-cased on its own (Σ stays σ at a word's end).
+            let lowered: String = sentence.chars().flat_map(char::to_lowercase).collect();
+            proptest::prop_assert_eq!(&lower, lowered.trim_end_matches(' '));
             let got: Vec<&str> = scratch.tokens.iter().map(|t| &scratch.lower[t.clone()]).collect();
             let reference: Vec<&str> = lower
                 .split(|c: char| !(c.is_alphanumeric() || c == '_'))
@@ -427,6 +456,28 @@ mod tests {
                 .collect();
             proptest::prop_assert_eq!(got, reference);
         }
+    }
+
+    #[test]
+    fn latin1_table_agrees_with_the_standard_library() {
+        for (i, &(lower, is_word)) in LATIN1.iter().enumerate() {
+            let c = char::from_u32(0x80 + i as u32).expect("Latin-1 code point");
+            let expected: Vec<char> = c.to_lowercase().collect();
+            assert_eq!(vec![lower], expected, "{c:?}");
+            assert_eq!(is_word, lower.is_alphanumeric(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn target_tags_become_spaces_and_mark_the_span() {
+        let ex = Extractor::new(FeatureConfig::default());
+        let mut scratch = Scratch::default();
+        ex.tokenize("Über <t>die Größe</t>!", &mut scratch);
+        assert_eq!(scratch.lower.trim_end(), "über  die größe !");
+        let target = scratch.target.clone().expect("target");
+        assert_eq!(&scratch.lower[target], " die größe");
+        let tokens: Vec<&str> = scratch.tokens.iter().map(|t| &scratch.lower[t.clone()]).collect();
+        assert_eq!(tokens, ["über", "die", "größe"]);
     }
 
     fn names(sentence: &str, hits: &[LexiconHit<'_>]) -> Vec<String> {
