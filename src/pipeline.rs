@@ -518,7 +518,7 @@ struct Totals {
 
 /// Analyses `file`, the run's file number `number`, counting its terms into `terms`.
 fn process(file: &CorpusFile, number: u64, cfg: &AnalyzeConfig, terms: &mut TermTally) -> Outcome {
-    let doc = corpus::load_document(&file.doc_id, &file.path(&cfg.corpus), cfg.meta.as_ref())?;
+    let doc = corpus::load_document(file, &cfg.corpus, cfg.meta.as_ref())?;
     let report = cfg.analyzer.analyze(&doc);
     terms.add_document(number, &report.matches);
     Ok(DocResult {
@@ -533,7 +533,7 @@ fn process(file: &CorpusFile, number: u64, cfg: &AnalyzeConfig, terms: &mut Term
 /// it is serialized. Returns false when the writer has gone (the run stops).
 fn stream_large(file: &CorpusFile, number: u64, cfg: &AnalyzeConfig, send: &mut dyn FnMut(Batch) -> bool) -> bool {
     let one = |outcome, terms| Batch { docs: vec![(file.bytes, outcome)], terms, skipped: Vec::new() };
-    let doc = match corpus::load_document(&file.doc_id, &file.path(&cfg.corpus), cfg.meta.as_ref()) {
+    let doc = match corpus::load_document(file, &cfg.corpus, cfg.meta.as_ref()) {
         Ok(doc) => doc,
         Err(skip) => return send(one(Err(skip), TermTally::default())),
     };
