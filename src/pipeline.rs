@@ -27,7 +27,7 @@ use crate::report::{
     SentenceScores, TermTally,
 };
 use crate::segment::Segmenter;
-use crate::text::{collapse_whitespace, count_collapsed_tokens};
+use crate::text::{collapse_part, collapse_whitespace, count_collapsed_tokens};
 use crate::{Error, Lang};
 
 /// Characters of context on each side of a match in `matches.csv`.
@@ -174,11 +174,14 @@ impl Analyzer {
             hits.clear();
             self.matcher.find_in_span(text, span.clone(), literals.as_ref(), &mut hits);
             let first_match = matches.len();
+            let sentence_text = collapse_whitespace(sentence);
+            // Most sentences are collapsed already; then so are their matches and contexts.
+            let collapsed = matches!(sentence_text, Cow::Borrowed(_));
             for hit in &hits {
                 let abs = span.start + hit.span.start..span.start + hit.span.end;
                 let voice = quotes.voice(text, abs.clone());
                 let negated = is_negated(sentence, hit.span.start, self.lang);
-                let surface = collapse_whitespace(&sentence[hit.span.clone()]);
+                let surface = collapse_part(&sentence[hit.span.clone()], collapsed);
                 let frame = self.entry_frame[hit.entry];
                 doc_row.frame_counts[frame] += 1;
                 match voice {
@@ -198,11 +201,10 @@ impl Analyzer {
                     negated,
                     char_start: chars.char_at(abs.start),
                     char_end: chars.char_at(abs.end),
-                    left_context: left_context(&sentence[..hit.span.start]),
-                    right_context: right_context(&sentence[hit.span.end..]),
+                    left_context: left_context(&sentence[..hit.span.start], collapsed),
+                    right_context: right_context(&sentence[hit.span.end..], collapsed),
                 });
             }
-            let sentence_text = collapse_whitespace(sentence);
             let n_tokens = count_collapsed_tokens(&sentence_text);
             doc_row.n_tokens += n_tokens;
             doc_row.n_matches += hits.len();
@@ -299,16 +301,17 @@ pub struct RowsPart<'a> {
     pub matches: Vec<MatchRow<'a>>,
 }
 
-/// Up to [`CONTEXT_CHARS`] characters at the end of `before`, whitespace collapsed.
-fn left_context(before: &str) -> Cow<'_, str> {
+/// Up to [`CONTEXT_CHARS`] characters at the end of `before`, whitespace collapsed
+/// (`collapsed`: its sentence was collapsed already, see [`collapse_part`]).
+fn left_context(before: &str, collapsed: bool) -> Cow<'_, str> {
     let start = before.char_indices().rev().nth(CONTEXT_CHARS - 1).map_or(0, |(i, _)| i);
-    collapse_whitespace(&before[start..])
+    collapse_part(&before[start..], collapsed)
 }
 
 /// Up to [`CONTEXT_CHARS`] characters at the start of `after`, whitespace collapsed.
-fn right_context(after: &str) -> Cow<'_, str> {
+fn right_context(after: &str, collapsed: bool) -> Cow<'_, str> {
     let end = after.char_indices().nth(CONTEXT_CHARS).map_or(after.len(), |(i, _)| i);
-    collapse_whitespace(&after[..end])
+    collapse_part(&after[..end], collapsed)
 }
 
 /// A deterministic subset of a corpus: shard `index` (1-based) of `count`.
@@ -863,8 +866,9 @@ mod tests {
     #[test]
     fn contexts_are_cut_at_sixty_chars() {
         let before = "ä".repeat(70);
-        assert_eq!(left_context(&before).chars().count(), 60);
-        assert_eq!(right_context("  kurz\nund  gut. "), "kurz und gut.");
+        assert_eq!(left_context(&before, false).chars().count(), 60);
+        assert_eq!(right_context("  kurz\nund  gut. ", false), "kurz und gut.");
+        assert_eq!(right_context(" kurz und gut.", true), "kurz und gut.");
     }
 
     #[test]

@@ -12,6 +12,18 @@ pub fn collapse_whitespace(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// [`collapse_whitespace`] of `part`, a slice of a text whose own collapse borrowed (was
+/// already collapsed) when `whole_collapsed`: such a slice has no whitespace but single
+/// spaces, so trimming its ends is all there is to do, and no scan is needed. Matches take
+/// their surface and contexts from their sentence this way.
+pub fn collapse_part(part: &str, whole_collapsed: bool) -> Cow<'_, str> {
+    if whole_collapsed {
+        Cow::Borrowed(part.trim_matches(' '))
+    } else {
+        collapse_whitespace(part)
+    }
+}
+
 /// Whether `s` has no whitespace but single ASCII spaces between non-space characters.
 ///
 /// A handful of SIMD searches (memchr) over the whole text instead of one decision per
@@ -231,6 +243,22 @@ mod tests {
             let collapsed = collapse_whitespace(&s);
             proptest::prop_assert_eq!(&collapsed, &reference);
             proptest::prop_assert_eq!(matches!(collapsed, Cow::Borrowed(_)), reference == s);
+        }
+    }
+
+    proptest::proptest! {
+        /// Any slice of an already collapsed text collapses to its trimmed self.
+        #[test]
+        fn a_part_of_a_collapsed_text_needs_only_trimming(
+            words in proptest::collection::vec("[a-zä„“–,.]{1,6}", 1..12),
+            cut in (0usize..80, 0usize..80),
+        ) {
+            let whole = words.join(" ");
+            proptest::prop_assert!(matches!(collapse_whitespace(&whole), Cow::Borrowed(_)));
+            let bounds: Vec<usize> = whole.char_indices().map(|(i, _)| i).chain([whole.len()]).collect();
+            let (a, b) = (bounds[cut.0 % bounds.len()], bounds[cut.1 % bounds.len()]);
+            let part = &whole[a.min(b)..a.max(b)];
+            proptest::prop_assert_eq!(collapse_part(part, true), collapse_whitespace(part));
         }
     }
 

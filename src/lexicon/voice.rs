@@ -271,13 +271,28 @@ pub fn is_negated(sentence: &str, at: usize, lang: Lang) -> bool {
             return false;
         }
         let start = trimmed.trim_end_matches(is_negation_word_char).len();
-        let word = trimmed[start..].trim_matches(['\'', '’']).to_lowercase().replace('’', "'");
-        if negators.iter().any(|n| n.matches(&word)) {
+        if is_negator(negators, trimmed[start..].trim_matches(['\'', '’'])) {
             return true;
         }
         rest = &trimmed[..start];
     }
     false
+}
+
+/// Whether `word` lower-cased (with ’ read as ') is one of `negators`; the lower case is
+/// written into a reused buffer, as this runs for the words before every match.
+fn is_negator(negators: &[Negator], word: &str) -> bool {
+    thread_local! {
+        static LOWER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    LOWER.with(|lower| {
+        let mut lower = lower.borrow_mut();
+        crate::text::lowercase_into(word, &mut lower);
+        if lower.contains('’') {
+            *lower = lower.replace('’', "'");
+        }
+        negators.iter().any(|n| n.matches(&lower))
+    })
 }
 
 #[cfg(test)]
