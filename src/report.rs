@@ -222,9 +222,31 @@ pub struct DocumentReport<'a> {
 
 /// Formats a number for CSV: integers without a decimal point, others with up to six
 /// decimals and no trailing zeros, so that output is stable and spreadsheet-friendly.
+/// Rounds like `format!("{x:.6}")` (see [`round_scaled`]), without its slow exact path
+/// (every document row has a stance cell per target).
 pub fn fmt_num(x: f64) -> String {
+    const MILLIONTHS: u64 = 1_000_000;
+    match round_scaled(x, MILLIONTHS) {
+        Some(0) => "0".into(), // also -0.0 and what rounds to it
+        Some(n) => {
+            let sign = if x < 0.0 { "-" } else { "" };
+            let (whole, fraction) = (n / MILLIONTHS, n % MILLIONTHS);
+            if fraction == 0 {
+                format!("{sign}{whole}")
+            } else {
+                let digits = format!("{fraction:06}");
+                format!("{sign}{whole}.{}", digits.trim_end_matches('0'))
+            }
+        }
+        None => fmt_num_exact(x), // NaN, infinities, |x| ≥ 10^12
+    }
+}
+
+/// [`fmt_num`] through the standard formatter: its definition, and its path for numbers
+/// outside [`round_scaled`]'s range.
+fn fmt_num_exact(x: f64) -> String {
     if x == 0.0 {
-        return "0".into(); // also folds -0.0
+        return "0".into();
     }
     let s = format!("{x:.6}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
@@ -232,6 +254,14 @@ pub fn fmt_num(x: f64) -> String {
         "0".into()
     } else {
         s.to_string()
+    }
+}
+
+/// Formats a non-negative number with three decimals, as `format!("{x:.3}")` does.
+pub fn fmt_thousandths(x: f64) -> String {
+    match round_scaled(x, 1000) {
+        Some(n) if x.is_sign_positive() => format!("{}.{:03}", n / 1000, n % 1000),
+        _ => format!("{x:.3}"),
     }
 }
 
@@ -243,27 +273,39 @@ pub fn fmt_prob(p: f64) -> String {
     }
 }
 
-/// `p` (in 0..=1) rounded to ten-thousandths exactly as `format!("{p:.4}")` rounds: from
-/// the exact binary value, ties to even. Computed with integers because float formatting
-/// with a precision takes a slow exact path (15 % of `analyze` with a model: four
-/// probabilities per sentence). `None` outside 0..=1 or for NaN.
+/// `p` (in 0..=1) rounded to ten-thousandths as `format!("{p:.4}")` rounds (15 % of
+/// `analyze` with a model went to formatting four probabilities per sentence). `None`
+/// outside 0..=1 or for NaN.
 fn prob_ten_thousandths(p: f64) -> Option<u64> {
     if !(0.0..=1.0).contains(&p) {
         return None;
     }
-    if p == 0.0 {
+    round_scaled(p, 10_000)
+}
+
+/// |x| · `scale` (at most 10^6) rounded to an integer exactly as `format!` rounds to that
+/// many decimals: from the exact binary value, ties to even. Computed with integers
+/// because float formatting with a precision takes a slow exact path. `None` for NaN,
+/// infinities and |x| ≥ 10^12.
+fn round_scaled(x: f64, scale: u64) -> Option<u64> {
+    let x = x.abs();
+    if x.is_nan() || x >= 1e12 {
+        return None;
+    }
+    if x == 0.0 {
         return Some(0);
     }
-    let bits = p.to_bits();
+    let bits = x.to_bits();
     let biased = ((bits >> 52) & 0x7ff) as i32;
     let fraction = bits & ((1u64 << 52) - 1);
-    // p = mantissa · 2^-shift with shift ≥ 52 for p ≤ 1 (subnormals: exponent −1074).
+    // x = mantissa · 2^-shift, with shift ≥ 13 below 10^12 (subnormals: exponent −1074).
     let (mantissa, shift) =
         if biased == 0 { (fraction, 1074) } else { (fraction | (1u64 << 52), (1075 - biased) as u32) };
     if shift >= 128 {
-        return Some(0); // below 2^-75: far under half a ten-thousandth
+        return Some(0); // below 2^-75: far under half a millionth
     }
-    let scaled = u128::from(mantissa) * 10_000;
+    // At most 2^53 · 10^6 < 2^73: no overflow.
+    let scaled = u128::from(mantissa) * u128::from(scale);
     let whole = scaled >> shift;
     let rest = scaled & ((1u128 << shift) - 1);
     let half = 1u128 << (shift - 1);
@@ -523,7 +565,7 @@ fn write_document(out: &mut Vec<u8>, doc_id: &str, d: &DocumentRow) {
         .int(d.n_authorial as u64)
         .int(d.n_quoted as u64)
         .int(d.n_scare_quote as u64)
-        .field(format!("{per_1k:.3}"));
+        .field(fmt_thousandths(per_1k));
     for n in &d.frame_counts {
         row.int(u64::from(*n));
     }
@@ -729,6 +771,18 @@ mod tests {
         assert_eq!(fmt_num(-0.0), "0");
         assert_eq!(fmt_num(-2.25), "-2.25");
         assert_eq!(fmt_num(0.1 + 0.2), "0.3");
+        assert_eq!(fmt_num(-12.0), "-12");
+        assert_eq!(fmt_num(-5.2), "-5.2");
+        // From the exact binary values, as Python's "%.6f" rounds them too.
+        assert_eq!(fmt_num(2.0000005), "2.000001");
+        assert_eq!(fmt_num(1.0000025), "1.000002");
+        assert_eq!(fmt_num(0.0078125), "0.007812"); // an exact tie: to even
+        assert_eq!(fmt_num(3.0 / 128.0), "0.023438");
+        assert_eq!(fmt_num(0.0000015), "0.000002");
+        assert_eq!(fmt_num(3e12), "3000000000000");
+        assert_eq!(fmt_num(f64::NAN), "NaN");
+        assert_eq!(fmt_thousandths(22.7722772), "22.772");
+        assert_eq!(fmt_thousandths(0.0), "0.000");
         assert_eq!(fmt_prob(0.123456), "0.1235");
     }
 
@@ -847,6 +901,26 @@ mod csv_row_tests {
     }
 
     proptest! {
+        #[test]
+        fn fmt_num_equals_the_format_reference(x in -1e6f64..1e6, n in -10_000_000i64..10_000_000, nudge in -4i64..=4) {
+            prop_assert_eq!(fmt_num(x), fmt_num_exact(x));
+            // Near ties of the sixth decimal and exact multiples of a millionth.
+            let near = n as f64 / 2e6 + nudge as f64 * f64::EPSILON;
+            prop_assert_eq!(fmt_num(near), fmt_num_exact(near));
+            let sum = n as f64 * 0.5 + nudge as f64 * 1.5;
+            prop_assert_eq!(fmt_num(sum), fmt_num_exact(sum));
+            // Exact ties of the sixth decimal: odd multiples of 2^-7 (= 7812.5 millionths).
+            let tie = (2 * n + 1) as f64 / 128.0;
+            prop_assert_eq!(fmt_num(tie), fmt_num_exact(tie));
+        }
+
+        #[test]
+        fn fmt_thousandths_equals_format(x in 0.0f64..2000.0, n in 0u64..2_000_000) {
+            prop_assert_eq!(fmt_thousandths(x), format!("{x:.3}"));
+            let tie = n as f64 / 2000.0;
+            prop_assert_eq!(fmt_thousandths(tie), format!("{tie:.3}"));
+        }
+
         #[test]
         fn fmt_prob_equals_format_for_any_probability(p in 0.0f64..=1.0) {
             prop_assert_eq!(fmt_prob(p), format!("{p:.4}"));
