@@ -27,7 +27,7 @@ use crate::report::{
     SentenceScores, TermTally,
 };
 use crate::segment::Segmenter;
-use crate::text::{collapse_part, collapse_whitespace, count_collapsed_tokens};
+use crate::text::{collapse_part, collapse_whitespace, count_collapsed_tokens, WhitespaceMarks};
 use crate::{Error, Lang};
 
 /// Characters of context on each side of a match in `matches.csv`.
@@ -145,6 +145,7 @@ impl Analyzer {
         let text = doc.text.as_str();
         let spans = self.sentence_spans(doc);
         let quotes = Quotations::find(text);
+        let spacing = WhitespaceMarks::find(text);
         // The scan holds one offset per literal occurrence: bounded for huge documents by
         // falling back to searching sentence by sentence.
         let literals = if text.len() <= MAX_SCANNED_BYTES { self.matcher.scan(text) } else { None };
@@ -174,9 +175,9 @@ impl Analyzer {
             hits.clear();
             self.matcher.find_in_span(text, span.clone(), literals.as_ref(), &mut hits);
             let first_match = matches.len();
-            let sentence_text = collapse_whitespace(sentence);
             // Most sentences are collapsed already; then so are their matches and contexts.
-            let collapsed = matches!(sentence_text, Cow::Borrowed(_));
+            let collapsed = spacing.is_collapsed(text, span.clone());
+            let sentence_text = if collapsed { Cow::Borrowed(sentence) } else { collapse_whitespace(sentence) };
             for hit in &hits {
                 let abs = span.start + hit.span.start..span.start + hit.span.end;
                 let voice = quotes.voice(text, abs.clone());

@@ -49,6 +49,48 @@ fn is_collapsed(s: &str) -> bool {
         && !memchr::memchr_iter(0xe3, bytes).any(multi_byte_space)
 }
 
+/// Where a text has whitespace other than single ASCII spaces: each whitespace character
+/// but the space, and the second space of each pair of spaces (sorted byte offsets). Found
+/// once per document with long SIMD searches, it tells whether a sentence is collapsed
+/// already without scanning the sentence: short scans were mostly start-up cost.
+#[derive(Debug, Clone, Default)]
+pub struct WhitespaceMarks {
+    marks: Vec<usize>,
+}
+
+impl WhitespaceMarks {
+    /// The marks of `text`.
+    pub fn find(text: &str) -> WhitespaceMarks {
+        static DOUBLE_SPACE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+            std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
+        let bytes = text.as_bytes();
+        let mut marks: Vec<usize> = memchr::memchr3_iter(b'\n', b'\t', b'\r', bytes).collect();
+        marks.extend(memchr::memchr2_iter(0x0b, 0x0c, bytes));
+        // Non-overlapping pairs suffice: a span holding two spaces of a longer run without
+        // its marked one starts or ends with a space.
+        marks.extend(DOUBLE_SPACE.find_iter(bytes).map(|i| i + 1));
+        let multi_byte_space = |at: &usize| whitespace_at(text, *at).0;
+        marks.extend(memchr::memchr3_iter(0xc2, 0xe2, 0xe1, bytes).filter(multi_byte_space));
+        marks.extend(memchr::memchr_iter(0xe3, bytes).filter(multi_byte_space));
+        marks.sort_unstable();
+        WhitespaceMarks { marks }
+    }
+
+    /// Whether `text[span]` is collapsed already (`collapse_whitespace` would borrow it);
+    /// `text` is the text the marks were found in.
+    pub fn is_collapsed(&self, text: &str, span: std::ops::Range<usize>) -> bool {
+        let bytes = text.as_bytes();
+        if span.is_empty() {
+            return true;
+        }
+        if bytes[span.start] == b' ' || bytes[span.end - 1] == b' ' {
+            return false;
+        }
+        let first = self.marks.partition_point(|&m| m < span.start);
+        self.marks.get(first).map_or(true, |&m| m >= span.end)
+    }
+}
+
 /// Whether a whitespace character starts at byte `i`, and the length of the character.
 #[inline]
 fn whitespace_at(s: &str, i: usize) -> (bool, usize) {
@@ -259,6 +301,24 @@ mod tests {
             let (a, b) = (bounds[cut.0 % bounds.len()], bounds[cut.1 % bounds.len()]);
             let part = &whole[a.min(b)..a.max(b)];
             proptest::prop_assert_eq!(collapse_part(part, true), collapse_whitespace(part));
+        }
+    }
+
+    proptest::proptest! {
+        /// The marks decide every span as the scan of the span itself does.
+        #[test]
+        fn marks_decide_spans_like_the_scan(
+            text in "[ a\t\n\u{a0}\u{2009}\u{3000}ä„“–]{0,40}|(ab ?){0,30} {2,4}(c ?){0,20}",
+            cuts in proptest::collection::vec((0usize..120, 0usize..120), 1..8),
+        ) {
+            let marks = WhitespaceMarks::find(&text);
+            let bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+            for (a, b) in cuts {
+                let (a, b) = (bounds[a % bounds.len()], bounds[b % bounds.len()]);
+                let span = a.min(b)..a.max(b);
+                let scanned = matches!(collapse_whitespace(&text[span.clone()]), Cow::Borrowed(_));
+                proptest::prop_assert_eq!(marks.is_collapsed(&text, span.clone()), scanned, "{:?}", span);
+            }
         }
     }
 
