@@ -177,33 +177,81 @@ pub struct Scratch {
     bounds: Vec<usize>,
 }
 
-/// The token run being read by [`Extractor::tokenize`].
-struct Words {
-    /// Byte offset in the lower-cased text where the current word starts.
-    start: Option<usize>,
-    /// Characters of the current word so far.
-    chars: usize,
-    min_chars: usize,
-}
-
-impl Words {
-    /// Appends one lower-case character; a word ends at the first character that is not
-    /// part of one and is kept when it is long enough.
-    #[inline]
-    fn push(&mut self, s: &mut Scratch, lower: char, is_word: bool) {
-        if is_word {
-            if self.start.is_none() {
-                self.start = Some(s.lower.len());
-                self.chars = 0;
-            }
-            self.chars += 1;
-        } else if let Some(start) = self.start.take() {
-            if self.chars >= self.min_chars {
-                s.tokens.push(start..s.lower.len());
+/// Appends to `tokens` the runs of alphanumeric characters (and `_`) of the lower-cased
+/// `lower` that have at least `min_chars` characters. ASCII is skipped and read a run at a
+/// time in tight loops over a byte table; only other characters are classified one by one.
+fn find_tokens(lower: &str, min_chars: usize, tokens: &mut Vec<Range<usize>>) {
+    let bytes = lower.as_bytes();
+    let is_word_at = |i: usize| -> (bool, usize) {
+        let b = bytes[i];
+        if (b == 0xc2 || b == 0xc3) && i + 1 < bytes.len() {
+            (LATIN1[latin1_index(b, bytes[i + 1])].1, 2)
+        } else if is_general_punctuation(bytes, i) {
+            (false, 3)
+        } else {
+            let c = lower[i..].chars().next().unwrap_or(' ');
+            (c.is_alphanumeric(), c.len_utf8())
+        }
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        // To the next word character: past ASCII non-word bytes, then non-ASCII ones.
+        i += bytes[i..].iter().position(|&b| b >= 0x80 || ASCII_WORD[usize::from(b)]).unwrap_or(bytes.len() - i);
+        if i >= bytes.len() {
+            break;
+        }
+        if bytes[i] >= 0x80 {
+            let (is_word, len) = is_word_at(i);
+            if !is_word {
+                i += len;
+                continue;
             }
         }
-        s.lower.push(lower);
+        let start = i;
+        let mut chars = 0;
+        loop {
+            let ascii = bytes[i..].iter().position(|&b| !ASCII_WORD[usize::from(b)]).unwrap_or(bytes.len() - i);
+            chars += ascii;
+            i += ascii;
+            if i < bytes.len() && bytes[i] >= 0x80 {
+                let (is_word, len) = is_word_at(i);
+                if is_word {
+                    chars += 1;
+                    i += len;
+                    continue;
+                }
+            }
+            break;
+        }
+        if chars >= min_chars {
+            tokens.push(start..i);
+        }
     }
+}
+
+/// ASCII letters, digits and `_`: the word bytes of [`find_tokens`] (bytes from 0x80 on are
+/// not, so that the ASCII loops stop at every other character).
+const ASCII_WORD: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'_';
+        b += 1;
+    }
+    table
+};
+
+/// Whether a character of U+2000..U+203F (E2 80 xx: spaces, dashes, quotation marks, …)
+/// starts at `i`: none is a letter or digit and each is its own lower case (a test checks
+/// the block against the standard library), which spares German quotes the Unicode tables.
+fn is_general_punctuation(bytes: &[u8], i: usize) -> bool {
+    bytes[i] == 0xe2 && bytes.get(i + 1) == Some(&0x80) && i + 2 < bytes.len()
+}
+
+/// Index into [`LATIN1`] of the two-byte character `lead`, `next` (lead C2 or C3).
+fn latin1_index(lead: u8, next: u8) -> usize {
+    usize::from((lead & 1) << 6 | (next & 0x3f))
 }
 
 /// Lower case and "is alphanumeric" of U+0080..U+00FF, indexed by code point − 0x80: of
@@ -268,49 +316,51 @@ impl Extractor {
     }
 
     /// Lower-cases the sentence into the scratch buffer (dropping `<t>`/`</t>` tags and
-    /// remembering the target's span) and records the token spans, in one pass: ASCII and
-    /// Latin-1 (German umlauts, ß) by table, other characters through `char`.
+    /// remembering the target's span), then records the token spans ([`find_tokens`]).
+    /// ASCII runs are copied whole and lower-cased in place, Latin-1 (German umlauts, ß) goes
+    /// by table, other characters through `char`.
     fn tokenize(&self, sentence: &str, s: &mut Scratch) {
         s.lower.clear();
         s.tokens.clear();
         s.target = None;
-        let mut words = Words { start: None, chars: 0, min_chars: self.config.min_token_chars };
         let mut target_start = None;
         let bytes = sentence.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
             let b = bytes[i];
-            if b < 0x80 {
-                if b == b'<' && bytes[i..].starts_with(b"<t>") {
-                    words.push(s, ' ', false);
-                    target_start = Some(s.lower.len() - 1);
-                    i += 3;
-                } else if b == b'<' && bytes[i..].starts_with(b"</t>") {
-                    if let Some(start) = target_start.take() {
-                        s.target = Some(start..s.lower.len());
-                    }
-                    words.push(s, ' ', false);
-                    i += 4;
-                } else {
-                    words.push(s, char::from(b.to_ascii_lowercase()), b.is_ascii_alphanumeric() || b == b'_');
-                    i += 1;
+            if b == b'<' && bytes[i..].starts_with(b"<t>") {
+                target_start = Some(s.lower.len());
+                s.lower.push(' ');
+                i += 3;
+            } else if b == b'<' && bytes[i..].starts_with(b"</t>") {
+                if let Some(start) = target_start.take() {
+                    s.target = Some(start..s.lower.len());
                 }
+                s.lower.push(' ');
+                i += 4;
+            } else if b < 0x80 {
+                let end = bytes[i..].iter().position(|&c| c >= 0x80 || c == b'<').map_or(bytes.len(), |p| i + p.max(1));
+                let start = s.lower.len();
+                s.lower.push_str(&sentence[i..end]);
+                s.lower[start..].make_ascii_lowercase();
+                i = end;
             } else if (b == 0xc2 || b == 0xc3) && i + 1 < bytes.len() {
                 // U+0080..U+00FF: two bytes, 1100001x 10xxxxxx.
-                let (lower, is_word) = LATIN1[usize::from((b & 1) << 6 | (bytes[i + 1] & 0x3f))];
-                words.push(s, lower, is_word);
+                s.lower.push(LATIN1[latin1_index(b, bytes[i + 1])].0);
                 i += 2;
+            } else if is_general_punctuation(bytes, i) {
+                // „ “ – …: their own lower case.
+                s.lower.push_str(&sentence[i..i + 3]);
+                i += 3;
             } else {
                 let c = sentence[i..].chars().next().unwrap_or(' ');
-                for lower in c.to_lowercase() {
-                    words.push(s, lower, lower.is_alphanumeric());
-                }
+                s.lower.extend(c.to_lowercase());
                 i += c.len_utf8();
             }
         }
-        words.push(s, ' ', false);
+        find_tokens(&s.lower, self.config.min_token_chars, &mut s.tokens);
         // Padding lets the hash read whole words past a token's end (see `hash_range`).
-        s.lower.push_str("       ");
+        s.lower.push_str("        ");
     }
 
     fn token_key(&self, lower: &str, span: &Range<usize>) -> u64 {
@@ -441,7 +491,7 @@ mod tests {
         /// sentence with at least `min_token_chars` characters, as the standard library's
         /// Unicode classes split them.
         #[test]
-        fn tokens_are_long_enough_alphanumeric_runs(sentence in "[a-zA-Z0-9_ .,;!?-]{0,30}|[aÄé_ ,„“3ΩБ\u{2009}x]{0,40}|[\u{80}-\u{ff}İẞΣa ]{0,30}") {
+        fn tokens_are_long_enough_alphanumeric_runs(sentence in "[a-zA-Z0-9_ .,;!?-]{0,30}|[aÄé_ ,„“3ΩБ\u{2009}x]{0,40}|[\u{80}-\u{ff}İẞΣa ]{0,30}|[\u{2000}-\u{2050}a1 ]{0,30}") {
             let ex = Extractor::new(FeatureConfig::default());
             let mut scratch = Scratch::default();
             ex.tokenize(&sentence, &mut scratch);
@@ -466,6 +516,17 @@ mod tests {
             assert_eq!(vec![lower], expected, "{c:?}");
             assert_eq!(is_word, lower.is_alphanumeric(), "{c:?}");
         }
+    }
+
+    #[test]
+    fn general_punctuation_is_no_word_and_its_own_lower_case() {
+        for c in '\u{2000}'..='\u{203f}' {
+            assert!(!c.is_alphanumeric(), "{c:?}");
+            assert_eq!(c.to_lowercase().collect::<Vec<_>>(), vec![c], "{c:?}");
+            let mut utf8 = [0u8; 4];
+            assert!(is_general_punctuation(c.encode_utf8(&mut utf8).as_bytes(), 0), "{c:?}");
+        }
+        assert!(!is_general_punctuation("\u{2040}".as_bytes(), 0));
     }
 
     #[test]
