@@ -293,6 +293,19 @@ impl Model {
     fn logits_into(&self, s: &VecScratch, out: &mut [f64]) {
         let k = self.labels.len();
         out.copy_from_slice(&self.bias);
+        if let [a, b, c] = out {
+            // Three labels (the bundled model's): one bounds check per feature, not three.
+            // The same products, summed in the same order as the general loop.
+            for &(j, v) in &s.vector {
+                let j = j as usize * 3;
+                // Always there: `weights` has 3 per term and `j` indexes a term.
+                let Some(&[wa, wb, wc]) = self.weights.get(j..j + 3) else { continue };
+                *a += f64::from(v * wa);
+                *b += f64::from(v * wb);
+                *c += f64::from(v * wc);
+            }
+            return;
+        }
         for &(j, v) in &s.vector {
             let w = &self.weights[j as usize * k..j as usize * k + k];
             for (o, &wv) in out.iter_mut().zip(w) {
