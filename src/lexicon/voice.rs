@@ -240,12 +240,48 @@ fn parse_negators(text: &str) -> Vec<Negator> {
         .collect()
 }
 
-fn negators(lang: Lang) -> &'static [Negator] {
-    static DE: OnceLock<Vec<Negator>> = OnceLock::new();
-    static EN: OnceLock<Vec<Negator>> = OnceLock::new();
+/// A language's negators, with the first bytes they can start with.
+struct Negators {
+    list: Vec<Negator>,
+    /// Lower-case first bytes of the whole-word and prefix negators.
+    first_bytes: [bool; 256],
+    /// Whether a suffix negator (`*n't`) is among them: then any word may match.
+    any_suffix: bool,
+}
+
+impl Negators {
+    fn new(list: Vec<Negator>) -> Negators {
+        let mut first_bytes = [false; 256];
+        let mut any_suffix = false;
+        for n in &list {
+            match n {
+                Negator::Word(w) | Negator::Prefix(w) => match w.as_bytes().first() {
+                    Some(&b) => first_bytes[usize::from(b)] = true,
+                    None => any_suffix = true, // an empty prefix matches every word
+                },
+                Negator::Suffix(_) => any_suffix = true,
+            }
+        }
+        Negators { list, first_bytes, any_suffix }
+    }
+
+    /// False when `word` surely is no negator: it starts with an ASCII byte that no negator
+    /// starts with in lower case. Most words before a term are turned away so, without
+    /// being lower-cased.
+    fn may_match(&self, word: &str) -> bool {
+        match word.as_bytes().first() {
+            Some(&b) if b < 0x80 && !self.any_suffix => self.first_bytes[usize::from(b.to_ascii_lowercase())],
+            _ => true,
+        }
+    }
+}
+
+fn negators(lang: Lang) -> &'static Negators {
+    static DE: OnceLock<Negators> = OnceLock::new();
+    static EN: OnceLock<Negators> = OnceLock::new();
     match lang {
-        Lang::De => DE.get_or_init(|| parse_negators(include_str!("data/negators_de.txt"))),
-        Lang::En => EN.get_or_init(|| parse_negators(include_str!("data/negators_en.txt"))),
+        Lang::De => DE.get_or_init(|| Negators::new(parse_negators(include_str!("data/negators_de.txt")))),
+        Lang::En => EN.get_or_init(|| Negators::new(parse_negators(include_str!("data/negators_en.txt")))),
     }
 }
 
@@ -266,17 +302,39 @@ pub fn is_negated(sentence: &str, at: usize, lang: Lang) -> bool {
     let negators = negators(lang);
     let breaks = clause_breaks();
     for _ in 0..NEGATION_WINDOW {
-        let trimmed = rest.trim_end_matches(|c: char| !is_negation_word_char(c));
+        let trimmed = &rest[..trailing_run(rest, false)];
         if rest[trimmed.len()..].contains(breaks) || trimmed.is_empty() {
             return false;
         }
-        let start = trimmed.trim_end_matches(is_negation_word_char).len();
-        if is_negator(negators, trimmed[start..].trim_matches(['\'', '’'])) {
+        let start = trailing_run(trimmed, true);
+        let word = trimmed[start..].trim_matches(['\'', '’']);
+        if negators.may_match(word) && is_negator(&negators.list, word) {
             return true;
         }
         rest = &trimmed[..start];
     }
     false
+}
+
+/// Where the run of characters at the end of `s` that are (`word`) or are not negation-word
+/// characters starts: `s.trim_end_matches(...)` by bytes for ASCII, by `char` otherwise.
+fn trailing_run(s: &str, word: bool) -> usize {
+    let bytes = s.as_bytes();
+    let mut i = bytes.len();
+    while i > 0 {
+        let b = bytes[i - 1];
+        let (is_word, len) = if b < 0x80 {
+            (b.is_ascii_alphanumeric() || b == b'\'', 1)
+        } else {
+            let c = s[..i].chars().next_back().unwrap_or(' ');
+            (is_negation_word_char(c), c.len_utf8())
+        };
+        if is_word != word {
+            break;
+        }
+        i -= len;
+    }
+    i
 }
 
 /// Whether `word` lower-cased (with ’ read as ') is one of `negators`; the lower case is
@@ -346,6 +404,43 @@ mod tests {
 
     fn negated(sentence: &str, term: &str, lang: Lang) -> bool {
         is_negated(sentence, sentence.find(term).unwrap_or_else(|| panic!("{term} in sentence")), lang)
+    }
+
+    /// The look-back in its plain form: `str` trims and a linear search of the negators.
+    fn is_negated_reference(sentence: &str, at: usize, lang: Lang) -> bool {
+        let Some(mut rest) = sentence.get(..at) else { return false };
+        for _ in 0..NEGATION_WINDOW {
+            let trimmed = rest.trim_end_matches(|c: char| !is_negation_word_char(c));
+            if rest[trimmed.len()..].contains(clause_breaks()) || trimmed.is_empty() {
+                return false;
+            }
+            let start = trimmed.trim_end_matches(is_negation_word_char).len();
+            let word = trimmed[start..].trim_matches(['\'', '’']).to_lowercase().replace('’', "'");
+            if negators(lang).list.iter().any(|n| n.matches(&word)) {
+                return true;
+            }
+            rest = &trimmed[..start];
+        }
+        false
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn look_back_equals_the_plain_form(
+            words in proptest::collection::vec("nicht|Kein|keine|NIE|ohne|Weder|isn't|isn’t|no|Never|don’t|die|Ärger|ähnlich|ßx|'s|x’|–|,|;|a1", 0..8),
+            seps in proptest::collection::vec("[ ,;:\n–]{1,2}", 8),
+        ) {
+            let mut sentence = String::new();
+            for (w, sep) in words.iter().zip(&seps) {
+                sentence.push_str(w);
+                sentence.push_str(sep);
+            }
+            sentence.push_str("Besatzung");
+            let at = sentence.len() - "Besatzung".len();
+            for lang in [Lang::De, Lang::En] {
+                proptest::prop_assert_eq!(is_negated(&sentence, at, lang), is_negated_reference(&sentence, at, lang), "{:?}", sentence);
+            }
+        }
     }
 
     #[test]
