@@ -51,6 +51,8 @@ timed() {
   local log=$1 t0 t1
   shift
   T_RC=0
+  # Untimed: the reports of the run before are written back now, not under this one.
+  sync
   t0=$(date +%s%N)
   if [ "$have_gnu_time" = 1 ]; then
     /usr/bin/time -v -o "$work/time.txt" "$@" >"$log" 2>&1 || T_RC=$?
