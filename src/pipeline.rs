@@ -1,10 +1,11 @@
 //! Orchestration: documents are analysed in parallel with rayon and streamed to the report
 //! writers in `doc_id` order.
 //!
-//! Work is cut into batches of bounded size (bytes and files); workers analyse a batch and
-//! serialize its CSV rows, while a writer thread appends the previous batch. Memory is
-//! therefore bounded by a few batches, whatever the corpus size, and the output is
-//! byte-identical for any thread count.
+//! The corpus is walked in `doc_id` order as the run goes (on its own thread, at most two
+//! batches ahead) and cut into batches of bounded size (bytes and files); workers analyse a
+//! batch and serialize its CSV rows, while a writer thread appends the previous batch.
+//! Memory is therefore bounded by a few batches, whatever the corpus size or number of
+//! files, and the output is byte-identical for any thread count.
 
 use std::borrow::Cow;
 use std::fs::File;
