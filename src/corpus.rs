@@ -210,15 +210,13 @@ pub fn read_text_file(path: &Path) -> Result<Decoded, Error> {
 /// One file found in a corpus.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CorpusFile {
-    /// Path relative to the corpus root, `/`-separated. Boxed, as are the other fields: the
-    /// listing is what grows with the number of files, so each entry is kept at 40 bytes
-    /// plus its text.
+    /// Path relative to the corpus root, `/`-separated.
     pub doc_id: Box<str>,
     /// Path to open when it cannot be rebuilt from the root and `doc_id` (a file name that
-    /// is not valid UTF-8); `None` for nearly all files, which keeps the listing of a
-    /// million-file corpus small.
+    /// is not valid UTF-8); `None` for nearly all files.
     pub odd_path: Option<Box<Path>>,
-    /// Size in bytes when listed (for progress and for bounding work in flight).
+    /// Size in bytes when walked (for progress, for bounding work in flight, and to size
+    /// the read).
     pub bytes: u64,
 }
 
@@ -414,9 +412,9 @@ impl MetaTable {
         self.rows.get(doc_id)
     }
 
-    /// `doc_id`s in the table for which `is_listed` is false (sorted), to warn about typos.
-    pub fn unknown_ids(&self, is_listed: impl Fn(&str) -> bool) -> Vec<&str> {
-        let mut out: Vec<&str> = self.rows.keys().map(String::as_str).filter(|id| !is_listed(id)).collect();
+    /// `doc_id`s in the table for which `is_in_corpus` is false (sorted), to warn about typos.
+    pub fn unknown_ids(&self, is_in_corpus: impl Fn(&str) -> bool) -> Vec<&str> {
+        let mut out: Vec<&str> = self.rows.keys().map(String::as_str).filter(|id| !is_in_corpus(id)).collect();
         out.sort_unstable();
         out
     }
@@ -427,20 +425,20 @@ impl MetaTable {
 pub fn load_document(file: &CorpusFile, root: &Path, table: Option<&MetaTable>) -> Result<Document, Skip> {
     let doc_id = &*file.doc_id;
     let skip = |kind: &'static str, message: String| Skip { path: doc_id.to_string(), kind, message };
-    let bytes = read_listed(&file.path(root), file.bytes).map_err(|e| skip("io", e.to_string()))?;
+    let bytes = read_with_size(&file.path(root), file.bytes).map_err(|e| skip("io", e.to_string()))?;
     let len = bytes.len() as u64;
     let decoded = decode_owned(bytes).map_err(|e| skip(e.kind(), e.to_string()))?;
     Ok(document_from_text(doc_id, decoded.text, decoded.encoding, len, table))
 }
 
-/// Reads a whole file whose size was `listed_bytes` when the corpus was walked: the buffer
+/// Reads a whole file that had `walked_bytes` when the corpus was walked: the buffer
 /// is sized from that, so unlike `std::fs::read` no second `stat` is made (one per file
 /// was ~1.5 % of a run). A file that changed size since is still read whole.
-fn read_listed(path: &Path, listed_bytes: u64) -> std::io::Result<Vec<u8>> {
+fn read_with_size(path: &Path, walked_bytes: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let file = std::fs::File::open(path)?;
     // One spare byte: the read that finds the end needs no larger buffer.
-    let capacity = usize::try_from(listed_bytes).unwrap_or(usize::MAX).saturating_add(1);
+    let capacity = usize::try_from(walked_bytes).unwrap_or(usize::MAX).saturating_add(1);
     let mut bytes = Vec::new();
     bytes.try_reserve_exact(capacity).map_err(|e| std::io::Error::new(std::io::ErrorKind::OutOfMemory, e))?;
     // `Take` reads to the end without asking the file for its size (`File` would stat).

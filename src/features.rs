@@ -183,15 +183,13 @@ pub struct Scratch {
 fn find_tokens(lower: &str, min_chars: usize, tokens: &mut Vec<Range<usize>>) {
     let bytes = lower.as_bytes();
     let is_word_at = |i: usize| -> (bool, usize) {
-        let b = bytes[i];
-        if (b == 0xc2 || b == 0xc3) && i + 1 < bytes.len() {
-            (LATIN1[latin1_index(b, bytes[i + 1])].1, 2)
-        } else if is_general_punctuation(bytes, i) {
-            (false, 3)
-        } else {
-            let c = lower[i..].chars().next().unwrap_or(' ');
-            (c.is_alphanumeric(), c.len_utf8())
-        }
+        let (wide, len) = Wide::at(lower, i);
+        let is_word = match wide {
+            Wide::Latin1(_, is_word) => is_word,
+            Wide::Punctuation => false,
+            Wide::Other(c) => c.is_alphanumeric(),
+        };
+        (is_word, len)
     };
     let mut i = 0;
     while i < bytes.len() {
@@ -242,16 +240,35 @@ const ASCII_WORD: [bool; 256] = {
     table
 };
 
-/// Whether a character of U+2000..U+203F (E2 80 xx: spaces, dashes, quotation marks, …)
-/// starts at `i`: none is a letter or digit and each is its own lower case (a test checks
-/// the block against the standard library), which spares German quotes the Unicode tables.
-fn is_general_punctuation(bytes: &[u8], i: usize) -> bool {
-    bytes[i] == 0xe2 && bytes.get(i + 1) == Some(&0x80) && i + 2 < bytes.len()
+/// A non-ASCII character, as the tokenizer tells them apart.
+enum Wide {
+    /// U+0080..U+00FF: its lower case and whether it is alphanumeric ([`LATIN1`]).
+    Latin1(char, bool),
+    /// U+2000..U+203F (spaces, dashes, quotation marks, …): none is a letter or digit and
+    /// each is its own lower case (a test checks the block against the standard library),
+    /// which spares German quotes the Unicode tables.
+    Punctuation,
+    /// Any other character.
+    Other(char),
 }
 
-/// Index into [`LATIN1`] of the two-byte character `lead`, `next` (lead C2 or C3).
-fn latin1_index(lead: u8, next: u8) -> usize {
-    usize::from((lead & 1) << 6 | (next & 0x3f))
+impl Wide {
+    /// The character starting at byte `i` of `s` (not ASCII), and its length in bytes.
+    fn at(s: &str, i: usize) -> (Wide, usize) {
+        let bytes = s.as_bytes();
+        match bytes[i] {
+            // U+0080..U+00FF: two bytes, 1100001x 10xxxxxx.
+            lead @ (0xc2 | 0xc3) if i + 1 < bytes.len() => {
+                let (lower, is_word) = LATIN1[usize::from((lead & 1) << 6 | (bytes[i + 1] & 0x3f))];
+                (Wide::Latin1(lower, is_word), 2)
+            }
+            0xe2 if bytes.get(i + 1) == Some(&0x80) && i + 2 < bytes.len() => (Wide::Punctuation, 3),
+            _ => {
+                let c = s[i..].chars().next().unwrap_or(' ');
+                (Wide::Other(c), c.len_utf8())
+            }
+        }
+    }
 }
 
 /// Lower case and "is alphanumeric" of U+0080..U+00FF, indexed by code point − 0x80: of
@@ -344,18 +361,14 @@ impl Extractor {
                 s.lower.push_str(&sentence[i..end]);
                 s.lower[start..].make_ascii_lowercase();
                 i = end;
-            } else if (b == 0xc2 || b == 0xc3) && i + 1 < bytes.len() {
-                // U+0080..U+00FF: two bytes, 1100001x 10xxxxxx.
-                s.lower.push(LATIN1[latin1_index(b, bytes[i + 1])].0);
-                i += 2;
-            } else if is_general_punctuation(bytes, i) {
-                // „ “ – …: their own lower case.
-                s.lower.push_str(&sentence[i..i + 3]);
-                i += 3;
             } else {
-                let c = sentence[i..].chars().next().unwrap_or(' ');
-                s.lower.extend(c.to_lowercase());
-                i += c.len_utf8();
+                let (wide, len) = Wide::at(sentence, i);
+                match wide {
+                    Wide::Latin1(lower, _) => s.lower.push(lower),
+                    Wide::Punctuation => s.lower.push_str(&sentence[i..i + len]),
+                    Wide::Other(c) => s.lower.extend(c.to_lowercase()),
+                }
+                i += len;
             }
         }
         find_tokens(&s.lower, self.config.min_token_chars, &mut s.tokens);
@@ -523,10 +536,9 @@ mod tests {
         for c in '\u{2000}'..='\u{203f}' {
             assert!(!c.is_alphanumeric(), "{c:?}");
             assert_eq!(c.to_lowercase().collect::<Vec<_>>(), vec![c], "{c:?}");
-            let mut utf8 = [0u8; 4];
-            assert!(is_general_punctuation(c.encode_utf8(&mut utf8).as_bytes(), 0), "{c:?}");
+            assert!(matches!(Wide::at(c.encode_utf8(&mut [0u8; 4]), 0), (Wide::Punctuation, 3)), "{c:?}");
         }
-        assert!(!is_general_punctuation("\u{2040}".as_bytes(), 0));
+        assert!(matches!(Wide::at("\u{2040}", 0), (Wide::Other('\u{2040}'), 3)));
     }
 
     #[test]

@@ -28,7 +28,7 @@ use crate::report::{
     SentenceScores, TermTally,
 };
 use crate::segment::Segmenter;
-use crate::text::{collapse_part, collapse_whitespace, count_collapsed_tokens, WhitespaceMarks};
+use crate::text::{collapse_part, count_collapsed_tokens, WhitespaceMarks};
 use crate::{Error, Lang};
 
 /// Characters of context on each side of a match in `matches.csv`.
@@ -177,8 +177,8 @@ impl Analyzer {
             self.matcher.find_in_span(text, span.clone(), literals.as_ref(), &mut hits);
             let first_match = matches.len();
             // Most sentences are collapsed already; then so are their matches and contexts.
-            let collapsed = spacing.is_collapsed(text, span.clone());
-            let sentence_text = if collapsed { Cow::Borrowed(sentence) } else { collapse_whitespace(sentence) };
+            let sentence_text = spacing.collapse(text, span.clone());
+            let collapsed = matches!(sentence_text, Cow::Borrowed(_));
             for hit in &hits {
                 let abs = span.start + hit.span.start..span.start + hit.span.end;
                 let voice = quotes.voice(text, abs.clone());
@@ -449,25 +449,21 @@ impl<I: Iterator<Item = Result<CorpusFile, Skip>>> Iterator for FileBatches<I> {
     fn next(&mut self) -> Option<FileBatch> {
         let mut batch = FileBatch { first: self.next_number, ..FileBatch::default() };
         let mut bytes = 0;
-        while let Some(next) = self.walk.peek() {
-            if let Ok(f) = next {
-                let large = is_large(f);
-                let full = bytes + f.bytes > BATCH_BYTES || batch.files.len() >= BATCH_FILES;
-                if !batch.files.is_empty() && (large || full) {
-                    break;
-                }
-                bytes += f.bytes;
-            }
-            match self.walk.next() {
-                Some(Ok(f)) => {
+        // A file joins unless the batch has some and is full, or the file is large.
+        let joins = |f: &CorpusFile, files: &[CorpusFile], bytes: u64| {
+            files.is_empty() || !(is_large(f) || bytes + f.bytes > BATCH_BYTES || files.len() >= BATCH_FILES)
+        };
+        while let Some(next) = self.walk.next_if(|next| next.as_ref().map_or(true, |f| joins(f, &batch.files, bytes))) {
+            match next {
+                Ok(f) => {
+                    bytes += f.bytes;
                     let large = is_large(&f);
                     batch.files.push(f);
                     if large {
                         break;
                     }
                 }
-                Some(Err(skip)) => batch.skipped.push(skip),
-                None => break,
+                Err(skip) => batch.skipped.push(skip),
             }
         }
         self.next_number += batch.files.len() as u64;

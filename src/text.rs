@@ -25,34 +25,35 @@ pub fn collapse_part(part: &str, whole_collapsed: bool) -> Cow<'_, str> {
 }
 
 /// Whether `s` has no whitespace but single ASCII spaces between non-space characters.
-///
-/// A handful of SIMD searches (memchr) over the whole text instead of one decision per
-/// byte: ASCII whitespace other than the space, a double space, and the lead bytes of the
-/// multi-byte whitespace characters, each of which is then looked at. The lead bytes C2
-/// and E2 also start common punctuation (« » – „ “ …), so those hits are checked.
 fn is_collapsed(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else { return true };
+    first != b' ' && last != b' ' && whitespace_marks(s).next().is_none()
+}
+
+/// The offsets of whitespace other than single ASCII spaces in `s`, each search's in order
+/// but not merged: ASCII whitespace other than the space, the second space of each pair of
+/// spaces, and multi-byte whitespace characters. A handful of SIMD searches (memchr) over
+/// the whole text instead of one decision per byte; the lead bytes C2 and E2 also start
+/// common punctuation (« » – „ “ …), so their hits are looked at. Lazy: asking for the first
+/// mark runs the searches only until one is found.
+fn whitespace_marks(s: &str) -> impl Iterator<Item = usize> + '_ {
     static DOUBLE_SPACE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
         std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
     let bytes = s.as_bytes();
-    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else { return true };
-    if first == b' ' || last == b' ' {
-        return false;
-    }
-    if memchr::memchr3(b'\n', b'\t', b'\r', bytes).is_some()
-        || memchr::memchr2(0x0b, 0x0c, bytes).is_some()
-        || DOUBLE_SPACE.find(bytes).is_some()
-    {
-        return false;
-    }
-    let multi_byte_space = |at: usize| whitespace_at(s, at).0;
-    !memchr::memchr3_iter(0xc2, 0xe2, 0xe1, bytes).any(multi_byte_space)
-        && !memchr::memchr_iter(0xe3, bytes).any(multi_byte_space)
+    let multi_byte_space = |at: &usize| whitespace_at(s, *at).0;
+    memchr::memchr3_iter(b'\n', b'\t', b'\r', bytes)
+        .chain(memchr::memchr2_iter(0x0b, 0x0c, bytes))
+        // Non-overlapping pairs suffice: a span holding two spaces of a longer run without
+        // its marked one starts or ends with a space.
+        .chain(DOUBLE_SPACE.find_iter(bytes).map(|i| i + 1))
+        .chain(memchr::memchr3_iter(0xc2, 0xe2, 0xe1, bytes).filter(multi_byte_space))
+        .chain(memchr::memchr_iter(0xe3, bytes).filter(multi_byte_space))
 }
 
-/// Where a text has whitespace other than single ASCII spaces: each whitespace character
-/// but the space, and the second space of each pair of spaces (sorted byte offsets). Found
-/// once per document with long SIMD searches, it tells whether a sentence is collapsed
-/// already without scanning the sentence: short scans were mostly start-up cost.
+/// Where a text has whitespace other than single ASCII spaces (see [`whitespace_marks`]),
+/// sorted. Found once per document with long SIMD searches, it tells whether a sentence is
+/// collapsed already without scanning the sentence: short scans were mostly start-up cost.
 #[derive(Debug, Clone, Default)]
 pub struct WhitespaceMarks {
     marks: Vec<usize>,
@@ -61,17 +62,9 @@ pub struct WhitespaceMarks {
 impl WhitespaceMarks {
     /// The marks of `text`.
     pub fn find(text: &str) -> WhitespaceMarks {
-        static DOUBLE_SPACE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-            std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
-        let bytes = text.as_bytes();
-        let mut marks: Vec<usize> = memchr::memchr3_iter(b'\n', b'\t', b'\r', bytes).collect();
-        marks.extend(memchr::memchr2_iter(0x0b, 0x0c, bytes));
-        // Non-overlapping pairs suffice: a span holding two spaces of a longer run without
-        // its marked one starts or ends with a space.
-        marks.extend(DOUBLE_SPACE.find_iter(bytes).map(|i| i + 1));
-        let multi_byte_space = |at: &usize| whitespace_at(text, *at).0;
-        marks.extend(memchr::memchr3_iter(0xc2, 0xe2, 0xe1, bytes).filter(multi_byte_space));
-        marks.extend(memchr::memchr_iter(0xe3, bytes).filter(multi_byte_space));
+        let mut marks = Vec::new();
+        // `for_each` folds each search on its own; `collect` would step through the chain.
+        whitespace_marks(text).for_each(|m| marks.push(m));
         marks.sort_unstable();
         WhitespaceMarks { marks }
     }
@@ -88,6 +81,16 @@ impl WhitespaceMarks {
         }
         let first = self.marks.partition_point(|&m| m < span.start);
         self.marks.get(first).map_or(true, |&m| m >= span.end)
+    }
+
+    /// [`collapse_whitespace`] of `text[span]`, decided by the marks: borrowed exactly when
+    /// the span is collapsed already, and not scanned again when it is not.
+    pub fn collapse<'a>(&self, text: &'a str, span: std::ops::Range<usize>) -> Cow<'a, str> {
+        if self.is_collapsed(text, span.clone()) {
+            Cow::Borrowed(&text[span])
+        } else {
+            Cow::Owned(collapse_slow(&text[span]))
+        }
     }
 }
 
@@ -316,8 +319,11 @@ mod tests {
             for (a, b) in cuts {
                 let (a, b) = (bounds[a % bounds.len()], bounds[b % bounds.len()]);
                 let span = a.min(b)..a.max(b);
-                let scanned = matches!(collapse_whitespace(&text[span.clone()]), Cow::Borrowed(_));
-                proptest::prop_assert_eq!(marks.is_collapsed(&text, span.clone()), scanned, "{:?}", span);
+                let scanned = collapse_whitespace(&text[span.clone()]);
+                let by_marks = marks.collapse(&text, span.clone());
+                proptest::prop_assert_eq!(marks.is_collapsed(&text, span.clone()), matches!(scanned, Cow::Borrowed(_)), "{:?}", span);
+                proptest::prop_assert_eq!(matches!(by_marks, Cow::Borrowed(_)), matches!(scanned, Cow::Borrowed(_)), "{:?}", span);
+                proptest::prop_assert_eq!(by_marks, scanned, "{:?}", span);
             }
         }
     }

@@ -137,15 +137,14 @@ impl Automaton {
         if self.literals.is_empty() {
             return;
         }
-        match &self.direct_dfa {
-            Some(dfa) if lowers_in_place(text) => {
-                let mut ends = std::mem::take(&mut scratch.ends);
-                scan_literal_ends(dfa, text.as_bytes(), &mut ends);
+        let mut ends = std::mem::take(&mut scratch.ends);
+        let scanned = self.scan_into(text, &mut ends);
+        match scanned {
+            Some(dfa) => {
                 let found = Found { dfa, ends: &ends.ends, states: &ends.states, offset: 0 };
                 self.resolve_found(text, found, scratch, out);
-                scratch.ends = ends;
             }
-            _ => {
+            None => {
                 let Some(ac) = self.lower_case_automaton() else { return };
                 let Scratch { lower, shifts, word: anchor_buf, other, candidates, exclusions, .. } = scratch;
                 candidates.clear();
@@ -160,6 +159,15 @@ impl Automaton {
                 resolve(candidates, exclusions, out);
             }
         }
+        scratch.ends = ends;
+    }
+
+    /// Scans `text` into `ends` when the direct DFA can search it (see [`lowers_in_place`])
+    /// and returns that DFA; `None` when `text` needs the lower-cased search.
+    fn scan_into(&self, text: &str, ends: &mut LiteralEnds) -> Option<&DFA> {
+        let dfa = self.direct_dfa.as_ref().filter(|_| lowers_in_place(text))?;
+        scan_literal_ends(dfa, text.as_bytes(), ends);
+        Some(dfa)
     }
 
     /// Verifies the literal occurrences `found` lists in `text` and appends the resolved hits.
@@ -211,12 +219,8 @@ impl Automaton {
     /// pass over a whole document; `None` when `text` needs the lower-cased search (then
     /// [`Automaton::find_in_span`] searches each span on its own).
     pub(crate) fn scan(&self, text: &str) -> Option<LiteralEnds> {
-        let dfa = self.direct_dfa.as_ref()?;
-        if !lowers_in_place(text) {
-            return None;
-        }
         let mut ends = LiteralEnds::default();
-        scan_literal_ends(dfa, text.as_bytes(), &mut ends);
+        self.scan_into(text, &mut ends)?;
         Some(ends)
     }
 
@@ -296,8 +300,10 @@ const MIN_LANE_BYTES: usize = 64;
 /// Why by hand: one DFA step per byte is a chain of dependent table loads, so a single scan
 /// waits on memory latency. The text is cut at four spaces (no literal spans a space) into
 /// lanes that are stepped in lockstep: four independent chains the processor overlaps.
-// Indexing all lanes by one position is the point of the lockstep loop.
+// Indexing all lanes by one position is the point of the lockstep loop. Not inlined: its
+// caller's code around it made the compiler schedule the loop worse (+7 % instructions).
 #[allow(clippy::needless_range_loop)]
+#[inline(never)]
 fn scan_literal_ends(dfa: &DFA, bytes: &[u8], out: &mut LiteralEnds) {
     const LANES: usize = 4;
     out.ends.clear();

@@ -265,14 +265,27 @@ impl Negators {
         Negators { list, first_bytes, any_suffix }
     }
 
-    /// False when `word` surely is no negator: it starts with an ASCII byte that no negator
-    /// starts with in lower case. Most words before a term are turned away so, without
-    /// being lower-cased.
-    fn may_match(&self, word: &str) -> bool {
-        match word.as_bytes().first() {
-            Some(&b) if b < 0x80 && !self.any_suffix => self.first_bytes[usize::from(b.to_ascii_lowercase())],
-            _ => true,
+    /// Whether `word` lower-cased (with ’ read as ') is one of the negators. A word that
+    /// starts with an ASCII byte no negator starts with in lower case is turned away first,
+    /// as most words before a term are, without being lower-cased; the others are
+    /// lower-cased into a reused buffer.
+    fn matches(&self, word: &str) -> bool {
+        thread_local! {
+            static LOWER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
         }
+        if let Some(&b) = word.as_bytes().first() {
+            if b < 0x80 && !self.any_suffix && !self.first_bytes[usize::from(b.to_ascii_lowercase())] {
+                return false;
+            }
+        }
+        LOWER.with(|lower| {
+            let mut lower = lower.borrow_mut();
+            crate::text::lowercase_into(word, &mut lower);
+            if lower.contains('’') {
+                *lower = lower.replace('’', "'");
+            }
+            self.list.iter().any(|n| n.matches(&lower))
+        })
     }
 }
 
@@ -308,7 +321,7 @@ pub fn is_negated(sentence: &str, at: usize, lang: Lang) -> bool {
         }
         let start = trailing_run(trimmed, true);
         let word = trimmed[start..].trim_matches(['\'', '’']);
-        if negators.may_match(word) && is_negator(&negators.list, word) {
+        if negators.matches(word) {
             return true;
         }
         rest = &trimmed[..start];
@@ -317,40 +330,21 @@ pub fn is_negated(sentence: &str, at: usize, lang: Lang) -> bool {
 }
 
 /// Where the run of characters at the end of `s` that are (`word`) or are not negation-word
-/// characters starts: `s.trim_end_matches(...)` by bytes for ASCII, by `char` otherwise.
+/// characters starts: `s.trim_end_matches(...)`, without decoding ASCII bytes.
 fn trailing_run(s: &str, word: bool) -> usize {
     let bytes = s.as_bytes();
     let mut i = bytes.len();
     while i > 0 {
         let b = bytes[i - 1];
-        let (is_word, len) = if b < 0x80 {
-            (b.is_ascii_alphanumeric() || b == b'\'', 1)
-        } else {
-            let c = s[..i].chars().next_back().unwrap_or(' ');
-            (is_negation_word_char(c), c.len_utf8())
-        };
+        let c = if b < 0x80 { char::from(b) } else { s[..i].chars().next_back().unwrap_or(' ') };
+        let is_word = is_negation_word_char(c);
+        let len = c.len_utf8();
         if is_word != word {
             break;
         }
         i -= len;
     }
     i
-}
-
-/// Whether `word` lower-cased (with ’ read as ') is one of `negators`; the lower case is
-/// written into a reused buffer, as this runs for the words before every match.
-fn is_negator(negators: &[Negator], word: &str) -> bool {
-    thread_local! {
-        static LOWER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
-    }
-    LOWER.with(|lower| {
-        let mut lower = lower.borrow_mut();
-        crate::text::lowercase_into(word, &mut lower);
-        if lower.contains('’') {
-            *lower = lower.replace('’', "'");
-        }
-        negators.iter().any(|n| n.matches(&lower))
-    })
 }
 
 #[cfg(test)]
