@@ -120,7 +120,7 @@ fn large_document_streamed_in_parts_equals_whole_analysis() {
     .map(String::into_bytes);
     let mut terms = TermTally::default();
     for (k, (name, _)) in docs.iter().enumerate() {
-        // Listed as empty: the file is read whole anyway.
+        // Walked as empty: the file is read whole anyway.
         let file = framing::corpus::CorpusFile { doc_id: (*name).into(), odd_path: None, bytes: 0 };
         let doc = framing::corpus::load_document(&file, &corpus, None).expect("load");
         let report = analyzer.analyze(&doc);
