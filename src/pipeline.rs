@@ -2,10 +2,12 @@
 //! writers in `doc_id` order.
 //!
 //! The corpus is walked in `doc_id` order as the run goes (on its own thread, at most two
-//! batches ahead) and cut into batches of bounded size (bytes and files); workers analyse a
-//! batch and serialize its CSV rows, while a writer thread appends the previous batch.
-//! Memory is therefore bounded by a few batches, whatever the corpus size or number of
-//! files, and the output is byte-identical for any thread count.
+//! batches ahead) and cut into small batches of bounded size (bytes and files). Each batch
+//! is analysed and serialized by one worker, several batches at once, with no barrier
+//! between them; a writer thread appends the results in walk order, holding back those that
+//! finish early. A fixed number of batches is in flight (two per worker), so memory is
+//! bounded whatever the corpus size or number of files, and the output is byte-identical
+//! for any thread count.
 
 use std::borrow::Cow;
 use std::fs::File;
@@ -14,8 +16,6 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Instant;
-
-use rayon::prelude::*;
 
 use crate::corpus::{self, CharOffsets, CorpusFile, CorpusWalk, Document, MetaTable, Skip};
 use crate::features::LexiconHit;
@@ -416,9 +416,9 @@ pub struct Summary {
 pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
 
 /// Upper bound of input bytes in one batch: bounds memory with any file sizes.
-const BATCH_BYTES: u64 = 8 << 20;
+const BATCH_BYTES: u64 = 1 << 20;
 /// Upper bound of files in one batch.
-const BATCH_FILES: usize = 512;
+const BATCH_FILES: usize = 64;
 
 /// Consecutive files of the walk, cut to bounded size; a large document (which is streamed
 /// in parts) is a batch of its own.
@@ -563,46 +563,101 @@ fn stream_large(file: &CorpusFile, number: u64, cfg: &AnalyzeConfig, send: &mut 
     send(one(Ok(result), terms))
 }
 
-/// Analyses the batches in order, on `pool` (or on the calling thread), and hands each
-/// result to `send`; stops early when `send` returns false (the writer failed).
-fn produce(
-    cfg: &AnalyzeConfig,
-    batches: impl Iterator<Item = FileBatch>,
-    pool: Option<&rayon::ThreadPool>,
-    send: &mut dyn FnMut(Batch) -> bool,
-) {
+/// Analyses the files of one batch in order, on the calling thread.
+fn analyze_batch(cfg: &AnalyzeConfig, FileBatch { first, files, skipped }: FileBatch) -> Batch {
+    let mut batch = Batch { docs: Vec::with_capacity(files.len()), skipped, ..Batch::default() };
+    for (i, file) in files.iter().enumerate() {
+        let outcome = process(file, first + i as u64, cfg, &mut batch.terms);
+        batch.docs.push((file.bytes, outcome));
+    }
+    batch
+}
+
+/// Analyses the batches one after the other on the calling thread and hands each result to
+/// `send`; stops early when `send` returns false (the writer failed).
+fn produce(cfg: &AnalyzeConfig, batches: impl Iterator<Item = FileBatch>, send: &mut dyn FnMut(Batch) -> bool) {
     for FileBatch { first, files, skipped } in batches {
-        if let [file] = &files[..] {
-            if is_large(file) {
-                let skips = Batch { skipped, ..Batch::default() };
-                if send(skips) && stream_large(file, first, cfg, send) {
-                    continue;
-                }
-                return;
+        let sent = match &files[..] {
+            [file] if is_large(file) => {
+                send(Batch { skipped, ..Batch::default() }) && stream_large(file, first, cfg, send)
             }
-        }
-        let add = |mut batch: Batch, (i, file): (usize, &CorpusFile)| {
-            let outcome = process(file, first + i as u64, cfg, &mut batch.terms);
-            batch.docs.push((file.bytes, outcome));
-            batch
+            _ => send(analyze_batch(cfg, FileBatch { first, files, skipped })),
         };
-        let mut batch = match pool {
-            // Folded in order: each piece of the batch keeps one tally, pieces are joined
-            // left to right, so the documents stay in walk order.
-            Some(pool) => pool.install(|| {
-                files.par_iter().enumerate().fold(Batch::default, add).reduce(Batch::default, |mut left, right| {
-                    left.docs.extend(right.docs);
-                    left.terms.merge(&right.terms);
-                    left
-                })
-            }),
-            None => files.iter().enumerate().fold(Batch::default(), add),
-        };
-        batch.skipped = skipped;
-        if !send(batch) {
+        if !sent {
             return;
         }
     }
+}
+
+/// Hands out the numbers that put results back in walk order, each only with a ticket from
+/// the writer: with a fixed number of tickets, only that many results are ever held, however
+/// slow one batch is.
+struct Dispatch<'a> {
+    next: u64,
+    tickets: &'a mpsc::Receiver<()>,
+    results: mpsc::Sender<(u64, Batch)>,
+}
+
+impl Dispatch<'_> {
+    /// Waits for a ticket and numbers the next result; `None` when the writer has gone.
+    fn number(&mut self) -> Option<u64> {
+        self.tickets.recv().ok()?;
+        self.next += 1;
+        Some(self.next - 1)
+    }
+
+    /// Sends a result computed on the calling thread; false when the writer has gone.
+    fn send(&mut self, batch: Batch) -> bool {
+        self.number().is_some_and(|n| self.results.send((n, batch)).is_ok())
+    }
+}
+
+/// Analyses the batches on `pool`, each batch on one worker, several at once; a large
+/// document is streamed from the calling thread (in numbered parts, like any result).
+fn produce_on_pool(
+    cfg: &AnalyzeConfig,
+    batches: impl Iterator<Item = FileBatch>,
+    pool: &rayon::ThreadPool,
+    mut dispatch: Dispatch<'_>,
+) {
+    pool.in_place_scope(|scope| {
+        for FileBatch { first, files, skipped } in batches {
+            if let [file] = &files[..] {
+                if is_large(file) {
+                    let skips = Batch { skipped, ..Batch::default() };
+                    if dispatch.send(skips) && stream_large(file, first, cfg, &mut |part| dispatch.send(part)) {
+                        continue;
+                    }
+                    return;
+                }
+            }
+            let Some(n) = dispatch.number() else { return };
+            let results = dispatch.results.clone();
+            // A closed channel means the writer failed; its error is reported by the caller.
+            let batch = FileBatch { first, files, skipped };
+            scope.spawn(move |_| drop(results.send((n, analyze_batch(cfg, batch)))));
+        }
+    });
+}
+
+/// Writes the numbered results in number order as they arrive, returning a ticket for each.
+fn write_in_order(
+    sink: &mut ReportSink<'_>,
+    results: mpsc::Receiver<(u64, Batch)>,
+    tickets: mpsc::SyncSender<()>,
+) -> Result<(), Error> {
+    let mut waiting = std::collections::BTreeMap::new();
+    let mut next = 0;
+    for (n, batch) in results {
+        waiting.insert(n, batch);
+        while let Some(batch) = waiting.remove(&next) {
+            sink.accept(batch)?;
+            next += 1;
+            // The dispatcher is gone only once every batch is dispatched.
+            tickets.send(()).ok();
+        }
+    }
+    Ok(())
 }
 
 /// The writing end of a run: appends serialized rows in order and adds up the totals.
@@ -702,7 +757,7 @@ pub fn run(cfg: &AnalyzeConfig, progress: Progress<'_>) -> Result<Summary, Error
         // One thread means one: walk, analyse and write in turn, with no thread beside.
         let mut failure = None;
         let batches = FileBatches::new(walk.inspect(&mut note_meta));
-        produce(cfg, batches, None, &mut |batch| match sink.accept(batch) {
+        produce(cfg, batches, &mut |batch| match sink.accept(batch) {
             Ok(()) => true,
             Err(e) => {
                 failure = Some(e);
@@ -717,19 +772,23 @@ pub fn run(cfg: &AnalyzeConfig, progress: Progress<'_>) -> Result<Summary, Error
             .num_threads(cfg.threads)
             .build()
             .map_err(|e| Error::Output { path: cfg.out.clone(), message: format!("cannot start threads: {e}") })?;
-        // The walk runs ahead on its own thread by at most two batches of entries; two
-        // batches of results are in flight: one being written, one being computed.
+        // The walk runs ahead on its own thread by at most two batches of entries. Results
+        // in flight (being computed, waiting for an earlier one, being written) are bounded
+        // by the tickets: two per worker, so a worker always has a next batch.
         let (files_tx, files_rx) = mpsc::sync_channel::<FileBatch>(2);
-        let (tx, rx) = mpsc::sync_channel::<Batch>(1);
+        let in_flight = 2 * cfg.threads;
+        let (tickets_tx, tickets) = mpsc::sync_channel::<()>(in_flight);
+        for _ in 0..in_flight {
+            tickets_tx.send(()).ok();
+        }
+        let (results, results_rx) = mpsc::channel();
         let result = std::thread::scope(|scope| {
-            let writer = scope.spawn(|| rx.into_iter().try_for_each(|batch| sink.accept(batch)));
+            let writer = scope.spawn(|| write_in_order(&mut sink, results_rx, tickets_tx));
             let walker = scope.spawn(move || {
                 // A closed channel means the run stopped early.
                 FileBatches::new(walk.inspect(&mut note_meta)).try_for_each(|batch| files_tx.send(batch)).ok();
             });
-            // A closed channel means the writer failed; its error is reported below.
-            produce(cfg, files_rx.into_iter(), Some(&pool), &mut |batch| tx.send(batch).is_ok());
-            drop(tx);
+            produce_on_pool(cfg, files_rx.into_iter(), &pool, Dispatch { next: 0, tickets: &tickets, results });
             let walked = walker.join();
             writer.join().and_then(|written| walked.map(|()| written))
         });
@@ -888,10 +947,14 @@ mod tests {
         let sizes = |walk: Vec<Result<CorpusFile, Skip>>| {
             FileBatches::new(walk.into_iter()).map(|b| (b.first, b.files.len(), b.skipped.len())).collect::<Vec<_>>()
         };
-        // A large file alone; then 1 + 4 MiB + 4 MiB exceeds 8 MiB, so the batch closes.
-        let files = vec![f(LARGE_DOCUMENT_BYTES + 1), f(1), f(LARGE_DOCUMENT_BYTES), f(LARGE_DOCUMENT_BYTES), f(1)];
-        assert_eq!(sizes(files), vec![(0, 1, 0), (1, 2, 0), (3, 2, 0)]);
-        assert_eq!(sizes((0..600).map(|_| f(1)).collect()), vec![(0, 512, 0), (512, 88, 0)]);
+        // A large file alone; then 1 + 1/2 + 1/2 batch exceeds the batch, which closes; a
+        // file above the batch size but not large is a batch of its own.
+        let half = BATCH_BYTES / 2;
+        let files = vec![f(LARGE_DOCUMENT_BYTES + 1), f(1), f(half), f(half), f(1), f(BATCH_BYTES + 1), f(1)];
+        assert_eq!(sizes(files), vec![(0, 1, 0), (1, 2, 0), (3, 2, 0), (5, 1, 0), (6, 1, 0)]);
+        // 150 files: 64 + 64 + 22.
+        assert_eq!(BATCH_FILES, 64);
+        assert_eq!(sizes((0..150).map(|_| f(1)).collect()), vec![(0, 64, 0), (64, 64, 0), (128, 22, 0)]);
         assert_eq!(sizes(vec![]), vec![]);
         // Walk errors travel with the batch they were met in, also at the very end.
         let skip = || Err(Skip { path: "x".into(), kind: "walk", message: String::new() });
