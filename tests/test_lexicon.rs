@@ -467,6 +467,8 @@ const PROP_PATTERNS: &[&str] = &[
     "*a*",
     "illegale* besatzung*",
     "besatzung* der",
+    // Anchor longer than the searched prefix, cut before a two-byte ä.
+    "panzerfäuste*",
 ];
 
 const VOCAB: &[&str] = &[
@@ -499,6 +501,9 @@ const VOCAB: &[&str] = &[
     "illegale",
     "Maß",
     "42",
+    "Panzerfäuste",
+    "PANZERFÄUSTEN",
+    "Panzerfahrer",
 ];
 
 const SEPARATORS: &[&str] = &[" ", "  ", "\n", " \n ", ", ", ". ", "-", " „", "“ ", "'", "\t"];

@@ -1,7 +1,8 @@
 //! One Aho-Corasick pass per text over the anchor literals of all patterns, then
 //! verification of whole words and phrase neighbours around each candidate.
 //!
-//! Each pattern is searched by its longest literal part (its *anchor*). The usual text
+//! Each pattern is searched by its longest literal part (its *anchor*), or by the first
+//! [`MAX_LITERAL_BYTES`] of a longer one (the word is verified whole anyway). The usual text
 //! lower-cases without changing byte lengths (ASCII, Ä/ä, typographic punctuation): it is
 //! scanned directly with one DFA over every case variant of the literals, stepped by hand in
 //! four lanes ([`Automaton::scan`]), which records each literal end with the DFA state there
@@ -99,6 +100,7 @@ impl Automaton {
         for (entry, e) in lexicon.entries.iter().enumerate() {
             let Some(pattern) = Pattern::compile(&e.pattern) else { continue };
             let Some((anchor_word, literal)) = pattern.anchor() else { continue };
+            let literal = anchor_prefix(literal);
             let id = *ids.entry(literal.to_owned()).or_insert_with(|| {
                 literals.push(literal.to_owned());
                 by_literal.push(Vec::new());
@@ -382,6 +384,21 @@ fn extend_phrase(c: &Compiled, text: &str, anchor: Range<usize>, buf: &mut Strin
     Some(start..end)
 }
 
+/// Longest literal searched for (bytes): a longer anchor is searched by its prefix.
+const MAX_LITERAL_BYTES: usize = 8;
+
+/// The part of an anchor that is searched for: at most [`MAX_LITERAL_BYTES`], cut at a
+/// character boundary. Every candidate is verified against its whole word, so a prefix finds
+/// the same hits; it keeps the automaton of a large lexicon small (anchors sharing a prefix
+/// share its states), which makes it faster to build and to search.
+fn anchor_prefix(anchor: &str) -> &str {
+    let mut end = anchor.len().min(MAX_LITERAL_BYTES);
+    while !anchor.is_char_boundary(end) {
+        end -= 1;
+    }
+    &anchor[..end]
+}
+
 /// Most case variants generated per literal; beyond it the direct search is not built.
 const MAX_VARIANTS: usize = 64;
 
@@ -586,6 +603,18 @@ fn overlaps_any(ranges: &[Range<usize>], span: &Range<usize>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_anchors_are_searched_by_a_prefix_cut_at_a_character() {
+        assert_eq!(MAX_LITERAL_BYTES, 8);
+        assert_eq!(anchor_prefix("besatzung"), "besatzun");
+        assert_eq!(anchor_prefix("befreit"), "befreit");
+        // "panzerf" is 7 bytes; the ä takes bytes 8 and 9.
+        assert_eq!(anchor_prefix("panzerfäuste"), "panzerf");
+        // g r ö ß e r: 1 + 1 + 2 + 2 + 1 + 1 bytes.
+        assert_eq!(anchor_prefix("größere"), "größer");
+        assert_eq!(anchor_prefix(""), "");
+    }
 
     #[test]
     fn direct_search_only_where_lower_casing_keeps_lengths() {
