@@ -113,7 +113,8 @@ impl Analyzer {
 
     /// Sentence byte spans of a document's body, as offsets into the whole text.
     pub fn sentence_spans(&self, doc: &Document) -> Vec<Range<usize>> {
-        let mut spans = Vec::new();
+        // News sentences average over 100 bytes: room for all of them in one allocation.
+        let mut spans = Vec::with_capacity(doc.body().len() / 64);
         self.segmenter.split_into(doc.body(), &mut spans);
         for s in &mut spans {
             s.start += doc.body_start;
@@ -486,13 +487,12 @@ const MAX_SCANNED_BYTES: usize = 4 << 20;
 /// Sentences per part of a large document: at most 1 MB of text, as sentences are capped.
 const PART_SENTENCES: usize = 256;
 
-/// One analysed document, or one part of a large one, serialized on a worker.
+/// One analysed document, or one part of a large one, whose rows are in its batch's CSV.
 struct DocResult {
-    csv: DocumentCsv,
     n_sentences: u64,
     n_matches: u64,
-    /// The document is done: this result carries its `documents.csv` row (the parts
-    /// before it only sentence and match rows).
+    /// The document is done: its `documents.csv` row is written (the parts before it have
+    /// only sentence and match rows).
     complete: bool,
 }
 
@@ -500,11 +500,13 @@ struct DocResult {
 type Outcome = Result<DocResult, Skip>;
 
 /// What workers send the writer: results with their file sizes, in `doc_id` order; the
-/// term statistics of those documents (counted on the worker: the writer only adds up one
-/// tally per batch); and the walk's skipped entries.
+/// CSV rows of those documents, serialized in one buffer per file (which the writer
+/// writes as they are); the term statistics of those documents (counted on the worker:
+/// the writer only adds up one tally per batch); and the walk's skipped entries.
 #[derive(Default)]
 struct Batch {
     docs: Vec<(u64, Outcome)>,
+    csv: DocumentCsv,
     terms: TermTally,
     skipped: Vec<Skip>,
 }
@@ -517,26 +519,29 @@ struct Totals {
     skipped: Vec<Skip>,
 }
 
-/// Analyses `file`, the run's file number `number`, counting its terms into `terms`.
-fn process(file: &CorpusFile, number: u64, cfg: &AnalyzeConfig, terms: &mut TermTally) -> Outcome {
+/// Analyses `file`, the run's file number `number`, appending its rows to `csv` and
+/// counting its terms into `terms`.
+fn process(
+    file: &CorpusFile,
+    number: u64,
+    cfg: &AnalyzeConfig,
+    csv: &mut DocumentCsv,
+    terms: &mut TermTally,
+) -> Outcome {
     let doc = corpus::load_document(file, &cfg.corpus, cfg.meta.as_ref())?;
     let report = cfg.analyzer.analyze(&doc);
     terms.add_document(number, &report.matches);
-    Ok(DocResult {
-        csv: report.to_csv(cfg.analyzer.entry_cells(), cfg.analyzer.model_version()),
-        n_sentences: report.sentences.len() as u64,
-        n_matches: report.matches.len() as u64,
-        complete: true,
-    })
+    report.write_csv(csv, cfg.analyzer.entry_cells(), cfg.analyzer.model_version());
+    Ok(DocResult { n_sentences: report.sentences.len() as u64, n_matches: report.matches.len() as u64, complete: true })
 }
 
 /// Analyses one large document in parts, sending each part's rows to the writer as soon as
 /// it is serialized. Returns false when the writer has gone (the run stops).
 fn stream_large(file: &CorpusFile, number: u64, cfg: &AnalyzeConfig, send: &mut dyn FnMut(Batch) -> bool) -> bool {
-    let one = |outcome, terms| Batch { docs: vec![(file.bytes, outcome)], terms, skipped: Vec::new() };
+    let one = |outcome, csv, terms| Batch { docs: vec![(file.bytes, outcome)], csv, terms, skipped: Vec::new() };
     let doc = match corpus::load_document(file, &cfg.corpus, cfg.meta.as_ref()) {
         Ok(doc) => doc,
-        Err(skip) => return send(one(Err(skip), TermTally::default())),
+        Err(skip) => return send(one(Err(skip), DocumentCsv::default(), TermTally::default())),
     };
     let mut terms = TermTally::default();
     let mut writer_alive = true;
@@ -545,29 +550,34 @@ fn stream_large(file: &CorpusFile, number: u64, cfg: &AnalyzeConfig, send: &mut 
             return;
         }
         terms.add_document(number, &part.matches);
-        let csv = DocumentCsv {
-            sentences: report::sentences_csv(&doc.doc_id, &part.sentences, cfg.analyzer.model_version()),
-            matches: report::matches_csv(&doc.doc_id, &part.matches, cfg.analyzer.entry_cells()),
-            document: Vec::new(),
-        };
+        let mut csv = DocumentCsv::default();
+        report::write_sentences(&mut csv.sentences, &doc.doc_id, &part.sentences, cfg.analyzer.model_version());
+        report::write_matches(&mut csv.matches, &doc.doc_id, &part.matches, cfg.analyzer.entry_cells());
         let n_sentences = part.sentences.len() as u64;
         let n_matches = part.matches.len() as u64;
-        let result = DocResult { csv, n_sentences, n_matches, complete: false };
-        writer_alive = send(one(Ok(result), TermTally::default()));
+        let result = DocResult { n_sentences, n_matches, complete: false };
+        writer_alive = send(one(Ok(result), csv, TermTally::default()));
     });
     if !writer_alive {
         return false;
     }
-    let csv = DocumentCsv { document: report::document_csv(&doc.doc_id, &document), ..DocumentCsv::default() };
-    let result = DocResult { csv, n_sentences: 0, n_matches: 0, complete: true };
-    send(one(Ok(result), terms))
+    let mut csv = DocumentCsv::default();
+    report::write_document(&mut csv.documents, &doc.doc_id, &document);
+    let result = DocResult { n_sentences: 0, n_matches: 0, complete: true };
+    send(one(Ok(result), csv, terms))
 }
 
 /// Analyses the files of one batch in order, on the calling thread.
 fn analyze_batch(cfg: &AnalyzeConfig, FileBatch { first, files, skipped }: FileBatch) -> Batch {
-    let mut batch = Batch { docs: Vec::with_capacity(files.len()), skipped, ..Batch::default() };
+    let bytes = files.iter().map(|f| f.bytes as usize).sum();
+    let mut batch = Batch {
+        docs: Vec::with_capacity(files.len()),
+        csv: DocumentCsv::with_capacity(bytes, files.len()),
+        skipped,
+        ..Batch::default()
+    };
     for (i, file) in files.iter().enumerate() {
-        let outcome = process(file, first + i as u64, cfg, &mut batch.terms);
+        let outcome = process(file, first + i as u64, cfg, &mut batch.csv, &mut batch.terms);
         batch.docs.push((file.bytes, outcome));
     }
     batch
@@ -684,13 +694,13 @@ impl ReportSink<'_> {
                     totals.counts.documents_ok += u64::from(doc.complete);
                     totals.counts.sentences += doc.n_sentences;
                     totals.counts.matches += doc.n_matches;
-                    write_raw(&mut w.sentences, &doc.csv.sentences, out)?;
-                    write_raw(&mut w.matches, &doc.csv.matches, out)?;
-                    write_raw(&mut w.documents, &doc.csv.document, out)?;
                 }
                 Err(skip) => totals.skipped.push(skip),
             }
         }
+        write_raw(&mut w.sentences, &batch.csv.sentences, out)?;
+        write_raw(&mut w.matches, &batch.csv.matches, out)?;
+        write_raw(&mut w.documents, &batch.csv.documents, out)?;
         (self.progress)(totals.counts.bytes, self.docs_done);
         Ok(())
     }
@@ -706,7 +716,9 @@ struct Writers {
 fn open_file(dir: &ReportDir, name: &str) -> Result<BufWriter<File>, Error> {
     let path = dir.path(name);
     let file = File::create(&path).map_err(|e| Error::io(&path, e))?;
-    Ok(BufWriter::with_capacity(1 << 20, file))
+    // Batches arrive as buffers of hundreds of kilobytes, which `BufWriter` writes through
+    // without copying once they exceed its buffer; the buffer gathers only small writes.
+    Ok(BufWriter::with_capacity(64 << 10, file))
 }
 
 fn open_csv(dir: &ReportDir, name: &str) -> Result<csv::Writer<BufWriter<File>>, Error> {

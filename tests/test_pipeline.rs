@@ -127,10 +127,11 @@ fn large_document_streamed_in_parts_equals_whole_analysis() {
         let file = framing::corpus::CorpusFile { doc_id: (*name).into(), odd_path: None, bytes: 0 };
         let doc = framing::corpus::load_document(&file, &corpus, None).expect("load");
         let report = analyzer.analyze(&doc);
-        let csv = report.to_csv(&framing::report::EntryCells::new(&lexicon), None);
+        let mut csv = framing::report::DocumentCsv::default();
+        report.write_csv(&mut csv, &framing::report::EntryCells::new(&lexicon), None);
         expected[0].extend(csv.sentences);
         expected[1].extend(csv.matches);
-        expected[2].extend(csv.document);
+        expected[2].extend(csv.documents);
         terms.add_document(k as u64, &report.matches);
     }
     for (file, want) in ["sentences.csv", "matches.csv", "documents.csv"].iter().zip(&expected) {

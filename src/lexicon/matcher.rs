@@ -321,7 +321,8 @@ fn scan_literal_ends(dfa: &DFA, bytes: &[u8], out: &mut LiteralEnds) {
         }
     }
     let lanes: [&[u8]; LANES] = std::array::from_fn(|k| &bytes[cuts[k]..cuts[k + 1]]);
-    let mut found: [Vec<(usize, StateID)>; LANES] = Default::default();
+    // Sized for about one literal end per 32 bytes, so that the lanes seldom grow.
+    let mut found: [Vec<(usize, StateID)>; LANES] = std::array::from_fn(|k| Vec::with_capacity(lanes[k].len() / 32));
     let mut state = [start; LANES];
     let common = lanes.iter().map(|l| l.len()).min().unwrap_or(0);
     for i in 0..common {
@@ -343,6 +344,9 @@ fn scan_literal_ends(dfa: &DFA, bytes: &[u8], out: &mut LiteralEnds) {
             }
         }
     }
+    let total = found.iter().map(Vec::len).sum();
+    out.ends.reserve(total);
+    out.states.reserve(total);
     for (end, state) in found.into_iter().flatten() {
         out.ends.push(end);
         out.states.push(state);
