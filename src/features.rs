@@ -271,6 +271,20 @@ impl Wide {
     }
 }
 
+/// Where the run of ASCII bytes other than `<` starting at `from` ends: at the first byte
+/// that is not ASCII or is a `<`, or at the end of `bytes`.
+fn plain_ascii_end(bytes: &[u8], from: usize) -> usize {
+    let mut i = from;
+    // Sixteen bytes at a time first: the fold compiles to vector compares.
+    while let Some(chunk) = bytes.get(i..i + 16) {
+        if chunk.iter().fold(false, |stop, &c| stop | (c >= 0x80) | (c == b'<')) {
+            break;
+        }
+        i += 16;
+    }
+    bytes[i..].iter().position(|&c| c >= 0x80 || c == b'<').map_or(bytes.len(), |p| i + p)
+}
+
 /// Lower case and "is alphanumeric" of U+0080..U+00FF, indexed by code point − 0x80: of
 /// the symbols only ª ² ³ µ ¹ º ¼ ½ ¾ count; of the letters all but × and ÷, and À..Þ lower
 /// to à..þ. A test checks every entry against the standard library.
@@ -356,7 +370,8 @@ impl Extractor {
                 s.lower.push(' ');
                 i += 4;
             } else if b < 0x80 {
-                let end = bytes[i..].iter().position(|&c| c >= 0x80 || c == b'<').map_or(bytes.len(), |p| i + p.max(1));
+                // The byte at `i` belongs to the run even when it is a `<` that opens no tag.
+                let end = plain_ascii_end(bytes, i + 1);
                 let start = s.lower.len();
                 s.lower.push_str(&sentence[i..end]);
                 s.lower[start..].make_ascii_lowercase();
@@ -498,6 +513,20 @@ impl Extractor {
 mod tests {
     use super::*;
     use std::collections::HashMap;
+
+    proptest::proptest! {
+        /// The chunked search ends ASCII runs where a byte-by-byte search does, wherever the
+        /// stop byte falls relative to the 16-byte chunks.
+        #[test]
+        fn ascii_run_end_equals_a_plain_search(
+            bytes in proptest::collection::vec(proptest::prop_oneof![16 => 0u8..0x80, 1 => 0x80u8..=0xff, 1 => proptest::strategy::Just(0x80u8), 1 => proptest::strategy::Just(0x7fu8), 1 => proptest::strategy::Just(b'<')], 0..80),
+            from in 0usize..80,
+        ) {
+            let from = from.min(bytes.len());
+            let plain = bytes[from..].iter().position(|&c| c >= 0x80 || c == b'<').map_or(bytes.len(), |p| from + p);
+            proptest::prop_assert_eq!(plain_ascii_end(&bytes, from), plain);
+        }
+    }
 
     proptest::proptest! {
         /// Tokens are the runs of alphanumeric characters (and `_`) of the lower-cased
