@@ -424,12 +424,14 @@ impl<'a> CsvRow<'a> {
         self.separator();
         if needs_quotes(value) {
             self.out.push(b'"');
-            for part in value.split_inclusive(|&b| b == b'"') {
-                self.out.extend_from_slice(part);
-                if part.last() == Some(&b'"') {
-                    self.out.push(b'"');
-                }
+            // Each `"` doubled; found by SIMD search (most quoted fields have commas only).
+            let mut from = 0;
+            for quote in memchr::memchr_iter(b'"', value) {
+                self.out.extend_from_slice(&value[from..=quote]);
+                self.out.push(b'"');
+                from = quote + 1;
             }
+            self.out.extend_from_slice(&value[from..]);
             self.out.push(b'"');
         } else {
             self.out.extend_from_slice(value);
