@@ -583,15 +583,24 @@ fn analyze_batch(cfg: &AnalyzeConfig, FileBatch { first, files, skipped }: FileB
     batch
 }
 
-/// Analyses the batches one after the other on the calling thread and hands each result to
-/// `send`; stops early when `send` returns false (the writer failed).
-fn produce(cfg: &AnalyzeConfig, batches: impl Iterator<Item = FileBatch>, send: &mut dyn FnMut(Batch) -> bool) {
+/// Where batches are analysed: in turn on the calling thread, or on a pool.
+trait Workers {
+    /// Hands over a result computed on the calling thread; false when the writer has gone.
+    fn send(&mut self, batch: Batch) -> bool;
+    /// Has a batch analysed and its result handed over; false when the writer has gone.
+    fn analyze(&mut self, batch: FileBatch) -> bool;
+}
+
+/// Analyses the batches in walk order with `workers`; a large document is streamed from the
+/// calling thread, part by part. Stops early when the writer has gone (it failed).
+fn produce(cfg: &AnalyzeConfig, batches: impl Iterator<Item = FileBatch>, workers: &mut impl Workers) {
     for FileBatch { first, files, skipped } in batches {
         let sent = match &files[..] {
             [file] if is_large(file) => {
-                send(Batch { skipped, ..Batch::default() }) && stream_large(file, first, cfg, send)
+                workers.send(Batch { skipped, ..Batch::default() })
+                    && stream_large(file, first, cfg, &mut |part| workers.send(part))
             }
-            _ => send(analyze_batch(cfg, FileBatch { first, files, skipped })),
+            _ => workers.analyze(FileBatch { first, files, skipped }),
         };
         if !sent {
             return;
@@ -599,55 +608,62 @@ fn produce(cfg: &AnalyzeConfig, batches: impl Iterator<Item = FileBatch>, send: 
     }
 }
 
-/// Hands out the numbers that put results back in walk order, each only with a ticket from
-/// the writer: with a fixed number of tickets, only that many results are ever held, however
-/// slow one batch is.
-struct Dispatch<'a> {
+/// One thread: each batch is analysed and written before the next is read.
+struct InTurn<'s, 'a> {
+    cfg: &'a AnalyzeConfig,
+    sink: &'s mut ReportSink<'a>,
+    failure: Option<Error>,
+}
+
+impl Workers for InTurn<'_, '_> {
+    fn send(&mut self, batch: Batch) -> bool {
+        match self.sink.accept(batch) {
+            Ok(()) => true,
+            Err(e) => {
+                self.failure = Some(e);
+                false
+            }
+        }
+    }
+
+    fn analyze(&mut self, batch: FileBatch) -> bool {
+        let result = analyze_batch(self.cfg, batch);
+        self.send(result)
+    }
+}
+
+/// A pool: each batch is analysed by one worker, several at once. Results are numbered in
+/// walk order for the writer, each number only with a ticket from the writer: with a fixed
+/// number of tickets, only that many results are ever held, however slow one batch is.
+struct OnPool<'s, 'scope> {
+    cfg: &'scope AnalyzeConfig,
+    scope: &'s rayon::Scope<'scope>,
     next: u64,
-    tickets: &'a mpsc::Receiver<()>,
+    tickets: &'s mpsc::Receiver<()>,
     results: mpsc::Sender<(u64, Batch)>,
 }
 
-impl Dispatch<'_> {
+impl OnPool<'_, '_> {
     /// Waits for a ticket and numbers the next result; `None` when the writer has gone.
     fn number(&mut self) -> Option<u64> {
         self.tickets.recv().ok()?;
         self.next += 1;
         Some(self.next - 1)
     }
+}
 
-    /// Sends a result computed on the calling thread; false when the writer has gone.
+impl Workers for OnPool<'_, '_> {
     fn send(&mut self, batch: Batch) -> bool {
         self.number().is_some_and(|n| self.results.send((n, batch)).is_ok())
     }
-}
 
-/// Analyses the batches on `pool`, each batch on one worker, several at once; a large
-/// document is streamed from the calling thread (in numbered parts, like any result).
-fn produce_on_pool(
-    cfg: &AnalyzeConfig,
-    batches: impl Iterator<Item = FileBatch>,
-    pool: &rayon::ThreadPool,
-    mut dispatch: Dispatch<'_>,
-) {
-    pool.in_place_scope(|scope| {
-        for FileBatch { first, files, skipped } in batches {
-            if let [file] = &files[..] {
-                if is_large(file) {
-                    let skips = Batch { skipped, ..Batch::default() };
-                    if dispatch.send(skips) && stream_large(file, first, cfg, &mut |part| dispatch.send(part)) {
-                        continue;
-                    }
-                    return;
-                }
-            }
-            let Some(n) = dispatch.number() else { return };
-            let results = dispatch.results.clone();
-            // A closed channel means the writer failed; its error is reported by the caller.
-            let batch = FileBatch { first, files, skipped };
-            scope.spawn(move |_| drop(results.send((n, analyze_batch(cfg, batch)))));
-        }
-    });
+    fn analyze(&mut self, batch: FileBatch) -> bool {
+        let Some(n) = self.number() else { return false };
+        let (cfg, results) = (self.cfg, self.results.clone());
+        // A closed channel means the writer failed; its error is reported by the caller.
+        self.scope.spawn(move |_| drop(results.send((n, analyze_batch(cfg, batch)))));
+        true
+    }
 }
 
 /// Writes the numbered results in number order as they arrive, returning a ticket for each.
@@ -767,16 +783,10 @@ pub fn run(cfg: &AnalyzeConfig, progress: Progress<'_>) -> Result<Summary, Error
     };
     if cfg.threads <= 1 {
         // One thread means one: walk, analyse and write in turn, with no thread beside.
-        let mut failure = None;
         let batches = FileBatches::new(walk.inspect(&mut note_meta));
-        produce(cfg, batches, &mut |batch| match sink.accept(batch) {
-            Ok(()) => true,
-            Err(e) => {
-                failure = Some(e);
-                false
-            }
-        });
-        if let Some(e) = failure {
+        let mut in_turn = InTurn { cfg, sink: &mut sink, failure: None };
+        produce(cfg, batches, &mut in_turn);
+        if let Some(e) = in_turn.failure {
             return Err(e);
         }
     } else {
@@ -800,7 +810,10 @@ pub fn run(cfg: &AnalyzeConfig, progress: Progress<'_>) -> Result<Summary, Error
                 // A closed channel means the run stopped early.
                 FileBatches::new(walk.inspect(&mut note_meta)).try_for_each(|batch| files_tx.send(batch)).ok();
             });
-            produce_on_pool(cfg, files_rx.into_iter(), &pool, Dispatch { next: 0, tickets: &tickets, results });
+            pool.in_place_scope(|scope| {
+                let mut on_pool = OnPool { cfg, scope, next: 0, tickets: &tickets, results };
+                produce(cfg, files_rx.into_iter(), &mut on_pool);
+            });
             let walked = walker.join();
             writer.join().and_then(|written| walked.map(|()| written))
         });
