@@ -110,31 +110,54 @@ fn whitespace_at(s: &str, i: usize) -> (bool, usize) {
     }
 }
 
-/// Copies runs of non-whitespace bytes whole; only the lead bytes of multi-byte whitespace
-/// characters are decoded (a `split_whitespace` walk decodes every character).
+/// Copies the stretches between whitespace runs whole, single spaces between words
+/// included (one copy per stretch, not per word); only the lead bytes of multi-byte
+/// whitespace characters are decoded (a `split_whitespace` walk decodes every character).
 fn collapse_slow(s: &str) -> String {
+    let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
-    let mut push_word = |word: &str| {
-        if !word.is_empty() {
-            if !out.is_empty() {
-                out.push(' ');
+    let mut i = skip_whitespace(s, 0);
+    while i < bytes.len() {
+        // A stretch: words joined by single ASCII spaces.
+        let mut end = i;
+        loop {
+            end = skip_word(s, end);
+            match bytes.get(end + 1) {
+                Some(_) if bytes[end] == b' ' && !whitespace_at(s, end + 1).0 => end += 1,
+                _ => break,
             }
-            out.push_str(word);
         }
-    };
-    // Start of the pending run of non-whitespace bytes.
-    let mut run = 0;
-    let mut i = 0;
+        out.push_str(&s[i..end]);
+        i = skip_whitespace(s, end);
+        if i < bytes.len() {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+/// The first offset from `i` that starts whitespace (`s.len()` when none).
+fn skip_word(s: &str, mut i: usize) -> usize {
     while i < s.len() {
         let (is_space, len) = whitespace_at(s, i);
         if is_space {
-            push_word(&s[run..i]);
-            run = i + len;
+            return i;
         }
         i += len;
     }
-    push_word(&s[run..]);
-    out
+    s.len()
+}
+
+/// The first offset from `i` that does not start whitespace (`s.len()` when none).
+fn skip_whitespace(s: &str, mut i: usize) -> usize {
+    while i < s.len() {
+        let (is_space, len) = whitespace_at(s, i);
+        if !is_space {
+            return i;
+        }
+        i += len;
+    }
+    s.len()
 }
 
 /// Replaces `buf` with `s` lower-cased character by character (ASCII in one pass); unlike
