@@ -137,22 +137,20 @@ fn collapse_slow(s: &str) -> String {
 }
 
 /// The first offset from `i` that starts whitespace (`s.len()` when none).
-fn skip_word(s: &str, mut i: usize) -> usize {
-    while i < s.len() {
-        let (is_space, len) = whitespace_at(s, i);
-        if is_space {
-            return i;
-        }
-        i += len;
-    }
-    s.len()
+fn skip_word(s: &str, i: usize) -> usize {
+    first_where_whitespace_is(s, i, true)
 }
 
 /// The first offset from `i` that does not start whitespace (`s.len()` when none).
-fn skip_whitespace(s: &str, mut i: usize) -> usize {
+fn skip_whitespace(s: &str, i: usize) -> usize {
+    first_where_whitespace_is(s, i, false)
+}
+
+/// The first character boundary from `i` where starting whitespace is `wanted`.
+fn first_where_whitespace_is(s: &str, mut i: usize, wanted: bool) -> usize {
     while i < s.len() {
         let (is_space, len) = whitespace_at(s, i);
-        if !is_space {
+        if is_space == wanted {
             return i;
         }
         i += len;
