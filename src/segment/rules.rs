@@ -313,10 +313,10 @@ pub(crate) struct Marks {
     straight: Option<usize>,
     /// The last opening curly quotation mark passed.
     curly: Option<usize>,
-    /// English “…”, German „…“.
-    quotes: (char, char),
-    /// The opening curly mark, UTF-8 encoded.
+    /// The opening curly mark (English “, German „), UTF-8 encoded.
     open_bytes: &'static [u8],
+    /// The closing curly mark (English ”, German “), UTF-8 encoded.
+    close_bytes: &'static [u8],
     /// The quotation marks counted in `counted.0..counted.1`.
     counted: (usize, usize),
     /// Number of `"`, opening and closing curly marks in `counted`.
@@ -334,16 +334,16 @@ struct MarkCounts {
 impl Marks {
     /// A tracker for the brackets and the quotation marks of `lang`; nothing passed yet.
     pub(crate) fn new(lang: Lang) -> Marks {
-        let open_bytes: &'static [u8] = match lang {
-            Lang::En => "“".as_bytes(),
-            Lang::De => "„".as_bytes(),
+        let (open_bytes, close_bytes): (&'static [u8], &'static [u8]) = match lang {
+            Lang::En => ("“".as_bytes(), "”".as_bytes()),
+            Lang::De => ("„".as_bytes(), "“".as_bytes()),
         };
         Marks {
             paren: None,
             straight: None,
             curly: None,
-            quotes: quote_marks(lang),
             open_bytes,
+            close_bytes,
             counted: (usize::MAX, usize::MAX),
             counts: MarkCounts::default(),
         }
@@ -387,12 +387,17 @@ impl Marks {
             self.counted = (start, start);
             self.counts = MarkCounts::default();
         }
-        let (open, close) = self.quotes;
-        for c in text[self.counted.1..at].chars().filter(|&c| c == '"' || c == open || c == close) {
-            match c {
-                '"' => self.counts.straight += 1,
-                c if c == open => self.counts.open += 1,
-                _ => self.counts.close += 1,
+        // By bytes: `"` is ASCII and both curly marks start with 0xE2 (a lead byte, so a
+        // match is a whole character of `text[..at]`).
+        let bytes = &text.as_bytes()[self.counted.1..at];
+        for i in memchr::memchr2_iter(b'"', 0xE2, bytes) {
+            let rest = &bytes[i..];
+            if rest[0] == b'"' {
+                self.counts.straight += 1;
+            } else if rest.starts_with(self.open_bytes) {
+                self.counts.open += 1;
+            } else if rest.starts_with(self.close_bytes) {
+                self.counts.close += 1;
             }
         }
         self.counted.1 = at;
@@ -429,7 +434,7 @@ pub(crate) fn inside_double_quotes(
     // that.
     debug_assert_eq!(
         marks.quote_since(sent_start),
-        text[sent_start..at].contains(['"', marks.quotes.0]),
+        text[sent_start..at].contains(['"', quote_marks(lang).0]),
         "marks noted up to {at}"
     );
     if !marks.quote_since(sent_start) {
@@ -736,6 +741,18 @@ fn ordinal_dot(text: &str, sent_start: usize, token_start: usize, next: &NextWor
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn marks_count_the_curly_quotes_of_the_language_by_their_bytes() {
+        for lang in [Lang::De, Lang::En] {
+            let (open, close) = quote_marks(lang);
+            let marks = Marks::new(lang);
+            assert_eq!(marks.open_bytes, open.to_string().as_bytes(), "{lang}");
+            assert_eq!(marks.close_bytes, close.to_string().as_bytes(), "{lang}");
+            // `counts` finds them by their lead byte.
+            assert!(marks.open_bytes[0] == 0xE2 && marks.close_bytes[0] == 0xE2, "{lang}");
+        }
+    }
 
     #[test]
     fn token_before_strips_quotes_and_brackets() {
