@@ -147,7 +147,7 @@ impl Segmenter {
             return boundary;
         }
         if inside_short_parens(text, sent.start, at, punct_end, boundary, marks)
-            || inside_double_quotes(text, sent.start, at, punct_end, boundary, self.lang, marks)
+            || inside_double_quotes(text, sent.start, at, punct_end, boundary, marks)
         {
             return boundary;
         }

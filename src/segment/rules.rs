@@ -313,10 +313,8 @@ pub(crate) struct Marks {
     straight: Option<usize>,
     /// The last opening curly quotation mark passed.
     curly: Option<usize>,
-    /// The opening curly mark (English “, German „), UTF-8 encoded.
-    open_bytes: &'static [u8],
-    /// The closing curly mark (English ”, German “), UTF-8 encoded.
-    close_bytes: &'static [u8],
+    /// The curly quotation marks of the language ([`quote_marks`]), opening and closing.
+    quotes: (&'static str, &'static str),
     /// The quotation marks counted in `counted.0..counted.1`.
     counted: (usize, usize),
     /// Number of `"`, opening and closing curly marks in `counted`.
@@ -334,16 +332,11 @@ struct MarkCounts {
 impl Marks {
     /// A tracker for the brackets and the quotation marks of `lang`; nothing passed yet.
     pub(crate) fn new(lang: Lang) -> Marks {
-        let (open_bytes, close_bytes): (&'static [u8], &'static [u8]) = match lang {
-            Lang::En => ("“".as_bytes(), "”".as_bytes()),
-            Lang::De => ("„".as_bytes(), "“".as_bytes()),
-        };
         Marks {
             paren: None,
             straight: None,
             curly: None,
-            open_bytes,
-            close_bytes,
+            quotes: quote_marks(lang),
             counted: (usize::MAX, usize::MAX),
             counts: MarkCounts::default(),
         }
@@ -356,7 +349,7 @@ impl Marks {
         match bytes[i] {
             b'(' => self.paren = Some(i),
             b'"' => self.straight = Some(i),
-            0xE2 if bytes[i..].starts_with(self.open_bytes) => self.curly = Some(i),
+            0xE2 if bytes[i..].starts_with(self.quotes.0.as_bytes()) => self.curly = Some(i),
             _ => {}
         }
     }
@@ -394,9 +387,9 @@ impl Marks {
             let rest = &bytes[i..];
             if rest[0] == b'"' {
                 self.counts.straight += 1;
-            } else if rest.starts_with(self.open_bytes) {
+            } else if rest.starts_with(self.quotes.0.as_bytes()) {
                 self.counts.open += 1;
-            } else if rest.starts_with(self.close_bytes) {
+            } else if rest.starts_with(self.quotes.1.as_bytes()) {
                 self.counts.close += 1;
             }
         }
@@ -405,11 +398,12 @@ impl Marks {
     }
 }
 
-/// The curly quotation marks of `lang`: English “…”, German „…“.
-fn quote_marks(lang: Lang) -> (char, char) {
+/// The curly quotation marks of `lang`, opening and closing: English “…”, German „…“ (one
+/// character each, with the UTF-8 lead byte 0xE2 that [`Marks`] searches for).
+fn quote_marks(lang: Lang) -> (&'static str, &'static str) {
     match lang {
-        Lang::En => ('“', '”'),
-        Lang::De => ('„', '“'),
+        Lang::En => ("“", "”"),
+        Lang::De => ("„", "“"),
     }
 }
 
@@ -424,7 +418,6 @@ pub(crate) fn inside_double_quotes(
     at: usize,
     punct_end: usize,
     boundary: usize,
-    lang: Lang,
     marks: &mut Marks,
 ) -> bool {
     if at - sent_start > QUOTE_WINDOW {
@@ -434,16 +427,16 @@ pub(crate) fn inside_double_quotes(
     // that.
     debug_assert_eq!(
         marks.quote_since(sent_start),
-        text[sent_start..at].contains(['"', quote_marks(lang).0]),
+        text[sent_start..at].contains('"') || text[sent_start..at].contains(marks.quotes.0),
         "marks noted up to {at}"
     );
     if !marks.quote_since(sent_start) {
         return false;
     }
-    let close_mark = quote_marks(lang).1;
+    let close_mark = marks.quotes.1;
     let counts = marks.counts(text, sent_start, at);
     let closing_here = &text[punct_end..boundary];
-    if closing_here.contains(['"', close_mark]) {
+    if closing_here.contains('"') || closing_here.contains(close_mark) {
         return false;
     }
     let open_straight = counts.straight % 2 == 1;
@@ -456,7 +449,10 @@ pub(crate) fn inside_double_quotes(
         end -= 1;
     }
     let ahead = &text[boundary..end];
-    let close = ahead.find(|c| (open_straight && c == '"') || (open_curly && c == close_mark));
+    let close = ahead
+        .char_indices()
+        .find(|&(i, c)| (open_straight && c == '"') || (open_curly && ahead[i..].starts_with(close_mark)))
+        .map(|(i, _)| i);
     close.is_some_and(|i| !ahead[..i].contains("\n\n"))
 }
 
@@ -743,14 +739,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn marks_count_the_curly_quotes_of_the_language_by_their_bytes() {
+    fn curly_quotes_are_one_character_with_the_lead_byte_marks_search_for() {
         for lang in [Lang::De, Lang::En] {
             let (open, close) = quote_marks(lang);
-            let marks = Marks::new(lang);
-            assert_eq!(marks.open_bytes, open.to_string().as_bytes(), "{lang}");
-            assert_eq!(marks.close_bytes, close.to_string().as_bytes(), "{lang}");
-            // `counts` finds them by their lead byte.
-            assert!(marks.open_bytes[0] == 0xE2 && marks.close_bytes[0] == 0xE2, "{lang}");
+            for mark in [open, close] {
+                assert_eq!(mark.chars().count(), 1, "{lang} {mark}");
+                assert_eq!(mark.as_bytes()[0], 0xE2, "{lang} {mark}");
+            }
         }
     }
 

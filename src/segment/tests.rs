@@ -598,7 +598,7 @@ proptest::proptest! {
                 let fast = rules::inside_short_parens(&text, sent_start, at, punct_end, boundary, &mut marks);
                 let slow = naive::inside_short_parens(&text, sent_start, at, punct_end, boundary);
                 proptest::prop_assert_eq!(fast, slow, "parens at {} from {} in {:?}", at, sent_start, text);
-                let fast = rules::inside_double_quotes(&text, sent_start, at, punct_end, boundary, lang, &mut marks);
+                let fast = rules::inside_double_quotes(&text, sent_start, at, punct_end, boundary, &mut marks);
                 let slow = naive::inside_double_quotes(&text, sent_start, at, punct_end, boundary, lang);
                 proptest::prop_assert_eq!(fast, slow, "at {} from {} in {:?}", at, sent_start, text);
                 if moves[n % moves.len()] == 0 {
