@@ -158,6 +158,16 @@ fn first_where_whitespace_is(s: &str, mut i: usize, wanted: bool) -> usize {
     s.len()
 }
 
+/// The largest character boundary of `s` at or before `at` (`s.len()` when `at` is past the
+/// end): where a byte window over text may be cut.
+pub fn floor_char_boundary(s: &str, at: usize) -> usize {
+    let mut at = at.min(s.len());
+    while !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
 /// Replaces `buf` with `s` lower-cased character by character (ASCII in one pass); unlike
 /// `str::to_lowercase`, a capital sigma is always σ, never the word-final ς.
 pub fn lowercase_into(s: &str, buf: &mut String) {
@@ -347,6 +357,13 @@ mod tests {
                 proptest::prop_assert_eq!(by_marks, scanned, "{:?}", span);
             }
         }
+    }
+
+    #[test]
+    fn floor_char_boundary_steps_back_to_a_character_start() {
+        let s = "aä„b"; // a: 0, ä: 1..3, „: 3..6, b: 6
+        let floors: Vec<usize> = (0..=8).map(|i| floor_char_boundary(s, i)).collect();
+        assert_eq!(floors, [0, 1, 1, 3, 3, 3, 6, 7, 7]);
     }
 
     #[test]

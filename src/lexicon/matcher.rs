@@ -398,11 +398,7 @@ const MAX_LITERAL_BYTES: usize = 8;
 /// the same hits; it keeps the automaton of a large lexicon small (anchors sharing a prefix
 /// share its states), which makes it faster to build and to search.
 fn anchor_prefix(anchor: &str) -> &str {
-    let mut end = anchor.len().min(MAX_LITERAL_BYTES);
-    while !anchor.is_char_boundary(end) {
-        end -= 1;
-    }
-    &anchor[..end]
+    &anchor[..crate::text::floor_char_boundary(anchor, MAX_LITERAL_BYTES)]
 }
 
 /// Most case variants generated per literal; beyond it the direct search is not built.
@@ -548,10 +544,7 @@ fn to_original(shifts: &[(usize, usize)], pos: usize) -> usize {
 
 /// The word (maximal alphanumeric run) containing or starting at byte `at`, if any.
 fn word_around(text: &str, at: usize) -> Option<Range<usize>> {
-    let mut at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
+    let at = crate::text::floor_char_boundary(text, at);
     let end = text[at..].find(|c: char| !c.is_alphanumeric()).map_or(text.len(), |i| at + i);
     if end == at {
         return None;

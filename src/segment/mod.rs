@@ -346,11 +346,7 @@ fn piece_end(text: &str, start: usize) -> usize {
     if let Some(i) = window[half..].iter().rposition(|&b| b == b' ' || b == b'\t') {
         return start + half + i + 1;
     }
-    let mut cut = start + MAX_SENTENCE_BYTES;
-    while !text.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    cut
+    crate::text::floor_char_boundary(text, start + MAX_SENTENCE_BYTES)
 }
 
 fn push_trimmed_piece(text: &str, start: usize, end: usize, out: &mut Vec<Range<usize>>) {

@@ -5,6 +5,7 @@
 //! "25.11.2020", "www.taz.de" and "info@zeit.de" never reach it.
 
 use super::wordlists::{AbbrevKind, WordLists};
+use crate::text::floor_char_boundary;
 use crate::Lang;
 
 /// Longest token (in bytes) looked at before a period; longer tokens are ordinary words.
@@ -229,10 +230,7 @@ pub(crate) fn next_inline_item(text: &str, from: usize, lists: &WordLists, lang:
     }
     suffix.bytes().for_each(&mut put);
     put(b' ');
-    let mut end = (start + ITEM_WINDOW).min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end = floor_char_boundary(text, start + ITEM_WINDOW);
     let hay = &text.as_bytes()[start..end];
     let pos = start + hay.windows(n).position(|w| w == &needle[..n])?;
     if lang == Lang::De && suffix == "." {
@@ -444,10 +442,7 @@ pub(crate) fn inside_double_quotes(
     if !open_straight && !open_curly {
         return false;
     }
-    let mut end = (boundary + QUOTE_WINDOW).min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end = floor_char_boundary(text, boundary + QUOTE_WINDOW);
     let ahead = &text[boundary..end];
     let close = ahead
         .char_indices()
@@ -471,10 +466,7 @@ pub(crate) fn glued_sentence_end(text: &str, sent_start: usize, dot: usize) -> b
         return false;
     }
     let rest = &text[dot + 1..];
-    let mut next_len = rest.find(char::is_whitespace).unwrap_or(rest.len()).min(MAX_TOKEN);
-    while !rest.is_char_boundary(next_len) {
-        next_len -= 1;
-    }
+    let next_len = floor_char_boundary(rest, rest.find(char::is_whitespace).unwrap_or(rest.len()).min(MAX_TOKEN));
     let next = &rest[..next_len];
     let mut chars = next.chars();
     let capitalised = chars.next().is_some_and(char::is_uppercase) && chars.next().is_some_and(char::is_lowercase);
