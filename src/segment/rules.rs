@@ -444,10 +444,8 @@ pub(crate) fn inside_double_quotes(
     }
     let end = floor_char_boundary(text, boundary + QUOTE_WINDOW);
     let ahead = &text[boundary..end];
-    let close = ahead
-        .char_indices()
-        .find(|&(i, c)| (open_straight && c == '"') || (open_curly && ahead[i..].starts_with(close_mark)))
-        .map(|(i, _)| i);
+    // `close_mark` is one character: starting with `c` is being `c`.
+    let close = ahead.find(|c| (open_straight && c == '"') || (open_curly && close_mark.starts_with(c)));
     close.is_some_and(|i| !ahead[..i].contains("\n\n"))
 }
 
