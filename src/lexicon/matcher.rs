@@ -28,8 +28,9 @@ use std::sync::OnceLock;
 use aho_corasick::automaton::Automaton as _;
 use aho_corasick::automaton::StateID;
 use aho_corasick::dfa::DFA;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
+use super::dense::DenseDfa;
 use super::pattern::Pattern;
 use super::{Hit, Lexicon};
 use crate::text::lowercase_into;
@@ -56,7 +57,7 @@ pub(crate) struct Automaton {
     /// upper-case forms of non-ASCII letters such as Ä for ä), stepped by hand over the
     /// original text when lower-casing would change nothing but letter case (see
     /// [`lowers_in_place`]); saves the copy.
-    direct_dfa: Option<DFA>,
+    direct: Option<Direct>,
     /// Variant id of `direct_dfa` → literal id.
     variant_literal: Vec<u32>,
     /// Literal id → indices into `compiled`.
@@ -109,8 +110,8 @@ impl Automaton {
             by_literal[id].push(compiled.len() as u32);
             compiled.push(Compiled { entry, exclusion: e.exclusion, pattern, anchor_word });
         }
-        let (direct_dfa, variant_literal) = build_direct(&literals);
-        Automaton { literals, ac: OnceLock::new(), direct_dfa, variant_literal, by_literal, compiled }
+        let (direct, variant_literal) = build_direct(&literals);
+        Automaton { literals, ac: OnceLock::new(), direct, variant_literal, by_literal, compiled }
     }
 
     /// The automaton over the lower-cased literals, built on first use.
@@ -167,9 +168,9 @@ impl Automaton {
     /// Scans `text` into `ends` when the direct DFA can search it (see [`lowers_in_place`])
     /// and returns that DFA; `None` when `text` needs the lower-cased search.
     fn scan_into(&self, text: &str, ends: &mut LiteralEnds) -> Option<&DFA> {
-        let dfa = self.direct_dfa.as_ref().filter(|_| lowers_in_place(text))?;
-        scan_literal_ends(dfa, text.as_bytes(), ends);
-        Some(dfa)
+        let direct = self.direct.as_ref().filter(|_| lowers_in_place(text))?;
+        scan_literal_ends(&direct.dense, text.as_bytes(), ends);
+        Some(&direct.dfa)
     }
 
     /// Verifies the literal occurrences `found` lists in `text` and appends the resolved hits.
@@ -236,7 +237,7 @@ impl Automaton {
         scanned: Option<&LiteralEnds>,
         out: &mut Vec<Hit>,
     ) {
-        let (Some(LiteralEnds { ends, states }), Some(dfa)) = (scanned, &self.direct_dfa) else {
+        let (Some(LiteralEnds { ends, states }), Some(Direct { dfa, .. })) = (scanned, &self.direct) else {
             return self.find_into(&text[span], out);
         };
         let sentence = &text[span.clone()];
@@ -302,15 +303,13 @@ const MIN_LANE_BYTES: usize = 64;
 /// Why by hand: one DFA step per byte is a chain of dependent table loads, so a single scan
 /// waits on memory latency. The text is cut at four spaces (no literal spans a space) into
 /// lanes that are stepped in lockstep: four independent chains the processor overlaps.
-// Indexing all lanes by one position is the point of the lockstep loop. Not inlined: its
-// caller's code around it made the compiler schedule the loop worse (+7 % instructions).
+// Indexing all lanes by one position is the point of the lockstep loop.
 #[allow(clippy::needless_range_loop)]
-#[inline(never)]
-fn scan_literal_ends(dfa: &DFA, bytes: &[u8], out: &mut LiteralEnds) {
+fn scan_literal_ends(dfa: &DenseDfa, bytes: &[u8], out: &mut LiteralEnds) {
     const LANES: usize = 4;
     out.ends.clear();
     out.states.clear();
-    let Ok(start) = dfa.start_state(Anchored::No) else { return };
+    let start = dfa.start();
     // Lane k covers cuts[k]..cuts[k + 1]; a short text is one lane (the others empty).
     let mut cuts = [bytes.len(); LANES + 1];
     cuts[0] = 0;
@@ -322,26 +321,25 @@ fn scan_literal_ends(dfa: &DFA, bytes: &[u8], out: &mut LiteralEnds) {
     }
     let lanes: [&[u8]; LANES] = std::array::from_fn(|k| &bytes[cuts[k]..cuts[k + 1]]);
     // Sized for about one literal end per 32 bytes, so that the lanes seldom grow.
-    let mut found: [Vec<(usize, StateID)>; LANES] = std::array::from_fn(|k| Vec::with_capacity(lanes[k].len() / 32));
+    let mut found: [Vec<(usize, u32)>; LANES] = std::array::from_fn(|k| Vec::with_capacity(lanes[k].len() / 32));
     let mut state = [start; LANES];
     let common = lanes.iter().map(|l| l.len()).min().unwrap_or(0);
-    // The lanes' bytes zipped: one step of all four without a bounds check per byte.
-    let columns = lanes[0][..common].iter().zip(&lanes[1][..common]).zip(&lanes[2][..common]).zip(&lanes[3][..common]);
-    for (i, (((&b0, &b1), &b2), &b3)) in columns.enumerate() {
-        for (k, b) in [b0, b1, b2, b3].into_iter().enumerate() {
-            state[k] = dfa.next_state(Anchored::No, state[k], b);
-        }
+    let columns: [&[u8]; LANES] = std::array::from_fn(|k| &lanes[k][..common]);
+    let mut i = 0;
+    while i < common {
+        // Runs to the next column where a literal ends in some lane.
+        i = dfa.step_lanes(columns, &mut state, i);
         for k in 0..LANES {
-            if dfa.is_special(state[k]) && dfa.is_match(state[k]) {
-                found[k].push((cuts[k] + i + 1, state[k]));
+            if dfa.is_match(state[k]) {
+                found[k].push((cuts[k] + i, state[k]));
             }
         }
     }
     for k in 0..LANES {
         let mut sid = state[k];
         for (i, &b) in lanes[k].iter().enumerate().skip(common) {
-            sid = dfa.next_state(Anchored::No, sid, b);
-            if dfa.is_special(sid) && dfa.is_match(sid) {
+            sid = dfa.next(sid, b);
+            if dfa.is_match(sid) {
                 found[k].push((cuts[k] + i + 1, sid));
             }
         }
@@ -351,7 +349,7 @@ fn scan_literal_ends(dfa: &DFA, bytes: &[u8], out: &mut LiteralEnds) {
     out.states.reserve(total);
     for (end, state) in found.into_iter().flatten() {
         out.ends.push(end);
-        out.states.push(state);
+        out.states.push(dfa.dfa_state(state));
     }
 }
 
@@ -404,8 +402,16 @@ fn anchor_prefix(anchor: &str) -> &str {
 /// Most case variants generated per literal; beyond it the direct search is not built.
 const MAX_VARIANTS: usize = 64;
 
+/// The direct search: a DFA over every case variant of the literals, and the dense copy of
+/// its transitions that the scan steps (the DFA lists the literals of a state).
+#[derive(Debug, Clone)]
+struct Direct {
+    dfa: DFA,
+    dense: DenseDfa,
+}
+
 /// The automaton over all case variants of the literals, for search in the original text.
-fn build_direct(literals: &[String]) -> (Option<DFA>, Vec<u32>) {
+fn build_direct(literals: &[String]) -> (Option<Direct>, Vec<u32>) {
     let mut variants: Vec<String> = Vec::new();
     let mut owner: Vec<u32> = Vec::new();
     for (id, literal) in literals.iter().enumerate() {
@@ -432,7 +438,11 @@ fn build_direct(literals: &[String]) -> (Option<DFA>, Vec<u32>) {
         .prefilter(false)
         .build(&variants)
         .ok();
-    (dfa, owner)
+    let direct = dfa.and_then(|dfa| {
+        let dense = DenseDfa::new(&dfa, variants.iter().map(|v| v.as_bytes()))?;
+        Some(Direct { dfa, dense })
+    });
+    (direct, owner)
 }
 
 /// The upper-case form of a non-ASCII lower-case letter when it is one character of the same

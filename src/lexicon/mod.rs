@@ -40,6 +40,7 @@
 //! - Spans are byte offsets into the original text, also where lower-casing changes byte
 //!   lengths (İ, ẞ).
 
+mod dense;
 mod matcher;
 pub use matcher::LiteralEnds;
 mod parse;
