@@ -5,8 +5,8 @@
 //! [`MAX_LITERAL_BYTES`] of a longer one (the word is verified whole anyway). The usual text
 //! lower-cases without changing byte lengths (ASCII, Ä/ä, typographic punctuation): it is
 //! scanned directly with one DFA over every case variant of the literals, stepped by hand in
-//! four lanes ([`Automaton::scan`]), which records each literal end with the DFA state there
-//! (the state lists the literals ending there). The words around those ends are then
+//! four lanes ([`Automaton::scan`]), which records each literal end with the automaton's
+//! state there (the state lists the literals ending there). The words around those ends are then
 //! verified, for a whole text or for one sentence of a scanned document
 //! ([`Automaton::find_in_span`]) with the same results as searching the sentence alone.
 //!
@@ -27,7 +27,7 @@ use std::sync::OnceLock;
 
 use aho_corasick::automaton::Automaton as _;
 use aho_corasick::automaton::StateID;
-use aho_corasick::dfa::DFA;
+use aho_corasick::nfa::noncontiguous::NFA;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::dense::DenseDfa;
@@ -58,7 +58,7 @@ pub(crate) struct Automaton {
     /// original text when lower-casing would change nothing but letter case (see
     /// [`lowers_in_place`]); saves the copy.
     direct: Option<Direct>,
-    /// Variant id of `direct_dfa` → literal id.
+    /// Variant id of `direct` → literal id.
     variant_literal: Vec<u32>,
     /// Literal id → indices into `compiled`.
     by_literal: Vec<Vec<u32>>,
@@ -143,8 +143,8 @@ impl Automaton {
         let mut ends = std::mem::take(&mut scratch.ends);
         let scanned = self.scan_into(text, &mut ends);
         match scanned {
-            Some(dfa) => {
-                let found = Found { dfa, ends: &ends.ends, states: &ends.states, offset: 0 };
+            Some(nfa) => {
+                let found = Found { nfa, ends: &ends.ends, states: &ends.states, offset: 0 };
                 self.resolve_found(text, found, scratch, out);
             }
             None => {
@@ -165,12 +165,13 @@ impl Automaton {
         scratch.ends = ends;
     }
 
-    /// Scans `text` into `ends` when the direct DFA can search it (see [`lowers_in_place`])
-    /// and returns that DFA; `None` when `text` needs the lower-cased search.
-    fn scan_into(&self, text: &str, ends: &mut LiteralEnds) -> Option<&DFA> {
+    /// Scans `text` into `ends` when the direct search can (see [`lowers_in_place`]) and
+    /// returns its automaton, which lists the literals of the states in `ends`; `None` when
+    /// `text` needs the lower-cased search.
+    fn scan_into(&self, text: &str, ends: &mut LiteralEnds) -> Option<&NFA> {
         let direct = self.direct.as_ref().filter(|_| lowers_in_place(text))?;
         scan_literal_ends(&direct.dense, text.as_bytes(), ends);
-        Some(&direct.dfa)
+        Some(&direct.nfa)
     }
 
     /// Verifies the literal occurrences `found` lists in `text` and appends the resolved hits.
@@ -193,7 +194,7 @@ impl Automaton {
         candidates: &mut Vec<Hit>,
         exclusions: &mut Vec<Range<usize>>,
     ) {
-        let Found { dfa, ends, states, offset } = found;
+        let Found { nfa, ends, states, offset } = found;
         let mut j = 0;
         while j < ends.len() {
             let Some(word) = word_around(text, ends[j] - 1 - offset) else {
@@ -203,12 +204,12 @@ impl Automaton {
             let (word_start, word_end) = (offset + word.start, offset + word.end);
             lowercase_into(&text[word.clone()], anchor_buf);
             // Every literal occurrence inside the word, in the order an overlapping search
-            // of the word reports them: by end, then as the DFA state lists them.
+            // of the word reports them: by end, then as the automaton's state lists them.
             while j < ends.len() && ends[j] <= word_end {
                 let state = states[j];
-                for k in 0..dfa.match_len(state) {
-                    let variant = dfa.match_pattern(state, k);
-                    if ends[j] - dfa.pattern_len(variant) >= word_start {
+                for k in 0..nfa.match_len(state) {
+                    let variant = nfa.match_pattern(state, k);
+                    if ends[j] - nfa.pattern_len(variant) >= word_start {
                         let literal = self.variant_literal[variant.as_usize()] as usize;
                         self.verify(literal, text, word.clone(), anchor_buf, other, candidates, exclusions);
                     }
@@ -237,7 +238,7 @@ impl Automaton {
         scanned: Option<&LiteralEnds>,
         out: &mut Vec<Hit>,
     ) {
-        let (Some(LiteralEnds { ends, states }), Some(Direct { dfa, .. })) = (scanned, &self.direct) else {
+        let (Some(LiteralEnds { ends, states }), Some(Direct { nfa, .. })) = (scanned, &self.direct) else {
             return self.find_into(&text[span], out);
         };
         let sentence = &text[span.clone()];
@@ -245,7 +246,7 @@ impl Automaton {
         let last = ends.partition_point(|&e| e <= span.end);
         // A literal that ends inside the span may start before it: an occurrence must then lie
         // inside the word cut at the span, which is what searching the sentence alone would see.
-        let found = Found { dfa, ends: &ends[first..last], states: &states[first..last], offset: span.start };
+        let found = Found { nfa, ends: &ends[first..last], states: &states[first..last], offset: span.start };
         with_scratch(|scratch| self.resolve_found(sentence, found, scratch, out));
     }
 
@@ -281,14 +282,15 @@ impl Automaton {
 /// Literal ends of a scan within one text, whose byte 0 is at `offset` of the scanned text.
 #[derive(Clone, Copy)]
 struct Found<'a> {
-    dfa: &'a DFA,
+    nfa: &'a NFA,
     ends: &'a [usize],
     states: &'a [StateID],
     offset: usize,
 }
 
 /// Where literals end in a text, found by [`crate::lexicon::Matcher::scan`]: sorted end
-/// offsets, each with the DFA state reached there, which lists the literals ending there.
+/// offsets, each with the NFA state reached there (see [`Direct`]), which lists the literals
+/// ending there.
 #[derive(Debug, Clone, Default)]
 pub struct LiteralEnds {
     ends: Vec<usize>,
@@ -349,7 +351,7 @@ fn scan_literal_ends(dfa: &DenseDfa, bytes: &[u8], out: &mut LiteralEnds) {
     out.states.reserve(total);
     for (end, state) in found.into_iter().flatten() {
         out.ends.push(end);
-        out.states.push(dfa.dfa_state(state));
+        out.states.push(dfa.automaton_state(state));
     }
 }
 
@@ -402,11 +404,14 @@ fn anchor_prefix(anchor: &str) -> &str {
 /// Most case variants generated per literal; beyond it the direct search is not built.
 const MAX_VARIANTS: usize = 64;
 
-/// The direct search: a DFA over every case variant of the literals, and the dense copy of
-/// its transitions that the scan steps (the DFA lists the literals of a state).
+/// The direct search: an Aho-Corasick NFA over every case variant of the literals (which
+/// lists the literals of each state), and the DFA made from it that the scan steps.
+/// Building aho-corasick's own DFA from the NFA computed every transition for 128 byte
+/// classes where the dense DFA needs 35, and was most of the set-up time of a large
+/// lexicon.
 #[derive(Debug, Clone)]
 struct Direct {
-    dfa: DFA,
+    nfa: NFA,
     dense: DenseDfa,
 }
 
@@ -432,15 +437,15 @@ fn build_direct(literals: &[String]) -> (Option<Direct>, Vec<u32>) {
         owner.extend(std::iter::repeat(id as u32).take(forms.len()));
         variants.extend(forms);
     }
-    let dfa = aho_corasick::dfa::Builder::new()
+    let nfa = aho_corasick::nfa::noncontiguous::Builder::new()
         .match_kind(MatchKind::Standard)
         .ascii_case_insensitive(true)
         .prefilter(false)
         .build(&variants)
         .ok();
-    let direct = dfa.and_then(|dfa| {
-        let dense = DenseDfa::new(&dfa, variants.iter().map(|v| v.as_bytes()))?;
-        Some(Direct { dfa, dense })
+    let direct = nfa.and_then(|nfa| {
+        let dense = DenseDfa::new(&nfa, variants.iter().map(|v| v.as_bytes()))?;
+        Some(Direct { nfa, dense })
     });
     (direct, owner)
 }
