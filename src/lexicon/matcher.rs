@@ -53,9 +53,9 @@ pub(crate) struct Automaton {
     /// Over the lower-cased literals, searched in the lower-cased text; built on first use,
     /// as only texts whose lower case changes byte lengths (İ, ẞ) need it.
     ac: OnceLock<Option<AhoCorasick>>,
-    /// A DFA over every case variant of the literals (ASCII case-insensitive, plus
-    /// upper-case forms of non-ASCII letters such as Ä for ä), stepped by hand over the
-    /// original text when lower-casing would change nothing but letter case (see
+    /// The search over every case variant of the literals (ASCII case-insensitive, plus
+    /// upper-case forms of non-ASCII letters such as Ä for ä): a DFA stepped by hand over
+    /// the original text when lower-casing would change nothing but letter case (see
     /// [`lowers_in_place`]); saves the copy.
     direct: Option<Direct>,
     /// Variant id of `direct` → literal id.
