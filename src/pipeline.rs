@@ -551,8 +551,13 @@ fn stream_large(file: &CorpusFile, number: u64, cfg: &AnalyzeConfig, send: &mut 
         }
         terms.add_document(number, &part.matches);
         let mut csv = DocumentCsv::default();
-        report::write_sentences(&mut csv.sentences, &doc.doc_id, &part.sentences, cfg.analyzer.model_version());
-        report::write_matches(&mut csv.matches, &doc.doc_id, &part.matches, cfg.analyzer.entry_cells());
+        csv.write_rows(
+            &doc.doc_id,
+            &part.sentences,
+            &part.matches,
+            cfg.analyzer.entry_cells(),
+            cfg.analyzer.model_version(),
+        );
         let n_sentences = part.sentences.len() as u64;
         let n_matches = part.matches.len() as u64;
         let result = DocResult { n_sentences, n_matches, complete: false };

@@ -349,12 +349,28 @@ impl DocumentCsv {
     }
 }
 
+impl DocumentCsv {
+    /// Appends the sentence and match rows (without headers) of document `doc_id`: all of
+    /// them, or one part of a large document's; `entries` are the cells of the lexicon the
+    /// matches refer to.
+    pub fn write_rows(
+        &mut self,
+        doc_id: &str,
+        sentences: &[SentenceRow<'_>],
+        matches: &[MatchRow<'_>],
+        entries: &EntryCells,
+        model_version: Option<&str>,
+    ) {
+        write_sentences(&mut self.sentences, doc_id, sentences, model_version);
+        write_matches(&mut self.matches, doc_id, matches, entries);
+    }
+}
+
 impl DocumentReport<'_> {
     /// Appends the rows (without headers) to `out`; `entries` are the cells of the lexicon
     /// the matches refer to.
     pub fn write_csv(&self, out: &mut DocumentCsv, entries: &EntryCells, model_version: Option<&str>) {
-        write_sentences(&mut out.sentences, &self.doc_id, &self.sentences, model_version);
-        write_matches(&mut out.matches, &self.doc_id, &self.matches, entries);
+        out.write_rows(&self.doc_id, &self.sentences, &self.matches, entries, model_version);
         write_document(&mut out.documents, &self.doc_id, &self.document);
     }
 }
@@ -495,7 +511,7 @@ impl<'a> CsvRow<'a> {
 }
 
 /// Appends the `sentences.csv` rows (without header) of sentences of document `doc_id`.
-pub fn write_sentences(out: &mut Vec<u8>, doc_id: &str, rows: &[SentenceRow<'_>], model_version: Option<&str>) {
+fn write_sentences(out: &mut Vec<u8>, doc_id: &str, rows: &[SentenceRow<'_>], model_version: Option<&str>) {
     let doc_id = serialized_field(doc_id);
     out.reserve(rows.iter().map(|s| s.text.len() + doc_id.len() + 40).sum());
     for s in rows {
@@ -504,7 +520,7 @@ pub fn write_sentences(out: &mut Vec<u8>, doc_id: &str, rows: &[SentenceRow<'_>]
 }
 
 /// Appends the `matches.csv` rows (without header) of matches in document `doc_id`.
-pub fn write_matches(out: &mut Vec<u8>, doc_id: &str, rows: &[MatchRow<'_>], entries: &EntryCells) {
+fn write_matches(out: &mut Vec<u8>, doc_id: &str, rows: &[MatchRow<'_>], entries: &EntryCells) {
     let doc_id = serialized_field(doc_id);
     // Contexts are up to 60 characters each; the rest is short.
     out.reserve(rows.len() * (doc_id.len() + 300));

@@ -71,7 +71,7 @@ impl WhitespaceMarks {
 
     /// Whether `text[span]` is collapsed already (`collapse_whitespace` would borrow it);
     /// `text` is the text the marks were found in.
-    pub fn is_collapsed(&self, text: &str, span: std::ops::Range<usize>) -> bool {
+    fn is_collapsed(&self, text: &str, span: std::ops::Range<usize>) -> bool {
         let bytes = text.as_bytes();
         if span.is_empty() {
             return true;

@@ -141,28 +141,31 @@ impl Automaton {
             return;
         }
         let mut ends = std::mem::take(&mut scratch.ends);
-        let scanned = self.scan_into(text, &mut ends);
-        match scanned {
+        match self.scan_into(text, &mut ends) {
             Some(nfa) => {
                 let found = Found { nfa, ends: &ends.ends, states: &ends.states, offset: 0 };
                 self.resolve_found(text, found, scratch, out);
             }
-            None => {
-                let Some(ac) = self.lower_case_automaton() else { return };
-                let Scratch { lower, shifts, word: anchor_buf, other, candidates, exclusions, .. } = scratch;
-                candidates.clear();
-                exclusions.clear();
-                lower_into(text, lower, shifts);
-                for m in ac.find_overlapping_iter(&lower[..]) {
-                    let at = to_original(shifts, m.start());
-                    let Some(word) = word_around(text, at) else { continue };
-                    lowercase_into(&text[word.clone()], anchor_buf);
-                    self.verify(m.pattern().as_usize(), text, word, anchor_buf, other, candidates, exclusions);
-                }
-                resolve(candidates, exclusions, out);
-            }
+            None => self.find_lower_cased(text, scratch, out),
         }
         scratch.ends = ends;
+    }
+
+    /// [`Automaton::find_with`] for a text whose lower case changes byte lengths: searched
+    /// lower-cased, candidates mapped back to the original text.
+    fn find_lower_cased(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<Hit>) {
+        let Some(ac) = self.lower_case_automaton() else { return };
+        let Scratch { lower, shifts, word: anchor_buf, other, candidates, exclusions, .. } = scratch;
+        candidates.clear();
+        exclusions.clear();
+        lower_into(text, lower, shifts);
+        for m in ac.find_overlapping_iter(&lower[..]) {
+            let at = to_original(shifts, m.start());
+            let Some(word) = word_around(text, at) else { continue };
+            lowercase_into(&text[word.clone()], anchor_buf);
+            self.verify(m.pattern().as_usize(), text, word, anchor_buf, other, candidates, exclusions);
+        }
+        resolve(candidates, exclusions, out);
     }
 
     /// Scans `text` into `ends` when the direct search can (see [`lowers_in_place`]) and
