@@ -646,7 +646,8 @@ impl TermStats {
         let key = if surface.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
             surface
         } else {
-            if surface.contains('Σ') {
+            // Σ is CE A3, and A3 is no lead byte: a byte search finds it without decoding.
+            if memchr::memchr(0xA3, surface.as_bytes()).is_some() && surface.contains('Σ') {
                 // Only capital sigma lower-cases by context (final ς): leave it to the library.
                 *lower = surface.to_lowercase();
             } else {

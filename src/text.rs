@@ -89,8 +89,35 @@ impl WhitespaceMarks {
         if self.is_collapsed(text, span.clone()) {
             Cow::Borrowed(&text[span])
         } else {
-            Cow::Owned(collapse_slow(&text[span]))
+            Cow::Owned(self.collapse_at_marks(text, span))
         }
+    }
+
+    /// The collapse of `text[span]` built from the marks: the stretches between them have
+    /// only single spaces, so each is copied whole, and only the whitespace run at each
+    /// mark is stepped through.
+    fn collapse_at_marks(&self, text: &str, span: std::ops::Range<usize>) -> String {
+        let (bytes, within) = (text.as_bytes(), &text[..span.end]);
+        let first = self.marks.partition_point(|&m| m < span.start);
+        let mut out = String::with_capacity(span.len());
+        let mut i = skip_whitespace(within, span.start);
+        for &mark in self.marks[first..].iter().take_while(|&&m| m < span.end) {
+            // Marks inside a run already skipped are passed over. Any other mark lies after
+            // `i`, which starts a non-space character, so `mark - 1` is still in the stretch.
+            if mark < i {
+                continue;
+            }
+            let run_start = if bytes[mark - 1] == b' ' { mark - 1 } else { mark };
+            out.push_str(&text[i..run_start]);
+            i = skip_whitespace(within, mark);
+            if i < span.end {
+                out.push(' ');
+            }
+        }
+        // The last stretch may end in one space (two would have been marked).
+        let tail = &text[i..span.end];
+        out.push_str(tail.strip_suffix(' ').unwrap_or(tail));
+        out
     }
 }
 
@@ -170,13 +197,36 @@ pub fn floor_char_boundary(s: &str, at: usize) -> usize {
 
 /// Replaces `buf` with `s` lower-cased character by character (ASCII in one pass); unlike
 /// `str::to_lowercase`, a capital sigma is always σ, never the word-final ς.
+///
+/// Runs of ASCII are copied whole and lower-cased in place; of the other characters, those
+/// of Latin-1 (ä, Ö, É: most of German and French) are mapped by their fixed offset, and
+/// only the rest go through the Unicode tables.
 pub fn lowercase_into(s: &str, buf: &mut String) {
     buf.clear();
-    if s.is_ascii() {
-        buf.push_str(s);
-        buf.make_ascii_lowercase();
-    } else {
-        buf.extend(s.chars().flat_map(char::to_lowercase));
+    let mut rest = s;
+    loop {
+        let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+        let from = buf.len();
+        buf.push_str(&rest[..ascii]);
+        buf[from..].make_ascii_lowercase();
+        rest = &rest[ascii..];
+        let Some(c) = rest.chars().next() else { break };
+        match latin1_lowercase(c) {
+            Some(lower) => buf.push(lower),
+            None => buf.extend(c.to_lowercase()),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+}
+
+/// The lower case of a Latin-1 character (below U+0100), which is always one character: the
+/// capitals A–Z and À–Þ (but not the sign ×) are 0x20 below their small letters, and every
+/// other Latin-1 character is its own lower case. `None` above Latin-1.
+fn latin1_lowercase(c: char) -> Option<char> {
+    match u32::from(c) {
+        code @ (0x41..=0x5A | 0xC0..=0xD6 | 0xD8..=0xDE) => char::from_u32(code + 0x20),
+        0..=0xFF => Some(c),
+        _ => None,
     }
 }
 
@@ -364,6 +414,47 @@ mod tests {
         let s = "aä„b"; // a: 0, ä: 1..3, „: 3..6, b: 6
         let floors: Vec<usize> = (0..=8).map(|i| floor_char_boundary(s, i)).collect();
         assert_eq!(floors, [0, 1, 1, 3, 3, 3, 6, 7, 7]);
+    }
+
+    #[test]
+    fn latin1_lower_case_is_the_unicode_one() {
+        for code in 0..0x100u32 {
+            let c = char::from_u32(code).expect("Latin-1 is all valid");
+            let unicode: Vec<char> = c.to_lowercase().collect();
+            assert_eq!(latin1_lowercase(c).map(|l| vec![l]), Some(unicode), "U+{code:04X}");
+        }
+        assert_eq!(latin1_lowercase('Ā'), None);
+    }
+
+    #[test]
+    fn lowercases_runs_of_ascii_and_other_characters() {
+        let mut buf = String::from("old");
+        for (s, want) in [
+            ("", ""),
+            ("Besatzungsmacht", "besatzungsmacht"),
+            ("BESATZUNGSMÄCHTE", "besatzungsmächte"),
+            ("Ärger", "ärger"),
+            ("GROSSE Straße", "grosse straße"),
+            ("ÀÞ×ÿ", "àþ×ÿ"),
+            ("ΣΟΦΊΑ Ωμέγα", "σοφία ωμέγα"),
+            ("İstanbul", "i\u{307}stanbul"),
+            ("КИЕВ-Kyjiw", "киев-kyjiw"),
+        ] {
+            lowercase_into(s, &mut buf);
+            assert_eq!(buf, want, "{s:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Against the standard library, character by character (which is what the function
+        /// promises: no final-sigma rule).
+        #[test]
+        fn lowercase_equals_the_per_character_mapping(s in "[a-zA-Z äöüÄÖÜßẞ×÷ÀÞ-ÿĀ-ſΣσΑ-ωА-яİ\u{300}]{0,30}") {
+            let mut buf = String::new();
+            lowercase_into(&s, &mut buf);
+            let reference: String = s.chars().flat_map(char::to_lowercase).collect();
+            proptest::prop_assert_eq!(buf, reference);
+        }
     }
 
     #[test]
