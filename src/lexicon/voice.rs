@@ -305,7 +305,14 @@ fn clause_breaks() -> &'static [char] {
 
 /// Word characters for the negation look-back: apostrophes belong to words (don't, isn't).
 fn is_negation_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '\'' || c == '’'
+    match c {
+        // Latin-1 letters (ä, ß, é) and the quotation marks and dashes of General
+        // Punctuation are decided without the Unicode tables.
+        '\u{C0}'..='\u{FF}' => c != '×' && c != '÷',
+        '’' => true,
+        '\u{2000}'..='\u{206F}' => false,
+        _ => c.is_alphanumeric() || c == '\'',
+    }
 }
 
 /// True when a negator of `lang` stands within three words before byte `at` of `sentence`,
@@ -316,7 +323,9 @@ pub fn is_negated(sentence: &str, at: usize, lang: Lang) -> bool {
     let breaks = clause_breaks();
     for _ in 0..NEGATION_WINDOW {
         let trimmed = &rest[..trailing_run(rest, false)];
-        if rest[trimmed.len()..].contains(breaks) || trimmed.is_empty() {
+        // Mostly the gap is one space, which is never a break (the list's lines are trimmed).
+        let gap = &rest[trimmed.len()..];
+        if (gap != " " && gap.contains(breaks)) || trimmed.is_empty() {
             return false;
         }
         let start = trailing_run(trimmed, true);
@@ -336,9 +345,12 @@ fn trailing_run(s: &str, word: bool) -> usize {
     let mut i = bytes.len();
     while i > 0 {
         let b = bytes[i - 1];
-        let c = if b < 0x80 { char::from(b) } else { s[..i].chars().next_back().unwrap_or(' ') };
-        let is_word = is_negation_word_char(c);
-        let len = c.len_utf8();
+        let (is_word, len) = if b < 0x80 {
+            (NEGATION_WORD_ASCII[usize::from(b)], 1)
+        } else {
+            let c = s[..i].chars().next_back().unwrap_or(' ');
+            (is_negation_word_char(c), c.len_utf8())
+        };
         if is_word != word {
             break;
         }
@@ -346,6 +358,17 @@ fn trailing_run(s: &str, word: bool) -> usize {
     }
     i
 }
+
+/// [`is_negation_word_char`] of each ASCII byte, looked up instead of classified per byte.
+const NEGATION_WORD_ASCII: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x80 {
+        table[b] = (b as u8).is_ascii_alphanumeric() || b == b'\'' as usize;
+        b += 1;
+    }
+    table
+};
 
 #[cfg(test)]
 mod tests {
@@ -434,6 +457,20 @@ mod tests {
             for lang in [Lang::De, Lang::En] {
                 proptest::prop_assert_eq!(is_negated(&sentence, at, lang), is_negated_reference(&sentence, at, lang), "{:?}", sentence);
             }
+        }
+    }
+
+    #[test]
+    fn word_characters_are_the_alphanumerics_and_apostrophes() {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            assert_eq!(is_negation_word_char(c), c.is_alphanumeric() || c == '\'' || c == '’', "{c:?}");
+        }
+    }
+
+    #[test]
+    fn ascii_word_table_agrees_with_the_classifier() {
+        for b in 0..0x80u8 {
+            assert_eq!(NEGATION_WORD_ASCII[usize::from(b)], is_negation_word_char(char::from(b)), "{b:#x}");
         }
     }
 
