@@ -220,12 +220,14 @@ pub struct DocumentReport<'a> {
     pub matches: Vec<MatchRow<'a>>,
 }
 
+/// The resolution of [`fmt_num`]: six decimals.
+const MILLIONTHS: u64 = 1_000_000;
+
 /// Formats a number for CSV: integers without a decimal point, others with up to six
 /// decimals and no trailing zeros, so that output is stable and spreadsheet-friendly.
 /// Rounds like `format!("{x:.6}")` (see [`round_scaled`]), without its slow exact path
 /// (every document row has a stance cell per target).
 pub fn fmt_num(x: f64) -> String {
-    const MILLIONTHS: u64 = 1_000_000;
     match round_scaled(x, MILLIONTHS) {
         Some(0) => "0".into(), // also -0.0 and what rounds to it
         Some(n) => {
@@ -465,10 +467,32 @@ impl<'a> CsvRow<'a> {
     /// Appends an unsigned integer field without going through a `String`.
     pub fn int(&mut self, value: u64) -> &mut Self {
         self.separator();
+        self.digits(value);
+        self
+    }
+
+    /// Appends a number as [`fmt_num`] writes it; a whole number (most stance sums are)
+    /// without going through a `String`.
+    pub fn num(&mut self, x: f64) -> &mut Self {
+        match round_scaled(x, MILLIONTHS) {
+            Some(n) if n % MILLIONTHS == 0 => {
+                self.separator();
+                if n != 0 && x < 0.0 {
+                    self.out.push(b'-');
+                }
+                self.digits(n / MILLIONTHS);
+                self
+            }
+            _ => self.field(fmt_num(x)),
+        }
+    }
+
+    /// The decimal digits of `value`.
+    fn digits(&mut self, value: u64) {
         // Counts are mostly one digit.
         if value < 10 {
             self.out.push(b'0' + value as u8);
-            return self;
+            return;
         }
         let mut digits = [0u8; 20];
         let mut at = digits.len();
@@ -482,7 +506,6 @@ impl<'a> CsvRow<'a> {
             }
         }
         self.out.extend_from_slice(&digits[at..]);
-        self
     }
 
     /// Appends a probability with four decimals, as [`fmt_prob`] writes it.
@@ -596,7 +619,7 @@ pub fn write_document(out: &mut Vec<u8>, doc_id: &str, d: &DocumentRow) {
         row.int(u64::from(*n));
     }
     for s in &d.stance {
-        row.field(fmt_num(*s));
+        row.num(*s);
     }
     for p in &d.shares {
         row.prob(*p);
@@ -940,6 +963,18 @@ mod csv_row_tests {
             // Exact ties of the sixth decimal: odd multiples of 2^-7 (= 7812.5 millionths).
             let tie = (2 * n + 1) as f64 / 128.0;
             prop_assert_eq!(fmt_num(tie), fmt_num_exact(tie));
+        }
+
+        #[test]
+        fn num_fields_are_fmt_num_fields(whole in -100_000i64..100_000, n in -10_000_000i64..10_000_000) {
+            // Also tiny negatives, which round to zero and are written without a sign.
+            for x in [whole as f64, n as f64 / 1e6, n as f64 / 2e6 + 0.5, -(n.abs() as f64) / 1e14, -0.0, 1e12, f64::NAN] {
+                let mut direct = Vec::new();
+                CsvRow::new(&mut direct).int(7).num(x);
+                let mut formatted = Vec::new();
+                CsvRow::new(&mut formatted).int(7).field(fmt_num(x));
+                prop_assert_eq!(String::from_utf8(direct).unwrap(), String::from_utf8(formatted).unwrap());
+            }
         }
 
         #[test]
