@@ -645,3 +645,20 @@ proptest::proptest! {
         }
     }
 }
+
+proptest::proptest! {
+    /// The eight-bytes-at-a-time search finds what a byte-by-byte scan finds, from any start;
+    /// the bytes include the needles, their neighbours and the ones a borrow runs through.
+    #[test]
+    fn interesting_bytes_are_found_like_a_plain_scan(
+        bytes in proptest::collection::vec(proptest::sample::select(vec![
+            b'\n', b'.', b'!', b'?', 0xE2, b'(', b'"', 0x00, 0x01, 0x09, 0x0B, 0x20, 0x21 ^ 0x80,
+            0x2D, 0x2F, 0x3E, 0x7F, 0x80, 0xE1, 0xE3, 0xFF, b'a', b'a', b'a', b'a', b'a', b'a',
+        ]), 0..80),
+        from in 0usize..80,
+    ) {
+        let from = from.min(bytes.len());
+        let plain = bytes[from..].iter().position(|b| b"\n.!?\xE2(\"".contains(b)).map_or(bytes.len(), |p| from + p);
+        proptest::prop_assert_eq!(super::next_interesting(&bytes, from), plain);
+    }
+}
