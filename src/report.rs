@@ -568,9 +568,10 @@ impl<'a> CsvRow<'a> {
 /// Appends the `sentences.csv` rows (without header) of sentences of document `doc_id`.
 fn write_sentences(out: &mut Vec<u8>, doc_id: &str, rows: &[SentenceRow<'_>], model_version: Option<&str>) {
     let doc_id = serialized_field(doc_id);
+    let model_version = serialized_field(model_version.unwrap_or(""));
     out.reserve(rows.iter().map(|s| s.text.len() + doc_id.len() + 40).sum());
     for s in rows {
-        write_sentence(out, &doc_id, s, model_version);
+        write_sentence(out, &doc_id, s, &model_version);
     }
 }
 
@@ -592,7 +593,8 @@ fn serialized_field(value: &str) -> Vec<u8> {
     out
 }
 
-fn write_sentence(out: &mut Vec<u8>, doc_id: &[u8], s: &SentenceRow<'_>, model_version: Option<&str>) {
+/// One `sentences.csv` row; `doc_id` and `model_version` come serialized (once a document).
+fn write_sentence(out: &mut Vec<u8>, doc_id: &[u8], s: &SentenceRow<'_>, model_version: &[u8]) {
     let mut row = CsvRow::new(out);
     row.serialized(doc_id)
         .int(u64::from(s.sentence_id))
@@ -604,7 +606,7 @@ fn write_sentence(out: &mut Vec<u8>, doc_id: &[u8], s: &SentenceRow<'_>, model_v
         .field(s.frames.as_bytes())
         .field(s.terms.as_bytes());
     if let Some(scores) = &s.scores {
-        row.field(model_version.unwrap_or("")).field(scores.label).prob(scores.confidence);
+        row.serialized(model_version).field(scores.label).prob(scores.confidence);
         for p in &scores.probs {
             row.prob(*p);
         }
