@@ -272,10 +272,13 @@ impl CorpusWalk {
         Ok(CorpusWalk { root: root.to_path_buf(), extensions: extensions.to_vec(), keep: Box::new(keep), entries })
     }
 
-    fn wanted(&self, path: &Path) -> bool {
-        path.extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|ext| self.extensions.iter().any(|w| w.eq_ignore_ascii_case(ext)))
+    /// Whether a file named `name` has a wanted extension (as `Path::extension` reads it:
+    /// after the last `.`, which must not open the name).
+    fn wanted(&self, name: &std::ffi::OsStr) -> bool {
+        let name = name.as_encoded_bytes();
+        let Some(dot) = name.iter().rposition(|&b| b == b'.').filter(|&dot| dot > 0) else { return false };
+        let ext = &name[dot + 1..];
+        self.extensions.iter().any(|w| w.as_bytes().eq_ignore_ascii_case(ext))
     }
 }
 
@@ -301,18 +304,18 @@ impl Iterator for CorpusWalk {
                     continue;
                 }
             };
-            if !entry.file_type().is_file() || !self.wanted(entry.path()) {
+            if !entry.file_type().is_file() || !self.wanted(entry.file_name()) {
                 continue;
             }
-            let doc_id = relative_id(&self.root, entry.path());
+            let plain = plain_relative_id(&self.root, entry.path());
+            let doc_id = plain.map_or_else(|| relative_id(&self.root, entry.path()), str::to_owned);
             if !(self.keep)(&doc_id) {
                 continue;
             }
             // Sizes bound the work in flight and feed progress; an unreadable size is
             // reported when the file is read.
             let bytes = entry.metadata().map_or(0, |m| m.len());
-            let plain = entry.path().strip_prefix(&self.root).ok().and_then(|p| p.to_str()).is_some();
-            let odd_path = (!plain).then(|| entry.into_path().into_boxed_path());
+            let odd_path = plain.is_none().then(|| entry.into_path().into_boxed_path());
             return Some(Ok(CorpusFile { doc_id: doc_id.into_boxed_str(), odd_path, bytes }));
         }
     }
@@ -347,6 +350,19 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 }
 
 /// `doc_id` of a path: relative to the root, components joined by `/`.
+/// The `doc_id` of a `path` the walk built under `root`, read off its bytes: `root`, a `/`,
+/// then UTF-8 names joined by `/` (the walk joins directory entries, so no component is
+/// empty, `.` or `..`). `None` for anything else, which [`relative_id`] spells; the common
+/// case then costs no split into components. Equal to `relative_id` and plain exactly when
+/// the path below the root is UTF-8 (tested).
+fn plain_relative_id<'p>(root: &Path, path: &'p Path) -> Option<&'p str> {
+    let root = root.as_os_str().as_encoded_bytes();
+    let rest = path.as_os_str().as_encoded_bytes().strip_prefix(root)?;
+    let rest = if root.ends_with(b"/") { rest } else { rest.strip_prefix(b"/")? };
+    let rest = std::str::from_utf8(rest).ok()?;
+    rest.split('/').all(|name| !name.is_empty() && name != "." && name != "..").then_some(rest)
+}
+
 fn relative_id(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
@@ -768,6 +784,36 @@ mod tests {
         let path = root.join(rel);
         std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
         std::fs::write(path, "x").expect("write");
+    }
+
+    #[test]
+    fn plain_ids_are_read_off_the_bytes_as_the_components_spell_them() {
+        for root in ["corpus", "corpus/", "corpus//", "./corpus", "corpus/.", "/abs/corpus", ".", "/"] {
+            let root = Path::new(root);
+            for rel in ["a.txt", "abendbote/2018/01/x y.txt", "ä/ü.md"] {
+                let path = root.join(rel);
+                assert_eq!(plain_relative_id(root, &path), Some(relative_id(root, &path).as_str()), "{path:?}");
+            }
+        }
+        // What the walk does not build is left to the component split.
+        for (root, path) in [("corpus", "corpus2/a.txt"), ("corpus", "corpus/./a.txt"), ("corpus", "corpus/a//b.txt")] {
+            assert_eq!(plain_relative_id(Path::new(root), Path::new(path)), None, "{path}");
+        }
+        let odd =
+            Path::new("corpus").join(<std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(b"caf\xe9.txt"));
+        assert_eq!(plain_relative_id(Path::new("corpus"), &odd), None);
+    }
+
+    #[test]
+    fn extensions_are_read_like_path_extension() {
+        let walk = CorpusWalk::new(Path::new("."), &["txt".to_string(), "md".to_string()], |_| true).expect("walk");
+        for name in ["a.txt", "a.TXT", "b.md", "..txt", "x.y.txt", ".txt", "a.txt.bak", "txt", "a.", "a.mdx"] {
+            let by_path = Path::new(name)
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("md"));
+            assert_eq!(walk.wanted(std::ffi::OsStr::new(name)), by_path, "{name}");
+        }
     }
 
     #[test]
