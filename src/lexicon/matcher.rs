@@ -561,14 +561,50 @@ fn to_original(shifts: &[(usize, usize)], pos: usize) -> usize {
 }
 
 /// The word (maximal alphanumeric run) containing or starting at byte `at`, if any.
+/// ASCII is classified by table and Latin-1 letters by range; only other characters go to
+/// the Unicode tables (every literal hit asks, and its word is mostly ASCII and umlauts).
 fn word_around(text: &str, at: usize) -> Option<Range<usize>> {
     let at = crate::text::floor_char_boundary(text, at);
-    let end = text[at..].find(|c: char| !c.is_alphanumeric()).map_or(text.len(), |i| at + i);
+    let bytes = text.as_bytes();
+    let mut end = at;
+    loop {
+        end += bytes[end..].iter().position(|&b| !ASCII_ALNUM[usize::from(b)]).unwrap_or(bytes.len() - end);
+        match text[end..].chars().next() {
+            Some(c) if !c.is_ascii() && is_alphanumeric(c) => end += c.len_utf8(),
+            _ => break,
+        }
+    }
     if end == at {
         return None;
     }
-    let start = text[..at].trim_end_matches(char::is_alphanumeric).len();
+    let mut start = at;
+    loop {
+        start = bytes[..start].iter().rposition(|&b| !ASCII_ALNUM[usize::from(b)]).map_or(0, |i| i + 1);
+        match text[..start].chars().next_back() {
+            Some(c) if !c.is_ascii() && is_alphanumeric(c) => start -= c.len_utf8(),
+            _ => break,
+        }
+    }
     Some(start..end)
+}
+
+/// The ASCII letters and digits (bytes of other characters are not in the set).
+const ASCII_ALNUM: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x80 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
+
+/// `char::is_alphanumeric`, with the Latin-1 letters (à–ÿ but × and ÷) decided by range.
+fn is_alphanumeric(c: char) -> bool {
+    match c {
+        '\u{C0}'..='\u{FF}' => c != '×' && c != '÷',
+        _ => c.is_alphanumeric(),
+    }
 }
 
 /// Drops inclusions overlapping exclusions, then picks non-overlapping hits by priority.
@@ -619,6 +655,25 @@ fn overlaps_any(ranges: &[Range<usize>], span: &Range<usize>) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn alphanumerics_are_the_standard_ones() {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            assert_eq!(super::is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Against the plain definition by `char` searches.
+        #[test]
+        fn words_around_are_the_alphanumeric_runs(text in "[a-zA-Z0-9äöüßÄ×µ²Ωк \\-,.„“]{0,30}", at in 0usize..40) {
+            let plain = |text: &str, at: usize| {
+                let at = crate::text::floor_char_boundary(text, at);
+                let end = text[at..].find(|c: char| !c.is_alphanumeric()).map_or(text.len(), |i| at + i);
+                (end > at).then(|| text[..at].trim_end_matches(char::is_alphanumeric).len()..end)
+            };
+            proptest::prop_assert_eq!(super::word_around(&text, at), plain(&text, at));
+        }
+    }
     use super::*;
 
     #[test]

@@ -432,6 +432,7 @@ fn quote_marks(lang: Lang) -> (&'static str, &'static str) {
 /// Kredite auf … Während …“ are one sentence each (quoted speech is kept whole, as in the
 /// pragmatic_segmenter and UD German-PUD goldens). Only the current sentence, within
 /// bounded windows, is looked at.
+#[inline]
 pub(crate) fn inside_double_quotes(
     text: &str,
     sent_start: usize,
@@ -529,6 +530,7 @@ pub(crate) fn next_word(text: &str, at: usize) -> NextWord<'_> {
 }
 
 /// Whether the sentence that began at `sent_start` ends with `punct` before `next`.
+#[inline]
 pub(crate) fn ends_sentence(
     text: &str,
     sent_start: usize,
