@@ -208,7 +208,7 @@ fn find_tokens(lower: &str, min_chars: usize, tokens: &mut Vec<Range<usize>>) {
         let start = i;
         let mut chars = 0;
         loop {
-            let ascii = ascii_word_run(bytes, i);
+            let ascii = crate::text::ascii_run(bytes, i, WORD_RANGES);
             chars += ascii;
             i += ascii;
             if i < bytes.len() && bytes[i] >= 0x80 {
@@ -227,31 +227,8 @@ fn find_tokens(lower: &str, min_chars: usize, tokens: &mut Vec<Range<usize>>) {
     }
 }
 
-/// The number of [`ASCII_WORD`] bytes from `from` on. Words are a few bytes long, so a
-/// byte-by-byte loop mispredicts its exit at nearly every token; this tests eight bytes at
-/// a time in a `u64` (SWAR), exact per byte: with the top bit of every byte cleared, no
-/// subtraction borrows across bytes, and bytes from 0x80 on are no word bytes anyway.
-fn ascii_word_run(bytes: &[u8], from: usize) -> usize {
-    const LOW: u64 = u64::from_le_bytes([0x01; 8]);
-    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
-    // The top bit of each byte of the result: set where `lo <= byte <= hi` (bytes below 0x80).
-    let between =
-        |x: u64, lo: u8, hi: u8| ((x | HIGH) - LOW * u64::from(lo)) & (((LOW * u64::from(hi)) | HIGH) - x) & HIGH;
-    let mut i = from;
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-        let ascii = !word & HIGH;
-        let x = word & !HIGH;
-        let is_word =
-            (between(x, b'a', b'z') | between(x, b'A', b'Z') | between(x, b'0', b'9') | between(x, b'_', b'_')) & ascii;
-        let stop = !is_word & HIGH;
-        if stop != 0 {
-            return i + (stop.trailing_zeros() / 8) as usize - from;
-        }
-        i += 8;
-    }
-    i + bytes[i..].iter().position(|&b| !ASCII_WORD[usize::from(b)]).unwrap_or(bytes.len() - i) - from
-}
+/// [`ASCII_WORD`] as ranges, for [`crate::text::ascii_run`].
+const WORD_RANGES: &[(u8, u8)] = &[(b'a', b'z'), (b'A', b'Z'), (b'0', b'9'), (b'_', b'_')];
 
 /// ASCII letters, digits and `_`: the word bytes of [`find_tokens`] (bytes from 0x80 on are
 /// not, so that the ASCII loops stop at every other character).
@@ -538,23 +515,6 @@ impl Extractor {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    proptest::proptest! {
-        /// The eight-at-a-time run length equals the byte-by-byte one, from any start; the
-        /// bytes include both ends of each range, their neighbours and non-ASCII bytes.
-        #[test]
-        fn ascii_word_runs_are_measured_like_a_plain_scan(
-            bytes in proptest::collection::vec(proptest::sample::select(vec![
-                b'a', b'z', b'A', b'Z', b'0', b'9', b'_', b'`', b'{', b'@', b'[', b'/', b':', b'^',
-                b' ', 0x7F, 0x80, 0xC3, 0xE1, 0xFF, 0xDA, 0xFA, 0xB0, b'm', b'm', b'm', b'm',
-            ]), 0..40),
-            from in 0usize..40,
-        ) {
-            let from = from.min(bytes.len());
-            let plain = bytes[from..].iter().position(|&b| !ASCII_WORD[usize::from(b)]).unwrap_or(bytes.len() - from);
-            proptest::prop_assert_eq!(ascii_word_run(&bytes, from), plain);
-        }
-    }
     use std::collections::HashMap;
 
     proptest::proptest! {

@@ -568,7 +568,7 @@ fn word_around(text: &str, at: usize) -> Option<Range<usize>> {
     let bytes = text.as_bytes();
     let mut end = at;
     loop {
-        end += bytes[end..].iter().position(|&b| !ASCII_ALNUM[usize::from(b)]).unwrap_or(bytes.len() - end);
+        end += crate::text::ascii_run(bytes, end, crate::text::ASCII_ALPHANUMERICS);
         match text[end..].chars().next() {
             Some(c) if !c.is_ascii() && is_alphanumeric(c) => end += c.len_utf8(),
             _ => break,

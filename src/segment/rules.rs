@@ -169,7 +169,7 @@ fn opens_plain_word(bytes: &[u8]) -> bool {
 /// The length of the alphabetic run that opens `s`: ASCII letters read as bytes, the rest by
 /// characters.
 fn alphabetic_len(s: &str) -> usize {
-    let ascii = s.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let ascii = crate::text::ascii_run(s.as_bytes(), 0, crate::text::ASCII_LETTERS);
     if s.as_bytes().get(ascii).map_or(true, u8::is_ascii) {
         return ascii;
     }
