@@ -287,6 +287,17 @@ pub fn ascii_run(bytes: &[u8], from: usize, ranges: &[(u8, u8)]) -> usize {
     i + bytes[i..].iter().position(|&b| !in_ranges(b)).unwrap_or(bytes.len() - i) - from
 }
 
+/// `char::is_alphanumeric`, with the common non-ASCII characters of news text decided by
+/// range: the Latin-1 letters (à–ÿ but × and ÷) and the General Punctuation block („ “ –,
+/// thin spaces), which holds no letter or digit. Word boundaries ask it at every hit.
+pub fn is_alphanumeric(c: char) -> bool {
+    match c {
+        '\u{C0}'..='\u{FF}' => c != '×' && c != '÷',
+        '\u{2000}'..='\u{206F}' => false,
+        _ => c.is_alphanumeric(),
+    }
+}
+
 /// [`ascii_run`] ranges: ASCII letters.
 pub const ASCII_LETTERS: &[(u8, u8)] = &[(b'a', b'z'), (b'A', b'Z')];
 /// [`ascii_run`] ranges: ASCII letters and digits.
@@ -469,6 +480,13 @@ mod tests {
                 let plain = bytes[from..].iter().position(|b| !inside(b)).unwrap_or(bytes.len() - from);
                 proptest::prop_assert_eq!(ascii_run(&bytes, from, ranges), plain, "{:?}", ranges);
             }
+        }
+    }
+
+    #[test]
+    fn alphanumerics_are_the_standard_ones() {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
         }
     }
 

@@ -561,8 +561,9 @@ fn to_original(shifts: &[(usize, usize)], pos: usize) -> usize {
 }
 
 /// The word (maximal alphanumeric run) containing or starting at byte `at`, if any.
-/// ASCII is classified by table and Latin-1 letters by range; only other characters go to
-/// the Unicode tables (every literal hit asks, and its word is mostly ASCII and umlauts).
+/// ASCII is classified eight bytes at a time or by table, the rest by
+/// [`crate::text::is_alphanumeric`] (every literal hit asks; its word is mostly ASCII and
+/// umlauts).
 fn word_around(text: &str, at: usize) -> Option<Range<usize>> {
     let at = crate::text::floor_char_boundary(text, at);
     let bytes = text.as_bytes();
@@ -570,7 +571,7 @@ fn word_around(text: &str, at: usize) -> Option<Range<usize>> {
     loop {
         end += crate::text::ascii_run(bytes, end, crate::text::ASCII_ALPHANUMERICS);
         match text[end..].chars().next() {
-            Some(c) if !c.is_ascii() && is_alphanumeric(c) => end += c.len_utf8(),
+            Some(c) if !c.is_ascii() && crate::text::is_alphanumeric(c) => end += c.len_utf8(),
             _ => break,
         }
     }
@@ -581,7 +582,7 @@ fn word_around(text: &str, at: usize) -> Option<Range<usize>> {
     loop {
         start = bytes[..start].iter().rposition(|&b| !ASCII_ALNUM[usize::from(b)]).map_or(0, |i| i + 1);
         match text[..start].chars().next_back() {
-            Some(c) if !c.is_ascii() && is_alphanumeric(c) => start -= c.len_utf8(),
+            Some(c) if !c.is_ascii() && crate::text::is_alphanumeric(c) => start -= c.len_utf8(),
             _ => break,
         }
     }
@@ -598,14 +599,6 @@ const ASCII_ALNUM: [bool; 256] = {
     }
     table
 };
-
-/// `char::is_alphanumeric`, with the Latin-1 letters (à–ÿ but × and ÷) decided by range.
-fn is_alphanumeric(c: char) -> bool {
-    match c {
-        '\u{C0}'..='\u{FF}' => c != '×' && c != '÷',
-        _ => c.is_alphanumeric(),
-    }
-}
 
 /// Drops inclusions overlapping exclusions, then picks non-overlapping hits by priority.
 fn resolve(candidates: &mut Vec<Hit>, exclusions: &mut Vec<Range<usize>>, out: &mut Vec<Hit>) {
@@ -655,13 +648,6 @@ fn overlaps_any(ranges: &[Range<usize>], span: &Range<usize>) -> bool {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn alphanumerics_are_the_standard_ones() {
-        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
-            assert_eq!(super::is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
-        }
-    }
-
     proptest::proptest! {
         /// Against the plain definition by `char` searches.
         #[test]

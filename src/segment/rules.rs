@@ -97,9 +97,10 @@ pub(crate) fn is_list_marker(s: &str) -> bool {
 }
 
 /// False only where [`is_list_marker`] is: every bullet (and the en dash) starts with the
-/// byte E2 (but is no quotation mark), and an enumerator's closer (`.`, `)`, `]`) follows within its first seven bytes
-/// (a bracket, then at most five roman digits, three digits or one letter of up to four
-/// bytes). Turns away "96 Menschen" and „Zitate“ without the full check.
+/// byte E2 (but is no quotation mark), and an enumerator's closer (`.`, `)`, `]`) follows
+/// within its first seven bytes (a bracket, then at most five roman digits, three digits or
+/// one letter of up to four bytes). Turns away "96 Menschen" and „Zitate“ without the full
+/// check.
 fn may_open_list_marker(bytes: &[u8]) -> bool {
     match bytes.first() {
         None => false,
