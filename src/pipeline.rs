@@ -28,7 +28,7 @@ use crate::report::{
     SentenceScores, TermTally,
 };
 use crate::segment::Segmenter;
-use crate::text::{collapse_part, count_collapsed_tokens, WhitespaceMarks};
+use crate::text::{count_collapsed_tokens, WhitespaceMarks};
 use crate::{Error, Lang};
 
 /// Characters of context on each side of a match in `matches.csv`.
@@ -180,11 +180,14 @@ impl Analyzer {
             // Most sentences are collapsed already; then so are their matches and contexts.
             let sentence_text = spacing.collapse(text, span.clone());
             let collapsed = matches!(sentence_text, Cow::Borrowed(_));
+            // A part of the sentence (offsets within it), collapsed as the sentence says.
+            let part =
+                |r: Range<usize>| spacing.collapse_part(text, span.start + r.start..span.start + r.end, collapsed);
             for hit in &hits {
                 let abs = span.start + hit.span.start..span.start + hit.span.end;
                 let voice = quotes.voice(text, abs.clone());
                 let negated = is_negated(sentence, hit.span.start, self.lang);
-                let surface = collapse_part(&sentence[hit.span.clone()], collapsed);
+                let surface = part(hit.span.clone());
                 let frame = self.entry_frame[hit.entry];
                 doc_row.frame_counts[frame] += 1;
                 match voice {
@@ -204,8 +207,8 @@ impl Analyzer {
                     negated,
                     char_start: chars.char_at(abs.start),
                     char_end: chars.char_at(abs.end),
-                    left_context: left_context(&sentence[..hit.span.start], collapsed),
-                    right_context: right_context(&sentence[hit.span.end..], collapsed),
+                    left_context: part(left_context_start(&sentence[..hit.span.start])..hit.span.start),
+                    right_context: part(hit.span.end..hit.span.end + right_context_end(&sentence[hit.span.end..])),
                 });
             }
             let n_tokens = count_collapsed_tokens(&sentence_text);
@@ -304,17 +307,14 @@ pub struct RowsPart<'a> {
     pub matches: Vec<MatchRow<'a>>,
 }
 
-/// Up to [`CONTEXT_CHARS`] characters at the end of `before`, whitespace collapsed
-/// (`collapsed`: its sentence was collapsed already, see [`collapse_part`]).
-fn left_context(before: &str, collapsed: bool) -> Cow<'_, str> {
-    let start = before.char_indices().rev().nth(CONTEXT_CHARS - 1).map_or(0, |(i, _)| i);
-    collapse_part(&before[start..], collapsed)
+/// Where the left context in `before` starts: [`CONTEXT_CHARS`] characters from its end.
+fn left_context_start(before: &str) -> usize {
+    before.char_indices().rev().nth(CONTEXT_CHARS - 1).map_or(0, |(i, _)| i)
 }
 
-/// Up to [`CONTEXT_CHARS`] characters at the start of `after`, whitespace collapsed.
-fn right_context(after: &str, collapsed: bool) -> Cow<'_, str> {
-    let end = after.char_indices().nth(CONTEXT_CHARS).map_or(after.len(), |(i, _)| i);
-    collapse_part(&after[..end], collapsed)
+/// Where the right context in `after` ends: [`CONTEXT_CHARS`] characters from its start.
+fn right_context_end(after: &str) -> usize {
+    after.char_indices().nth(CONTEXT_CHARS).map_or(after.len(), |(i, _)| i)
 }
 
 /// A deterministic subset of a corpus: shard `index` (1-based) of `count`.
@@ -953,9 +953,15 @@ mod tests {
     #[test]
     fn contexts_are_cut_at_sixty_chars() {
         let before = "ä".repeat(70);
-        assert_eq!(left_context(&before, false).chars().count(), 60);
-        assert_eq!(right_context("  kurz\nund  gut. ", false), "kurz und gut.");
-        assert_eq!(right_context(" kurz und gut.", true), "kurz und gut.");
+        assert_eq!(left_context_start(&before), 20);
+        assert_eq!(left_context_start("kurz"), 0);
+        let after = format!("{} Rest", "ü".repeat(60));
+        assert_eq!(&after[..right_context_end(&after)], "ü".repeat(60));
+        let messy = "  kurz\nund  gut. ";
+        let marks = WhitespaceMarks::find(messy);
+        assert_eq!(marks.collapse_part(messy, 0..right_context_end(messy), false), "kurz und gut.");
+        let clean = " kurz und gut.";
+        assert_eq!(WhitespaceMarks::find(clean).collapse_part(clean, 0..clean.len(), true), "kurz und gut.");
     }
 
     #[test]

@@ -12,18 +12,6 @@ pub fn collapse_whitespace(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// [`collapse_whitespace`] of `part`, a slice of a text whose own collapse borrowed (was
-/// already collapsed) when `whole_collapsed`: such a slice has no whitespace but single
-/// spaces, so trimming its ends is all there is to do, and no scan is needed. Matches take
-/// their surface and contexts from their sentence this way.
-pub fn collapse_part(part: &str, whole_collapsed: bool) -> Cow<'_, str> {
-    if whole_collapsed {
-        Cow::Borrowed(part.trim_matches(' '))
-    } else {
-        collapse_whitespace(part)
-    }
-}
-
 /// Whether `s` has no whitespace but single ASCII spaces between non-space characters.
 fn is_collapsed(s: &str) -> bool {
     let bytes = s.as_bytes();
@@ -91,6 +79,24 @@ impl WhitespaceMarks {
             Cow::Borrowed(&text[span])
         } else {
             Cow::Owned(self.collapse_at_marks(text, span))
+        }
+    }
+
+    /// [`collapse_whitespace`] of `text[span]`, a part of a sentence whose own collapse
+    /// borrowed (was already collapsed) when `sentence_collapsed`: such a part has no
+    /// whitespace but single spaces, so trimming its ends is all there is to do; otherwise
+    /// the marks decide, without a scan of the part. Matches take their surface and
+    /// contexts from their sentence this way.
+    pub fn collapse_part<'a>(
+        &self,
+        text: &'a str,
+        span: std::ops::Range<usize>,
+        sentence_collapsed: bool,
+    ) -> Cow<'a, str> {
+        if sentence_collapsed {
+            Cow::Borrowed(text[span].trim_matches(' '))
+        } else {
+            self.collapse(text, span)
         }
     }
 
@@ -430,7 +436,8 @@ mod tests {
             let bounds: Vec<usize> = whole.char_indices().map(|(i, _)| i).chain([whole.len()]).collect();
             let (a, b) = (bounds[cut.0 % bounds.len()], bounds[cut.1 % bounds.len()]);
             let part = &whole[a.min(b)..a.max(b)];
-            proptest::prop_assert_eq!(collapse_part(part, true), collapse_whitespace(part));
+            let marks = WhitespaceMarks::find(&whole);
+            proptest::prop_assert_eq!(marks.collapse_part(&whole, a.min(b)..a.max(b), true), collapse_whitespace(part));
         }
     }
 
