@@ -349,7 +349,6 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_str().is_some_and(|s| s.starts_with('.'))
 }
 
-/// `doc_id` of a path: relative to the root, components joined by `/`.
 /// The `doc_id` of a `path` the walk built under `root`, read off its bytes: `root`, a `/`,
 /// then UTF-8 names joined by `/` (the walk joins directory entries, so no component is
 /// empty, `.` or `..`). `None` for anything else, which [`relative_id`] spells; the common
@@ -363,6 +362,7 @@ fn plain_relative_id<'p>(root: &Path, path: &'p Path) -> Option<&'p str> {
     rest.split('/').all(|name| !name.is_empty() && name != "." && name != "..").then_some(rest)
 }
 
+/// `doc_id` of a path: relative to the root, components joined by `/`.
 fn relative_id(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")

@@ -227,21 +227,12 @@ fn find_tokens(lower: &str, min_chars: usize, tokens: &mut Vec<Range<usize>>) {
     }
 }
 
-/// [`ASCII_WORD`] as ranges, for [`crate::text::ascii_run`].
-const WORD_RANGES: &[(u8, u8)] = &[(b'a', b'z'), (b'A', b'Z'), (b'0', b'9'), (b'_', b'_')];
-
 /// ASCII letters, digits and `_`: the word bytes of [`find_tokens`] (bytes from 0x80 on are
 /// not, so that the ASCII loops stop at every other character).
-const ASCII_WORD: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 128 {
-        let c = b as u8;
-        table[b] = c.is_ascii_alphanumeric() || c == b'_';
-        b += 1;
-    }
-    table
-};
+const WORD_RANGES: &[(u8, u8)] = &[(b'a', b'z'), (b'A', b'Z'), (b'0', b'9'), (b'_', b'_')];
+
+/// [`WORD_RANGES`] as a byte table.
+const ASCII_WORD: [bool; 256] = crate::text::ascii_set(WORD_RANGES);
 
 /// A non-ASCII character, as the tokenizer tells them apart.
 enum Wide {

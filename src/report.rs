@@ -240,19 +240,35 @@ const MILLIONTHS: u64 = 1_000_000;
 /// Rounds like `format!("{x:.6}")` (see [`round_scaled`]), without its slow exact path
 /// (every document row has a stance cell per target).
 pub fn fmt_num(x: f64) -> String {
+    let mut out = Vec::new();
+    push_num(&mut out, x);
+    String::from_utf8(out).expect("numbers are written in ASCII")
+}
+
+/// Appends [`fmt_num`] of `x` to `out`, without a `String` of its own (stance cells).
+fn push_num(out: &mut Vec<u8>, x: f64) {
     match round_scaled(x, MILLIONTHS) {
-        Some(0) => "0".into(), // also -0.0 and what rounds to it
+        Some(0) => out.push(b'0'), // also -0.0 and what rounds to it
         Some(n) => {
-            let sign = if x < 0.0 { "-" } else { "" };
-            let (whole, fraction) = (n / MILLIONTHS, n % MILLIONTHS);
-            if fraction == 0 {
-                format!("{sign}{whole}")
-            } else {
-                let digits = format!("{fraction:06}");
-                format!("{sign}{whole}.{}", digits.trim_end_matches('0'))
+            if x < 0.0 {
+                out.push(b'-');
+            }
+            push_digits(out, n / MILLIONTHS);
+            let mut fraction = n % MILLIONTHS;
+            if fraction > 0 {
+                // Six decimals without their trailing zeros: the leading ones are padded.
+                let mut width = 6;
+                while fraction % 10 == 0 {
+                    fraction /= 10;
+                    width -= 1;
+                }
+                out.push(b'.');
+                let digits = fraction.ilog10() as usize + 1;
+                out.extend(std::iter::repeat(b'0').take(width - digits));
+                push_digits(out, fraction);
             }
         }
-        None => fmt_num_exact(x), // NaN, infinities, |x| ≥ 10^12
+        None => out.extend_from_slice(fmt_num_exact(x).as_bytes()), // NaN, infinities, |x| ≥ 10^12
     }
 }
 
@@ -361,9 +377,7 @@ impl DocumentCsv {
             documents: Vec::with_capacity(files * 256),
         }
     }
-}
 
-impl DocumentCsv {
     /// Appends the sentence and match rows (without headers) of document `doc_id`: all of
     /// them, or one part of a large document's; `entries` are the cells of the lexicon the
     /// matches refer to.
@@ -479,65 +493,16 @@ impl<'a> CsvRow<'a> {
     /// Appends an unsigned integer field without going through a `String`.
     pub fn int(&mut self, value: u64) -> &mut Self {
         self.separator();
-        self.digits(value);
+        push_digits(self.out, value);
         self
     }
 
-    /// Appends a number as [`fmt_num`] writes it; a whole number (most stance sums are)
+    /// Appends a number as [`fmt_num`] writes it (digits, `.` and `-` need no quoting),
     /// without going through a `String`.
     pub fn num(&mut self, x: f64) -> &mut Self {
-        match round_scaled(x, MILLIONTHS) {
-            Some(n) if n % MILLIONTHS == 0 => {
-                self.separator();
-                if n != 0 && x < 0.0 {
-                    self.out.push(b'-');
-                }
-                self.digits(n / MILLIONTHS);
-                self
-            }
-            _ => self.field(fmt_num(x)),
-        }
-    }
-
-    /// The decimal digits of `value`.
-    fn digits(&mut self, value: u64) {
-        // Counts are mostly one digit.
-        if value < 10 {
-            self.out.push(b'0' + value as u8);
-            return;
-        }
-        let small = match u32::try_from(value) {
-            Ok(v) if v < 100_000_000 => v,
-            _ => return self.long_digits(value),
-        };
-        // Offsets and counts have fewer than nine digits: all eight are made two at a time,
-        // without a branch on the length, and one fixed eight-byte copy is cut back to the
-        // digits that count. A digit-by-digit loop mispredicts its exit on varying lengths
-        // (standalone measurement: 9.5 -> 6.7 ns a number).
-        let n = small.ilog10() as usize + 1;
-        let (high, low) = (small / 10_000, small % 10_000);
-        let mut eight = [0u8; 8];
-        for (at, pair) in [(0, high / 100), (2, high % 100), (4, low / 100), (6, low % 100)] {
-            let pair = 2 * pair as usize;
-            eight[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
-        }
-        // Little-endian: shifting right drops the leading zeros at the front.
-        let digits = u64::from_le_bytes(eight) >> ((8 - n) * 8);
-        self.out.extend_from_slice(&digits.to_le_bytes());
-        self.out.truncate(self.out.len() - (8 - n));
-    }
-
-    /// The decimal digits of a `value` of nine digits or more, one at a time.
-    fn long_digits(&mut self, value: u64) {
-        let mut digits = [0u8; 20];
-        let mut at = digits.len();
-        let mut v = value;
-        while v > 0 {
-            at -= 1;
-            digits[at] = b'0' + (v % 10) as u8;
-            v /= 10;
-        }
-        self.out.extend_from_slice(&digits[at..]);
+        self.separator();
+        push_num(self.out, x);
+        self
     }
 
     /// Appends a probability with four decimals, as [`fmt_prob`] writes it.
@@ -563,6 +528,47 @@ impl<'a> CsvRow<'a> {
         }
         self.first = false;
     }
+}
+
+/// Appends the decimal digits of `value` to `out`.
+fn push_digits(out: &mut Vec<u8>, value: u64) {
+    // Counts are mostly one digit.
+    if value < 10 {
+        out.push(b'0' + value as u8);
+        return;
+    }
+    let small = match u32::try_from(value) {
+        Ok(v) if v < 100_000_000 => v,
+        _ => return push_long_digits(out, value),
+    };
+    // Offsets and counts have fewer than nine digits: all eight are made two at a time,
+    // without a branch on the length, and one fixed eight-byte copy is cut back to the
+    // digits that count. A digit-by-digit loop mispredicts its exit on varying lengths
+    // (standalone measurement: 9.5 -> 6.7 ns a number).
+    let n = small.ilog10() as usize + 1;
+    let (high, low) = (small / 10_000, small % 10_000);
+    let mut eight = [0u8; 8];
+    for (at, pair) in [(0, high / 100), (2, high % 100), (4, low / 100), (6, low % 100)] {
+        let pair = 2 * pair as usize;
+        eight[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    }
+    // Little-endian: shifting right drops the leading zeros at the front.
+    let digits = u64::from_le_bytes(eight) >> ((8 - n) * 8);
+    out.extend_from_slice(&digits.to_le_bytes());
+    out.truncate(out.len() - (8 - n));
+}
+
+/// The decimal digits of a `value` of nine digits or more, one at a time.
+fn push_long_digits(out: &mut Vec<u8>, value: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut v = value;
+    while v > 0 {
+        at -= 1;
+        digits[at] = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// Appends the `sentences.csv` rows (without header) of sentences of document `doc_id`.
@@ -1015,7 +1021,7 @@ mod csv_row_tests {
                 let mut direct = Vec::new();
                 CsvRow::new(&mut direct).int(7).num(x);
                 let mut formatted = Vec::new();
-                CsvRow::new(&mut formatted).int(7).field(fmt_num(x));
+                CsvRow::new(&mut formatted).int(7).field(fmt_num_exact(x));
                 prop_assert_eq!(String::from_utf8(direct).unwrap(), String::from_utf8(formatted).unwrap());
             }
         }

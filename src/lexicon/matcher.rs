@@ -590,15 +590,7 @@ fn word_around(text: &str, at: usize) -> Option<Range<usize>> {
 }
 
 /// The ASCII letters and digits (bytes of other characters are not in the set).
-const ASCII_ALNUM: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 0x80 {
-        table[b] = (b as u8).is_ascii_alphanumeric();
-        b += 1;
-    }
-    table
-};
+const ASCII_ALNUM: [bool; 256] = crate::text::ascii_set(crate::text::ASCII_ALPHANUMERICS);
 
 /// Drops inclusions overlapping exclusions, then picks non-overlapping hits by priority.
 fn resolve(candidates: &mut Vec<Hit>, exclusions: &mut Vec<Range<usize>>, out: &mut Vec<Hit>) {
@@ -648,6 +640,8 @@ fn overlaps_any(ranges: &[Range<usize>], span: &Range<usize>) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     proptest::proptest! {
         /// Against the plain definition by `char` searches.
         #[test]
@@ -660,7 +654,6 @@ mod tests {
             proptest::prop_assert_eq!(super::word_around(&text, at), plain(&text, at));
         }
     }
-    use super::*;
 
     #[test]
     fn long_anchors_are_searched_by_a_prefix_cut_at_a_character() {

@@ -353,15 +353,8 @@ fn trailing_run(s: &str, word: bool) -> usize {
 }
 
 /// [`is_negation_word_char`] of each ASCII byte, looked up instead of classified per byte.
-const NEGATION_WORD_ASCII: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 0x80 {
-        table[b] = (b as u8).is_ascii_alphanumeric() || b == b'\'' as usize;
-        b += 1;
-    }
-    table
-};
+const NEGATION_WORD_ASCII: [bool; 256] =
+    crate::text::ascii_set(&[(b'a', b'z'), (b'A', b'Z'), (b'0', b'9'), (b'\'', b'\'')]);
 
 #[cfg(test)]
 mod tests {

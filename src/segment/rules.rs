@@ -211,7 +211,7 @@ pub(crate) fn next_inline_item(text: &str, from: usize, lists: &WordLists, lang:
     let rest = &text[from..];
     // The sentence mostly starts after ASCII spaces: skipped as bytes before the full trim.
     let spaces = rest.bytes().take_while(|&b| matches!(b, b' ' | b'\n')).count();
-    let start = from + spaces + (rest.len() - spaces - rest[spaces..].trim_start().len());
+    let start = from + rest.len() - rest[spaces..].trim_start().len();
     let s = &text[start..];
     if !is_list_marker(s) {
         return None;
