@@ -614,8 +614,7 @@ impl<'a> CharOffsets<'a> {
             self.byte = 0;
             self.chars = 0;
         }
-        // The standard library counts characters a machine word at a time.
-        self.chars += self.text[self.byte..byte].chars().count();
+        self.chars += crate::text::count_chars(&self.text.as_bytes()[self.byte..byte]);
         self.byte = byte;
         self.chars
     }
