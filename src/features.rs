@@ -74,10 +74,18 @@ fn hash_bytes(bytes: &[u8]) -> u64 {
 /// [`hash_bytes`] of `buf[start..end]`. When `buf` has 8 bytes beyond the last partial word,
 /// that word is read whole and masked: a variable-length copy there dominated scoring time.
 fn hash_range(buf: &[u8], start: usize, end: usize) -> u64 {
+    hash_words(buf, start, end, |word| word)
+}
+
+/// [`hash_range`] of the bytes as `transform` maps each word of eight read from `buf` (the
+/// last one with the bytes past `end` zeroed): a byte-wise map such as lower-casing hashes
+/// the mapped text without a copy of it, as long as it maps a zero byte to zero.
+#[inline(always)]
+fn hash_words(buf: &[u8], start: usize, end: usize, transform: impl Fn(u64) -> u64) -> u64 {
     let mut h = 0x243f_6a88_85a3_08d3 ^ ((end - start) as u64).wrapping_mul(K1);
     let mut p = start;
     while p + 8 <= end {
-        h = (h ^ read_word(buf, p)).wrapping_mul(K1);
+        h = (h ^ transform(read_word(buf, p))).wrapping_mul(K1);
         h ^= h >> 32;
         p += 8;
     }
@@ -90,7 +98,7 @@ fn hash_range(buf: &[u8], start: usize, end: usize) -> u64 {
             w[..rest].copy_from_slice(&buf[p..end]);
             u64::from_le_bytes(w)
         };
-        h = (h ^ word).wrapping_mul(K2);
+        h = (h ^ transform(word)).wrapping_mul(K2);
         h ^= h >> 29;
     }
     h = h.wrapping_mul(K1);
@@ -208,7 +216,7 @@ fn find_tokens(lower: &str, min_chars: usize, tokens: &mut Vec<Range<usize>>) {
         let start = i;
         let mut chars = 0;
         loop {
-            let ascii = crate::text::ascii_run(bytes, i, WORD_RANGES);
+            let ascii = word_run(bytes, i);
             chars += ascii;
             i += ascii;
             if i < bytes.len() && bytes[i] >= 0x80 {
@@ -263,6 +271,126 @@ impl Wide {
             }
         }
     }
+}
+
+/// The word keys of `sentence` into `s.word_keys`, as [`Extractor::tokenize`] and
+/// [`hash_range`] of each token give them, but read from the sentence itself: ASCII words
+/// are lower-cased word by word as they are hashed, other words are lower-cased into
+/// `s.name`. Covers sentences of ASCII, Latin-1 and characters that are their own lower
+/// case (General Punctuation among them), without `<` (which may open a target tag).
+/// Returns `false` for any other sentence, which then needs the full tokenizer.
+fn word_keys_direct(sentence: &str, min_chars: usize, s: &mut Scratch) -> bool {
+    let bytes = sentence.as_bytes();
+    // A non-ASCII character: its lower case (`None`: not its own length or class there)
+    // and whether it is a word character.
+    let wide = |i: usize| -> Option<(Wide, usize, bool)> {
+        let (wide, len) = Wide::at(sentence, i);
+        let is_word = match wide {
+            Wide::Latin1(_, is_word) => is_word,
+            Wide::Punctuation => false,
+            Wide::Other(c) => {
+                let mut lower = c.to_lowercase();
+                if lower.next() != Some(c) || lower.next().is_some() {
+                    return None;
+                }
+                c.is_alphanumeric()
+            }
+        };
+        Some((wide, len, is_word))
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        i += gap_run(bytes, i);
+        let Some(&b) = bytes.get(i) else { break };
+        if b == b'<' {
+            return false;
+        }
+        if b >= 0x80 {
+            let Some((_, len, is_word)) = wide(i) else { return false };
+            if !is_word {
+                i += len;
+                continue;
+            }
+        }
+        let start = i;
+        let (mut chars, mut ascii) = (0, true);
+        loop {
+            let run = word_run(bytes, i);
+            chars += run;
+            i += run;
+            if i < bytes.len() && bytes[i] >= 0x80 {
+                let Some((_, len, is_word)) = wide(i) else { return false };
+                if is_word {
+                    chars += 1;
+                    i += len;
+                    ascii = false;
+                    continue;
+                }
+            }
+            break;
+        }
+        if chars < min_chars {
+            continue;
+        }
+        let key = if ascii {
+            hash_words(bytes, start, i, crate::text::ascii_lowercase_word)
+        } else {
+            s.name.clear();
+            let mut k = start;
+            while k < i {
+                let run = word_run(bytes, k);
+                s.name.push_str(&sentence[k..k + run]);
+                k += run;
+                if k < i {
+                    match wide(k) {
+                        Some((Wide::Latin1(lower, _), len, _)) => {
+                            s.name.push(lower);
+                            k += len;
+                        }
+                        Some((_, len, _)) => {
+                            s.name.push_str(&sentence[k..k + len]);
+                            k += len;
+                        }
+                        None => return false,
+                    }
+                }
+            }
+            s.name.make_ascii_lowercase();
+            hash_range(s.name.as_bytes(), 0, s.name.len())
+        };
+        s.word_keys.push(key);
+    }
+    true
+}
+
+/// The word bytes of a `u64` (see [`WORD_RANGES`]), marked by the top bit of their lane.
+/// Setting 0x20 in every byte maps exactly the capitals and small letters into `a..=z`, so
+/// three range tests do for four ranges.
+#[inline(always)]
+fn word_lanes(word: u64) -> u64 {
+    let folded = word | u64::from_le_bytes([0x20; 8]);
+    crate::text::ascii_in_ranges(folded, &[(b'a', b'z')])
+        | crate::text::ascii_in_ranges(word, &[(b'0', b'9'), (b'_', b'_')])
+}
+
+/// The length of the run of word bytes (ASCII letters, digits, `_`) from `from`.
+#[inline(always)]
+fn word_run(bytes: &[u8], from: usize) -> usize {
+    crate::text::run_where(bytes, from, word_lanes, |b| ASCII_WORD[usize::from(b)])
+}
+
+/// The length of the run from `from` of ASCII bytes that are neither word bytes nor `<`
+/// (which may open a target tag).
+#[inline(always)]
+fn gap_run(bytes: &[u8], from: usize) -> usize {
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    let stops = |word: u64| word_lanes(word) | crate::text::ascii_in_ranges(word, &[(b'<', b'<')]) | (word & HIGH);
+    crate::text::run_where(
+        bytes,
+        from,
+        |word| !stops(word) & HIGH,
+        |b| b < 0x80 && !ASCII_WORD[usize::from(b)] && b != b'<',
+    )
 }
 
 /// Where the run of ASCII bytes other than `<` starting at `from` ends: at the first byte
@@ -385,6 +513,13 @@ impl Extractor {
         s.lower.push_str("        ");
     }
 
+    /// Whether word keys may come from [`word_keys_direct`]: it neither stems nor makes
+    /// character n-grams.
+    fn reads_words_directly(&self) -> bool {
+        let [lo, hi] = self.config.char_ngrams;
+        self.stemmer.is_none() && (lo == 0 || hi < lo)
+    }
+
     fn token_key(&self, lower: &str, span: &Range<usize>) -> u64 {
         match &self.stemmer {
             Some(st) => word_key(&st.0.stem(&lower[span.clone()])),
@@ -409,8 +544,22 @@ impl Extractor {
         out: &mut Vec<u64>,
         mut names: Option<&mut std::collections::HashMap<u64, String>>,
     ) {
-        self.tokenize(sentence, scratch);
         scratch.word_keys.clear();
+        if names.is_none()
+            && self.reads_words_directly()
+            && word_keys_direct(sentence, self.config.min_token_chars, scratch)
+        {
+            out.extend_from_slice(&scratch.word_keys);
+            if self.config.bigrams {
+                out.extend(scratch.word_keys.windows(2).map(|w| bigram_key(w[0], w[1])));
+            }
+            for hit in hits {
+                out.push(frame_key(hit.frame, frame_suffix(hit), &mut scratch.name));
+            }
+            return;
+        }
+        scratch.word_keys.clear();
+        self.tokenize(sentence, scratch);
         for t in &scratch.tokens {
             let k = self.token_key(&scratch.lower, t);
             scratch.word_keys.push(k);
@@ -542,6 +691,54 @@ mod tests {
                 .collect();
             proptest::prop_assert_eq!(got, reference);
         }
+    }
+
+    proptest::proptest! {
+        /// The eight-at-a-time runs of word bytes and of gaps end where byte scans end them,
+        /// with every byte that the case fold or a borrow could confuse.
+        #[test]
+        fn word_and_gap_runs_equal_byte_scans(
+            bytes in proptest::collection::vec(proptest::sample::select(vec![
+                b'a', b'z', b'A', b'Z', b'0', b'9', b'_', b'`', b'{', b'@', b'[', b'/', b':', b'^', b'<', b'=',
+                b';', b' ', 0x7F, 0x00, 0x80, 0xC1, 0xC3, 0xE1, 0xFF, 0xDA, 0xFA, 0xDF, 0xB0, b'm', b'm',
+            ]), 0..40),
+            from in 0usize..40,
+        ) {
+            let from = from.min(bytes.len());
+            let is_word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+            let words = bytes[from..].iter().position(|b| !is_word(b)).unwrap_or(bytes.len() - from);
+            proptest::prop_assert_eq!(word_run(&bytes, from), words);
+            let gap = bytes[from..].iter().position(|b| !b.is_ascii() || is_word(b) || *b == b'<').unwrap_or(bytes.len() - from);
+            proptest::prop_assert_eq!(gap_run(&bytes, from), gap);
+        }
+    }
+
+    proptest::proptest! {
+        /// Scoring reads word keys off the sentence; training (which records names) always
+        /// lower-cases a copy first. Both must give the same keys, in the same order.
+        #[test]
+        fn direct_word_keys_equal_those_of_the_lower_cased_copy(
+            sentence in "[a-zA-Z0-9_ .,;!?-]{0,40}|[aÄé_ ,„“3ΩωБб€\u{2009}xÜ]{0,40}|[\u{80}-\u{ff}İẞΣσa <>t/]{0,30}|[\u{2000}-\u{2050}a1 ]{0,30}|(Die |Müller |„Zitat“ |<t>Ziel</t> |MASKENPFLICHT |ist, ){0,8}",
+            min_token_chars in 1usize..4,
+        ) {
+            let ex = Extractor::new(FeatureConfig { min_token_chars, ..FeatureConfig::default() });
+            let hits = [LexiconHit { frame: "occupation", voice: Voice::Authorial, negated: true }];
+            let (mut direct, mut copied) = (Vec::new(), Vec::new());
+            ex.keys_into(&sentence, &hits, &mut Scratch::default(), &mut direct, None);
+            ex.keys_into(&sentence, &hits, &mut Scratch::default(), &mut copied, Some(&mut HashMap::new()));
+            proptest::prop_assert_eq!(direct, copied);
+        }
+    }
+
+    #[test]
+    fn usual_sentences_are_read_directly_and_the_others_are_not() {
+        let direct = |s: &str| word_keys_direct(s, 2, &mut Scratch::default());
+        assert!(direct("Die Besatzer zogen am 25. November ab, sagte Müller „heute“ – für 8 €."));
+        assert!(direct("ω und б sind klein, ß auch"), "their own lower case");
+        assert!(!direct("ΩМИР sind Großbuchstaben"), "Ω lower-cases to ω");
+        assert!(!direct("İstanbul"), "İ lower-cases to two characters");
+        assert!(!direct("Die <t>Maskenpflicht</t> gilt"), "target tags");
+        assert!(!direct("a < b"));
     }
 
     #[test]

@@ -267,25 +267,49 @@ fn count_bytes_where(bytes: &[u8], is_counted: impl Fn(u8) -> bool) -> usize {
 /// constants.
 #[inline(always)]
 pub fn ascii_run(bytes: &[u8], from: usize, ranges: &[(u8, u8)]) -> usize {
-    const LOW: u64 = u64::from_le_bytes([0x01; 8]);
-    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
     let in_ranges = |b: u8| ranges.iter().any(|&(lo, hi)| (lo..=hi).contains(&b));
+    run_where(bytes, from, |word| ascii_in_ranges(word, ranges), in_ranges)
+}
+
+/// The number of bytes from `from` on for which `is_in` holds, eight at a time: `lanes`
+/// must mark (by the top bit of each byte lane) exactly the bytes of a word for which
+/// `is_in` holds; the last partial word goes byte by byte.
+#[inline(always)]
+pub fn run_where(bytes: &[u8], from: usize, lanes: impl Fn(u64) -> u64, is_in: impl Fn(u8) -> bool) -> usize {
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
     let mut i = from;
     while let Some(chunk) = bytes.get(i..i + 8) {
         let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-        let x = word & !HIGH;
-        let mut inside = 0;
-        for &(lo, hi) in ranges {
-            // The top bit of each byte: set where `lo <= byte <= hi`.
-            inside |= ((x | HIGH) - LOW * u64::from(lo)) & (((LOW * u64::from(hi)) | HIGH) - x);
-        }
-        let outside = !(inside & !word) & HIGH;
+        let outside = !lanes(word) & HIGH;
         if outside != 0 {
             return i + (outside.trailing_zeros() / 8) as usize - from;
         }
         i += 8;
     }
-    i + bytes[i..].iter().position(|&b| !in_ranges(b)).unwrap_or(bytes.len() - i) - from
+    i + bytes[i..].iter().position(|&b| !is_in(b)).unwrap_or(bytes.len() - i) - from
+}
+
+/// The bytes of `word` that are ASCII and in one of the inclusive `ranges` (each below
+/// 0x80), marked by the top bit of their byte lane. Exact in every lane: with the top bit
+/// of every byte cleared, no subtraction borrows across bytes.
+#[inline(always)]
+pub fn ascii_in_ranges(word: u64, ranges: &[(u8, u8)]) -> u64 {
+    const LOW: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    let x = word & !HIGH;
+    let mut inside = 0;
+    for &(lo, hi) in ranges {
+        // The top bit of each byte: set where `lo <= byte & 0x7f <= hi`.
+        inside |= ((x | HIGH) - LOW * u64::from(lo)) & (((LOW * u64::from(hi)) | HIGH) - x);
+    }
+    inside & !word & HIGH
+}
+
+/// `word` with its ASCII capitals lower-cased, eight bytes at once: a capital's lane gets
+/// 0x20, which is its top-bit mark shifted down by two.
+#[inline(always)]
+pub fn ascii_lowercase_word(word: u64) -> u64 {
+    word | (ascii_in_ranges(word, &[(b'A', b'Z')]) >> 2)
 }
 
 /// `char::is_alphanumeric`, with the common non-ASCII characters of news text decided by
@@ -509,6 +533,18 @@ mod tests {
                 let plain = bytes[from..].iter().position(|b| !inside(b)).unwrap_or(bytes.len() - from);
                 proptest::prop_assert_eq!(ascii_run(&bytes, from, ranges), plain, "{:?}", ranges);
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// Lower-casing eight bytes at once equals `to_ascii_lowercase` per byte; 0xC1 and
+        /// 0xDA are capitals with the top bit set, which must stay as they are.
+        #[test]
+        fn words_lowercase_like_each_byte(bytes in proptest::array::uniform8(proptest::sample::select(vec![
+            b'A', b'Z', b'@', b'[', b'a', b'z', b'`', b'{', 0xC1, 0xDA, 0xC3, 0x9C, 0x00, 0x7F, 0xFF, b'M',
+        ]))) {
+            let lowered = ascii_lowercase_word(u64::from_le_bytes(bytes)).to_le_bytes();
+            proptest::prop_assert_eq!(lowered, bytes.map(|b| b.to_ascii_lowercase()));
         }
     }
 
