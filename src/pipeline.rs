@@ -4,8 +4,8 @@
 //! The corpus is walked in `doc_id` order as the run goes (on its own thread, at most two
 //! batches ahead) and cut into small batches of bounded size (bytes and files). Each batch
 //! is analysed and serialized by one worker, several batches at once, with no barrier
-//! between them; a writer thread appends the results in walk order, holding back those that
-//! finish early. A fixed number of batches is in flight (two per worker), so memory is
+//! between them; the results are appended in walk order by the worker that finishes the
+//! one next in line, holding back those that finish early. A fixed number of batches is in flight (two per worker), so memory is
 //! bounded whatever the corpus size or number of files, and the output is byte-identical
 //! for any thread count.
 
@@ -14,7 +14,8 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
 use crate::corpus::{self, CharOffsets, CorpusFile, CorpusWalk, Document, MetaTable, Skip};
@@ -413,7 +414,7 @@ pub struct Summary {
     pub unknown_meta_ids: Vec<String>,
 }
 
-/// Progress callback: called by the writer with (bytes done, documents done).
+/// Progress callback: called as results are written, with (bytes done, documents done).
 pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
 
 /// Upper bound of input bytes in one batch: bounds memory with any file sizes.
@@ -499,10 +500,10 @@ struct DocResult {
 /// One document's result: analysed, or skipped with a reason.
 type Outcome = Result<DocResult, Skip>;
 
-/// What workers send the writer: results with their file sizes, in `doc_id` order; the
-/// CSV rows of those documents, serialized in one buffer per file (which the writer
-/// writes as they are); the term statistics of those documents (counted on the worker:
-/// the writer only adds up one tally per batch); and the walk's skipped entries.
+/// What a worker hands over for writing: results with their file sizes, in `doc_id`
+/// order; the CSV rows of those documents, serialized in one buffer per file (written as
+/// they are); the term statistics of those documents (counted by the worker: writing only
+/// adds up one tally per batch); and the walk's skipped entries.
 #[derive(Default)]
 struct Batch {
     docs: Vec<(u64, Outcome)>,
@@ -511,7 +512,7 @@ struct Batch {
     skipped: Vec<Skip>,
 }
 
-/// What the writer accumulates over the run.
+/// What writing accumulates over the run.
 #[derive(Default)]
 struct Totals {
     counts: Counts,
@@ -535,8 +536,8 @@ fn process(
     Ok(DocResult { n_sentences: report.sentences.len() as u64, n_matches: report.matches.len() as u64, complete: true })
 }
 
-/// Analyses one large document in parts, sending each part's rows to the writer as soon as
-/// it is serialized. Returns false when the writer has gone (the run stops).
+/// Analyses one large document in parts, handing each part's rows over for writing as soon
+/// as it is serialized. Returns false when writing has failed (the run stops).
 fn stream_large(file: &CorpusFile, number: u64, cfg: &AnalyzeConfig, send: &mut dyn FnMut(Batch) -> bool) -> bool {
     let one = |outcome, csv, terms| Batch { docs: vec![(file.bytes, outcome)], csv, terms, skipped: Vec::new() };
     let doc = match corpus::load_document(file, &cfg.corpus, cfg.meta.as_ref()) {
@@ -544,9 +545,9 @@ fn stream_large(file: &CorpusFile, number: u64, cfg: &AnalyzeConfig, send: &mut 
         Err(skip) => return send(one(Err(skip), DocumentCsv::default(), TermTally::default())),
     };
     let mut terms = TermTally::default();
-    let mut writer_alive = true;
+    let mut writing_ok = true;
     let document = cfg.analyzer.analyze_in_parts(&doc, PART_SENTENCES, |part| {
-        if !writer_alive {
+        if !writing_ok {
             return;
         }
         terms.add_document(number, &part.matches);
@@ -561,9 +562,9 @@ fn stream_large(file: &CorpusFile, number: u64, cfg: &AnalyzeConfig, send: &mut 
         let n_sentences = part.sentences.len() as u64;
         let n_matches = part.matches.len() as u64;
         let result = DocResult { n_sentences, n_matches, complete: false };
-        writer_alive = send(one(Ok(result), csv, TermTally::default()));
+        writing_ok = send(one(Ok(result), csv, TermTally::default()));
     });
-    if !writer_alive {
+    if !writing_ok {
         return false;
     }
     let mut csv = DocumentCsv::default();
@@ -590,14 +591,14 @@ fn analyze_batch(cfg: &AnalyzeConfig, FileBatch { first, files, skipped }: FileB
 
 /// Where batches are analysed: in turn on the calling thread, or on a pool.
 trait Workers {
-    /// Hands over a result computed on the calling thread; false when the writer has gone.
+    /// Hands over a result computed on the calling thread; false when writing has failed.
     fn send(&mut self, batch: Batch) -> bool;
-    /// Has a batch analysed and its result handed over; false when the writer has gone.
+    /// Has a batch analysed and its result handed over; false when writing has failed.
     fn analyze(&mut self, batch: FileBatch) -> bool;
 }
 
 /// Analyses the batches in walk order with `workers`; a large document is streamed from the
-/// calling thread, part by part. Stops early when the writer has gone (it failed).
+/// calling thread, part by part. Stops early when writing has failed.
 fn produce(cfg: &AnalyzeConfig, batches: impl Iterator<Item = FileBatch>, workers: &mut impl Workers) {
     for FileBatch { first, files, skipped } in batches {
         let sent = match &files[..] {
@@ -638,57 +639,116 @@ impl Workers for InTurn<'_, '_> {
 }
 
 /// A pool: each batch is analysed by one worker, several at once. Results are numbered in
-/// walk order for the writer, each number only with a ticket from the writer: with a fixed
-/// number of tickets, only that many results are ever held, however slow one batch is.
-struct OnPool<'s, 'scope> {
+/// walk order, each number only with a ticket: with a fixed number of tickets, only that
+/// many results are ever held, however slow one batch is.
+struct OnPool<'s, 'scope, 'w> {
     cfg: &'scope AnalyzeConfig,
     scope: &'s rayon::Scope<'scope>,
     next: u64,
     tickets: &'s mpsc::Receiver<()>,
-    results: mpsc::Sender<(u64, Batch)>,
+    in_order: &'scope InOrder<'w>,
 }
 
-impl OnPool<'_, '_> {
-    /// Waits for a ticket and numbers the next result; `None` when the writer has gone.
+impl OnPool<'_, '_, '_> {
+    /// Waits for a ticket and numbers the next result; `None` once writing has failed.
     fn number(&mut self) -> Option<u64> {
         self.tickets.recv().ok()?;
+        if self.in_order.failed.load(Ordering::Relaxed) {
+            return None;
+        }
         self.next += 1;
         Some(self.next - 1)
     }
 }
 
-impl Workers for OnPool<'_, '_> {
+impl Workers for OnPool<'_, '_, '_> {
     fn send(&mut self, batch: Batch) -> bool {
-        self.number().is_some_and(|n| self.results.send((n, batch)).is_ok())
+        let Some(n) = self.number() else { return false };
+        self.in_order.deliver(n, batch);
+        true
     }
 
     fn analyze(&mut self, batch: FileBatch) -> bool {
         let Some(n) = self.number() else { return false };
-        let (cfg, results) = (self.cfg, self.results.clone());
-        // A closed channel means the writer failed; its error is reported by the caller.
-        self.scope.spawn(move |_| drop(results.send((n, analyze_batch(cfg, batch)))));
+        let (cfg, in_order) = (self.cfg, self.in_order);
+        self.scope.spawn(move |_| in_order.deliver(n, analyze_batch(cfg, batch)));
         true
     }
 }
 
-/// Writes the numbered results in number order as they arrive, returning a ticket for each.
-fn write_in_order(
-    sink: &mut ReportSink<'_>,
-    results: mpsc::Receiver<(u64, Batch)>,
+/// Writes numbered results in number order, on the thread that delivers the one next in
+/// line: it writes that result and any that wait behind it, while the other workers go on
+/// analysing. (A writer thread of its own competed with the workers for the cores, and
+/// each result crossed to its core.) A ticket goes back for each result written.
+struct InOrder<'a> {
+    queue: Mutex<Queue>,
+    sink: Mutex<(ReportSink<'a>, Option<Error>)>,
     tickets: mpsc::SyncSender<()>,
-) -> Result<(), Error> {
-    let mut waiting = std::collections::BTreeMap::new();
-    let mut next = 0;
-    for (n, batch) in results {
-        waiting.insert(n, batch);
-        while let Some(batch) = waiting.remove(&next) {
-            sink.accept(batch)?;
-            next += 1;
-            // The dispatcher is gone only once every batch is dispatched.
-            tickets.send(()).ok();
+    /// Set with the first write error: no more batches are dispatched.
+    failed: AtomicBool,
+}
+
+/// Results that wait for an earlier one, and whether a thread is writing.
+struct Queue {
+    waiting: std::collections::BTreeMap<u64, Batch>,
+    next: u64,
+    writing: bool,
+}
+
+impl<'a> InOrder<'a> {
+    fn new(sink: ReportSink<'a>, tickets: mpsc::SyncSender<()>) -> Self {
+        InOrder {
+            queue: Mutex::new(Queue { waiting: std::collections::BTreeMap::new(), next: 0, writing: false }),
+            sink: Mutex::new((sink, None)),
+            tickets,
+            failed: AtomicBool::new(false),
         }
     }
-    Ok(())
+
+    /// Hands over result `n`; writes it (and those behind it) unless another thread is
+    /// writing, which then writes it in turn.
+    fn deliver(&self, n: u64, batch: Batch) {
+        let mut queue = lock(&self.queue);
+        queue.waiting.insert(n, batch);
+        if queue.writing {
+            return;
+        }
+        queue.writing = true;
+        loop {
+            let next = queue.next;
+            let Some(batch) = queue.waiting.remove(&next) else { break };
+            queue.next += 1;
+            // Others deliver while this one writes; only the writing thread takes the sink.
+            drop(queue);
+            self.write(batch);
+            // The dispatcher is gone only once every batch is dispatched.
+            self.tickets.send(()).ok();
+            queue = lock(&self.queue);
+        }
+        queue.writing = false;
+    }
+
+    fn write(&self, batch: Batch) {
+        let mut sink = lock(&self.sink);
+        let (sink, error) = &mut *sink;
+        if error.is_none() {
+            if let Err(e) = sink.accept(batch) {
+                *error = Some(e);
+                self.failed.store(true, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// The sink and the first write error, once all results are in.
+    fn finish(self) -> (ReportSink<'a>, Option<Error>) {
+        self.sink.into_inner().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A lock that a panicking holder does not poison: a panic ends the run anyway (rayon
+/// passes it on), and the data stays consistent between statements.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The writing end of a run: appends serialized rows in order and adds up the totals.
@@ -808,25 +868,25 @@ pub fn run(cfg: &AnalyzeConfig, progress: Progress<'_>) -> Result<Summary, Error
         for _ in 0..in_flight {
             tickets_tx.send(()).ok();
         }
-        let (results, results_rx) = mpsc::channel();
-        let result = std::thread::scope(|scope| {
-            let writer = scope.spawn(|| write_in_order(&mut sink, results_rx, tickets_tx));
+        let in_order = InOrder::new(sink, tickets_tx);
+        let walked = std::thread::scope(|scope| {
             let walker = scope.spawn(move || {
                 // A closed channel means the run stopped early.
                 FileBatches::new(walk.inspect(&mut note_meta)).try_for_each(|batch| files_tx.send(batch)).ok();
             });
             pool.in_place_scope(|scope| {
-                let mut on_pool = OnPool { cfg, scope, next: 0, tickets: &tickets, results };
+                let mut on_pool = OnPool { cfg, scope, next: 0, tickets: &tickets, in_order: &in_order };
                 produce(cfg, files_rx.into_iter(), &mut on_pool);
             });
-            let walked = walker.join();
-            writer.join().and_then(|written| walked.map(|()| written))
+            walker.join()
         });
-        match result {
-            Ok(r) => r?,
-            Err(_) => {
-                return Err(Error::Output { path: cfg.out.clone(), message: "a report thread panicked".into() });
-            }
+        let (written, error) = in_order.finish();
+        sink = written;
+        if let Some(e) = error {
+            return Err(e);
+        }
+        if walked.is_err() {
+            return Err(Error::Output { path: cfg.out.clone(), message: "the corpus walk panicked".into() });
         }
     }
     let unknown_meta_ids = table
@@ -962,6 +1022,76 @@ mod tests {
         assert_eq!(marks.collapse_part(messy, 0..right_context_end(messy), false), "kurz und gut.");
         let clean = " kurz und gut.";
         assert_eq!(WhitespaceMarks::find(clean).collapse_part(clean, 0..clean.len(), true), "kurz und gut.");
+    }
+
+    /// A sink over the three files in `dir`, opened for writing, or (`read_only`) for
+    /// reading, so that every write fails.
+    fn sink_in<'a>(dir: &Path, read_only: bool, progress: Progress<'a>) -> ReportSink<'a> {
+        let open = |name: &str| {
+            let path = dir.join(name);
+            let file = if read_only {
+                std::fs::write(&path, b"").and_then(|()| File::open(&path))
+            } else {
+                File::create(&path)
+            };
+            // No buffering to speak of: each row reaches the file (or fails) when written.
+            BufWriter::with_capacity(1, file.expect("test file"))
+        };
+        let writers = Writers { sentences: open("s.csv"), matches: open("m.csv"), documents: open("d.csv") };
+        ReportSink { writers, totals: Totals::default(), docs_done: 0, out: Path::new("out"), progress }
+    }
+
+    fn numbered_batch(n: u64) -> Batch {
+        let csv = DocumentCsv {
+            sentences: format!("s{n}\n").into_bytes(),
+            matches: format!("m{n}\n").into_bytes(),
+            documents: Vec::new(),
+        };
+        Batch {
+            docs: vec![(1, Ok(DocResult { n_sentences: 1, n_matches: 0, complete: true }))],
+            csv,
+            ..Batch::default()
+        }
+    }
+
+    #[test]
+    fn results_delivered_in_any_order_from_many_threads_are_written_in_number_order() {
+        let dir = std::env::temp_dir().join(format!("framing-in-order-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let (tickets_tx, tickets) = mpsc::sync_channel(64);
+        let in_order = InOrder::new(sink_in(&dir, false, &|_, _| {}), tickets_tx);
+        // Four threads deliver 0..60 interleaved and from the back: most wait for an earlier one.
+        std::thread::scope(|scope| {
+            for t in 0..4u64 {
+                let in_order = &in_order;
+                scope.spawn(move || (0..15).rev().for_each(|k| in_order.deliver(k * 4 + t, numbered_batch(k * 4 + t))));
+            }
+        });
+        let (sink, error) = in_order.finish();
+        assert!(error.is_none());
+        assert_eq!((sink.totals.counts.sentences, sink.docs_done), (60, 60));
+        drop(sink);
+        let expected: String = (0..60).map(|n| format!("s{n}\n")).collect();
+        assert_eq!(std::fs::read_to_string(dir.join("s.csv")).expect("written"), expected);
+        assert_eq!(tickets.try_iter().count(), 60, "one ticket back per result written");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn a_failed_write_stops_dispatch_and_keeps_the_first_error() {
+        let dir = std::env::temp_dir().join(format!("framing-in-order-fail-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let (tickets_tx, tickets) = mpsc::sync_channel(8);
+        let in_order = InOrder::new(sink_in(&dir, true, &|_, _| {}), tickets_tx);
+        in_order.deliver(1, numbered_batch(1));
+        assert!(!in_order.failed.load(Ordering::Relaxed), "1 waits for 0: nothing written yet");
+        in_order.deliver(0, numbered_batch(0));
+        assert!(in_order.failed.load(Ordering::Relaxed));
+        // Tickets still come back, so a dispatcher waiting for one wakes up and stops.
+        assert_eq!(tickets.try_iter().count(), 2);
+        let (_, error) = in_order.finish();
+        assert!(matches!(error, Some(Error::Io { .. })), "{error:?}");
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]
