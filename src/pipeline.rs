@@ -1024,11 +1024,12 @@ mod tests {
         assert_eq!(WhitespaceMarks::find(clean).collapse_part(clean, 0..clean.len(), true), "kurz und gut.");
     }
 
-    /// A sink over the three files in `dir`, opened for writing, or (`read_only`) for
-    /// reading, so that every write fails.
-    fn sink_in<'a>(dir: &Path, read_only: bool, progress: Progress<'a>) -> ReportSink<'a> {
+    /// An [`InOrder`] over three files in a new temporary directory, opened for writing,
+    /// or (`read_only`) for reading, so that every write fails; with its ticket receiver.
+    fn in_order_over(read_only: bool) -> (tempfile::TempDir, InOrder<'static>, mpsc::Receiver<()>) {
+        let dir = tempfile::tempdir().expect("temp dir");
         let open = |name: &str| {
-            let path = dir.join(name);
+            let path = dir.path().join(name);
             let file = if read_only {
                 std::fs::write(&path, b"").and_then(|()| File::open(&path))
             } else {
@@ -1038,7 +1039,15 @@ mod tests {
             BufWriter::with_capacity(1, file.expect("test file"))
         };
         let writers = Writers { sentences: open("s.csv"), matches: open("m.csv"), documents: open("d.csv") };
-        ReportSink { writers, totals: Totals::default(), docs_done: 0, out: Path::new("out"), progress }
+        let sink = ReportSink {
+            writers,
+            totals: Totals::default(),
+            docs_done: 0,
+            out: Path::new("out"),
+            progress: &|_, _| {},
+        };
+        let (tickets_tx, tickets) = mpsc::sync_channel(64);
+        (dir, InOrder::new(sink, tickets_tx), tickets)
     }
 
     fn numbered_batch(n: u64) -> Batch {
@@ -1056,10 +1065,7 @@ mod tests {
 
     #[test]
     fn results_delivered_in_any_order_from_many_threads_are_written_in_number_order() {
-        let dir = std::env::temp_dir().join(format!("framing-in-order-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        let (tickets_tx, tickets) = mpsc::sync_channel(64);
-        let in_order = InOrder::new(sink_in(&dir, false, &|_, _| {}), tickets_tx);
+        let (dir, in_order, tickets) = in_order_over(false);
         // Four threads deliver 0..60 interleaved and from the back: most wait for an earlier one.
         std::thread::scope(|scope| {
             for t in 0..4u64 {
@@ -1072,17 +1078,13 @@ mod tests {
         assert_eq!((sink.totals.counts.sentences, sink.docs_done), (60, 60));
         drop(sink);
         let expected: String = (0..60).map(|n| format!("s{n}\n")).collect();
-        assert_eq!(std::fs::read_to_string(dir.join("s.csv")).expect("written"), expected);
+        assert_eq!(std::fs::read_to_string(dir.path().join("s.csv")).expect("written"), expected);
         assert_eq!(tickets.try_iter().count(), 60, "one ticket back per result written");
-        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]
     fn a_failed_write_stops_dispatch_and_keeps_the_first_error() {
-        let dir = std::env::temp_dir().join(format!("framing-in-order-fail-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        let (tickets_tx, tickets) = mpsc::sync_channel(8);
-        let in_order = InOrder::new(sink_in(&dir, true, &|_, _| {}), tickets_tx);
+        let (_dir, in_order, tickets) = in_order_over(true);
         in_order.deliver(1, numbered_batch(1));
         assert!(!in_order.failed.load(Ordering::Relaxed), "1 waits for 0: nothing written yet");
         in_order.deliver(0, numbered_batch(0));
@@ -1091,7 +1093,6 @@ mod tests {
         assert_eq!(tickets.try_iter().count(), 2);
         let (_, error) = in_order.finish();
         assert!(matches!(error, Some(Error::Io { .. })), "{error:?}");
-        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]
