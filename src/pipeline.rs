@@ -1,13 +1,13 @@
 //! Orchestration: documents are analysed in parallel with rayon and streamed to the report
 //! writers in `doc_id` order.
 //!
-//! The corpus is walked in `doc_id` order as the run goes (on its own thread, at most two
-//! batches ahead) and cut into small batches of bounded size (bytes and files). Each batch
-//! is analysed and serialized by one worker, several batches at once, with no barrier
-//! between them; the results are appended in walk order by the worker that finishes the
-//! one next in line, holding back those that finish early. A fixed number of batches is in flight (two per worker), so memory is
-//! bounded whatever the corpus size or number of files, and the output is byte-identical
-//! for any thread count.
+//! The corpus is walked in `doc_id` order as the run goes (by the thread that hands out the
+//! batches, one batch ahead) and cut into small batches of bounded size (bytes and files).
+//! Each batch is analysed and serialized by one worker, several batches at once, with no
+//! barrier between them; the results are appended in walk order by the worker that
+//! finishes the one next in line, holding back those that finish early. A fixed number of
+//! batches is in flight (two per worker), so memory is bounded whatever the corpus size or
+//! number of files, and the output is byte-identical for any thread count.
 
 use std::borrow::Cow;
 use std::fs::File;
@@ -859,34 +859,23 @@ pub fn run(cfg: &AnalyzeConfig, progress: Progress<'_>) -> Result<Summary, Error
             .num_threads(cfg.threads)
             .build()
             .map_err(|e| Error::Output { path: cfg.out.clone(), message: format!("cannot start threads: {e}") })?;
-        // The walk runs ahead on its own thread by at most two batches of entries. Results
-        // in flight (being computed, waiting for an earlier one, being written) are bounded
-        // by the tickets: two per worker, so a worker always has a next batch.
-        let (files_tx, files_rx) = mpsc::sync_channel::<FileBatch>(2);
+        // Results in flight (being computed, waiting for an earlier one, being written) are
+        // bounded by the tickets: two per worker, so a worker always has a next batch while
+        // this thread walks the corpus for the one after.
         let in_flight = 2 * cfg.threads;
         let (tickets_tx, tickets) = mpsc::sync_channel::<()>(in_flight);
         for _ in 0..in_flight {
             tickets_tx.send(()).ok();
         }
         let in_order = InOrder::new(sink, tickets_tx);
-        let walked = std::thread::scope(|scope| {
-            let walker = scope.spawn(move || {
-                // A closed channel means the run stopped early.
-                FileBatches::new(walk.inspect(&mut note_meta)).try_for_each(|batch| files_tx.send(batch)).ok();
-            });
-            pool.in_place_scope(|scope| {
-                let mut on_pool = OnPool { cfg, scope, next: 0, tickets: &tickets, in_order: &in_order };
-                produce(cfg, files_rx.into_iter(), &mut on_pool);
-            });
-            walker.join()
+        pool.in_place_scope(|scope| {
+            let mut on_pool = OnPool { cfg, scope, next: 0, tickets: &tickets, in_order: &in_order };
+            produce(cfg, FileBatches::new(walk.inspect(&mut note_meta)), &mut on_pool);
         });
         let (written, error) = in_order.finish();
         sink = written;
         if let Some(e) = error {
             return Err(e);
-        }
-        if walked.is_err() {
-            return Err(Error::Output { path: cfg.out.clone(), message: "the corpus walk panicked".into() });
         }
     }
     let unknown_meta_ids = table
