@@ -280,6 +280,7 @@ impl Wide {
 /// case (General Punctuation among them), without `<` (which may open a target tag).
 /// Returns `false` for any other sentence, which then needs the full tokenizer.
 fn word_keys_direct(sentence: &str, min_chars: usize, s: &mut Scratch) -> bool {
+    s.word_keys.clear();
     let bytes = sentence.as_bytes();
     // A non-ASCII character: its lower case (`None`: not its own length or class there)
     // and whether it is a word character.
@@ -313,17 +314,30 @@ fn word_keys_direct(sentence: &str, min_chars: usize, s: &mut Scratch) -> bool {
             }
         }
         let start = i;
-        let (mut chars, mut ascii) = (0, true);
+        let mut chars = 0;
+        // Once the word meets a non-ASCII letter, it is lower-cased into `s.name` as it goes.
+        let mut copied = false;
         loop {
             let run = word_run(bytes, i);
+            if copied {
+                s.name.push_str(&sentence[i..i + run]);
+            }
             chars += run;
             i += run;
             if i < bytes.len() && bytes[i] >= 0x80 {
-                let Some((_, len, is_word)) = wide(i) else { return false };
+                let Some((wide, len, is_word)) = wide(i) else { return false };
                 if is_word {
+                    if !copied {
+                        s.name.clear();
+                        s.name.push_str(&sentence[start..i]);
+                        copied = true;
+                    }
+                    match wide {
+                        Wide::Latin1(lower, _) => s.name.push(lower),
+                        _ => s.name.push_str(&sentence[i..i + len]),
+                    }
                     chars += 1;
                     i += len;
-                    ascii = false;
                     continue;
                 }
             }
@@ -332,31 +346,11 @@ fn word_keys_direct(sentence: &str, min_chars: usize, s: &mut Scratch) -> bool {
         if chars < min_chars {
             continue;
         }
-        let key = if ascii {
-            hash_words(bytes, start, i, crate::text::ascii_lowercase_word)
-        } else {
-            s.name.clear();
-            let mut k = start;
-            while k < i {
-                let run = word_run(bytes, k);
-                s.name.push_str(&sentence[k..k + run]);
-                k += run;
-                if k < i {
-                    match wide(k) {
-                        Some((Wide::Latin1(lower, _), len, _)) => {
-                            s.name.push(lower);
-                            k += len;
-                        }
-                        Some((_, len, _)) => {
-                            s.name.push_str(&sentence[k..k + len]);
-                            k += len;
-                        }
-                        None => return false,
-                    }
-                }
-            }
+        let key = if copied {
             s.name.make_ascii_lowercase();
             hash_range(s.name.as_bytes(), 0, s.name.len())
+        } else {
+            hash_words(bytes, start, i, crate::text::ascii_lowercase_word)
         };
         s.word_keys.push(key);
     }
@@ -516,8 +510,13 @@ impl Extractor {
     /// Whether word keys may come from [`word_keys_direct`]: it neither stems nor makes
     /// character n-grams.
     fn reads_words_directly(&self) -> bool {
+        self.stemmer.is_none() && self.char_ngram_lengths().is_none()
+    }
+
+    /// The character n-gram lengths `lo..=hi`, `None` when they are off.
+    fn char_ngram_lengths(&self) -> Option<(usize, usize)> {
         let [lo, hi] = self.config.char_ngrams;
-        self.stemmer.is_none() && (lo == 0 || hi < lo)
+        (lo > 0 && hi >= lo).then_some((lo, hi))
     }
 
     fn token_key(&self, lower: &str, span: &Range<usize>) -> u64 {
@@ -544,7 +543,6 @@ impl Extractor {
         out: &mut Vec<u64>,
         mut names: Option<&mut std::collections::HashMap<u64, String>>,
     ) {
-        scratch.word_keys.clear();
         if names.is_none()
             && self.reads_words_directly()
             && word_keys_direct(sentence, self.config.min_token_chars, scratch)
@@ -600,10 +598,7 @@ impl Extractor {
         out: &mut Vec<u64>,
         mut names: Option<&mut std::collections::HashMap<u64, String>>,
     ) {
-        let [lo, hi] = self.config.char_ngrams;
-        if lo == 0 || hi < lo {
-            return;
-        }
+        let Some((lo, hi)) = self.char_ngram_lengths() else { return };
         for t in &s.tokens {
             s.name.clear();
             s.name.push(' ');

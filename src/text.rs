@@ -212,9 +212,16 @@ pub fn count_collapsed_tokens(collapsed: &str) -> usize {
     }
 }
 
-/// Occurrences of `needle` in `bytes`.
+/// Occurrences of `needle` in `bytes`. Counts in 8-bit lanes over 32-byte chunks, which the
+/// compiler turns into wide vector compares (a plain `filter().count()` widens every lane to
+/// 64 bits and handles 4 bytes per step).
 fn count_byte(bytes: &[u8], needle: u8) -> usize {
-    count_bytes_where(bytes, |b| b == needle)
+    let mut chunks = bytes.chunks_exact(32);
+    let mut n = 0;
+    for chunk in &mut chunks {
+        n += usize::from(chunk.iter().map(|&b| u8::from(b == needle)).sum::<u8>());
+    }
+    n + chunks.remainder().iter().filter(|&&b| b == needle).count()
 }
 
 /// Number of characters of the UTF-8 `bytes`: the bytes that do not continue a character.
@@ -244,19 +251,6 @@ pub fn count_chars(bytes: &[u8]) -> usize {
         continuation += (continuation_lanes(tail).wrapping_mul(LOW) >> 56) as usize;
     }
     bytes.len() - continuation
-}
-
-/// The bytes of `bytes` for which `is_counted` holds. Counts in 8-bit lanes over 32-byte
-/// chunks, which the compiler turns into wide vector compares (a plain `filter().count()`
-/// widens every lane to 64 bits and handles 4 bytes per step).
-#[inline(always)]
-fn count_bytes_where(bytes: &[u8], is_counted: impl Fn(u8) -> bool) -> usize {
-    let mut chunks = bytes.chunks_exact(32);
-    let mut n = 0;
-    for chunk in &mut chunks {
-        n += usize::from(chunk.iter().map(|&b| u8::from(is_counted(b))).sum::<u8>());
-    }
-    n + chunks.remainder().iter().filter(|&&b| is_counted(b)).count()
 }
 
 /// The number of bytes from `from` on that fall in one of the inclusive ASCII `ranges`
