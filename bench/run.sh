@@ -124,6 +124,16 @@ framing_once() {
   check_rc "$name" 1
 }
 
+# framing_first NAME ARGS...: a first run, into a folder that does not exist yet. The
+# previous round's report is removed untimed, before timed's sync.
+framing_first() {
+  local name=$1
+  shift
+  rm -rf "$work/out-$name"
+  timed "$work/$name.log" "$bin" analyze "$corpus" -o "$work/out-$name" -q "$@"
+  check_rc "$name" 1
+}
+
 # ---------------------------------------------------------------- scale mode
 if [ "$scale" = 1 ]; then
   echo "| corpus | files | MB | wall s | MB/s | peak RSS MB |"
@@ -160,7 +170,7 @@ corpus=$(corpus_for "$mb")
 bytes=$(corpus_bytes "$corpus")
 files=$(corpus_files "$corpus")
 
-tools=(framing-j1 framing-j2)
+tools=(framing-j1 framing-j2 framing-j1-new framing-j2-new)
 # The 10,000-row lexicon: the shared rows plus generated pseudo-word patterns.
 if [ ${#lex_args[@]} -gt 0 ]; then
   "$gen" --lexicon 10000 --base "$shared/lexicon.csv" "$work/lexicon-10k.csv" >&2
@@ -195,6 +205,8 @@ run_tool() {
   case $name in
     framing-j1) framing_once "$name" "${lex_args[@]}" --no-model -j 1 ;;
     framing-j2) framing_once "$name" "${lex_args[@]}" --no-model -j 2 ;;
+    framing-j1-new) framing_first "$name" "${lex_args[@]}" --no-model -j 1 ;;
+    framing-j2-new) framing_first "$name" "${lex_args[@]}" --no-model -j 2 ;;
     framing-10k-j2) framing_once "$name" --lexicon "$work/lexicon-10k.csv" --no-model -j 2 ;;
     framing-model-j1) framing_once "$name" "${lex_args[@]}" --model "$model" -j 1 ;;
     framing-model-j2) framing_once "$name" "${lex_args[@]}" --model "$model" -j 2 ;;
@@ -236,6 +248,8 @@ for ((r = 0; r < reps; r++)); do
   for name in "${tools[@]}"; do
     ratios[$name]="${ratios[$name]:-} $(awk -v a="${round[$name]}" -v b="${round[framing-j2]}" 'BEGIN {printf "%.3f", a / b}')"
   done
+  speedup_rerun="${speedup_rerun:-} $(awk -v a="${round[framing-j1]}" -v b="${round[framing-j2]}" 'BEGIN {printf "%.3f", a / b}')"
+  speedup_first="${speedup_first:-} $(awk -v a="${round[framing-j1-new]}" -v b="${round[framing-j2-new]}" 'BEGIN {printf "%.3f", a / b}')"
   unset round
 done
 
@@ -259,3 +273,8 @@ for name in "${tools[@]}"; do
     "$(awk -v b="$bytes" -v s="$wall" 'BEGIN {print b / 1e6 / s}')" \
     "$(awk -v f="$files" -v s="$wall" 'BEGIN {print f / s}')" "$peak" "$ratio"
 done
+
+echo
+# shellcheck disable=SC2086 # word splitting of the space-separated samples is intended
+echo "-j 1 -> -j 2 (median of round ratios): $(median $speedup_rerun) re-running with --force," \
+  "$(median $speedup_first) into a new folder"
