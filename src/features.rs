@@ -543,27 +543,23 @@ impl Extractor {
         out: &mut Vec<u64>,
         mut names: Option<&mut std::collections::HashMap<u64, String>>,
     ) {
-        if names.is_none()
+        // Read directly, a sentence has no target tag and no character n-grams are made, so
+        // `scratch.tokens` (left from another sentence) is not looked at below.
+        let direct = names.is_none()
             && self.reads_words_directly()
-            && word_keys_direct(sentence, self.config.min_token_chars, scratch)
-        {
+            && word_keys_direct(sentence, self.config.min_token_chars, scratch);
+        if direct {
             out.extend_from_slice(&scratch.word_keys);
-            if self.config.bigrams {
-                out.extend(scratch.word_keys.windows(2).map(|w| bigram_key(w[0], w[1])));
-            }
-            for hit in hits {
-                out.push(frame_key(hit.frame, frame_suffix(hit), &mut scratch.name));
-            }
-            return;
-        }
-        scratch.word_keys.clear();
-        self.tokenize(sentence, scratch);
-        for t in &scratch.tokens {
-            let k = self.token_key(&scratch.lower, t);
-            scratch.word_keys.push(k);
-            out.push(k);
-            if let Some(n) = names.as_deref_mut() {
-                n.entry(k).or_insert_with(|| self.token_name(&scratch.lower[t.clone()]));
+        } else {
+            scratch.word_keys.clear();
+            self.tokenize(sentence, scratch);
+            for t in &scratch.tokens {
+                let k = self.token_key(&scratch.lower, t);
+                scratch.word_keys.push(k);
+                out.push(k);
+                if let Some(n) = names.as_deref_mut() {
+                    n.entry(k).or_insert_with(|| self.token_name(&scratch.lower[t.clone()]));
+                }
             }
         }
         if self.config.bigrams {
@@ -579,8 +575,10 @@ impl Extractor {
                 }
             }
         }
-        self.target_keys(scratch, out, names.as_deref_mut());
-        self.char_keys(scratch, out, names.as_deref_mut());
+        if !direct {
+            self.target_keys(scratch, out, names.as_deref_mut());
+            self.char_keys(scratch, out, names.as_deref_mut());
+        }
         for hit in hits {
             let suffix = frame_suffix(hit);
             let k = frame_key(hit.frame, suffix, &mut scratch.name);
