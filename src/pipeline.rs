@@ -671,7 +671,7 @@ impl Workers for OnPool<'_, '_, '_> {
     fn analyze(&mut self, batch: FileBatch) -> bool {
         let Some(n) = self.number() else { return false };
         let (cfg, in_order) = (self.cfg, self.in_order);
-        self.scope.spawn(move |_| in_order.deliver(n, analyze_batch(cfg, batch)));
+        self.scope.spawn(move |_| in_order.deliver_from(n, || analyze_batch(cfg, batch)));
         true
     }
 }
@@ -726,6 +726,19 @@ impl<'a> InOrder<'a> {
             queue = lock(&self.queue);
         }
         queue.writing = false;
+    }
+
+    /// [`InOrder::deliver`] of the result `make` computes for `n`. If that panics (a bug),
+    /// the run is marked failed and a ticket goes back: the dispatcher, which may be waiting
+    /// for one while every other result waits for `n`, then stops instead of waiting forever.
+    /// The panic goes on to rayon, which raises it again when the scope ends.
+    fn deliver_from(&self, n: u64, make: impl FnOnce() -> Batch) {
+        let delivered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.deliver(n, make())));
+        if let Err(panic) = delivered {
+            self.failed.store(true, Ordering::Relaxed);
+            self.tickets.send(()).ok();
+            std::panic::resume_unwind(panic);
+        }
     }
 
     fn write(&self, batch: Batch) {
@@ -1082,6 +1095,22 @@ mod tests {
         assert_eq!(tickets.try_iter().count(), 2);
         let (_, error) = in_order.finish();
         assert!(matches!(error, Some(Error::Io { .. })), "{error:?}");
+    }
+
+    #[test]
+    fn a_panicking_batch_stops_dispatch_instead_of_leaving_it_waiting() {
+        let (dir, in_order, tickets) = in_order_over(false);
+        in_order.deliver_from(1, || numbered_batch(1));
+        let panic = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            in_order.deliver_from(0, || panic!("analysis bug"));
+        }))
+        .expect_err("the panic goes on");
+        assert_eq!(panic.downcast_ref::<&str>(), Some(&"analysis bug"));
+        assert!(in_order.failed.load(Ordering::Relaxed));
+        // Nothing was written (1 still waits for 0), but the dispatcher gets a ticket to wake on.
+        assert_eq!(tickets.try_iter().count(), 1);
+        drop(in_order.finish());
+        assert_eq!(std::fs::read_to_string(dir.path().join("s.csv")).expect("file"), "");
     }
 
     #[test]
