@@ -117,21 +117,24 @@ check_rc() {
   fi
 }
 
-framing_once() {
+# framing_run NAME ARGS...: `framing analyze` of the corpus into $work/out-NAME, timed.
+framing_run() {
   local name=$1
   shift
-  timed "$work/$name.log" "$bin" analyze "$corpus" -o "$work/out-$name" --force -q "$@"
+  timed "$work/$name.log" "$bin" analyze "$corpus" -o "$work/out-$name" -q "$@"
   check_rc "$name" 1
+}
+
+# framing_once NAME ARGS...: a re-run, replacing the report of the round before (--force).
+framing_once() {
+  framing_run "$1" --force "${@:2}"
 }
 
 # framing_first NAME ARGS...: a first run, into a folder that does not exist yet. The
 # previous round's report is removed untimed, before timed's sync.
 framing_first() {
-  local name=$1
-  shift
-  rm -rf "$work/out-$name"
-  timed "$work/$name.log" "$bin" analyze "$corpus" -o "$work/out-$name" -q "$@"
-  check_rc "$name" 1
+  rm -rf "$work/out-$1"
+  framing_run "$@"
 }
 
 # ---------------------------------------------------------------- scale mode
