@@ -1,19 +1,17 @@
-//! The DFA of the literals, made from aho-corasick's NFA for the scan that steps it by hand.
+//! The DFA of the literals: an Aho-Corasick automaton over their case variants, built
+//! straight into the dense rows that the scan steps by hand.
 //!
-//! aho-corasick's own DFA pads each row of its transition table to a power of two of its
-//! byte classes, and it keeps an ASCII letter and its other case in classes of their own even
-//! when it ignores ASCII case: for the benchmark lexicon that is 128 entries per row where 35
-//! suffice, an 809 KB table of which the rows prose walks through spread over many cache
-//! lines, and for a 10,000-row lexicon most of the set-up time goes into computing them. Here
-//! a row has exactly one entry per class (ASCII case folded), and the match states come
-//! first, so that "a literal ends here" is one comparison.
+//! A row has exactly one entry per byte class (ASCII case folded, and one class for every
+//! byte in no literal), and the match states come first, so that "a literal ends here" is one
+//! comparison. The rows are built the textbook way: a trie of the literals, then in
+//! breadth-first order each missing transition is copied from the row of the state's failure
+//! link, which is complete by then. (Going through aho-corasick's NFA instead, following
+//! failure links for every state and class, was most of the set-up time of a 10,000-row
+//! lexicon; aho-corasick's own DFA pads rows to 128 classes where the benchmark lexicon
+//! needs 35.)
 
-use aho_corasick::automaton::{Automaton, StateID};
-use aho_corasick::nfa::noncontiguous::NFA;
-use aho_corasick::Anchored;
-
-/// Marks a state of the automaton not yet reached while the rows are numbered.
-const UNSEEN: u32 = u32::MAX;
+/// A trie transition not (yet) there.
+const NONE: u32 = u32::MAX;
 
 /// The transitions of an ASCII-case-insensitive Aho-Corasick automaton, in dense rows.
 #[derive(Debug, Clone)]
@@ -28,66 +26,55 @@ pub(super) struct DenseDfa {
     start: u32,
     /// States below this offset are the match states.
     match_limit: u32,
-    /// Row number → the state of the automaton (which lists the literals ending there).
-    states: Vec<StateID>,
+    /// Match row number `r` → the literals ending there: `outputs[output_starts[r]..output_starts[r + 1]]`.
+    output_starts: Vec<u32>,
+    /// Literal ids, grouped by match row.
+    outputs: Vec<u32>,
 }
 
 impl DenseDfa {
-    /// The DFA of `nfa` (unanchored, standard match semantics), built over `literals` with
-    /// ASCII case ignored and no prefilter: every state it reaches from the start, with the
-    /// transitions it follows for each byte (failure links included). `None` when the table
-    /// would not fit 32-bit offsets.
-    pub(super) fn new<'a>(nfa: &NFA, literals: impl IntoIterator<Item = &'a [u8]>) -> Option<DenseDfa> {
-        let mut in_literal = [false; 256];
-        for literal in literals {
-            for &b in literal {
-                in_literal[usize::from(b.to_ascii_lowercase())] = true;
-            }
-        }
-        // Bytes in no literal act alike in every state (they lead where an unknown byte
-        // leads from there), as do the two cases of an ASCII letter.
-        let mut classes = [0u8; 256];
-        let mut representative = vec![None];
-        for b in 0..=255u8 {
-            if b.is_ascii_uppercase() {
-                continue;
-            }
-            if in_literal[usize::from(b)] {
-                classes[usize::from(b)] = u8::try_from(representative.len()).ok()?;
-                representative.push(Some(b));
-            } else if representative[0].is_none() {
-                representative[0] = Some(b);
-            }
-        }
-        for b in b'A'..=b'Z' {
-            classes[usize::from(b)] = classes[usize::from(b.to_ascii_lowercase())];
-        }
-        let stride = representative.len();
-
-        let start = nfa.start_state(Anchored::No).ok()?;
-        let Walk { reached, next_states, mut row_of } = Walk::over(nfa, start, &representative);
-        // Match states first, each group in the order reached.
-        let (mut order, others): (Vec<usize>, Vec<usize>) = (0..reached.len()).partition(|&k| nfa.is_match(reached[k]));
+    /// The DFA that finds every occurrence of every literal (standard Aho-Corasick
+    /// semantics, ASCII case ignored). `literals` pairs the bytes of each string searched
+    /// for with the literal id its matches report (several strings, such as the case
+    /// variants of one literal, may share an id). `None` when the table would not fit
+    /// 32-bit offsets.
+    pub(super) fn new(literals: &[(&[u8], u32)]) -> Option<DenseDfa> {
+        let (classes, stride) = byte_classes(literals)?;
+        let Trie { mut rows, ends } = Trie::build(literals, &classes, stride)?;
+        let links = Links::fill(&mut rows, stride);
+        let n = links.order.len();
+        let outputs_by_state = Outputs::collect(&links, ends, n);
+        // Match states first, each group in breadth-first order.
+        let (mut order, others): (Vec<u32>, Vec<u32>) =
+            links.order.iter().partition(|&&s| !outputs_by_state.of(s as usize).is_empty());
         let matches = order.len();
         order.extend(others);
-        u32::try_from(reached.len().checked_mul(stride)?).ok()?;
-        for (row, &k) in order.iter().enumerate() {
-            // Fits: row × stride < rows × stride, checked above.
-            row_of[reached[k].as_usize()] = (row * stride) as u32;
+        let mut offset_of = vec![0u32; n];
+        for (row, &s) in order.iter().enumerate() {
+            // Fits: `Trie::build` checked that every row offset fits 32 bits.
+            offset_of[s as usize] = (row * stride) as u32;
         }
-        let mut table = Vec::with_capacity(order.len() * stride);
-        for &k in &order {
-            table.extend(next_states[k * stride..(k + 1) * stride].iter().map(|&to| row_of[to.as_usize()]));
+        let mut table = Vec::with_capacity(n * stride);
+        for &s in &order {
+            let row = &rows[s as usize * stride..(s as usize + 1) * stride];
+            table.extend(row.iter().map(|&to| offset_of[to as usize]));
         }
-        let states = order.iter().map(|&k| reached[k]).collect();
+        let mut output_starts = Vec::with_capacity(matches + 1);
+        let mut outputs = Vec::new();
+        for &s in &order[..matches] {
+            output_starts.push(outputs.len() as u32);
+            outputs.extend_from_slice(outputs_by_state.of(s as usize));
+        }
+        output_starts.push(outputs.len() as u32);
         Some(DenseDfa {
             classes,
             table,
             stride,
-            start: row_of[start.as_usize()],
-            // Fits: matches × stride ≤ rows.
+            start: offset_of[0],
+            // Fits: matches × stride ≤ rows × stride.
             match_limit: (matches * stride) as u32,
-            states,
+            output_starts,
+            outputs,
         })
     }
 
@@ -136,97 +123,199 @@ impl DenseDfa {
         i
     }
 
-    /// The state of the automaton that `state` stands for.
-    pub(super) fn automaton_state(&self, state: u32) -> StateID {
-        self.states[state as usize / self.stride]
+    /// The ids of the literals that end on entering `state` (empty unless it is a match
+    /// state).
+    pub(super) fn ending(&self, state: u32) -> &[u32] {
+        if !self.is_match(state) {
+            return &[];
+        }
+        let row = state as usize / self.stride;
+        &self.outputs[self.output_starts[row] as usize..self.output_starts[row + 1] as usize]
+    }
+
+    /// Number of states (rows).
+    #[cfg(test)]
+    fn states(&self) -> usize {
+        self.table.len() / self.stride
     }
 }
 
-/// The states reachable from the start of an NFA, in breadth-first order.
-struct Walk {
-    reached: Vec<StateID>,
-    /// Per reached state, the next state for each class's representative byte.
-    next_states: Vec<StateID>,
-    /// Indexed by state id (the NFA's ids are indices of its states: no hashing needed):
-    /// whether, and later which row, a state got.
-    row_of: Vec<u32>,
+/// The byte classes of `literals` and their number: bytes in no literal share class 0, and
+/// an ASCII letter shares the class of its lower case. `None` beyond 256 classes (which
+/// cannot happen: the lower-case ASCII letters fold the upper ones away).
+fn byte_classes(literals: &[(&[u8], u32)]) -> Option<([u8; 256], usize)> {
+    let mut in_literal = [false; 256];
+    for &(literal, _) in literals {
+        for &b in literal {
+            in_literal[usize::from(b.to_ascii_lowercase())] = true;
+        }
+    }
+    let mut classes = [0u8; 256];
+    let mut stride = 1;
+    for b in 0..=255u8 {
+        if in_literal[usize::from(b)] && !b.is_ascii_uppercase() {
+            classes[usize::from(b)] = u8::try_from(stride).ok()?;
+            stride += 1;
+        }
+    }
+    for b in b'A'..=b'Z' {
+        classes[usize::from(b)] = classes[usize::from(b.to_ascii_lowercase())];
+    }
+    Some((classes, stride))
 }
 
-impl Walk {
-    /// Walks `nfa` from `start`, stepping each state by one byte of each class (`None`: a
-    /// class without bytes, never looked up, which goes to the start).
-    fn over(nfa: &NFA, start: StateID, representative: &[Option<u8>]) -> Walk {
-        let mut walk = Walk { reached: Vec::new(), next_states: Vec::new(), row_of: Vec::new() };
-        walk.reach(start);
-        let mut k = 0;
-        while k < walk.reached.len() {
-            let state = walk.reached[k];
-            for byte in representative {
-                let to = byte.map_or(start, |b| nfa.next_state(Anchored::No, state, b));
-                walk.reach(to);
-                walk.next_states.push(to);
+/// The trie of the literals over byte classes: one row of `stride` child states per state
+/// (the root is state 0), [`NONE`] where there is no child.
+struct Trie {
+    rows: Vec<u32>,
+    /// `(state, literal id)` for each literal, at the state its last byte reaches.
+    ends: Vec<(u32, u32)>,
+}
+
+impl Trie {
+    /// `None` when the rows' offsets would not fit 32 bits.
+    fn build(literals: &[(&[u8], u32)], classes: &[u8; 256], stride: usize) -> Option<Trie> {
+        let mut rows = vec![NONE; stride];
+        let mut ends = Vec::with_capacity(literals.len());
+        for &(literal, id) in literals {
+            let mut state = 0usize;
+            for &b in literal {
+                let slot = state * stride + usize::from(classes[usize::from(b)]);
+                state = match rows[slot] {
+                    NONE => {
+                        let new = rows.len() / stride;
+                        // Every row offset, up to that of the last row's end, must fit.
+                        u32::try_from((new + 1).checked_mul(stride)?).ok()?;
+                        rows[slot] = new as u32;
+                        rows.resize(rows.len() + stride, NONE);
+                        new
+                    }
+                    child => child as usize,
+                };
+            }
+            ends.push((state as u32, id));
+        }
+        Some(Trie { rows, ends })
+    }
+}
+
+/// The failure links, found while the trie's rows are completed into DFA rows.
+struct Links {
+    /// The states in breadth-first order (the root first).
+    order: Vec<u32>,
+    /// State → the state of its longest proper suffix that is in the trie.
+    fail: Vec<u32>,
+}
+
+impl Links {
+    /// Completes `rows` in place: a missing transition of a state goes where its failure
+    /// link's does. In breadth-first order the failure link, being shallower, is complete
+    /// before the states that link to it.
+    fn fill(rows: &mut [u32], stride: usize) -> Links {
+        let n = rows.len() / stride;
+        let mut order = Vec::with_capacity(n);
+        let mut fail = vec![0u32; n];
+        order.push(0);
+        for slot in rows.iter_mut().take(stride) {
+            match *slot {
+                NONE => *slot = 0,
+                child => order.push(child),
+            }
+        }
+        let mut k = 1;
+        while k < order.len() {
+            let state = order[k] as usize;
+            let link = fail[state] as usize;
+            for class in 0..stride {
+                let via_link = rows[link * stride + class];
+                let slot = &mut rows[state * stride + class];
+                match *slot {
+                    NONE => *slot = via_link,
+                    child => {
+                        fail[child as usize] = via_link;
+                        order.push(child);
+                    }
+                }
             }
             k += 1;
         }
-        walk
+        Links { order, fail }
+    }
+}
+
+/// The literals that end in each state: its own, then those of its failure link.
+struct Outputs {
+    /// State → range in `ids`.
+    ranges: Vec<(u32, u32)>,
+    ids: Vec<u32>,
+}
+
+impl Outputs {
+    fn collect(links: &Links, mut ends: Vec<(u32, u32)>, n: usize) -> Outputs {
+        ends.sort_unstable();
+        let mut own = ends.as_slice();
+        let mut own_by_state: Vec<&[(u32, u32)]> = vec![&[]; n];
+        while let Some(&(state, _)) = own.first() {
+            let len = own.iter().take_while(|e| e.0 == state).count();
+            own_by_state[state as usize] = &own[..len];
+            own = &own[len..];
+        }
+        let mut out = Outputs { ranges: vec![(0, 0); n], ids: Vec::new() };
+        for &state in &links.order {
+            let start = out.ids.len() as u32;
+            out.ids.extend(own_by_state[state as usize].iter().map(|&(_, id)| id));
+            if state != 0 {
+                let (a, b) = out.ranges[links.fail[state as usize] as usize];
+                out.ids.extend_from_within(a as usize..b as usize);
+            }
+            out.ranges[state as usize] = (start, out.ids.len() as u32);
+        }
+        out
     }
 
-    fn reach(&mut self, state: StateID) {
-        let id = state.as_usize();
-        if id >= self.row_of.len() {
-            self.row_of.resize(id + 1, UNSEEN);
-        }
-        if self.row_of[id] == UNSEEN {
-            self.row_of[id] = 0;
-            self.reached.push(state);
-        }
+    fn of(&self, state: usize) -> &[u32] {
+        let (a, b) = self.ranges[state];
+        &self.ids[a as usize..b as usize]
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aho_corasick::automaton::Automaton;
     use aho_corasick::dfa::DFA;
-    use aho_corasick::MatchKind;
+    use aho_corasick::{Anchored, MatchKind};
 
-    fn nfa(literals: &[&str]) -> NFA {
-        aho_corasick::nfa::noncontiguous::Builder::new()
-            .match_kind(MatchKind::Standard)
-            .ascii_case_insensitive(true)
-            .prefilter(false)
-            .build(literals)
-            .unwrap_or_else(|e| panic!("{e}"))
-    }
-
-    /// The literals ending in `state` of `automaton`, sorted.
-    fn ending(automaton: &impl Automaton, state: StateID) -> Vec<usize> {
-        if !automaton.is_match(state) {
-            return Vec::new();
-        }
-        let mut ids: Vec<usize> =
-            (0..automaton.match_len(state)).map(|k| automaton.match_pattern(state, k).as_usize()).collect();
-        ids.sort_unstable();
-        ids
+    fn dense(literals: &[&str]) -> DenseDfa {
+        let pairs: Vec<(&[u8], u32)> = literals.iter().zip(0..).map(|(l, id)| (l.as_bytes(), id)).collect();
+        DenseDfa::new(&pairs).unwrap_or_else(|| panic!("fits"))
     }
 
     /// Steps the dense DFA and aho-corasick's own DFA over `text` (the reference): after
     /// every byte, the same literals must end. Returns the positions where some did.
-    fn agree(literals: &[&str], text: &str) -> usize {
-        let nfa = nfa(literals);
+    fn agree(literals: &[&str], text: &[u8]) -> usize {
         let reference = DFA::builder()
             .match_kind(MatchKind::Standard)
             .ascii_case_insensitive(true)
             .prefilter(false)
             .build(literals)
             .unwrap_or_else(|e| panic!("{e}"));
-        let dense = DenseDfa::new(&nfa, literals.iter().map(|l| l.as_bytes())).unwrap_or_else(|| panic!("fits"));
+        let dense = dense(literals);
         let (mut a, mut b) = (reference.start_state(Anchored::No).unwrap_or_else(|e| panic!("{e}")), dense.start());
         let mut positions = 0;
-        for &byte in text.as_bytes() {
+        for (i, &byte) in text.iter().enumerate() {
             a = reference.next_state(Anchored::No, a, byte);
             b = dense.next(b, byte);
-            assert_eq!(dense.is_match(b), reference.is_match(a), "after {byte:#x} in {text:?}");
-            assert_eq!(ending(&nfa, dense.automaton_state(b)), ending(&reference, a), "after {byte:#x} in {text:?}");
+            let mut expected: Vec<u32> = if reference.is_match(a) {
+                (0..reference.match_len(a)).map(|k| reference.match_pattern(a, k).as_u32()).collect()
+            } else {
+                Vec::new()
+            };
+            let mut ending = dense.ending(b).to_vec();
+            expected.sort_unstable();
+            ending.sort_unstable();
+            assert_eq!(dense.is_match(b), reference.is_match(a), "after byte {i} ({byte:#x}) of {text:?}");
+            assert_eq!(ending, expected, "after byte {i} ({byte:#x}) of {text:?}");
             positions += usize::from(dense.is_match(b));
         }
         positions
@@ -238,23 +327,53 @@ mod tests {
         // Positions where literals end: BESATZUN, Ärger, ÄRGER (the ASCII letters in any
         // case), she (with he), he and hers in "hers", x-y, Befreiu: 8.
         let text = "Die BESATZUNG, der Ärger und ÄRGER: she hers – x-y, Befreiun";
-        assert_eq!(agree(&literals, text), 8);
+        assert_eq!(agree(&literals, text.as_bytes()), 8);
         // Every byte value, also those in no literal and the unused upper-case letters.
         let all: String = (0..=127u8).map(char::from).chain("äöüßÄÖÜ€„“".chars()).collect();
-        agree(&literals, &all);
-        agree(&["a", "aa", "aaa", "ab"], "aaaabaaab AAAB");
+        agree(&literals, all.as_bytes());
+        agree(&["a", "aa", "aaa", "ab"], b"aaaabaaab AAAB");
+    }
+
+    #[test]
+    fn strings_of_one_literal_report_its_id() {
+        // Two case variants of one literal, and a third literal inside the first.
+        let pairs: [(&[u8], u32); 3] = [("ärger".as_bytes(), 7), ("Ärger".as_bytes(), 7), (b"rger", 2)];
+        let dense = DenseDfa::new(&pairs).unwrap_or_else(|| panic!("fits"));
+        let mut state = dense.start();
+        let mut ends = Vec::new();
+        for &b in "ÄRGER, ärger".as_bytes() {
+            state = dense.next(state, b);
+            ends.push(dense.ending(state).to_vec());
+        }
+        // The last bytes of "ÄRGER" (Ä is two bytes) and of "ärger" are bytes 5 and 13;
+        // each ends both the variant (own state first) and "rger" (its failure link's).
+        assert_eq!(ends[5], [7, 2]);
+        assert_eq!(ends[13], [7, 2]);
+        assert_eq!(ends.iter().filter(|e| !e.is_empty()).count(), 2);
     }
 
     #[test]
     fn rows_hold_one_entry_per_folded_class() {
-        let literals = ["ab", "Ba", "cä"];
-        let dense = DenseDfa::new(&nfa(&literals), literals.iter().map(|l| l.as_bytes())).unwrap_or_else(|| panic!());
+        let dense = dense(&["ab", "Ba", "cä"]);
         // Classes: other, a, b, c, 0xA4 and 0xC3 (the two bytes of ä).
         assert_eq!(dense.stride, 6);
         assert_eq!(dense.classes[usize::from(b'A')], dense.classes[usize::from(b'a')]);
         assert_eq!(dense.classes[usize::from(b'z')], 0);
         // States: start, a, ab, b, ba, c, c + 0xC3, cä.
-        assert_eq!(dense.states.len(), 8);
+        assert_eq!(dense.states(), 8);
         assert_eq!(dense.table.len(), 8 * 6);
+    }
+
+    proptest::proptest! {
+        /// Any literals (overlapping, nested, sharing prefixes and suffixes, in any ASCII
+        /// case, with multi-byte letters) against aho-corasick's DFA on any text.
+        #[test]
+        fn agrees_with_the_reference_dfa(
+            literals in proptest::collection::btree_set("[abAB\\-ä]{1,4}", 1..12),
+            text in "[abcAB \\-äÄö]{0,60}",
+        ) {
+            let literals: Vec<&str> = literals.iter().map(String::as_str).collect();
+            agree(&literals, text.as_bytes());
+        }
     }
 }

@@ -25,9 +25,6 @@ use std::cell::RefCell;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use aho_corasick::automaton::Automaton as _;
-use aho_corasick::automaton::StateID;
-use aho_corasick::nfa::noncontiguous::NFA;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::dense::DenseDfa;
@@ -56,10 +53,8 @@ pub(crate) struct Automaton {
     /// The search over every case variant of the literals (ASCII case-insensitive, plus
     /// upper-case forms of non-ASCII letters such as Ä for ä): a DFA stepped by hand over
     /// the original text when lower-casing would change nothing but letter case (see
-    /// [`lowers_in_place`]); saves the copy.
-    direct: Option<Direct>,
-    /// Variant id of `direct` → literal id.
-    variant_literal: Vec<u32>,
+    /// [`lowers_in_place`]); saves the copy. Its matches report literal ids.
+    direct: Option<DenseDfa>,
     /// Literal id → indices into `compiled`.
     by_literal: Vec<Vec<u32>>,
     compiled: Vec<Compiled>,
@@ -110,8 +105,8 @@ impl Automaton {
             by_literal[id].push(compiled.len() as u32);
             compiled.push(Compiled { entry, exclusion: e.exclusion, pattern, anchor_word });
         }
-        let (direct, variant_literal) = build_direct(&literals);
-        Automaton { literals, ac: OnceLock::new(), direct, variant_literal, by_literal, compiled }
+        let direct = build_direct(&literals);
+        Automaton { literals, ac: OnceLock::new(), direct, by_literal, compiled }
     }
 
     /// The automaton over the lower-cased literals, built on first use.
@@ -142,8 +137,8 @@ impl Automaton {
         }
         let mut ends = std::mem::take(&mut scratch.ends);
         match self.scan_into(text, &mut ends) {
-            Some(nfa) => {
-                let found = Found { nfa, ends: &ends.ends, states: &ends.states, offset: 0 };
+            Some(dfa) => {
+                let found = Found { dfa, ends: &ends.ends, states: &ends.states, offset: 0 };
                 self.resolve_found(text, found, scratch, out);
             }
             None => self.find_lower_cased(text, scratch, out),
@@ -171,10 +166,10 @@ impl Automaton {
     /// Scans `text` into `ends` when the direct search can (see [`lowers_in_place`]) and
     /// returns its automaton, which lists the literals of the states in `ends`; `None` when
     /// `text` needs the lower-cased search.
-    fn scan_into(&self, text: &str, ends: &mut LiteralEnds) -> Option<&NFA> {
+    fn scan_into(&self, text: &str, ends: &mut LiteralEnds) -> Option<&DenseDfa> {
         let direct = self.direct.as_ref().filter(|_| lowers_in_place(text))?;
-        scan_literal_ends(&direct.dense, text.as_bytes(), ends);
-        Some(&direct.nfa)
+        scan_literal_ends(direct, text.as_bytes(), ends);
+        Some(direct)
     }
 
     /// Verifies the literal occurrences `found` lists in `text` and appends the resolved hits.
@@ -197,7 +192,7 @@ impl Automaton {
         candidates: &mut Vec<Hit>,
         exclusions: &mut Vec<Range<usize>>,
     ) {
-        let Found { nfa, ends, states, offset } = found;
+        let Found { dfa, ends, states, offset } = found;
         let mut j = 0;
         while j < ends.len() {
             let Some(word) = word_around(text, ends[j] - 1 - offset) else {
@@ -209,11 +204,10 @@ impl Automaton {
             // Every literal occurrence inside the word, in the order an overlapping search
             // of the word reports them: by end, then as the automaton's state lists them.
             while j < ends.len() && ends[j] <= word_end {
-                let state = states[j];
-                for k in 0..nfa.match_len(state) {
-                    let variant = nfa.match_pattern(state, k);
-                    if ends[j] - nfa.pattern_len(variant) >= word_start {
-                        let literal = self.variant_literal[variant.as_usize()] as usize;
+                for &literal in dfa.ending(states[j]) {
+                    let literal = literal as usize;
+                    // Case variants have the byte length of their literal.
+                    if ends[j] - self.literals[literal].len() >= word_start {
                         self.verify(literal, text, word.clone(), anchor_buf, other, candidates, exclusions);
                     }
                 }
@@ -241,7 +235,7 @@ impl Automaton {
         scanned: Option<&LiteralEnds>,
         out: &mut Vec<Hit>,
     ) {
-        let (Some(LiteralEnds { ends, states }), Some(Direct { nfa, .. })) = (scanned, &self.direct) else {
+        let (Some(LiteralEnds { ends, states }), Some(dfa)) = (scanned, &self.direct) else {
             return self.find_into(&text[span], out);
         };
         let sentence = &text[span.clone()];
@@ -249,7 +243,7 @@ impl Automaton {
         let last = ends.partition_point(|&e| e <= span.end);
         // A literal that ends inside the span may start before it: an occurrence must then lie
         // inside the word cut at the span, which is what searching the sentence alone would see.
-        let found = Found { nfa, ends: &ends[first..last], states: &states[first..last], offset: span.start };
+        let found = Found { dfa, ends: &ends[first..last], states: &states[first..last], offset: span.start };
         with_scratch(|scratch| self.resolve_found(sentence, found, scratch, out));
     }
 
@@ -285,19 +279,18 @@ impl Automaton {
 /// Literal ends of a scan within one text, whose byte 0 is at `offset` of the scanned text.
 #[derive(Clone, Copy)]
 struct Found<'a> {
-    nfa: &'a NFA,
+    dfa: &'a DenseDfa,
     ends: &'a [usize],
-    states: &'a [StateID],
+    states: &'a [u32],
     offset: usize,
 }
 
 /// Where literals end in a text, found by [`crate::lexicon::Matcher::scan`]: sorted end
-/// offsets, each with the NFA state reached there (see [`Direct`]), which lists the literals
-/// ending there.
+/// offsets, each with the DFA state reached there, which lists the literals ending there.
 #[derive(Debug, Clone, Default)]
 pub struct LiteralEnds {
     ends: Vec<usize>,
-    states: Vec<StateID>,
+    states: Vec<u32>,
 }
 
 /// Texts shorter than this many bytes per lane are scanned in one lane.
@@ -354,7 +347,7 @@ fn scan_literal_ends(dfa: &DenseDfa, bytes: &[u8], out: &mut LiteralEnds) {
     out.states.reserve(total);
     for (end, state) in found.into_iter().flatten() {
         out.ends.push(end);
-        out.states.push(dfa.automaton_state(state));
+        out.states.push(state);
     }
 }
 
@@ -407,50 +400,53 @@ fn anchor_prefix(anchor: &str) -> &str {
 /// Most case variants generated per literal; beyond it the direct search is not built.
 const MAX_VARIANTS: usize = 64;
 
-/// The direct search: an Aho-Corasick NFA over every case variant of the literals (which
-/// lists the literals of each state), and the DFA made from it that the scan steps.
-/// Building aho-corasick's own DFA from the NFA computed every transition for 128 byte
-/// classes where the dense DFA needs 35, and was most of the set-up time of a large
-/// lexicon.
-#[derive(Debug, Clone)]
-struct Direct {
-    nfa: NFA,
-    dense: DenseDfa,
-}
-
-/// The automaton over all case variants of the literals, for search in the original text.
-fn build_direct(literals: &[String]) -> (Option<Direct>, Vec<u32>) {
-    let mut variants: Vec<String> = Vec::new();
-    let mut owner: Vec<u32> = Vec::new();
+/// The DFA over all case variants of the literals, for search in the original text; its
+/// matches report the literal of the variant. `None` when a literal has more than
+/// [`MAX_VARIANTS`] variants or the table would be too large (the lower-cased search is
+/// used then).
+fn build_direct(literals: &[String]) -> Option<DenseDfa> {
+    // All variants' bytes in one buffer: (end in `bytes`, literal id) per variant.
+    let mut bytes: Vec<u8> = Vec::new();
+    let mut variants: Vec<(usize, u32)> = Vec::new();
+    let mut letters: Vec<(char, Option<char>)> = Vec::new();
     for (id, literal) in literals.iter().enumerate() {
-        let mut forms = vec![String::new()];
-        for l in literal.chars() {
-            let upper = same_length_upper(l);
-            if let Some(u) = upper {
-                if forms.len() * 2 > MAX_VARIANTS {
-                    return (None, Vec::new());
-                }
-                let with_upper: Vec<String> = forms.iter().map(|f| format!("{f}{u}")).collect();
-                forms.iter_mut().for_each(|f| f.push(l));
-                forms.extend(with_upper);
-            } else {
-                forms.iter_mut().for_each(|f| f.push(l));
-            }
+        letters.clear();
+        letters.extend(literal.chars().map(|l| (l, same_length_upper(l))));
+        let cased = letters.iter().filter(|(_, upper)| upper.is_some()).count();
+        if cased > MAX_VARIANTS.ilog2() as usize {
+            return None;
         }
-        owner.extend(std::iter::repeat(id as u32).take(forms.len()));
-        variants.extend(forms);
+        // Variant `mask`: the k-th letter that has an upper-case form takes it when bit k is set.
+        for mask in 0..1u32 << cased {
+            let mut k = 0;
+            let mut utf8 = [0u8; 4];
+            for &(lower, upper) in &letters {
+                let c = match upper {
+                    Some(u) => {
+                        k += 1;
+                        if mask >> (k - 1) & 1 == 1 {
+                            u
+                        } else {
+                            lower
+                        }
+                    }
+                    None => lower,
+                };
+                bytes.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+            }
+            variants.push((bytes.len(), id as u32));
+        }
     }
-    let nfa = aho_corasick::nfa::noncontiguous::Builder::new()
-        .match_kind(MatchKind::Standard)
-        .ascii_case_insensitive(true)
-        .prefilter(false)
-        .build(&variants)
-        .ok();
-    let direct = nfa.and_then(|nfa| {
-        let dense = DenseDfa::new(&nfa, variants.iter().map(|v| v.as_bytes()))?;
-        Some(Direct { nfa, dense })
-    });
-    (direct, owner)
+    let mut start = 0;
+    let spans: Vec<(&[u8], u32)> = variants
+        .iter()
+        .map(|&(end, id)| {
+            let span = (&bytes[start..end], id);
+            start = end;
+            span
+        })
+        .collect();
+    DenseDfa::new(&spans)
 }
 
 /// The upper-case form of a non-ASCII lower-case letter when it is one character of the same
