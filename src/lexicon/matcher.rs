@@ -90,18 +90,22 @@ fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
 impl Automaton {
     pub(crate) fn new(lexicon: &Lexicon) -> Automaton {
         let mut literals: Vec<String> = Vec::new();
-        let mut ids: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut ids: crate::text::WordMap<String, usize> = Default::default();
         let mut by_literal: Vec<Vec<u32>> = Vec::new();
         let mut compiled = Vec::new();
         for (entry, e) in lexicon.entries.iter().enumerate() {
             let Some(pattern) = Pattern::compile(&e.pattern) else { continue };
             let Some((anchor_word, literal)) = pattern.anchor() else { continue };
             let literal = anchor_prefix(literal);
-            let id = *ids.entry(literal.to_owned()).or_insert_with(|| {
-                literals.push(literal.to_owned());
-                by_literal.push(Vec::new());
-                literals.len() - 1
-            });
+            let id = match ids.get(literal) {
+                Some(&id) => id,
+                None => {
+                    ids.insert(literal.to_owned(), literals.len());
+                    literals.push(literal.to_owned());
+                    by_literal.push(Vec::new());
+                    literals.len() - 1
+                }
+            };
             by_literal[id].push(compiled.len() as u32);
             compiled.push(Compiled { entry, exclusion: e.exclusion, pattern, anchor_word });
         }

@@ -4,9 +4,7 @@
 //! `check` must point at the column of the offending field, which the `csv` crate does not
 //! report, and must go on after a malformed row.
 
-use std::collections::HashMap;
-
-use super::pattern::{normalise, Pattern};
+use super::pattern::{can_match, normalise};
 use super::{Entry, Problem};
 
 /// Column names a lexicon header may use, in the canonical order.
@@ -51,7 +49,7 @@ pub(crate) fn parse(text: &str, path: &str) -> Parsed {
     let Some(columns) = read_header(&header, &mut |l, c, m| out.problems.push(problem(l, c, m))) else {
         return out;
     };
-    let mut seen: HashMap<(bool, String), usize> = HashMap::new();
+    let mut seen: crate::text::WordMap<(bool, String), usize> = Default::default();
     for record in records.filter(|r| !r.broken) {
         if record.fields.len() != columns.len() {
             let column = record.fields.get(columns.len()).map_or(1, |f| f.column);
@@ -164,7 +162,7 @@ fn read_entry(
     if pattern.is_empty() {
         report(pattern_field.line, pattern_field.column, "empty pattern".to_owned());
         ok = false;
-    } else if Pattern::compile(pattern).is_none() {
+    } else if !can_match(pattern) {
         report(
             pattern_field.line,
             pattern_field.column,

@@ -111,7 +111,7 @@ impl Pattern {
     /// Compiles a pattern (without its leading `!`). `None` when it has no letter or digit,
     /// i.e. it would match every word.
     pub(crate) fn compile(pattern: &str) -> Option<Pattern> {
-        if !pattern.chars().any(char::is_alphanumeric) {
+        if !can_match(pattern) {
             return None;
         }
         // Words are found before lower-casing, as in the text (İ lower-cases to i + U+0307).
@@ -156,6 +156,12 @@ impl Pattern {
         }
         best
     }
+}
+
+/// Whether [`Pattern::compile`] accepts `pattern`: it has a letter or digit, so it does not
+/// match every word. Checks without compiling.
+pub(crate) fn can_match(pattern: &str) -> bool {
+    pattern.chars().any(char::is_alphanumeric)
 }
 
 /// The form under which two patterns count as the same: lower-cased, whitespace collapsed.
@@ -208,6 +214,7 @@ mod tests {
         assert_eq!(q.gaps, vec![Gap(" - ".into())]);
         assert_eq!(Pattern::compile("* *"), None);
         assert_eq!(Pattern::compile("-*-"), None);
+        assert!(!can_match("-*-") && can_match("*a*"));
     }
 
     #[test]
