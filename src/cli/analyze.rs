@@ -112,7 +112,16 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
             summary.unknown_meta_ids.len()
         );
     }
+    exit_without_freeing(cfg);
     Ok(if summary.skipped.is_empty() { Outcome::Clean } else { Outcome::Skipped })
+}
+
+/// Leaves `stages` (lexicon, automaton, model) for the operating system to reclaim when the
+/// process exits, which it does right after the caller returns: freeing them allocation by
+/// allocation took 23 M instructions for a 10,000-row lexicon. Nothing in them
+/// holds a file or anything else that must be released.
+fn exit_without_freeing<T>(stages: T) {
+    std::mem::forget(stages);
 }
 
 /// `analyze --jsonl`: JSON documents in, JSON sentences out.
@@ -142,6 +151,7 @@ fn run_jsonl(args: &AnalyzeArgs) -> anyhow::Result<Outcome> {
             summary.sentences
         );
     }
+    exit_without_freeing(analyzer);
     Ok(if summary.bad_lines.is_empty() { Outcome::Clean } else { Outcome::Skipped })
 }
 
