@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 
 use crate::lexicon::voice::Voice;
@@ -216,9 +216,10 @@ pub fn merge_reports(
     let keys = read_term_keys(&first_part.join(files::TERMS))?;
     let terms_path = dir.path(files::TERMS);
     let file = File::create(&terms_path).map_err(|e| Error::io(&terms_path, e))?;
-    let mut w = csv_writer(std::io::BufWriter::new(file));
-    report::write_terms(&mut w, keys.iter().map(|k| (k, stats.get(&k.provenance)))).map_err(|e| csv_err(out, e))?;
-    w.flush().map_err(|e| Error::io(&terms_path, e))?;
+    let mut w = std::io::BufWriter::new(file);
+    report::write_terms(&mut w, keys.iter().map(|k| (k, stats.get(&k.provenance))))
+        .and_then(|()| w.flush())
+        .map_err(|e| Error::io(&terms_path, e))?;
     drop(w);
 
     let skipped = merge_errors(parts, &dir)?;

@@ -913,11 +913,10 @@ fn write_raw(w: &mut BufWriter<File>, bytes: &[u8], out: &Path) -> Result<(), Er
 
 /// Writes `terms.csv` from merged statistics.
 pub fn write_terms_file(dir: &ReportDir, lexicon: &Lexicon, terms: &TermTally) -> Result<(), Error> {
-    let mut w = open_csv(dir, files::TERMS)?;
+    let mut w = open_file(dir, files::TERMS)?;
     let keys = report::term_keys(lexicon);
     let rows = keys.iter().map(|(i, key)| (key, terms.get(*i)));
-    report::write_terms(&mut w, rows).map_err(|e| csv_error(dir.target(), e))?;
-    w.flush().map_err(|e| Error::io(dir.target(), e))
+    report::write_terms(&mut w, rows).and_then(|()| w.flush()).map_err(|e| Error::io(dir.target(), e))
 }
 
 /// Writes `errors.csv` (a header only when nothing was skipped).

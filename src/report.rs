@@ -407,30 +407,42 @@ impl DocumentReport<'_> {
 /// polarity, weight, and provenance), serialized once per run instead of once per match.
 #[derive(Debug, Clone, Default)]
 pub struct EntryCells {
-    /// Per entry: the five cells from `pattern` to `weight`, comma-joined.
-    definition: Vec<Vec<u8>>,
-    /// Per entry: the `lexicon` cell.
-    provenance: Vec<Vec<u8>>,
+    /// The cells of all entries in one buffer (one allocation, not two per entry).
+    bytes: Vec<u8>,
+    /// Entry `i`'s five cells from `pattern` to `weight`, comma-joined, are
+    /// `bytes[bounds[2i]..bounds[2i + 1]]`, and its `lexicon` cell follows up to `bounds[2i + 2]`.
+    bounds: Vec<usize>,
 }
 
 impl EntryCells {
     /// The cells of every entry of `lexicon`.
     pub fn new(lexicon: &Lexicon) -> EntryCells {
-        let mut cells = EntryCells::default();
+        let mut cells = EntryCells { bytes: Vec::new(), bounds: vec![0] };
+        let mut provenance = String::new();
         for e in &lexicon.entries {
-            let mut definition = Vec::new();
-            CsvRow::new(&mut definition)
+            CsvRow::new(&mut cells.bytes)
                 .field(&e.pattern)
                 .field(&e.frame)
                 .field(&e.target)
-                .field(e.polarity.to_string())
-                .field(fmt_num(e.weight));
-            cells.definition.push(definition);
-            let mut provenance = Vec::new();
-            CsvRow::new(&mut provenance).field(e.provenance());
-            cells.provenance.push(provenance);
+                .signed(i64::from(e.polarity))
+                .num(e.weight);
+            cells.bounds.push(cells.bytes.len());
+            provenance.clear();
+            e.write_provenance(&mut provenance);
+            CsvRow::new(&mut cells.bytes).field(&provenance);
+            cells.bounds.push(cells.bytes.len());
         }
         cells
+    }
+
+    /// The five cells from `pattern` to `weight` of entry `entry`, comma-joined.
+    fn definition(&self, entry: usize) -> &[u8] {
+        &self.bytes[self.bounds[2 * entry]..self.bounds[2 * entry + 1]]
+    }
+
+    /// The `lexicon` cell of entry `entry`.
+    fn provenance(&self, entry: usize) -> &[u8] {
+        &self.bytes[self.bounds[2 * entry + 1]..self.bounds[2 * entry + 2]]
     }
 }
 
@@ -487,6 +499,16 @@ impl<'a> CsvRow<'a> {
     pub fn serialized(&mut self, cells: &[u8]) -> &mut Self {
         self.separator();
         self.out.extend_from_slice(cells);
+        self
+    }
+
+    /// Appends a signed integer field without going through a `String`.
+    pub fn signed(&mut self, value: i64) -> &mut Self {
+        self.separator();
+        if value < 0 {
+            self.out.push(b'-');
+        }
+        push_digits(self.out, value.unsigned_abs());
         self
     }
 
@@ -628,14 +650,14 @@ fn write_match(out: &mut Vec<u8>, doc_id: &[u8], m: &MatchRow<'_>, entries: &Ent
         .serialized(doc_id)
         .int(u64::from(m.sentence_id))
         .field(m.surface.as_bytes())
-        .serialized(&entries.definition[m.entry])
+        .serialized(entries.definition(m.entry))
         .field(m.voice.as_str())
         .field(if m.negated { "true" } else { "false" })
         .int(m.char_start as u64)
         .int(m.char_end as u64)
         .field(m.left_context.as_bytes())
         .field(m.right_context.as_bytes())
-        .serialized(&entries.provenance[m.entry])
+        .serialized(entries.provenance(m.entry))
         .end();
 }
 
@@ -825,29 +847,40 @@ pub fn term_keys(lexicon: &Lexicon) -> Vec<(usize, TermKey)> {
         .collect()
 }
 
-/// Writes `terms.csv`: the header, then one row per key in the given order.
-pub fn write_terms<'a, W: Write>(
-    w: &mut csv::Writer<W>,
+/// Writes `terms.csv`: the header, then one row per key in the given order. Rows are
+/// serialized by [`CsvRow`] (quoted as [`csv_writer`] quotes) and written in blocks.
+pub fn write_terms<'a>(
+    w: &mut impl Write,
     rows: impl Iterator<Item = (&'a TermKey, Option<&'a TermStats>)>,
-) -> csv::Result<()> {
-    w.write_record(TERMS_HEADER)?;
+) -> std::io::Result<()> {
+    const BLOCK: usize = 64 << 10;
+    let mut buf = Vec::with_capacity(BLOCK + 1024);
+    let mut header = CsvRow::new(&mut buf);
+    for name in TERMS_HEADER {
+        header.field(name);
+    }
+    header.end();
     let empty = TermStats::default();
     for (key, stats) in rows {
         let s = stats.unwrap_or(&empty);
-        w.write_record([
-            key.pattern.as_str(),
-            &key.frame,
-            &s.n_matches.to_string(),
-            &s.n_docs.to_string(),
-            &s.n_authorial.to_string(),
-            &s.n_quoted.to_string(),
-            &s.n_scare_quote.to_string(),
-            &s.n_negated.to_string(),
-            &s.top_surfaces(),
-            &key.provenance,
-        ])?;
+        CsvRow::new(&mut buf)
+            .field(&key.pattern)
+            .field(&key.frame)
+            .int(s.n_matches)
+            .int(s.n_docs)
+            .int(s.n_authorial)
+            .int(s.n_quoted)
+            .int(s.n_scare_quote)
+            .int(s.n_negated)
+            .field(s.top_surfaces())
+            .field(&key.provenance)
+            .end();
+        if buf.len() >= BLOCK {
+            w.write_all(&buf)?;
+            buf.clear();
+        }
     }
-    Ok(())
+    w.write_all(&buf)
 }
 
 #[cfg(test)]
@@ -1010,6 +1043,11 @@ mod csv_row_tests {
             for x in [v, small, v % 100, 99_999_999, 100_000_000, u64::MAX] {
                 let mut out = Vec::new();
                 CsvRow::new(&mut out).int(x).int(x);
+                prop_assert_eq!(String::from_utf8(out).unwrap(), format!("{x},{x}"));
+            }
+            for x in [v as i64, -(small as i64), -1, 0, 1, i64::MIN, i64::MAX] {
+                let mut out = Vec::new();
+                CsvRow::new(&mut out).signed(x).signed(x);
                 prop_assert_eq!(String::from_utf8(out).unwrap(), format!("{x},{x}"));
             }
         }

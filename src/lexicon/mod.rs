@@ -81,7 +81,16 @@ pub struct Entry {
 impl Entry {
     /// `file:line`, the provenance written to reports.
     pub fn provenance(&self) -> String {
-        format!("{}:{}", self.file, self.line)
+        let mut out = String::new();
+        self.write_provenance(&mut out);
+        out
+    }
+
+    /// Appends [`Entry::provenance`] to `out`.
+    pub fn write_provenance(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{}:{}", self.file, self.line);
     }
 }
 
