@@ -54,11 +54,7 @@ impl DenseDfa {
             // Fits: `Trie::build` checked that every row offset fits 32 bits.
             offset_of[s as usize] = (row * stride) as u32;
         }
-        let mut table = Vec::with_capacity(n * stride);
-        for &s in &order {
-            let row = &rows[s as usize * stride..(s as usize + 1) * stride];
-            table.extend(row.iter().map(|&to| offset_of[to as usize]));
-        }
+        let table = renumber_rows(rows, stride, &offset_of);
         let mut output_starts = Vec::with_capacity(matches + 1);
         let mut outputs = Vec::new();
         for &s in &order[..matches] {
@@ -164,6 +160,39 @@ fn byte_classes(literals: &[(&[u8], u32)]) -> Option<([u8; 256], usize)> {
     Some((classes, stride))
 }
 
+/// Moves the rows of `rows` (one of `stride` entries per state, entries being states) to
+/// the offsets `offset_of` gives their states, and writes each entry as its state's offset:
+/// in place, row by row along the cycles of the renumbering, so the table is never held
+/// twice.
+fn renumber_rows(mut rows: Vec<u32>, stride: usize, offset_of: &[u32]) -> Vec<u32> {
+    for entry in rows.iter_mut() {
+        *entry = offset_of[*entry as usize];
+    }
+    let mut placed = vec![false; offset_of.len()];
+    let mut carried = vec![0u32; stride];
+    for first in 0..offset_of.len() {
+        if placed[first] {
+            continue;
+        }
+        // Carry the row of `first` to its place, the row found there to its own, and so on
+        // until the cycle closes at `first`'s old place.
+        carried.copy_from_slice(&rows[first * stride..(first + 1) * stride]);
+        let mut state = first;
+        loop {
+            placed[state] = true;
+            let to = offset_of[state] as usize / stride;
+            let row = &mut rows[to * stride..(to + 1) * stride];
+            if to == first {
+                row.copy_from_slice(&carried);
+                break;
+            }
+            row.swap_with_slice(&mut carried);
+            state = to;
+        }
+    }
+    rows
+}
+
 /// The trie of the literals over byte classes: one row of `stride` child states per state
 /// (the root is state 0), [`NONE`] where there is no child.
 struct Trie {
@@ -175,7 +204,13 @@ struct Trie {
 impl Trie {
     /// `None` when the rows' offsets would not fit 32 bits.
     fn build(literals: &[(&[u8], u32)], classes: &[u8; 256], stride: usize) -> Option<Trie> {
-        let mut rows = vec![NONE; stride];
+        // Room for the most states the literals can make (one per byte, and the root), so
+        // the rows are not copied as they grow; memory not reached is never touched. (Should
+        // the reservation fail, they grow as needed.)
+        let most_states = 1 + literals.iter().map(|(l, _)| l.len()).sum::<usize>();
+        let mut rows = Vec::new();
+        let _ = rows.try_reserve_exact(most_states.saturating_mul(stride).min(u32::MAX as usize));
+        rows.resize(stride, NONE);
         let mut ends = Vec::with_capacity(literals.len());
         for &(literal, id) in literals {
             let mut state = 0usize;
