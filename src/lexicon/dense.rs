@@ -3,9 +3,9 @@
 //!
 //! A row has exactly one entry per byte class (ASCII case folded, and one class for every
 //! byte in no literal), and the match states come first, so that "a literal ends here" is one
-//! comparison. The rows are built the textbook way: a trie of the literals, then in
-//! breadth-first order each missing transition is copied from the row of the state's failure
-//! link, which is complete by then. (Going through aho-corasick's NFA instead, following
+//! comparison. The rows are built the textbook way: a trie of the literals, its states
+//! numbered by depth, then in that order each missing transition is copied from the row of
+//! the state's failure link, which is shallower and so complete by then. (Going through aho-corasick's NFA instead, following
 //! failure links for every state and class, was most of the set-up time of a 10,000-row
 //! lexicon; aho-corasick's own DFA pads rows to 128 classes where the benchmark lexicon
 //! needs 35.)
@@ -42,11 +42,11 @@ impl DenseDfa {
         let (classes, stride) = byte_classes(literals)?;
         let Trie { mut rows, ends } = Trie::build(literals, &classes, stride)?;
         let links = Links::fill(&mut rows, stride);
-        let n = links.order.len();
-        let outputs_by_state = Outputs::collect(&links, ends, n);
-        // Match states first, each group in breadth-first order.
+        let n = links.fail.len();
+        let outputs_by_state = Outputs::collect(&links, ends);
+        // Match states first, each group by depth.
         let (mut order, others): (Vec<u32>, Vec<u32>) =
-            links.order.iter().partition(|&&s| !outputs_by_state.of(s as usize).is_empty());
+            (0..n as u32).partition(|&s| !outputs_by_state.of(s as usize).is_empty());
         let matches = order.len();
         order.extend(others);
         let mut offset_of = vec![0u32; n];
@@ -202,7 +202,9 @@ struct Trie {
 }
 
 impl Trie {
-    /// `None` when the rows' offsets would not fit 32 bits.
+    /// `None` when the rows' offsets would not fit 32 bits. States are numbered by depth
+    /// (all literals take their first byte, then their second, …): a state's failure link,
+    /// being shallower, has a lower number, and the rows of one depth lie together.
     fn build(literals: &[(&[u8], u32)], classes: &[u8; 256], stride: usize) -> Option<Trie> {
         // Room for the most states the literals can make (one per byte, and the root), so
         // the rows are not copied as they grow; memory not reached is never touched. (Should
@@ -211,70 +213,61 @@ impl Trie {
         let mut rows = Vec::new();
         let _ = rows.try_reserve_exact(most_states.saturating_mul(stride).min(u32::MAX as usize));
         rows.resize(stride, NONE);
-        let mut ends = Vec::with_capacity(literals.len());
-        for &(literal, id) in literals {
-            let mut state = 0usize;
-            for &b in literal {
-                let slot = state * stride + usize::from(classes[usize::from(b)]);
-                state = match rows[slot] {
+        // The state each literal has reached.
+        let mut reached = vec![0u32; literals.len()];
+        let longest = literals.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
+        for depth in 0..longest {
+            for (state, &(literal, _)) in reached.iter_mut().zip(literals) {
+                let Some(&b) = literal.get(depth) else { continue };
+                let slot = *state as usize * stride + usize::from(classes[usize::from(b)]);
+                *state = match rows[slot] {
                     NONE => {
                         let new = rows.len() / stride;
                         // Every row offset, up to that of the last row's end, must fit.
                         u32::try_from((new + 1).checked_mul(stride)?).ok()?;
                         rows[slot] = new as u32;
                         rows.resize(rows.len() + stride, NONE);
-                        new
+                        new as u32
                     }
-                    child => child as usize,
+                    child => child,
                 };
             }
-            ends.push((state as u32, id));
         }
+        let ends = reached.iter().zip(literals).map(|(&state, &(_, id))| (state, id)).collect();
         Some(Trie { rows, ends })
     }
 }
 
 /// The failure links, found while the trie's rows are completed into DFA rows.
 struct Links {
-    /// The states in breadth-first order (the root first).
-    order: Vec<u32>,
     /// State → the state of its longest proper suffix that is in the trie.
     fail: Vec<u32>,
 }
 
 impl Links {
     /// Completes `rows` in place: a missing transition of a state goes where its failure
-    /// link's does. In breadth-first order the failure link, being shallower, is complete
-    /// before the states that link to it.
+    /// link's does. States are numbered by depth (see [`Trie::build`]), so taken in order,
+    /// each one's failure link is complete before it.
     fn fill(rows: &mut [u32], stride: usize) -> Links {
         let n = rows.len() / stride;
-        let mut order = Vec::with_capacity(n);
         let mut fail = vec![0u32; n];
-        order.push(0);
         for slot in rows.iter_mut().take(stride) {
-            match *slot {
-                NONE => *slot = 0,
-                child => order.push(child),
+            if *slot == NONE {
+                *slot = 0;
             }
         }
-        let mut k = 1;
-        while k < order.len() {
-            let state = order[k] as usize;
+        for state in 1..n {
             let link = fail[state] as usize;
             for class in 0..stride {
                 let via_link = rows[link * stride + class];
                 let slot = &mut rows[state * stride + class];
                 match *slot {
                     NONE => *slot = via_link,
-                    child => {
-                        fail[child as usize] = via_link;
-                        order.push(child);
-                    }
+                    child => fail[child as usize] = via_link,
                 }
             }
-            k += 1;
         }
-        Links { order, fail }
+        Links { fail }
     }
 }
 
@@ -286,7 +279,8 @@ struct Outputs {
 }
 
 impl Outputs {
-    fn collect(links: &Links, mut ends: Vec<(u32, u32)>, n: usize) -> Outputs {
+    fn collect(links: &Links, mut ends: Vec<(u32, u32)>) -> Outputs {
+        let n = links.fail.len();
         ends.sort_unstable();
         let mut own = ends.as_slice();
         let mut own_by_state: Vec<&[(u32, u32)]> = vec![&[]; n];
@@ -296,7 +290,8 @@ impl Outputs {
             own = &own[len..];
         }
         let mut out = Outputs { ranges: vec![(0, 0); n], ids: Vec::new() };
-        for &state in &links.order {
+        // By depth: a state's failure link has its outputs already.
+        for state in 0..n as u32 {
             let start = out.ids.len() as u32;
             out.ids.extend(own_by_state[state as usize].iter().map(|&(_, id)| id));
             if state != 0 {
