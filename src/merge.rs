@@ -244,7 +244,7 @@ pub fn merge_reports(
     Ok(MergeSummary { counts, out, missing_shards })
 }
 
-fn read_term_keys(path: &Path) -> Result<Vec<TermKey>, Error> {
+fn read_term_keys(path: &Path) -> Result<Vec<TermKey<'static>>, Error> {
     let mut reader = csv::Reader::from_path(path).map_err(|e| csv_err(path, e))?;
     let header = reader.headers().map_err(|e| csv_err(path, e))?.clone();
     let names: Vec<&str> = header.iter().collect();
@@ -255,7 +255,7 @@ fn read_term_keys(path: &Path) -> Result<Vec<TermKey>, Error> {
     for record in reader.records() {
         let r = record.map_err(|e| csv_err(path, e))?;
         let field = |i: usize| r.get(i).unwrap_or("").to_string();
-        keys.push(TermKey { pattern: field(0), frame: field(1), provenance: field(9) });
+        keys.push(TermKey { pattern: field(0).into(), frame: field(1).into(), provenance: field(9) });
     }
     Ok(keys)
 }

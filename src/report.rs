@@ -826,24 +826,31 @@ impl TermTally {
 
 /// Identity of a `terms.csv` row: the lexicon entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TermKey {
-    /// Pattern as written.
-    pub pattern: String,
+pub struct TermKey<'a> {
+    /// Pattern as written (borrowed from the lexicon entry when there is one).
+    pub pattern: Cow<'a, str>,
     /// Frame.
-    pub frame: String,
+    pub frame: Cow<'a, str>,
     /// `file:line` of the entry.
     pub provenance: String,
 }
 
 /// The `terms.csv` keys of a lexicon: its inclusion entries in lexicon order, with their
 /// entry indices.
-pub fn term_keys(lexicon: &Lexicon) -> Vec<(usize, TermKey)> {
+pub fn term_keys(lexicon: &Lexicon) -> Vec<(usize, TermKey<'_>)> {
     lexicon
         .entries
         .iter()
         .enumerate()
         .filter(|(_, e)| !e.exclusion)
-        .map(|(i, e)| (i, TermKey { pattern: e.pattern.clone(), frame: e.frame.clone(), provenance: e.provenance() }))
+        .map(|(i, e)| {
+            let key = TermKey {
+                pattern: Cow::Borrowed(&e.pattern),
+                frame: Cow::Borrowed(&e.frame),
+                provenance: e.provenance(),
+            };
+            (i, key)
+        })
         .collect()
 }
 
@@ -851,7 +858,7 @@ pub fn term_keys(lexicon: &Lexicon) -> Vec<(usize, TermKey)> {
 /// serialized by [`CsvRow`] (quoted as [`csv_writer`] quotes) and written in blocks.
 pub fn write_terms<'a>(
     w: &mut impl Write,
-    rows: impl Iterator<Item = (&'a TermKey, Option<&'a TermStats>)>,
+    rows: impl Iterator<Item = (&'a TermKey<'a>, Option<&'a TermStats>)>,
 ) -> std::io::Result<()> {
     const BLOCK: usize = 64 << 10;
     let mut buf = Vec::with_capacity(BLOCK + 1024);
@@ -864,8 +871,8 @@ pub fn write_terms<'a>(
     for (key, stats) in rows {
         let s = stats.unwrap_or(&empty);
         CsvRow::new(&mut buf)
-            .field(&key.pattern)
-            .field(&key.frame)
+            .field(key.pattern.as_bytes())
+            .field(key.frame.as_bytes())
             .int(s.n_matches)
             .int(s.n_docs)
             .int(s.n_authorial)

@@ -89,10 +89,13 @@ fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
 
 impl Automaton {
     pub(crate) fn new(lexicon: &Lexicon) -> Automaton {
-        let mut literals: Vec<String> = Vec::new();
-        let mut ids: crate::text::WordMap<String, usize> = Default::default();
-        let mut by_literal: Vec<Vec<u32>> = Vec::new();
-        let mut compiled = Vec::new();
+        // At most one literal per entry.
+        let n = lexicon.entries.len();
+        let mut literals: Vec<String> = Vec::with_capacity(n);
+        let mut ids: crate::text::WordMap<String, usize> =
+            crate::text::WordMap::with_capacity_and_hasher(n, Default::default());
+        let mut by_literal: Vec<Vec<u32>> = Vec::with_capacity(n);
+        let mut compiled = Vec::with_capacity(n);
         for (entry, e) in lexicon.entries.iter().enumerate() {
             let Some(pattern) = Pattern::compile(&e.pattern) else { continue };
             let Some((anchor_word, literal)) = pattern.anchor() else { continue };

@@ -63,7 +63,10 @@ pub(crate) fn parse(text: &str, path: &str) -> Parsed {
         None
     };
     if let Some(columns) = columns {
-        let mut seen: crate::text::WordMap<(bool, String), usize> = Default::default();
+        // About one entry a line: sized once instead of rehashed as it grows.
+        let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+        let mut seen: crate::text::WordMap<(bool, String), usize> =
+            crate::text::WordMap::with_capacity_and_hasher(lines, Default::default());
         while records.read_into(&mut record, &mut problems) {
             if record.broken {
                 continue;
