@@ -99,18 +99,7 @@ const BUNDLED_CSV: &str = include_str!("../lexicons/de/conflict.csv");
 /// lexicon's rows (the bundled German one without it) plus generated pseudo-word patterns
 /// (see `gen_corpus --lexicon`), so it keeps the real matches and adds rare patterns.
 fn big_lexicon(base: &str) -> Option<(tempfile::NamedTempFile, Lexicon)> {
-    let mut file = match tempfile::Builder::new().suffix(".csv").tempfile() {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("lexicon: cannot create a temp file ({e}); skipping the 10k-pattern benchmark");
-            return None;
-        }
-    };
-    let csv = gen::lexicon_csv(Some(base), BIG_LEXICON_ROWS, SEED);
-    if let Err(e) = file.write_all(csv.as_bytes()) {
-        eprintln!("lexicon: cannot write {} ({e}); skipping the 10k-pattern benchmark", file.path().display());
-        return None;
-    }
+    let file = temp_csv(&gen::lexicon_csv(Some(base), BIG_LEXICON_ROWS, SEED))?;
     let path: PathBuf = file.path().to_path_buf();
     match Lexicon::load(&[path]) {
         Ok(lex) => Some((file, lex)),
@@ -119,6 +108,15 @@ fn big_lexicon(base: &str) -> Option<(tempfile::NamedTempFile, Lexicon)> {
             None
         }
     }
+}
+
+/// `csv` in a temp file (`None`, said on stderr, when it cannot be written).
+fn temp_csv(csv: &str) -> Option<tempfile::NamedTempFile> {
+    let written = tempfile::Builder::new().suffix(".csv").tempfile().and_then(|mut file| {
+        file.write_all(csv.as_bytes())?;
+        Ok(file)
+    });
+    written.map_err(|e| eprintln!("lexicon: cannot write a temp file ({e}); skipping the 10k-pattern benchmark")).ok()
 }
 
 /// The first `models/*.json`, if any.
@@ -211,6 +209,29 @@ fn bench_lexicon(c: &mut Criterion) {
     group.finish();
 }
 
+/// What `analyze` does before the first document: load the lexicon file and build the
+/// stages (automaton, report cells). Serial work, so it counts whole in the run's time.
+fn bench_setup(c: &mut Criterion) {
+    let (name, _, base_csv) = shared_lexicon();
+    let files = [
+        (name.clone(), temp_csv(&base_csv)),
+        (format!("{name}_plus_generated"), big_lexicon(&base_csv).map(|(f, _)| f)),
+    ];
+    let mut group = c.benchmark_group("setup");
+    for (name, file) in &files {
+        let Some(file) = file else { continue };
+        let path = file.path().to_path_buf();
+        let rows = Lexicon::load(std::slice::from_ref(&path)).map_or(0, |l| l.entries.len());
+        group.bench_function(format!("lexicon_and_stages_{name}_{rows}_rows"), |b| {
+            b.iter(|| {
+                let lexicon = Lexicon::load(std::slice::from_ref(&path)).unwrap_or_default();
+                Analyzer::new(Lang::De, lexicon, None, false)
+            })
+        });
+    }
+    group.finish();
+}
+
 fn bench_analyze(c: &mut Criterion) {
     let docs = sample_documents();
     let (name, lexicon, _) = shared_lexicon();
@@ -247,6 +268,6 @@ fn bench_model(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = configured();
-    targets = bench_segmenter, bench_lexicon, bench_analyze, bench_model
+    targets = bench_segmenter, bench_lexicon, bench_setup, bench_analyze, bench_model
 }
 criterion_main!(benches);
