@@ -2,12 +2,16 @@
 //! byte-identical to an unsharded run (`run.json` aside).
 //!
 //! Row files are k-way merged by `doc_id` (each part is sorted, parts are disjoint), so
-//! memory stays bounded; `terms.csv` is recomputed from the merged `matches.csv` with the
-//! same [`TermStats`] code `analyze` uses.
+//! memory stays bounded; rows are copied as the parts wrote them, not parsed and written
+//! again. `terms.csv` is recomputed from the merged `matches.csv` with the same
+//! [`TermStats`] code `analyze` uses.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 use std::fs::File;
-use std::io::{BufReader, Write};
+use std::io::{BufRead, BufReader, Write};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use crate::lexicon::voice::Voice;
@@ -75,33 +79,136 @@ fn check_parts(parts: &[PathBuf], infos: &[RunInfo]) -> Result<Vec<u32>, Error> 
     Ok((1..=n).filter(|k| !seen.contains(k)).collect())
 }
 
-/// A reader over one part's CSV file with one record of look-ahead.
+/// One part's row file, read record by record as raw bytes: rows are copied to the merged
+/// file as they are (only the `doc_id`, and for `matches.csv` what `terms.csv` counts, is
+/// read out of them), which is what makes the merge byte-identical without re-serializing.
+/// A record is a line, or several when a quoted field holds line breaks.
 struct Cursor {
     path: PathBuf,
-    reader: csv::Reader<BufReader<File>>,
-    current: Option<csv::StringRecord>,
+    reader: BufReader<File>,
+    /// The current record without its line end.
+    record: Vec<u8>,
+    /// No record is left: the file has ended.
+    done: bool,
+    /// Line where the current record starts (1-based).
+    record_line: u64,
+    /// Line where the next record starts.
+    line: u64,
+    /// Reused for the fields of a record.
+    fields: Vec<Range<usize>>,
 }
 
 impl Cursor {
-    fn open(path: PathBuf) -> Result<(Cursor, csv::StringRecord), Error> {
+    /// Opens `path` and reads its header's fields.
+    fn open(path: PathBuf) -> Result<(Cursor, Vec<String>), Error> {
         let file = File::open(&path).map_err(|e| Error::io(&path, e))?;
-        let mut reader = csv::ReaderBuilder::new().from_reader(BufReader::new(file));
-        let header = reader.headers().map_err(|e| csv_err(&path, e))?.clone();
-        let mut cursor = Cursor { path, reader, current: None };
+        let reader = BufReader::with_capacity(1 << 16, file);
+        let mut cursor =
+            Cursor { path, reader, record: Vec::new(), done: false, record_line: 1, line: 1, fields: Vec::new() };
+        cursor.advance()?;
+        let header = cursor.fields().map(|f| f.map(Cow::into_owned)).collect::<Result<_, _>>()?;
         cursor.advance()?;
         Ok((cursor, header))
     }
 
+    /// Reads the next record, skipping blank lines (as the csv crate does); sets `done` at
+    /// the end of the file.
     fn advance(&mut self) -> Result<(), Error> {
-        let mut record = csv::StringRecord::new();
-        let more = self.reader.read_record(&mut record).map_err(|e| csv_err(&self.path, e))?;
-        self.current = more.then_some(record);
-        Ok(())
+        loop {
+            self.record.clear();
+            self.record_line = self.line;
+            let mut quotes = 0;
+            loop {
+                let from = self.record.len();
+                let n = self.reader.read_until(b'\n', &mut self.record).map_err(|e| Error::io(&self.path, e))?;
+                if n == 0 {
+                    if quotes % 2 == 1 {
+                        let message = "a quoted field is never closed".to_string();
+                        return Err(Error::Csv { path: self.path.clone(), line: self.record_line, message });
+                    }
+                    self.done = self.record.is_empty();
+                    return Ok(());
+                }
+                quotes += memchr::memchr_iter(b'"', &self.record[from..]).count();
+                if self.record.ends_with(b"\n") {
+                    self.line += 1;
+                    // An odd number of quotes so far: the line break is inside a quoted field.
+                    if quotes % 2 == 0 {
+                        break;
+                    }
+                }
+            }
+            self.record.pop();
+            if self.record.ends_with(b"\r") {
+                self.record.pop();
+            }
+            if !self.record.is_empty() {
+                return Ok(());
+            }
+        }
     }
 
-    fn doc_id(&self) -> Option<&str> {
-        self.current.as_ref().and_then(|r| r.get(0))
+    fn at_end(&self) -> bool {
+        self.done
     }
+
+    /// The fields of the current record (RFC 4180: `""` in a quoted field is one `"`).
+    fn fields(&mut self) -> impl Iterator<Item = Result<Cow<'_, str>, Error>> + '_ {
+        split_fields(&self.record, &mut self.fields);
+        let (record, path, line) = (&self.record, &self.path, self.record_line);
+        self.fields.iter().map(move |f| field_text(&record[f.clone()], path, line))
+    }
+
+    /// The first field of the current record.
+    fn doc_id(&self) -> Result<Cow<'_, str>, Error> {
+        let end = first_field_end(&self.record);
+        field_text(&self.record[..end], &self.path, self.record_line)
+    }
+}
+
+/// Where the first field of `record` ends (at its separator, or the record's end).
+fn first_field_end(record: &[u8]) -> usize {
+    let mut in_quotes = false;
+    for (i, &b) in record.iter().enumerate() {
+        match b {
+            b'"' => in_quotes = !in_quotes,
+            b',' if !in_quotes => return i,
+            _ => {}
+        }
+    }
+    record.len()
+}
+
+/// The byte ranges of the fields of `record`, quotes included.
+fn split_fields(record: &[u8], out: &mut Vec<Range<usize>>) {
+    out.clear();
+    let mut start = 0;
+    loop {
+        let end = start + first_field_end(&record[start..]);
+        out.push(start..end);
+        if end == record.len() {
+            break;
+        }
+        start = end + 1;
+    }
+}
+
+/// The text of one field as written (`raw`, quotes included) in the record that starts on
+/// `line` of `path`.
+fn field_text<'a>(raw: &'a [u8], path: &Path, line: u64) -> Result<Cow<'a, str>, Error> {
+    let not_utf8 = || Error::Csv { path: path.to_path_buf(), line, message: "not UTF-8".into() };
+    let text = std::str::from_utf8(raw).map_err(|_| not_utf8())?;
+    Ok(match text.strip_prefix('"') {
+        Some(quoted) => {
+            let inner = quoted.strip_suffix('"').unwrap_or(quoted);
+            if inner.contains('"') {
+                Cow::Owned(inner.replace("\"\"", "\""))
+            } else {
+                Cow::Borrowed(inner)
+            }
+        }
+        None => Cow::Borrowed(text),
+    })
 }
 
 /// Merges one row file of every part into `out`, calling `each` on every record written.
@@ -109,10 +216,10 @@ fn merge_rows(
     parts: &[PathBuf],
     name: &str,
     out: &Path,
-    mut each: impl FnMut(&csv::StringRecord),
+    mut each: impl FnMut(&mut Cursor) -> Result<(), Error>,
 ) -> Result<u64, Error> {
     let mut cursors = Vec::with_capacity(parts.len());
-    let mut header: Option<csv::StringRecord> = None;
+    let mut header: Option<Vec<String>> = None;
     for part in parts {
         let (cursor, h) = Cursor::open(part.join(name))?;
         match &header {
@@ -125,34 +232,50 @@ fn merge_rows(
         cursors.push(cursor);
     }
     let file = File::create(out).map_err(|e| Error::io(out, e))?;
-    let mut w = csv_writer(std::io::BufWriter::new(file));
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
+    let write_err = |e| Error::io(out, e);
     if let Some(h) = &header {
-        w.write_record(h).map_err(|e| csv_err(out, e))?;
+        let mut row = Vec::new();
+        let mut csv = report::CsvRow::new(&mut row);
+        for name in h {
+            csv.field(name);
+        }
+        csv.end();
+        w.write_all(&row).map_err(write_err)?;
     }
     let mut rows = 0;
-    let mut last_doc: Option<String> = None;
-    loop {
-        let next = cursors
-            .iter()
-            .enumerate()
-            .filter_map(|(i, c)| c.doc_id().map(|d| (d, i)))
-            .min()
-            .map(|(d, i)| (d.to_string(), i));
-        let Some((doc_id, i)) = next else { break };
-        if last_doc.as_deref().is_some_and(|last| last >= doc_id.as_str()) {
+    let mut last_doc = String::new();
+    let mut doc_cell = Vec::new();
+    // The next document of each part that has one, smallest first: a heap, so a merge of
+    // many parts takes log(parts) per document.
+    let mut next = BinaryHeap::with_capacity(cursors.len());
+    for (i, cursor) in cursors.iter().enumerate() {
+        if !cursor.at_end() {
+            next.push(Reverse((cursor.doc_id()?.into_owned(), i)));
+        }
+    }
+    while let Some(Reverse((doc_id, i))) = next.pop() {
+        if rows > 0 && last_doc >= doc_id {
             return Err(bad(&cursors[i].path, format!("doc_id `{doc_id}` is out of order or in two parts")));
         }
-        while cursors[i].doc_id() == Some(doc_id.as_str()) {
-            if let Some(record) = &cursors[i].current {
-                each(record);
-                w.write_record(record).map_err(|e| csv_err(out, e))?;
-                rows += 1;
-            }
-            cursors[i].advance()?;
+        // The document's rows are consecutive in its part, and one part writes a doc_id the
+        // same way on each: they are the rows that start with this one's first field.
+        let cursor = &mut cursors[i];
+        doc_cell.clear();
+        doc_cell.extend_from_slice(&cursor.record[..first_field_end(&cursor.record)]);
+        doc_cell.push(b',');
+        while !cursor.at_end() && cursor.record.starts_with(&doc_cell) {
+            each(cursor)?;
+            w.write_all(&cursor.record).and_then(|()| w.write_all(b"\n")).map_err(write_err)?;
+            rows += 1;
+            cursor.advance()?;
         }
-        last_doc = Some(doc_id);
+        if !cursor.at_end() {
+            next.push(Reverse((cursor.doc_id()?.into_owned(), i)));
+        }
+        last_doc = doc_id;
     }
-    w.flush().map_err(|e| Error::io(out, e))?;
+    w.flush().map_err(write_err)?;
     Ok(rows)
 }
 
@@ -175,8 +298,8 @@ pub fn merge_reports(
     let missing_shards = check_parts(parts, &infos)?;
     let dir = ReportDir::create(out, force)?;
 
-    let n_sentences = merge_rows(parts, files::SENTENCES, &dir.path(files::SENTENCES), |_| {})?;
-    let n_documents = merge_rows(parts, files::DOCUMENTS, &dir.path(files::DOCUMENTS), |_| {})?;
+    let n_sentences = merge_rows(parts, files::SENTENCES, &dir.path(files::SENTENCES), |_| Ok(()))?;
+    let n_documents = merge_rows(parts, files::DOCUMENTS, &dir.path(files::DOCUMENTS), |_| Ok(()))?;
 
     // terms.csv: recount from the merged matches, keyed by lexicon provenance.
     let m = report::MATCHES_HEADER;
@@ -190,8 +313,9 @@ pub fn merge_reports(
     let mut stats: BTreeMap<String, TermStats> = BTreeMap::new();
     let mut docs_seen: BTreeMap<String, String> = BTreeMap::new();
     let mut bad_voice: Option<String> = None;
-    let n_matches = merge_rows(parts, files::MATCHES, &dir.path(files::MATCHES), |r| {
-        let field = |i: usize| r.get(i).unwrap_or("");
+    let n_matches = merge_rows(parts, files::MATCHES, &dir.path(files::MATCHES), |cursor| {
+        let fields: Vec<Cow<'_, str>> = cursor.fields().collect::<Result<_, _>>()?;
+        let field = |i: usize| fields.get(i).map_or("", |f| f.as_ref());
         let voice = match field(c_voice) {
             "authorial" => Voice::Authorial,
             "quoted" => Voice::Quoted,
@@ -201,14 +325,15 @@ pub fn merge_reports(
                 Voice::Authorial
             }
         };
-        let key = field(c_lexicon).to_string();
-        let entry = stats.entry(key.clone()).or_default();
+        let key = field(c_lexicon);
+        let entry = stats.entry(key.to_string()).or_default();
         entry.add_match(field(c_surface), voice, field(c_negated) == "true");
         let doc = field(c_doc);
-        if docs_seen.get(&key).map(String::as_str) != Some(doc) {
+        if docs_seen.get(key).map(String::as_str) != Some(doc) {
             entry.n_docs += 1;
-            docs_seen.insert(key, doc.to_string());
+            docs_seen.insert(key.to_string(), doc.to_string());
         }
+        Ok(())
     })?;
     if let Some(v) = bad_voice {
         return Err(bad(&first_part.join(files::MATCHES), format!("unknown voice `{v}`")));
@@ -280,4 +405,61 @@ fn merge_errors(parts: &[PathBuf], dir: &ReportDir) -> Result<u64, Error> {
     }
     w.flush().map_err(|e| Error::io(&path, e))?;
     Ok(rows.len() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Writes `files` (name, content) into a temp directory; returns it and the paths of the
+    /// parts named `part*`.
+    fn parts(files: &[(&str, &str)]) -> (tempfile::TempDir, Vec<PathBuf>) {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut paths = Vec::new();
+        for (name, content) in files {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(&path).unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(path.join("rows.csv"), content).unwrap_or_else(|e| panic!("{e}"));
+            paths.push(path);
+        }
+        (dir, paths)
+    }
+
+    fn merged(files: &[(&str, &str)]) -> Result<String, Error> {
+        let (dir, paths) = parts(files);
+        let out = dir.path().join("out.csv");
+        let mut surfaces = Vec::new();
+        merge_rows(&paths, "rows.csv", &out, |c| {
+            surfaces.push(c.fields().nth(2).unwrap_or(Ok(Cow::Borrowed("")))?.into_owned());
+            Ok(())
+        })?;
+        assert!(surfaces.iter().all(|s| !s.starts_with('"')), "fields are unquoted: {surfaces:?}");
+        Ok(std::fs::read_to_string(out).unwrap_or_else(|e| panic!("{e}")))
+    }
+
+    #[test]
+    fn copies_rows_as_written_in_doc_id_order() {
+        let a = "doc_id,n,text\n\"a,1.txt\",1,\"Er sagte: \"\"Nein.\"\"\"\n\"a,1.txt\",2,\"zwei\nZeilen\"\nc.txt,1,drei\r\n";
+        let b = "doc_id,n,text\n\nb.txt,1,eins\n";
+        let out = merged(&[("part1", a), ("part2", b)]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            out,
+            "doc_id,n,text\n\"a,1.txt\",1,\"Er sagte: \"\"Nein.\"\"\"\n\"a,1.txt\",2,\"zwei\nZeilen\"\nb.txt,1,eins\nc.txt,1,drei\n"
+        );
+        // The csv crate reads the same records back.
+        let mut reader = csv::Reader::from_reader(out.as_bytes());
+        let texts: Vec<String> =
+            reader.records().map(|r| r.map(|r| r[2].to_string()).unwrap_or_else(|e| panic!("{e}"))).collect();
+        assert_eq!(texts, ["Er sagte: \"Nein.\"", "zwei\nZeilen", "eins", "drei"]);
+    }
+
+    #[test]
+    fn refuses_unclosed_quotes_and_documents_in_two_parts() {
+        let unclosed = merged(&[("part1", "doc_id,n,text\na.txt,1,ok\nb.txt,2,\"open\nc.txt,3,x\n")]);
+        let message = unclosed.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(message.contains(":3") && message.contains("never closed"), "{message}");
+        let twice = merged(&[("part1", "doc_id,n,t\na.txt,1,x\n"), ("part2", "doc_id,n,t\na.txt,2,y\n")]);
+        let message = twice.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(message.contains("doc_id `a.txt` is out of order or in two parts"), "{message}");
+    }
 }
