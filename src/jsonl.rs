@@ -94,51 +94,81 @@ const BATCH_LINES: usize = 256;
 const BATCH_BYTES: usize = 8 << 20;
 
 /// Reads JSON documents from `input` and writes sentence objects to `output`, in order.
+///
+/// Batches of lines are pipelined: while the pool analyses one batch, one of its threads
+/// writes the results of the batch before and reads the batch after (reading, analysing
+/// and writing one batch after another left a core idle at every step).
 pub fn stream(
     analyzer: &Analyzer,
     pool: &rayon::ThreadPool,
-    mut input: impl BufRead,
-    mut output: impl Write,
+    mut input: impl BufRead + Send,
+    mut output: impl Write + Send,
     input_name: &str,
 ) -> Result<StreamSummary, Error> {
-    let io_err = |e| Error::io(input_name, e);
     let mut summary = StreamSummary::default();
     let mut line_no: u64 = 0;
-    loop {
-        let mut batch: Vec<(u64, String)> = Vec::new();
-        let mut bytes = 0;
-        while batch.len() < BATCH_LINES && bytes < BATCH_BYTES {
-            let mut line = String::new();
-            if input.read_line(&mut line).map_err(io_err)? == 0 {
-                break;
+    let mut batch = read_batch(&mut input, &mut line_no, input_name)?;
+    let mut done: Vec<Result<(Vec<u8>, u64), BadLine>> = Vec::new();
+    pool.install(|| -> Result<(), Error> {
+        loop {
+            let (results, io) = rayon::join(
+                || batch.par_iter().map(|(n, line)| analyze_line(analyzer, *n, line)).collect::<Vec<_>>(),
+                || -> Result<_, Error> {
+                    write_results(&mut output, std::mem::take(&mut done), &mut summary)?;
+                    read_batch(&mut input, &mut line_no, input_name)
+                },
+            );
+            let next = io?;
+            done = results;
+            if batch.is_empty() {
+                return Ok(());
             }
-            line_no += 1;
-            bytes += line.len();
-            if !line.trim().is_empty() {
-                batch.push((line_no, line));
-            }
+            batch = next;
         }
-        if batch.is_empty() {
-            break;
-        }
-        let results: Vec<Result<(String, u64), BadLine>> =
-            pool.install(|| batch.par_iter().map(|(n, line)| analyze_line(analyzer, *n, line)).collect());
-        for r in results {
-            match r {
-                Ok((json, n_sentences)) => {
-                    output.write_all(json.as_bytes()).map_err(|e| Error::io("standard output", e))?;
-                    summary.documents += 1;
-                    summary.sentences += n_sentences;
-                }
-                Err(bad) => summary.bad_lines.push(bad),
-            }
-        }
-    }
+    })?;
+    write_results(&mut output, done, &mut summary)?;
     output.flush().map_err(|e| Error::io("standard output", e))?;
     Ok(summary)
 }
 
-fn analyze_line(analyzer: &Analyzer, line_no: u64, line: &str) -> Result<(String, u64), BadLine> {
+/// Reads the next batch of non-blank lines, numbered (empty at the end of the input).
+fn read_batch(input: &mut impl BufRead, line_no: &mut u64, input_name: &str) -> Result<Vec<(u64, String)>, Error> {
+    let mut batch = Vec::new();
+    let mut bytes = 0;
+    while batch.len() < BATCH_LINES && bytes < BATCH_BYTES {
+        let mut line = String::new();
+        if input.read_line(&mut line).map_err(|e| Error::io(input_name, e))? == 0 {
+            break;
+        }
+        *line_no += 1;
+        bytes += line.len();
+        if !line.trim().is_empty() {
+            batch.push((*line_no, line));
+        }
+    }
+    Ok(batch)
+}
+
+/// Writes the sentence lines of analysed documents and counts them; bad lines are kept.
+fn write_results(
+    output: &mut impl Write,
+    results: Vec<Result<(Vec<u8>, u64), BadLine>>,
+    summary: &mut StreamSummary,
+) -> Result<(), Error> {
+    for r in results {
+        match r {
+            Ok((json, n_sentences)) => {
+                output.write_all(&json).map_err(|e| Error::io("standard output", e))?;
+                summary.documents += 1;
+                summary.sentences += n_sentences;
+            }
+            Err(bad) => summary.bad_lines.push(bad),
+        }
+    }
+    Ok(())
+}
+
+fn analyze_line(analyzer: &Analyzer, line_no: u64, line: &str) -> Result<(Vec<u8>, u64), BadLine> {
     let bad = |message: String| BadLine { line: line_no, message };
     let doc: JsonDocument = serde_json::from_str(line)
         .map_err(|e| bad(format!("expected a JSON object with \"id\" and \"text\" (column {}): {e}", e.column())))?;
@@ -154,10 +184,10 @@ fn analyze_line(analyzer: &Analyzer, line_no: u64, line: &str) -> Result<(String
     Ok((json, report.sentences.len() as u64))
 }
 
-fn to_json_lines(analyzer: &Analyzer, meta: &Metadata, report: &DocumentReport<'_>) -> serde_json::Result<String> {
+fn to_json_lines(analyzer: &Analyzer, meta: &Metadata, report: &DocumentReport<'_>) -> serde_json::Result<Vec<u8>> {
     let lexicon = analyzer.lexicon();
     let labels = &analyzer.columns().labels;
-    let mut out = String::new();
+    let mut out = Vec::new();
     let mut matches = report.matches.iter().peekable();
     for s in &report.sentences {
         let mut ms = Vec::new();
@@ -192,8 +222,46 @@ fn to_json_lines(analyzer: &Analyzer, meta: &Metadata, report: &DocumentReport<'
             confidence: scores.map(|x| x.confidence),
             probs: scores.map(|x| labels.iter().map(String::as_str).zip(x.probs.iter().copied()).collect()),
         };
-        out.push_str(&serde_json::to_string(&sentence)?);
-        out.push('\n');
+        serde_json::to_writer(&mut out, &sentence)?;
+        out.push(b'\n');
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexicon::Lexicon;
+    use crate::Lang;
+
+    /// Over several batches, with blank and bad lines among them: the output is that of
+    /// each line analysed on its own, in input order, and bad lines keep their numbers.
+    #[test]
+    fn pipelined_batches_keep_input_order() {
+        let analyzer = Analyzer::new(Lang::De, Lexicon::bundled(Lang::De), None, false);
+        let mut input = String::new();
+        let mut expected = Vec::new();
+        let mut expected_bad = Vec::new();
+        for n in 1..=(3 * BATCH_LINES as u64 + 17) {
+            let line = match n % 97 {
+                0 => "not json".to_string(),
+                50 => String::new(),
+                _ => format!("{{\"id\":\"d{n}\",\"text\":\"Die Besatzer zogen ab. Dokument {n}.\"}}"),
+            };
+            match analyze_line(&analyzer, n, &line) {
+                Ok((json, _)) => expected.extend(json),
+                Err(bad) if !line.is_empty() => expected_bad.push(bad.line),
+                Err(_) => {}
+            }
+            input.push_str(&line);
+            input.push('\n');
+        }
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap_or_else(|e| panic!("{e}"));
+        let mut out = Vec::new();
+        let summary = stream(&analyzer, &pool, input.as_bytes(), &mut out, "test").unwrap_or_else(|e| panic!("{e}"));
+        assert!(out == expected, "output differs from line-by-line analysis");
+        assert_eq!(summary.bad_lines.iter().map(|b| b.line).collect::<Vec<_>>(), expected_bad);
+        assert_eq!(expected_bad, [97, 194, 291, 388, 485, 582, 679, 776]);
+        assert_eq!(summary.documents, 3 * BATCH_LINES as u64 + 17 - 8 - 8);
+    }
 }

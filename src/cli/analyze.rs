@@ -128,11 +128,11 @@ fn exit_without_freeing<T>(stages: T) {
 fn run_jsonl(args: &AnalyzeArgs) -> anyhow::Result<Outcome> {
     let analyzer = build_analyzer(args)?;
     let pool = rayon::ThreadPoolBuilder::new().num_threads(thread_count(args.threads)?).build()?;
-    let stdout = std::io::stdout();
-    let output = std::io::BufWriter::new(stdout.lock());
+    // Not the locked handles: one of the pool's threads reads and writes (see `stream`).
+    let output = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
     let (summary, name) = if args.corpus.as_os_str() == "-" {
-        let stdin = std::io::stdin();
-        (crate::jsonl::stream(&analyzer, &pool, stdin.lock(), output, "standard input")?, "stdin".to_string())
+        let input = std::io::BufReader::with_capacity(1 << 16, std::io::stdin());
+        (crate::jsonl::stream(&analyzer, &pool, input, output, "standard input")?, "stdin".to_string())
     } else {
         let file =
             std::fs::File::open(&args.corpus).with_context(|| format!("{}: cannot open", args.corpus.display()))?;
