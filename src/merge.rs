@@ -236,11 +236,7 @@ fn merge_rows(
     let write_err = |e| Error::io(out, e);
     if let Some(h) = &header {
         let mut row = Vec::new();
-        let mut csv = report::CsvRow::new(&mut row);
-        for name in h {
-            csv.field(name);
-        }
-        csv.end();
+        report::CsvRow::record(&mut row, h);
         w.write_all(&row).map_err(write_err)?;
     }
     let mut rows = 0;

@@ -821,10 +821,7 @@ fn open_csv(dir: &ReportDir, name: &str) -> Result<csv::Writer<BufWriter<File>>,
 
 fn write_header(w: &mut BufWriter<File>, header: &[String], path: &Path) -> Result<(), Error> {
     let mut bytes = Vec::new();
-    let mut csv = csv_writer(&mut bytes);
-    csv.write_record(header).map_err(|e| csv_error(path, e))?;
-    csv.flush().map_err(|e| Error::io(path, e))?;
-    drop(csv);
+    report::CsvRow::record(&mut bytes, header);
     w.write_all(&bytes).map_err(|e| Error::io(path, e))
 }
 

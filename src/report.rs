@@ -502,6 +502,15 @@ impl<'a> CsvRow<'a> {
         self
     }
 
+    /// Appends a whole record of text fields, line end included (a header).
+    pub fn record<S: AsRef<[u8]>>(out: &'a mut Vec<u8>, fields: impl IntoIterator<Item = S>) {
+        let mut row = CsvRow::new(out);
+        for field in fields {
+            row.field(field);
+        }
+        row.end();
+    }
+
     /// Appends a signed integer field without going through a `String`.
     pub fn signed(&mut self, value: i64) -> &mut Self {
         self.separator();
@@ -862,11 +871,7 @@ pub fn write_terms<'a>(
 ) -> std::io::Result<()> {
     const BLOCK: usize = 64 << 10;
     let mut buf = Vec::with_capacity(BLOCK + 1024);
-    let mut header = CsvRow::new(&mut buf);
-    for name in TERMS_HEADER {
-        header.field(name);
-    }
-    header.end();
+    CsvRow::record(&mut buf, TERMS_HEADER);
     let empty = TermStats::default();
     for (key, stats) in rows {
         let s = stats.unwrap_or(&empty);
