@@ -293,10 +293,10 @@ mod tests {
 
     proptest::proptest! {
         /// Words, gaps and lower-cased parts as the first implementation cut them, for
-        /// patterns of letters (İ and ẞ change length when lower-cased), stars, punctuation
-        /// and whitespace runs anywhere.
+        /// patterns of letters (İ and ẞ change length when lower-cased; Σ lower-cases by
+        /// its neighbours), stars, punctuation and whitespace runs anywhere.
         #[test]
-        fn compiles_as_the_reference(pattern in "[aBİẞä*\\- .,\t\n\u{a0}]{0,16}") {
+        fn compiles_as_the_reference(pattern in "[aBİẞäΣΑ*\\- .,\t\n\u{a0}]{0,16}") {
             proptest::prop_assert_eq!(Pattern::compile(&pattern), naive_compile(&pattern));
         }
     }
