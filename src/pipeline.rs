@@ -412,6 +412,8 @@ pub struct Summary {
     /// `doc_id`s of the `--meta` table that no corpus file has (sorted; empty for a shard,
     /// which sees only part of the corpus).
     pub unknown_meta_ids: Vec<String>,
+    /// What was swept or restored from interrupted runs on the same `--out`.
+    pub recovered: Vec<String>,
 }
 
 /// Progress callback: called as results are written, with (bytes done, documents done).
@@ -833,7 +835,8 @@ fn csv_error(path: &Path, e: csv::Error) -> Error {
 pub fn run(cfg: &AnalyzeConfig, progress: Progress<'_>) -> Result<Summary, Error> {
     let started = Instant::now();
     let walk = cfg.walk()?;
-    let dir = ReportDir::create(&cfg.out, cfg.force)?;
+    let dir = ReportDir::create_for(&cfg.out, cfg.force, std::slice::from_ref(&cfg.corpus))?;
+    let recovered = dir.recovered().to_vec();
     let columns = cfg.analyzer.columns();
     let mut w = Writers {
         sentences: open_file(&dir, files::SENTENCES)?,
@@ -901,7 +904,7 @@ pub fn run(cfg: &AnalyzeConfig, progress: Progress<'_>) -> Result<Summary, Error
     let elapsed_secs = started.elapsed().as_secs_f64();
     write_run_json(&dir, cfg, &counts, elapsed_secs)?;
     let out = dir.commit()?;
-    Ok(Summary { counts, out, elapsed_secs, skipped, unknown_meta_ids })
+    Ok(Summary { counts, out, elapsed_secs, skipped, unknown_meta_ids, recovered })
 }
 
 fn write_raw(w: &mut BufWriter<File>, bytes: &[u8], out: &Path) -> Result<(), Error> {

@@ -26,6 +26,8 @@ pub mod files {
     pub const ERRORS: &str = "errors.csv";
     /// Run metadata.
     pub const RUN: &str = "run.json";
+    /// Every file a report folder may hold: `--force` replaces a folder of these only.
+    pub const ALL: [&str; 6] = [SENTENCES, MATCHES, DOCUMENTS, TERMS, ERRORS, RUN];
 }
 
 /// Names of the columns that depend on the run: frames and targets of the lexicon, labels

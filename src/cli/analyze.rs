@@ -85,6 +85,9 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
         }
     };
     let summary = pipeline::run(&cfg, &on_progress)?;
+    for note in &summary.recovered {
+        eprintln!("framing: {note}");
+    }
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

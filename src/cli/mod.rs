@@ -64,6 +64,9 @@ enum Command {
 /// Parses the process arguments, runs the subcommand and maps the result to an exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(e) = crate::output::cleanup::remove_on_signals() {
+        eprintln!("framing: warning: cannot watch for Ctrl-C ({e}); an interrupted run leaves its temporary folder to the next run");
+    }
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(args),
         Command::Segment(args) => segment::run(args),
