@@ -56,6 +56,9 @@ pub struct Document {
     pub encoding: &'static str,
     /// Size of the file in bytes.
     pub bytes: u64,
+    /// Byte offsets in the file of invalid UTF-8 sequences that were replaced by U+FFFD in
+    /// an otherwise UTF-8 file (see [`decode`]); empty nearly always.
+    pub repaired_at: Vec<u64>,
 }
 
 impl Document {
@@ -70,7 +73,9 @@ impl Document {
 pub struct Skip {
     /// Path as found (relative to the corpus root when possible).
     pub path: String,
-    /// Short machine-readable kind: `io`, `binary`, `undecodable`, `walk`.
+    /// Short machine-readable kind: `io`, `binary`, `undecodable`, `walk`, `symlink_loop`,
+    /// `symlink_outside`, `too_large`; or `repaired` for a document that was analysed after
+    /// a few invalid bytes were replaced (listed, not skipped).
     pub kind: &'static str,
     /// Human-readable reason.
     pub message: String,
@@ -104,34 +109,77 @@ pub struct Decoded {
     pub text: String,
     /// Encoding name.
     pub encoding: &'static str,
+    /// Byte offsets of invalid UTF-8 sequences replaced by U+FFFD (see [`decode`]).
+    pub repaired_at: Vec<u64>,
+}
+
+impl Decoded {
+    fn clean(text: String, encoding: &'static str) -> Decoded {
+        Decoded { text: nfc(text), encoding, repaired_at: Vec::new() }
+    }
 }
 
 /// Decodes file bytes: a byte-order mark decides first (UTF-8, UTF-16 LE/BE), else valid
-/// UTF-8, else the encoding guessed by chardetng. The result is NFC-normalized.
+/// UTF-8, else UTF-8 with a few invalid bytes (see [`is_mostly_utf8`]: they become U+FFFD
+/// and their offsets are kept in [`Decoded::repaired_at`]), else the encoding guessed by
+/// chardetng. The result is NFC-normalized.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
         if had_errors {
             return Err(DecodeError::Undecodable(encoding.name()));
         }
-        return Ok(Decoded { text: nfc(text.into_owned()), encoding: encoding.name() });
+        return Ok(Decoded::clean(text.into_owned(), encoding.name()));
     }
     if let Some(at) = memchr_nul(bytes) {
         return Err(DecodeError::Binary(at));
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(Decoded { text: nfc(s.to_owned()), encoding: "UTF-8" }),
-        Err(_) => {
-            let mut detector = chardetng::EncodingDetector::new();
-            detector.feed(bytes, true);
-            let encoding = detector.guess(None, true);
-            let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
-            if had_errors {
-                return Err(DecodeError::Undecodable(encoding.name()));
-            }
-            Ok(Decoded { text: nfc(text.into_owned()), encoding: encoding.name() })
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok(Decoded::clean(s.to_owned(), "UTF-8"));
+    }
+    if is_mostly_utf8(bytes) {
+        return Ok(repair_utf8(bytes));
+    }
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(bytes, true);
+    let encoding = detector.guess(None, true);
+    let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+    if had_errors {
+        return Err(DecodeError::Undecodable(encoding.name()));
+    }
+    Ok(Decoded::clean(text.into_owned(), encoding.name()))
+}
+
+/// Whether bytes that are not valid UTF-8 are still UTF-8 text with a few stray bytes: at
+/// least as many valid multi-byte characters as invalid sequences. A legacy-encoded file
+/// (windows-1252, ISO-8859-x) has its umlauts as single bytes, which are never valid UTF-8,
+/// and almost never a valid multi-byte sequence; a UTF-8 article with one stray
+/// windows-1252 byte has dozens. Guessing the encoding of the latter turned every umlaut
+/// into mojibake and lost its lexicon hits.
+fn is_mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut multibyte, mut invalid) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        invalid += usize::from(!chunk.invalid().is_empty());
+    }
+    multibyte > 0 && multibyte >= invalid
+}
+
+/// UTF-8 with every invalid sequence replaced by U+FFFD, and where they were.
+fn repair_utf8(bytes: &[u8]) -> Decoded {
+    let mut text = String::with_capacity(bytes.len() + 16);
+    let mut repaired_at = Vec::new();
+    let mut at = 0u64;
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        at += chunk.valid().len() as u64;
+        if !chunk.invalid().is_empty() {
+            text.push(char::REPLACEMENT_CHARACTER);
+            repaired_at.push(at);
+            at += chunk.invalid().len() as u64;
         }
     }
+    Decoded { text: nfc(text), encoding: "UTF-8", repaired_at }
 }
 
 /// Like [`decode`], but takes the buffer. A large file's buffer becomes the text when it is
@@ -145,12 +193,12 @@ pub fn decode_owned(bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
         // path rarely gets going between umlauts); copying the checked text costs less
         // than that saves.
         return match encoding_rs::UTF_8.decode_without_bom_handling_and_without_replacement(&bytes) {
-            Some(text) => Ok(Decoded { text: nfc(text.into_owned()), encoding: "UTF-8" }),
+            Some(text) => Ok(Decoded::clean(text.into_owned(), "UTF-8")),
             None => decode(&bytes),
         };
     }
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(Decoded { text: nfc(text), encoding: "UTF-8" }),
+        Ok(text) => Ok(Decoded::clean(text, "UTF-8")),
         Err(err) => decode(err.as_bytes()),
     }
 }
@@ -340,7 +388,7 @@ fn walk_order(a: &walkdir::DirEntry, b: &walkdir::DirEntry) -> std::cmp::Orderin
     let (a_dir, b_dir) = (is_dir(a), is_dir(b));
     match (a.file_name().to_str(), b.file_name().to_str()) {
         (Some(x), Some(y)) => cmp_as_paths(x, a_dir, y, b_dir),
-        _ => cmp_as_paths(&a.file_name().to_string_lossy(), a_dir, &b.file_name().to_string_lossy(), b_dir),
+        _ => cmp_as_paths(&escaped_name(a.file_name()), a_dir, &escaped_name(b.file_name()), b_dir),
     }
 }
 
@@ -372,13 +420,35 @@ fn plain_relative_id<'p>(root: &Path, path: &'p Path) -> Option<&'p str> {
     let rest = path.as_os_str().as_encoded_bytes().strip_prefix(root)?;
     let rest = if root.ends_with(b"/") { rest } else { rest.strip_prefix(b"/")? };
     let rest = std::str::from_utf8(rest).ok()?;
-    rest.split('/').all(|name| !name.is_empty() && name != "." && name != "..").then_some(rest)
+    let plain = !rest.contains('\\') && rest.split('/').all(|name| !name.is_empty() && name != "." && name != "..");
+    plain.then_some(rest)
 }
 
-/// `doc_id` of a path: relative to the root, components joined by `/`.
+/// `doc_id` of a path: relative to the root, components joined by `/`, each spelled by
+/// [`escaped_name`].
 fn relative_id(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    rel.components().map(|c| escaped_name(c.as_os_str())).collect::<Vec<_>>().join("/")
+}
+
+/// A file name as text that names it and no other: UTF-8 as it is, each byte that is not
+/// UTF-8 as `\xNN`, and a backslash as `\\` (so that a UTF-8 name spelling `\xE4` cannot
+/// collide with one holding the byte). Two names that differ only in invalid bytes got the
+/// same `doc_id` when the bytes all became U+FFFD.
+fn escaped_name(name: &std::ffi::OsStr) -> std::borrow::Cow<'_, str> {
+    use std::fmt::Write;
+    let bytes = name.as_encoded_bytes();
+    if let Some(plain) = std::str::from_utf8(bytes).ok().filter(|s| !s.contains('\\')) {
+        return plain.into();
+    }
+    let mut out = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(&chunk.valid().replace('\\', "\\\\"));
+        for byte in chunk.invalid() {
+            let _ = write!(out, "\\x{byte:02X}");
+        }
+    }
+    out.into()
 }
 
 /// Metadata from a `--meta` CSV, keyed by `doc_id`.
@@ -457,7 +527,32 @@ pub fn load_document(file: &CorpusFile, root: &Path, table: Option<&MetaTable>) 
     let bytes = read_with_size(&file.path(root), file.bytes).map_err(|e| skip("io", e.to_string()))?;
     let len = bytes.len() as u64;
     let decoded = decode_owned(bytes).map_err(|e| skip(e.kind(), e.to_string()))?;
-    Ok(document_from_text(doc_id, decoded.text, decoded.encoding, len, table))
+    let mut doc = document_from_text(doc_id, decoded.text, decoded.encoding, len, table);
+    doc.repaired_at = decoded.repaired_at;
+    Ok(doc)
+}
+
+impl Document {
+    /// The `errors.csv` entry of a document whose invalid bytes were replaced, if any: it
+    /// is analysed and listed, so the run ends with exit code 1 and the user can look.
+    pub fn repair_notice(&self) -> Option<Skip> {
+        const SHOWN: usize = 10;
+        if self.repaired_at.is_empty() {
+            return None;
+        }
+        let n = self.repaired_at.len();
+        let offsets: Vec<String> = self.repaired_at.iter().take(SHOWN).map(u64::to_string).collect();
+        let more = if n > SHOWN { format!(" and {} more", n - SHOWN) } else { String::new() };
+        let what = if n == 1 { "1 invalid byte sequence" } else { "invalid byte sequences" };
+        Some(Skip {
+            path: self.doc_id.clone(),
+            kind: "repaired",
+            message: format!(
+                "UTF-8 with {what} at byte offset(s) {}{more}: each replaced by U+FFFD, the rest analysed",
+                offsets.join(", ")
+            ),
+        })
+    }
 }
 
 /// Reads a whole file that had `walked_bytes` when the corpus was walked: the buffer
@@ -492,7 +587,15 @@ pub fn document_from_text(
     if let Some(row) = table.and_then(|t| t.get(doc_id)) {
         meta.update(row);
     }
-    Document { doc_id: doc_id.to_string(), body_start: header.body_start, text, meta, encoding, bytes }
+    Document {
+        doc_id: doc_id.to_string(),
+        body_start: header.body_start,
+        text,
+        meta,
+        encoding,
+        bytes,
+        repaired_at: Vec::new(),
+    }
 }
 
 /// Metadata found at the top of a text and where the body starts.
@@ -548,13 +651,24 @@ pub fn parse_date(s: &str) -> Option<(u16, u8, Option<u8>)> {
     let month = parts.next().filter(|p| p.len() == 2)?.parse::<u8>().ok().filter(|m| (1..=12).contains(m))?;
     let day = match parts.next() {
         None => None,
-        Some(p) if p.len() == 2 => Some(p.parse::<u8>().ok().filter(|d| (1..=31).contains(d))?),
+        Some(p) if p.len() == 2 => Some(p.parse::<u8>().ok().filter(|d| (1..=days_in_month(year, month)).contains(d))?),
         Some(_) => return None,
     };
     if parts.next().is_some() {
         return None;
     }
     Some((year, month, day))
+}
+
+/// Days of a month in the proleptic Gregorian calendar (2024-02-29 exists, 2023-02-29 and
+/// 2024-02-31 do not).
+fn days_in_month(year: u16, month: u8) -> u8 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 /// A leading `---` line, `key: value` lines, and a closing `---` line.
@@ -687,7 +801,7 @@ mod tests {
     #[test]
     fn utf8_passes_through() {
         let d = decode("Die Befreiung".as_bytes()).unwrap();
-        assert_eq!(d, Decoded { text: "Die Befreiung".into(), encoding: "UTF-8" });
+        assert_eq!(d, Decoded { text: "Die Befreiung".into(), encoding: "UTF-8", repaired_at: vec![] });
     }
 
     #[test]
@@ -703,8 +817,8 @@ mod tests {
             [0xFF, 0xFE].into_iter().chain("Größe".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
         let be: Vec<u8> =
             [0xFE, 0xFF].into_iter().chain("Größe".encode_utf16().flat_map(|u| u.to_be_bytes())).collect();
-        assert_eq!(decode(&le).unwrap(), Decoded { text: "Größe".into(), encoding: "UTF-16LE" });
-        assert_eq!(decode(&be).unwrap(), Decoded { text: "Größe".into(), encoding: "UTF-16BE" });
+        assert_eq!(decode(&le).unwrap(), Decoded { text: "Größe".into(), encoding: "UTF-16LE", repaired_at: vec![] });
+        assert_eq!(decode(&be).unwrap(), Decoded { text: "Größe".into(), encoding: "UTF-16BE", repaired_at: vec![] });
     }
 
     #[test]
@@ -723,12 +837,43 @@ mod tests {
         for repeat in [1, COPIED_TEXT_MAX_BYTES / latin1.len() + 1] {
             let (latin1, utf8) = (latin1.repeat(repeat), utf8.repeat(repeat));
             let decoded = decode_owned(utf8.clone().into_bytes()).unwrap();
-            assert_eq!(decoded, Decoded { text: utf8.clone(), encoding: "UTF-8" });
+            assert_eq!(decoded, Decoded { text: utf8.clone(), encoding: "UTF-8", repaired_at: vec![] });
             let decoded = decode_owned(latin1).unwrap();
-            assert_eq!(decoded, Decoded { text: utf8, encoding: "windows-1252" });
+            assert_eq!(decoded, Decoded { text: utf8, encoding: "windows-1252", repaired_at: vec![] });
         }
         let composed = decode_owned("Cafe\u{301}".as_bytes().to_vec()).unwrap();
         assert_eq!(composed.text, "Caf\u{e9}");
+    }
+
+    #[test]
+    fn a_stray_windows_1252_byte_in_utf8_text_is_replaced_not_guessed() {
+        // One windows-1252 "ä" (0xE4) in an otherwise UTF-8 sentence: guessing the encoding
+        // turned "Völkermord" into "VÃ¶lkermord".
+        let bytes = b"Der V\xC3\xB6lkermord an den Armeniern, sagte der Sprecher, sei \xE4hnlich gewesen.";
+        let d = decode(bytes).unwrap();
+        assert_eq!(d.text, "Der Völkermord an den Armeniern, sagte der Sprecher, sei \u{FFFD}hnlich gewesen.");
+        assert_eq!(d.encoding, "UTF-8");
+        assert_eq!(d.repaired_at, [58]);
+        assert_eq!(bytes[58], 0xE4);
+        // Every invalid byte of a run is a sequence of its own, with its own offset.
+        let d = decode_owned(b"\xC3\xBCber Stra\xC3\x9Fe \xFF\xFE und \xC3\xA4 \x80".to_vec()).unwrap();
+        assert_eq!(d.text, "über Straße \u{FFFD}\u{FFFD} und ä \u{FFFD}");
+        assert_eq!(d.repaired_at, [14, 15, 24]);
+        // More invalid sequences than valid multi-byte characters: not UTF-8 at all.
+        assert_eq!(decode(b"\xC3\xBCber \xFF\xFE und \x80").unwrap().encoding, "windows-1252");
+    }
+
+    #[test]
+    fn repair_notice_lists_offsets() {
+        let mut doc = document_from_text("a.txt", "x".into(), "UTF-8", 1, None);
+        assert_eq!(doc.repair_notice(), None);
+        doc.repaired_at = (1..=12).collect();
+        let notice = doc.repair_notice().unwrap();
+        assert_eq!(notice.kind, "repaired");
+        assert_eq!(
+            notice.message,
+            "UTF-8 with invalid byte sequences at byte offset(s) 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 2 more: each replaced by U+FFFD, the rest analysed"
+        );
     }
 
     #[test]
@@ -750,6 +895,17 @@ mod tests {
             &" date 2025-07 Im Zuge des Waffenstillstands kam es."[h.body_start..],
             "Im Zuge des Waffenstillstands kam es."
         );
+    }
+
+    #[test]
+    fn dates_must_exist_in_the_calendar() {
+        assert_eq!(parse_date("2024-02-29"), Some((2024, 2, Some(29))));
+        assert_eq!(parse_date("2000-02-29"), Some((2000, 2, Some(29))));
+        assert_eq!(parse_date("2024-02-31"), None);
+        assert_eq!(parse_date("2023-02-29"), None);
+        assert_eq!(parse_date("1900-02-29"), None);
+        assert_eq!(parse_date("2025-04-31"), None);
+        assert_eq!(parse_date("2025-12-31"), Some((2025, 12, Some(31))));
     }
 
     #[test]
@@ -829,6 +985,24 @@ mod tests {
         let odd =
             Path::new("corpus").join(<std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(b"caf\xe9.txt"));
         assert_eq!(plain_relative_id(Path::new("corpus"), &odd), None);
+    }
+
+    #[test]
+    fn names_with_different_invalid_bytes_get_different_ids() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        for name in [&b"caf\xe9.txt"[..], b"caf\xe8.txt", b"caf\\xE9.txt", "café.txt".as_bytes()] {
+            std::fs::write(dir.path().join(std::ffi::OsStr::from_bytes(name)), name).unwrap();
+        }
+        let files: Vec<CorpusFile> =
+            CorpusWalk::new(dir.path(), &["txt".to_string()], |_| true).unwrap().map(Result::unwrap).collect();
+        let ids: Vec<&str> = files.iter().map(|f| &*f.doc_id).collect();
+        assert_eq!(ids, ["caf\\\\xE9.txt", "caf\\xE8.txt", "caf\\xE9.txt", "café.txt"]);
+        // Each id still opens its own file.
+        for file in &files {
+            let bytes = std::fs::read(file.path(dir.path())).unwrap();
+            assert_eq!(escaped_name(std::ffi::OsStr::from_bytes(&bytes)), &*file.doc_id);
+        }
     }
 
     #[test]

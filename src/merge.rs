@@ -343,10 +343,12 @@ pub fn merge_reports(
         .map_err(|e| Error::io(&terms_path, e))?;
     drop(w);
 
-    let skipped = merge_errors(parts, &dir)?;
+    let listed = merge_errors(parts, &dir)?;
+    let documents_repaired = infos.iter().map(|i| i.counts.documents_repaired).sum();
     let counts = Counts {
         documents_ok: n_documents,
-        documents_skipped: skipped,
+        documents_skipped: listed.saturating_sub(documents_repaired),
+        documents_repaired,
         sentences: n_sentences,
         matches: n_matches,
         bytes: infos.iter().map(|i| i.counts.bytes).sum(),

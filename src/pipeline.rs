@@ -390,6 +390,10 @@ pub struct Counts {
     pub documents_ok: u64,
     /// Documents (and walk entries) skipped, listed in `errors.csv`.
     pub documents_skipped: u64,
+    /// Documents analysed after invalid bytes were replaced, listed in `errors.csv` as
+    /// `repaired` (also counted in `documents_ok`).
+    #[serde(default)]
+    pub documents_repaired: u64,
     /// Sentences written.
     pub sentences: u64,
     /// Matches written.
@@ -497,6 +501,9 @@ struct DocResult {
     /// The document is done: its `documents.csv` row is written (the parts before it have
     /// only sentence and match rows).
     complete: bool,
+    /// Its `errors.csv` entry when it was analysed after a repair (see
+    /// [`Document::repair_notice`]).
+    notice: Option<Skip>,
 }
 
 /// One document's result: analysed, or skipped with a reason.
@@ -535,7 +542,12 @@ fn process(
     let report = cfg.analyzer.analyze(&doc);
     terms.add_document(number, &report.matches);
     report.write_csv(csv, cfg.analyzer.entry_cells(), cfg.analyzer.model_version());
-    Ok(DocResult { n_sentences: report.sentences.len() as u64, n_matches: report.matches.len() as u64, complete: true })
+    Ok(DocResult {
+        n_sentences: report.sentences.len() as u64,
+        n_matches: report.matches.len() as u64,
+        complete: true,
+        notice: doc.repair_notice(),
+    })
 }
 
 /// Analyses one large document in parts, handing each part's rows over for writing as soon
@@ -563,7 +575,7 @@ fn stream_large(file: &CorpusFile, number: u64, cfg: &AnalyzeConfig, send: &mut 
         );
         let n_sentences = part.sentences.len() as u64;
         let n_matches = part.matches.len() as u64;
-        let result = DocResult { n_sentences, n_matches, complete: false };
+        let result = DocResult { n_sentences, n_matches, complete: false, notice: None };
         writing_ok = send(one(Ok(result), csv, TermTally::default()));
     });
     if !writing_ok {
@@ -571,7 +583,7 @@ fn stream_large(file: &CorpusFile, number: u64, cfg: &AnalyzeConfig, send: &mut 
     }
     let mut csv = DocumentCsv::default();
     report::write_document(&mut csv.documents, &doc.doc_id, &document);
-    let result = DocResult { n_sentences: 0, n_matches: 0, complete: true };
+    let result = DocResult { n_sentences: 0, n_matches: 0, complete: true, notice: doc.repair_notice() };
     send(one(Ok(result), csv, terms))
 }
 
@@ -790,6 +802,10 @@ impl ReportSink<'_> {
                     totals.counts.documents_ok += u64::from(doc.complete);
                     totals.counts.sentences += doc.n_sentences;
                     totals.counts.matches += doc.n_matches;
+                    if let Some(notice) = doc.notice {
+                        totals.counts.documents_repaired += 1;
+                        totals.skipped.push(notice);
+                    }
                 }
                 Err(skip) => totals.skipped.push(skip),
             }
@@ -898,7 +914,7 @@ pub fn run(cfg: &AnalyzeConfig, progress: Progress<'_>) -> Result<Summary, Error
         writer.flush().map_err(|e| Error::io(out, e))?;
     }
     skipped.sort_by(|a, b| a.path.cmp(&b.path).then_with(|| a.kind.cmp(b.kind)));
-    counts.documents_skipped = skipped.len() as u64;
+    counts.documents_skipped = skipped.len() as u64 - counts.documents_repaired;
     write_terms_file(&dir, cfg.analyzer.lexicon(), &terms)?;
     write_errors_file(&dir, &skipped)?;
     let elapsed_secs = started.elapsed().as_secs_f64();
@@ -1058,7 +1074,7 @@ mod tests {
             documents: Vec::new(),
         };
         Batch {
-            docs: vec![(1, Ok(DocResult { n_sentences: 1, n_matches: 0, complete: true }))],
+            docs: vec![(1, Ok(DocResult { n_sentences: 1, n_matches: 0, complete: true, notice: None }))],
             csv,
             ..Batch::default()
         }

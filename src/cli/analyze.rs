@@ -94,8 +94,10 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
     if !quiet {
         let c = &summary.counts;
         let mb = c.bytes as f64 / 1e6;
+        let repaired =
+            if c.documents_repaired > 0 { format!(", {} repaired", c.documents_repaired) } else { String::new() };
         eprintln!(
-            "framing: {} documents ({} skipped), {} sentences, {} matches, {:.1} MB in {:.2} s ({:.1} MB/s) -> {}",
+            "framing: {} documents ({} skipped{repaired}), {} sentences, {} matches, {:.1} MB in {:.2} s ({:.1} MB/s) -> {}",
             c.documents_ok,
             c.documents_skipped,
             c.sentences,
@@ -106,7 +108,8 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
             summary.out.display()
         );
         for s in &summary.skipped {
-            eprintln!("framing: skipped {}: {}: {}", s.path, s.kind, s.message);
+            let verb = if s.kind == "repaired" { "repaired" } else { "skipped" };
+            eprintln!("framing: {verb} {}: {}: {}", s.path, s.kind, s.message);
         }
     }
     if let Some(first) = summary.unknown_meta_ids.first() {
