@@ -98,16 +98,20 @@ const BATCH_BYTES: usize = 8 << 20;
 /// Batches of lines are pipelined: while the pool analyses one batch, one of its threads
 /// writes the results of the batch before and reads the batch after (reading, analysing
 /// and writing one batch after another left a core idle at every step).
+///
+/// A line that is not UTF-8, not a JSON document, or longer than `max_line_bytes` is a
+/// [`BadLine`] with its number; memory holds at most `max_line_bytes` of any line.
 pub fn stream(
     analyzer: &Analyzer,
     pool: &rayon::ThreadPool,
     mut input: impl BufRead + Send,
     mut output: impl Write + Send,
     input_name: &str,
+    max_line_bytes: usize,
 ) -> Result<StreamSummary, Error> {
     let mut summary = StreamSummary::default();
-    let mut line_no: u64 = 0;
-    let mut batch = read_batch(&mut input, &mut line_no, input_name)?;
+    let mut lines = Lines { line_no: 0, max_bytes: max_line_bytes, name: input_name };
+    let mut batch = lines.read_batch(&mut input)?;
     let mut done: Vec<Result<(Vec<u8>, u64), BadLine>> = Vec::new();
     pool.install(|| -> Result<(), Error> {
         loop {
@@ -115,7 +119,7 @@ pub fn stream(
                 || batch.par_iter().map(|(n, line)| analyze_line(analyzer, *n, line)).collect::<Vec<_>>(),
                 || -> Result<_, Error> {
                     write_results(&mut output, std::mem::take(&mut done), &mut summary)?;
-                    read_batch(&mut input, &mut line_no, input_name)
+                    lines.read_batch(&mut input)
                 },
             );
             let next = io?;
@@ -131,22 +135,76 @@ pub fn stream(
     Ok(summary)
 }
 
-/// Reads the next batch of non-blank lines, numbered (empty at the end of the input).
-fn read_batch(input: &mut impl BufRead, line_no: &mut u64, input_name: &str) -> Result<Vec<(u64, String)>, Error> {
-    let mut batch = Vec::new();
-    let mut bytes = 0;
-    while batch.len() < BATCH_LINES && bytes < BATCH_BYTES {
-        let mut line = String::new();
-        if input.read_line(&mut line).map_err(|e| Error::io(input_name, e))? == 0 {
-            break;
+/// Numbers the lines of the input and bounds their size.
+struct Lines<'a> {
+    line_no: u64,
+    max_bytes: usize,
+    name: &'a str,
+}
+
+/// A numbered input line: its text, or why it cannot be used.
+type Line = (u64, Result<String, String>);
+
+impl Lines<'_> {
+    /// Reads the next batch of non-blank lines, numbered (empty at the end of the input).
+    fn read_batch(&mut self, input: &mut impl BufRead) -> Result<Vec<Line>, Error> {
+        let mut batch = Vec::new();
+        let mut bytes = 0;
+        let mut buf = Vec::new();
+        while batch.len() < BATCH_LINES && bytes < BATCH_BYTES {
+            buf.clear();
+            let len = read_bounded_line(input, &mut buf, self.max_bytes).map_err(|e| Error::io(self.name, e))?;
+            if len == 0 {
+                break;
+            }
+            self.line_no += 1;
+            bytes += buf.len();
+            let line = if len > self.max_bytes {
+                Err(format!(
+                    "line of {len} bytes is longer than the largest document allowed ({} bytes, see --max-doc-mb)",
+                    self.max_bytes
+                ))
+            } else {
+                match std::str::from_utf8(&buf) {
+                    Ok(text) if text.trim().is_empty() => continue,
+                    Ok(text) => Ok(text.to_owned()),
+                    Err(e) => {
+                        Err(format!("not UTF-8: invalid byte at column {} (JSON text is UTF-8)", e.valid_up_to() + 1))
+                    }
+                }
+            };
+            batch.push((self.line_no, line));
         }
-        *line_no += 1;
-        bytes += line.len();
-        if !line.trim().is_empty() {
-            batch.push((*line_no, line));
+        Ok(batch)
+    }
+}
+
+/// Reads one line (up to and with its `\n`) and keeps at most `max` bytes of it in `buf`;
+/// returns the whole line's length, 0 at the end of the input. A line longer than `max` is
+/// read to its end without being held.
+fn read_bounded_line(input: &mut impl BufRead, buf: &mut Vec<u8>, max: usize) -> std::io::Result<usize> {
+    let mut total = 0;
+    loop {
+        let available = match input.fill_buf() {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok(total);
+        }
+        let (len, done) = match memchr::memchr(b'\n', available) {
+            Some(at) => (at + 1, true),
+            None => (available.len(), false),
+        };
+        let room = max.saturating_sub(buf.len());
+        buf.extend_from_slice(&available[..len.min(room)]);
+        input.consume(len);
+        total += len;
+        if done {
+            return Ok(total);
         }
     }
-    Ok(batch)
 }
 
 /// Writes the sentence lines of analysed documents and counts them; bad lines are kept.
@@ -168,8 +226,9 @@ fn write_results(
     Ok(())
 }
 
-fn analyze_line(analyzer: &Analyzer, line_no: u64, line: &str) -> Result<(Vec<u8>, u64), BadLine> {
+fn analyze_line(analyzer: &Analyzer, line_no: u64, line: &Result<String, String>) -> Result<(Vec<u8>, u64), BadLine> {
     let bad = |message: String| BadLine { line: line_no, message };
+    let line = line.as_deref().map_err(|message| bad(message.clone()))?;
     let doc: JsonDocument = serde_json::from_str(line)
         .map_err(|e| bad(format!("expected a JSON object with \"id\" and \"text\" (column {}): {e}", e.column())))?;
     if doc.id.is_empty() {
@@ -248,7 +307,7 @@ mod tests {
                 50 => String::new(),
                 _ => format!("{{\"id\":\"d{n}\",\"text\":\"Die Besatzer zogen ab. Dokument {n}.\"}}"),
             };
-            match analyze_line(&analyzer, n, &line) {
+            match analyze_line(&analyzer, n, &Ok(line.clone())) {
                 Ok((json, _)) => expected.extend(json),
                 Err(bad) if !line.is_empty() => expected_bad.push(bad.line),
                 Err(_) => {}
@@ -258,10 +317,66 @@ mod tests {
         }
         let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap_or_else(|e| panic!("{e}"));
         let mut out = Vec::new();
-        let summary = stream(&analyzer, &pool, input.as_bytes(), &mut out, "test").unwrap_or_else(|e| panic!("{e}"));
+        let summary =
+            stream(&analyzer, &pool, input.as_bytes(), &mut out, "test", 1 << 20).unwrap_or_else(|e| panic!("{e}"));
         assert!(out == expected, "output differs from line-by-line analysis");
         assert_eq!(summary.bad_lines.iter().map(|b| b.line).collect::<Vec<_>>(), expected_bad);
         assert_eq!(expected_bad, [97, 194, 291, 388, 485, 582, 679, 776]);
         assert_eq!(summary.documents, 3 * BATCH_LINES as u64 + 17 - 8 - 8);
+    }
+
+    /// A line that is not UTF-8 and a line over the size limit are bad lines with their
+    /// numbers; every good line before and after them is written.
+    #[test]
+    fn invalid_utf8_and_overlong_lines_are_reported_by_number() {
+        let analyzer = Analyzer::new(Lang::De, Lexicon::bundled(Lang::De), None, false);
+        let doc = |id: &str| format!("{{\"id\":\"{id}\",\"text\":\"Die Besatzer zogen ab.\"}}\n").into_bytes();
+        let mut input = Vec::new();
+        input.extend(doc("a"));
+        input.extend(b"{\"id\":\"b\",\"text\":\"V\xF6lkermord\"}\n");
+        input.extend(doc("c"));
+        input.extend(format!("{{\"id\":\"d\",\"text\":\"{}\"}}\n", "x".repeat(300)).into_bytes());
+        input.extend(doc("e"));
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap_or_else(|e| panic!("{e}"));
+        let mut out = Vec::new();
+        let summary = stream(&analyzer, &pool, &input[..], &mut out, "test", 200).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            summary.bad_lines,
+            [
+                BadLine { line: 2, message: "not UTF-8: invalid byte at column 20 (JSON text is UTF-8)".into() },
+                BadLine {
+                    line: 4,
+                    message:
+                        "line of 321 bytes is longer than the largest document allowed (200 bytes, see --max-doc-mb)"
+                            .into()
+                },
+            ]
+        );
+        let ids: Vec<String> = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["doc_id"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(ids, ["a", "c", "e"]);
+        assert_eq!(summary.documents, 3);
+    }
+
+    #[test]
+    fn bounded_lines_keep_at_most_the_limit() {
+        let mut input = &b"0123456789\nab\n\nlast"[..];
+        let mut buf = Vec::new();
+        let mut lens = Vec::new();
+        let mut kept = Vec::new();
+        loop {
+            buf.clear();
+            let len = read_bounded_line(&mut input, &mut buf, 4).unwrap();
+            if len == 0 {
+                break;
+            }
+            lens.push(len);
+            kept.push(String::from_utf8(buf.clone()).unwrap());
+        }
+        assert_eq!(lens, [11, 3, 1, 4]);
+        assert_eq!(kept, ["0123", "ab\n", "\n", "last"]);
     }
 }

@@ -369,6 +369,8 @@ pub struct AnalyzeConfig {
     pub force: bool,
     /// Worker threads.
     pub threads: usize,
+    /// Files larger than this are skipped (`too_large`) without being read.
+    pub max_doc_bytes: u64,
     /// The shard, when only a part of the corpus is analysed.
     pub shard: Option<Shard>,
     /// The command line, for `run.json`.
@@ -538,7 +540,7 @@ fn process(
     csv: &mut DocumentCsv,
     terms: &mut TermTally,
 ) -> Outcome {
-    let doc = corpus::load_document(file, &cfg.corpus, cfg.meta.as_ref())?;
+    let doc = load(cfg, file)?;
     let report = cfg.analyzer.analyze(&doc);
     terms.add_document(number, &report.matches);
     report.write_csv(csv, cfg.analyzer.entry_cells(), cfg.analyzer.model_version());
@@ -550,11 +552,26 @@ fn process(
     })
 }
 
+/// Reads a file of the run; one over `--max-doc-mb` is skipped before it is read.
+fn load(cfg: &AnalyzeConfig, file: &CorpusFile) -> Result<Document, Skip> {
+    if file.bytes > cfg.max_doc_bytes {
+        return Err(Skip {
+            path: file.doc_id.to_string(),
+            kind: "too_large",
+            message: format!(
+                "{} bytes is more than the largest document allowed ({} bytes, see --max-doc-mb)",
+                file.bytes, cfg.max_doc_bytes
+            ),
+        });
+    }
+    corpus::load_document(file, &cfg.corpus, cfg.meta.as_ref())
+}
+
 /// Analyses one large document in parts, handing each part's rows over for writing as soon
 /// as it is serialized. Returns false when writing has failed (the run stops).
 fn stream_large(file: &CorpusFile, number: u64, cfg: &AnalyzeConfig, send: &mut dyn FnMut(Batch) -> bool) -> bool {
     let one = |outcome, csv, terms| Batch { docs: vec![(file.bytes, outcome)], csv, terms, skipped: Vec::new() };
-    let doc = match corpus::load_document(file, &cfg.corpus, cfg.meta.as_ref()) {
+    let doc = match load(cfg, file) {
         Ok(doc) => doc,
         Err(skip) => return send(one(Err(skip), DocumentCsv::default(), TermTally::default())),
     };

@@ -22,6 +22,7 @@ fn analyze(corpus: &Path, out: &Path, threads: usize) {
         out: out.to_path_buf(),
         force: false,
         threads,
+        max_doc_bytes: u64::MAX,
         shard: None,
         command_line: vec![],
     };

@@ -44,9 +44,15 @@ pub struct AnalyzeArgs {
     /// more, that many analyse while another appends the finished rows to the reports.
     #[arg(short = 'j', long = "threads", value_name = "N")]
     pub threads: Option<usize>,
-    /// Replace an existing non-empty report directory.
+    /// Replace an earlier framing report at --out. Only a folder that holds a framing report
+    /// and nothing else is replaced, never the corpus, a folder around or inside it, the
+    /// home folder or `/`.
     #[arg(long)]
     pub force: bool,
+    /// Largest document in MB (10^6 bytes): a larger file, or a longer --jsonl line, is
+    /// skipped and listed, so one huge input cannot exhaust memory.
+    #[arg(long, value_name = "MB", default_value_t = 64)]
+    pub max_doc_mb: u64,
     /// No progress bar and no summary line.
     #[arg(short, long)]
     pub quiet: bool,
@@ -136,15 +142,16 @@ fn run_jsonl(args: &AnalyzeArgs) -> anyhow::Result<Outcome> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(thread_count(args.threads)?).build()?;
     // Not the locked handles: one of the pool's threads reads and writes (see `stream`).
     let output = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
+    let max_line = usize::try_from(max_doc_bytes(args.max_doc_mb)?).unwrap_or(usize::MAX);
     let (summary, name) = if args.corpus.as_os_str() == "-" {
         let input = std::io::BufReader::with_capacity(1 << 16, std::io::stdin());
-        (crate::jsonl::stream(&analyzer, &pool, input, output, "standard input")?, "stdin".to_string())
+        (crate::jsonl::stream(&analyzer, &pool, input, output, "standard input", max_line)?, "stdin".to_string())
     } else {
         let file =
             std::fs::File::open(&args.corpus).with_context(|| format!("{}: cannot open", args.corpus.display()))?;
         let name = args.corpus.display().to_string();
         let input = std::io::BufReader::new(file);
-        (crate::jsonl::stream(&analyzer, &pool, input, output, &name)?, name)
+        (crate::jsonl::stream(&analyzer, &pool, input, output, &name, max_line)?, name)
     };
     for bad in &summary.bad_lines {
         eprintln!("framing: {name}:{}: skipped: {}", bad.line, bad.message);
@@ -192,12 +199,31 @@ fn build_analyzer(args: &AnalyzeArgs) -> anyhow::Result<Analyzer> {
     Ok(Analyzer::new(args.lang, lexicon, model, args.explain))
 }
 
-fn thread_count(requested: Option<usize>) -> anyhow::Result<usize> {
+/// Threads to use: all cores by default; more than [`THREADS_PER_CORE`] per core only adds
+/// start-up time (100,000 threads took minutes to create), so a larger `-j` is capped.
+pub fn thread_count(requested: Option<usize>) -> anyhow::Result<usize> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     Ok(match requested {
         Some(0) => anyhow::bail!("-j/--threads must be at least 1"),
+        Some(n) if n > THREADS_PER_CORE * cores => {
+            let cap = THREADS_PER_CORE * cores;
+            eprintln!("framing: warning: -j {n} is more than {THREADS_PER_CORE} threads per core; using {cap}");
+            cap
+        }
         Some(n) => n,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        None => cores,
     })
+}
+
+/// The most threads per core `-j` gets: past the cores, more threads only wait.
+pub const THREADS_PER_CORE: usize = 4;
+
+/// `--max-doc-mb` in bytes.
+fn max_doc_bytes(mb: u64) -> anyhow::Result<u64> {
+    if mb == 0 {
+        anyhow::bail!("--max-doc-mb must be at least 1");
+    }
+    Ok(mb.saturating_mul(1_000_000))
 }
 
 /// Validates the arguments into a config: lexicon, model and metadata are loaded and the
@@ -222,6 +248,7 @@ pub fn configure(args: &AnalyzeArgs) -> anyhow::Result<AnalyzeConfig> {
         out,
         force: args.force,
         threads,
+        max_doc_bytes: max_doc_bytes(args.max_doc_mb)?,
         shard: args.shard,
         command_line: std::env::args().collect(),
     })
