@@ -259,9 +259,58 @@ fn is_plain_symbol(c: char) -> bool {
     matches!(c, '\u{2002}'..='\u{206F}' | '\u{20A0}'..='\u{20C0}')
 }
 
+/// The largest input file read whole outside a corpus walk (lexicon, `--meta`, labeled
+/// data, a text for `segment`): 1 GB, far above any real one, and a bound on what a wrong
+/// path (a disk image, a log) can cost.
+pub const MAX_INPUT_FILE_BYTES: u64 = 1 << 30;
+
+/// Reads a whole input file of at most `max` bytes. Only regular files (or links to one)
+/// are read: `/dev/zero`, a FIFO or a terminal would be read until memory runs out.
+pub fn read_regular_file(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() { "a folder" } else { "a device, FIFO or socket" };
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("is {what}, not a regular file; give the path of a file"),
+        ));
+    }
+    let too_large = |len: u64| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("{len} bytes is larger than the {max} bytes an input file may have"),
+        )
+    };
+    if meta.len() > max {
+        return Err(too_large(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // A file that grows while it is read stops at the limit too.
+    std::fs::File::open(path)?.take(max + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// Reads all of standard input, at most `max` bytes (`segment -`, `predict -`).
+pub fn read_stdin(max: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::io::stdin().lock().take(max + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("standard input is larger than the {max} bytes allowed"),
+        ));
+    }
+    Ok(bytes)
+}
+
 /// Reads and decodes one file outside a corpus walk (for `segment`, `predict`, `lexicon test`).
 pub fn read_text_file(path: &Path) -> Result<Decoded, Error> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = read_regular_file(path, MAX_INPUT_FILE_BYTES).map_err(|e| Error::io(path, e))?;
     decode(&bytes).map_err(|e| Error::Io {
         path: path.to_path_buf(),
         source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
@@ -296,14 +345,23 @@ impl CorpusFile {
 /// makes the depth-first order the byte order of the `/`-joined paths (`a.txt` before
 /// `a/b.txt`, because `.` sorts before `/`). Hidden files and directories are skipped;
 /// symlinks are followed, and a symlink loop is reported as skipped instead of being walked
-/// forever. Only files whose extension is wanted and whose `doc_id` passes `keep` are
-/// yielded (a shard keeps its part of the corpus only), each with its size.
+/// forever. A symlink that leads out of the corpus is reported as skipped and not followed
+/// unless [`CorpusWalk::follow_outside`]. Only files whose extension is wanted and whose
+/// `doc_id` passes `keep` are yielded (a shard keeps its part of the corpus only), each
+/// with its size; the others are counted by extension ([`CorpusWalk::not_read`]).
 pub struct CorpusWalk {
     root: PathBuf,
+    /// The root with links resolved, to tell where a symlink leads.
+    real_root: PathBuf,
+    follow_outside: bool,
     extensions: Vec<String>,
     keep: Box<dyn Fn(&str) -> bool + Send>,
     entries: walkdir::FilterEntry<walkdir::IntoIter, fn(&walkdir::DirEntry) -> bool>,
+    not_read: NotRead,
 }
+
+/// Files a walk passed over for their extension: `(".docx", 3)`, by extension.
+pub type NotRead = std::sync::Arc<std::sync::Mutex<std::collections::BTreeMap<String, u64>>>;
 
 /// Checks that `root` is a directory, the one setup error a corpus walk can have.
 pub fn check_root(root: &Path) -> Result<(), Error> {
@@ -330,7 +388,44 @@ impl CorpusWalk {
         let not_hidden: fn(&walkdir::DirEntry) -> bool = |e| e.depth() == 0 || !is_hidden(e.file_name());
         let entries =
             walkdir::WalkDir::new(root).follow_links(true).sort_by(walk_order).into_iter().filter_entry(not_hidden);
-        Ok(CorpusWalk { root: root.to_path_buf(), extensions: extensions.to_vec(), keep: Box::new(keep), entries })
+        Ok(CorpusWalk {
+            root: root.to_path_buf(),
+            real_root: root.canonicalize().map_err(|e| Error::io(root, e))?,
+            follow_outside: false,
+            extensions: extensions.to_vec(),
+            keep: Box::new(keep),
+            entries,
+            not_read: NotRead::default(),
+        })
+    }
+
+    /// Follows symlinks that lead out of the corpus too (`--follow`).
+    pub fn follow_outside(mut self, follow: bool) -> CorpusWalk {
+        self.follow_outside = follow;
+        self
+    }
+
+    /// The tally of files passed over for their extension, filled as the walk goes (the
+    /// handle stays valid after the walk is moved or consumed).
+    pub fn not_read(&self) -> NotRead {
+        self.not_read.clone()
+    }
+
+    /// Where a symlink entry leads when that is outside the corpus.
+    fn leads_outside(&self, entry: &walkdir::DirEntry) -> Option<PathBuf> {
+        if self.follow_outside || !entry.path_is_symlink() {
+            return None;
+        }
+        let real = entry.path().canonicalize().ok()?;
+        (!real.starts_with(&self.real_root)).then_some(real)
+    }
+
+    fn count_not_read(&self, name: &std::ffi::OsStr) {
+        let ext = Path::new(name)
+            .extension()
+            .map_or_else(|| "(no extension)".to_string(), |e| format!(".{}", e.to_string_lossy().to_lowercase()));
+        let mut tally = self.not_read.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        *tally.entry(ext).or_insert(0) += 1;
     }
 
     /// Whether a file named `name` has a wanted extension (as `Path::extension` reads it:
@@ -365,7 +460,29 @@ impl Iterator for CorpusWalk {
                     continue;
                 }
             };
-            if !entry.file_type().is_file() || !self.wanted(entry.file_name()) {
+            let is_dir = entry.file_type().is_dir();
+            if !(is_dir || entry.file_type().is_file()) {
+                continue;
+            }
+            if !is_dir && !self.wanted(entry.file_name()) {
+                self.count_not_read(entry.file_name());
+                continue;
+            }
+            if let Some(real) = self.leads_outside(&entry) {
+                if is_dir {
+                    self.entries.skip_current_dir();
+                }
+                let path = relative_id(&self.root, entry.path());
+                if (self.keep)(&path) {
+                    let message = format!(
+                        "symbolic link to {}, outside the corpus: not followed (--follow reads it)",
+                        real.display()
+                    );
+                    return Some(Err(Skip { path, kind: "symlink_outside", message }));
+                }
+                continue;
+            }
+            if is_dir {
                 continue;
             }
             let plain = plain_relative_id(&self.root, entry.path());
@@ -462,8 +579,8 @@ impl MetaTable {
     /// Other columns are refused so that a typo does not silently lose a field.
     pub fn load(path: &Path) -> Result<MetaTable, Error> {
         let csv_err = |line: u64, message: String| Error::Csv { path: path.to_path_buf(), line, message };
-        let mut reader =
-            csv::ReaderBuilder::new().flexible(false).from_path(path).map_err(|e| csv_err(1, e.to_string()))?;
+        let bytes = read_regular_file(path, MAX_INPUT_FILE_BYTES).map_err(|e| Error::io(path, e))?;
+        let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(&bytes[..]);
         let headers = reader.headers().map_err(|e| csv_err(1, e.to_string()))?.clone();
         let mut columns = [None; 5];
         for (i, name) in headers.iter().enumerate() {
@@ -664,7 +781,7 @@ pub fn parse_date(s: &str) -> Option<(u16, u8, Option<u8>)> {
 /// 2024-02-31 do not).
 fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => 29,
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,

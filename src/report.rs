@@ -260,13 +260,13 @@ fn push_num(out: &mut Vec<u8>, x: f64) {
             if fraction > 0 {
                 // Six decimals without their trailing zeros: the leading ones are padded.
                 let mut width = 6;
-                while fraction % 10 == 0 {
+                while fraction.is_multiple_of(10) {
                     fraction /= 10;
                     width -= 1;
                 }
                 out.push(b'.');
                 let digits = fraction.ilog10() as usize + 1;
-                out.extend(std::iter::repeat(b'0').take(width - digits));
+                out.extend(std::iter::repeat_n(b'0', width - digits));
                 push_digits(out, fraction);
             }
         }

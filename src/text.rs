@@ -60,7 +60,7 @@ impl WhitespaceMarks {
             return false;
         }
         let first = self.marks.partition_point(|&m| m < span.start);
-        self.marks.get(first).map_or(true, |&m| m >= span.end)
+        self.marks.get(first).is_none_or(|&m| m >= span.end)
     }
 
     /// [`collapse_whitespace`] of `text[span]`, decided by the marks: borrowed exactly when

@@ -66,16 +66,16 @@ fn clean_corpus_exits_zero_with_header_only_errors_csv() {
 fn refuses_a_non_empty_output_directory_without_force() {
     let wd = Workdir::new();
     wd.write("news/a.txt", "Ein Satz.\n");
-    wd.write("out/keep.txt", "old");
+    wd.framing().args(["analyze", "news", "-o", "out", "-q"]).assert().success();
+    wd.write("news/a.txt", "Ein anderer Satz.\n");
     wd.framing()
         .args(["analyze", "news", "-o", "out", "-q"])
         .assert()
         .code(2)
-        .stderr(contains("out: output directory exists and is not empty (use --force to replace it)"));
-    assert_eq!(wd.read("out/keep.txt"), "old");
-    wd.framing().args(["analyze", "news", "-o", "out", "-q", "--force"]).assert().success();
-    assert!(!wd.path().join("out/keep.txt").exists());
+        .stderr(contains("out: folder exists and is not empty (use --force to replace an earlier framing report)"));
     assert_eq!(wd.read_csv("out/sentences.csv")[1][4], "Ein Satz.");
+    wd.framing().args(["analyze", "news", "-o", "out", "-q", "--force"]).assert().success();
+    assert_eq!(wd.read_csv("out/sentences.csv")[1][4], "Ein anderer Satz.");
 }
 
 #[test]

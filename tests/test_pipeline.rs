@@ -23,6 +23,7 @@ fn analyze(corpus: &Path, out: &Path, threads: usize) {
         force: false,
         threads,
         max_doc_bytes: u64::MAX,
+        follow: false,
         shard: None,
         command_line: vec![],
     };

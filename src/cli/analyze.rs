@@ -53,6 +53,10 @@ pub struct AnalyzeArgs {
     /// skipped and listed, so one huge input cannot exhaust memory.
     #[arg(long, value_name = "MB", default_value_t = 64)]
     pub max_doc_mb: u64,
+    /// Follow symbolic links that lead out of the corpus folder (by default they are not
+    /// followed, and listed in errors.csv).
+    #[arg(long)]
+    pub follow: bool,
     /// No progress bar and no summary line.
     #[arg(short, long)]
     pub quiet: bool,
@@ -118,6 +122,22 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
             eprintln!("framing: {verb} {}: {}: {}", s.path, s.kind, s.message);
         }
     }
+    let not_read = describe_not_read(&summary.not_read, &cfg.extensions);
+    if !quiet || summary.counts.documents_ok == 0 {
+        if let Some(not_read) = &not_read {
+            eprintln!("framing: {not_read}");
+        }
+    }
+    let no_documents = summary.counts.documents_ok == 0;
+    if no_documents {
+        let wanted: Vec<String> = cfg.extensions.iter().map(|e| format!(".{e}")).collect();
+        eprintln!(
+            "framing: no documents were read: {} has no {} files{}",
+            cfg.corpus.display(),
+            wanted.join(" or "),
+            if not_read.is_some() { " (see --ext)" } else { "" }
+        );
+    }
     if let Some(first) = summary.unknown_meta_ids.first() {
         eprintln!(
             "framing: warning: {} doc_id(s) in the metadata file are not in the corpus, e.g. `{first}`",
@@ -125,7 +145,23 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
         );
     }
     exit_without_freeing(cfg);
-    Ok(if summary.skipped.is_empty() { Outcome::Clean } else { Outcome::Skipped })
+    Ok(if summary.skipped.is_empty() && !no_documents { Outcome::Clean } else { Outcome::Skipped })
+}
+
+/// `.docx ×3, .pdf ×2 not read (not in --ext txt,md)`, the most common first, or `None`.
+fn describe_not_read(not_read: &[(String, u64)], extensions: &[String]) -> Option<String> {
+    if not_read.is_empty() {
+        return None;
+    }
+    let mut by_count = not_read.to_vec();
+    by_count.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    const SHOWN: usize = 8;
+    let mut parts: Vec<String> = by_count.iter().take(SHOWN).map(|(ext, n)| format!("{ext} ×{n}")).collect();
+    if by_count.len() > SHOWN {
+        let rest: u64 = by_count[SHOWN..].iter().map(|(_, n)| n).sum();
+        parts.push(format!("{rest} other file(s)"));
+    }
+    Some(format!("{} not read (not in --ext {})", parts.join(", "), extensions.join(",")))
 }
 
 /// Leaves `stages` (lexicon, automaton, model) for the operating system to reclaim when the
@@ -249,6 +285,7 @@ pub fn configure(args: &AnalyzeArgs) -> anyhow::Result<AnalyzeConfig> {
         force: args.force,
         threads,
         max_doc_bytes: max_doc_bytes(args.max_doc_mb)?,
+        follow: args.follow,
         shard: args.shard,
         command_line: std::env::args().collect(),
     })

@@ -80,8 +80,39 @@ pub fn main() -> ExitCode {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Skipped) => ExitCode::from(1),
         Err(err) => {
-            eprintln!("framing: error: {err:#}");
+            eprintln!("framing: error: {}", error_message(&err));
             ExitCode::from(EXIT_FATAL)
         }
+    }
+}
+
+/// An error and its causes on one line, each said once: library errors already end with
+/// their cause (`path: No such file or directory`), which the chain would repeat.
+pub fn error_message(err: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if message.ends_with(&text) {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&text);
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_os_error_is_said_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file or directory");
+        let err = anyhow::Error::from(crate::Error::io("lexicons/x.csv", io));
+        assert_eq!(error_message(&err), "lexicons/x.csv: No such file or directory");
+        let err = err.context("cannot load the lexicon");
+        assert_eq!(error_message(&err), "cannot load the lexicon: lexicons/x.csv: No such file or directory");
     }
 }

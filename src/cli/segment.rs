@@ -1,6 +1,6 @@
 //! `framing segment [FILE|-] [--offsets] [--lang de|en]`: one sentence per line.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -55,8 +55,7 @@ pub fn run(args: SegmentArgs) -> anyhow::Result<Outcome> {
 }
 
 fn read_stdin() -> anyhow::Result<String> {
-    let mut bytes = Vec::new();
-    std::io::stdin().read_to_end(&mut bytes).context("cannot read standard input")?;
+    let bytes = crate::corpus::read_stdin(crate::corpus::MAX_INPUT_FILE_BYTES).context("cannot read standard input")?;
     let decoded = crate::corpus::decode(&bytes).map_err(|e| anyhow::anyhow!("standard input: {e}"))?;
     Ok(decoded.text)
 }

@@ -227,7 +227,8 @@ pub fn check_file(path: &Path) -> Result<Vec<Problem>, LexiconError> {
 
 /// Reads a file (any encoding `corpus::decode` understands) and parses it.
 fn read_and_parse(path: &Path) -> Result<(LexiconFile, parse::Parsed), LexiconError> {
-    let bytes = std::fs::read(path).map_err(|source| LexiconError::Io { path: path.to_path_buf(), source })?;
+    let bytes = crate::corpus::read_regular_file(path, crate::corpus::MAX_INPUT_FILE_BYTES)
+        .map_err(|source| LexiconError::Io { path: path.to_path_buf(), source })?;
     let decoded = crate::corpus::decode(&bytes).map_err(|e| LexiconError::Io {
         path: path.to_path_buf(),
         source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),

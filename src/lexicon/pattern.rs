@@ -141,7 +141,7 @@ impl Pattern {
         let mut best: Option<(usize, &str)> = None;
         for (i, w) in self.words.iter().enumerate() {
             for p in &w.parts {
-                if best.map_or(true, |(_, b)| p.len() > b.len()) {
+                if best.is_none_or(|(_, b)| p.len() > b.len()) {
                     best = Some((i, p.as_str()));
                 }
             }

@@ -185,13 +185,13 @@ fn starts_blank_line(rest: &str) -> bool {
 /// An opening single mark follows whitespace, the start or opening punctuation, and precedes
 /// a non-space.
 fn opens_single(prev: Option<char>, next: Option<char>) -> bool {
-    let after_ok = prev.map_or(true, |p| p.is_whitespace() || "([{„“‚‘»«\"'—–-/".contains(p));
+    let after_ok = prev.is_none_or(|p| p.is_whitespace() || "([{„“‚‘»«\"'—–-/".contains(p));
     after_ok && next.is_some_and(|n| !n.is_whitespace())
 }
 
 /// A closing single mark follows a non-space and precedes a non-letter (so not geht's).
 fn closes_single(prev: Option<char>, next: Option<char>) -> bool {
-    prev.is_some_and(|p| !p.is_whitespace()) && next.map_or(true, |n| !n.is_alphabetic())
+    prev.is_some_and(|p| !p.is_whitespace()) && next.is_none_or(|n| !n.is_alphabetic())
 }
 
 /// Number of words (alphanumeric runs) in `s`.

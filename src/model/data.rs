@@ -50,7 +50,8 @@ pub type Records = (Vec<String>, Vec<(u64, Vec<String>)>);
 
 /// Reads a whole CSV file as records with their line numbers: the header and the rows.
 pub fn read_records(path: &Path) -> Result<Records, DataError> {
-    let bytes = std::fs::read(path).map_err(|source| DataError::Io { path: path.to_path_buf(), source })?;
+    let bytes = crate::corpus::read_regular_file(path, crate::corpus::MAX_INPUT_FILE_BYTES)
+        .map_err(|source| DataError::Io { path: path.to_path_buf(), source })?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     // Line numbers from byte offsets: the csv crate's own line count is off by one on CRLF.
     let newlines: Vec<usize> = bytes.iter().enumerate().filter(|(_, &b)| b == b'\n').map(|(i, _)| i).collect();

@@ -94,7 +94,7 @@ fn alpha_for(y: &[usize], rep: &[usize], balanced: bool, c: f64) -> f64 {
 
 /// The rows of the dense matrix: each row index repeated per its label's factor.
 fn repeated_rows(y: &[usize], rep: &[usize]) -> Vec<usize> {
-    (0..y.len()).flat_map(|i| std::iter::repeat(i).take(rep[y[i]])).collect()
+    (0..y.len()).flat_map(|i| std::iter::repeat_n(i, rep[y[i]])).collect()
 }
 
 /// Dense copy of the given rows of `x` (`d` columns), within [`DENSE_BYTES_CAP`].

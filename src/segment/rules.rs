@@ -171,7 +171,7 @@ fn opens_plain_word(bytes: &[u8]) -> bool {
 /// characters.
 fn alphabetic_len(s: &str) -> usize {
     let ascii = crate::text::ascii_run(s.as_bytes(), 0, crate::text::ASCII_LETTERS);
-    if s.as_bytes().get(ascii).map_or(true, u8::is_ascii) {
+    if s.as_bytes().get(ascii).is_none_or(u8::is_ascii) {
         return ascii;
     }
     s[ascii..].char_indices().find(|&(_, c)| !c.is_alphabetic()).map_or(s.len(), |(i, _)| ascii + i)
@@ -186,7 +186,7 @@ fn enumerator_core_len(body: &str) -> Option<usize> {
     if ascii == 6 {
         return None;
     }
-    if bytes.get(ascii).map_or(true, u8::is_ascii) {
+    if bytes.get(ascii).is_none_or(u8::is_ascii) {
         return Some(ascii);
     }
     for (n, (i, c)) in body[ascii..].char_indices().enumerate() {
