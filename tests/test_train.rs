@@ -125,6 +125,12 @@ fn bad_training_data_errors_name_the_file_and_line() {
     let ragged = write(d, "ragged.csv", b"id,text,label\n1,Ein Satz.,a\n2,Zwei,b,extra\n");
     let err = train_error(&ragged, &[]);
     assert!(err.contains("ragged.csv:3: malformed CSV"), "{err}");
+
+    // A model file may have at most 1000 labels: refused before the fit, not at loading.
+    let rows: String = (0..1001).map(|i| format!("{i},Satz {i}.,l{i}\n")).collect();
+    let many = write(d, "many.csv", format!("id,text,label\n{rows}").as_bytes());
+    let err = train_error(&many, &[]);
+    assert!(err.contains("many.csv: 1001 labels, more than the 1000 a model may have"), "{err}");
 }
 
 /// One quality-bar run: the set, its language, single or multi-label, the settings used

@@ -20,12 +20,13 @@ pub mod train;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
 use crate::features::{key_of_name, Extractor, LexiconHit, Scratch};
-pub use file::ModelFile;
+pub use file::{ModelFile, ModelFileError};
 
 /// The default German model, relative to the repository root (see models/README.md for why).
 pub const DEFAULT_DE_MODEL: &str = "models/de-sentiment-gerntsa.json";
@@ -178,19 +179,42 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Largest model file read: the bundled models are under 2 MB; a file this large would need
+/// several GB to parse.
+pub const MAX_MODEL_BYTES: u64 = 512 * 1024 * 1024;
+
 impl Model {
-    /// Reads and checks a model file.
+    /// Reads and checks a model file: a regular file of at most [`MAX_MODEL_BYTES`] whose
+    /// every field passes [`ModelFile::check`] and [`ModelFile::check_size`].
     pub fn load(path: &Path) -> Result<Model, ModelError> {
-        let meta = std::fs::metadata(path).map_err(|source| ModelError::Io { path: path.to_path_buf(), source })?;
-        // A model is a few MB; refuse to parse something huge rather than exhaust memory.
-        if meta.len() > 512 * 1024 * 1024 {
-            return Err(invalid(path, format!("{} bytes is too large for a model file", meta.len())));
+        let io = |source| ModelError::Io { path: path.to_path_buf(), source };
+        let meta = std::fs::metadata(path).map_err(io)?;
+        // A device such as /dev/zero never ends and a FIFO blocks on open: only a regular
+        // file has a length to trust.
+        if !meta.is_file() {
+            return Err(invalid(path, "not a regular file"));
         }
-        let bytes = std::fs::read(path).map_err(|source| ModelError::Io { path: path.to_path_buf(), source })?;
-        let file: ModelFile = serde_json::from_slice(&bytes)
-            .map_err(|e| invalid(path, format!("not a framing model file (JSON): {e}")))?;
+        let too_large = |len: u64| invalid(path, format!("{len} bytes is too large for a model file (at most 512 MB)"));
+        if meta.len() > MAX_MODEL_BYTES {
+            return Err(too_large(meta.len()));
+        }
+        // The file may grow between the check and the read: read one byte past the limit at most.
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        std::fs::File::open(path).and_then(|f| f.take(MAX_MODEL_BYTES + 1).read_to_end(&mut bytes)).map_err(io)?;
+        if bytes.len() as u64 > MAX_MODEL_BYTES {
+            return Err(too_large(bytes.len() as u64));
+        }
         let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        Model::from_file(file, &name, sha256_hex(&bytes)).map_err(|m| invalid(path, m))
+        Model::from_bytes(&bytes, &name).map_err(|m| invalid(path, m))
+    }
+
+    /// Parses and checks the bytes of a model file.
+    fn from_bytes(bytes: &[u8], name: &str) -> Result<Model, String> {
+        let file: ModelFile =
+            serde_json::from_slice(bytes).map_err(|e| format!("not a framing model file (JSON): {e}"))?;
+        file.check().map_err(|e| e.to_string())?;
+        file.check_size(bytes.len()).map_err(|e| e.to_string())?;
+        Model::build(file, name, sha256_hex(bytes)).map_err(|e| e.to_string())
     }
 
     /// The default model for a language, compiled into the binary so an installed `framing`
@@ -201,45 +225,31 @@ impl Model {
             crate::Lang::De => (DEFAULT_DE_MODEL, include_bytes!("../../models/de-sentiment-gerntsa.json")),
             crate::Lang::En => return None,
         };
-        let parsed = serde_json::from_slice::<ModelFile>(bytes)
-            .map_err(|e| e.to_string())
-            .and_then(|file| Model::from_file(file, "de-sentiment-gerntsa", sha256_hex(bytes)));
-        Some(parsed.map_err(|m| invalid(Path::new(path), m)))
+        Some(Model::from_bytes(bytes, "de-sentiment-gerntsa").map_err(|m| invalid(Path::new(path), m)))
     }
 
-    /// Builds a model from its file form, checking versions and shapes.
-    pub fn from_file(file: ModelFile, name: &str, sha256: String) -> Result<Model, String> {
-        if file.format_version != file::FORMAT_VERSION {
-            return Err(format!(
-                "model format version {} is not supported (this framing reads version {})",
-                file.format_version,
-                file::FORMAT_VERSION
-            ));
-        }
+    /// Builds a model from its file form after [`ModelFile::check`].
+    pub fn from_file(file: ModelFile, name: &str, sha256: String) -> Result<Model, ModelFileError> {
+        file.check()?;
+        Model::build(file, name, sha256)
+    }
+
+    /// Builds a checked model: the weight table is within [`file::MAX_WEIGHTS`], every term
+    /// has 0 or k weights.
+    fn build(file: ModelFile, name: &str, sha256: String) -> Result<Model, ModelFileError> {
         let k = file.labels.len();
-        if k < 2 && !file.multi_label || k == 0 {
-            return Err(format!("a model needs at least 2 labels, this one has {k}"));
-        }
-        if file.bias.len() != k || file.bias.iter().any(|b| !b.is_finite()) {
-            return Err(format!("bias has {} finite values, expected {k}", file.bias.len()));
-        }
         let mut weights = vec![0.0f32; file.terms.len() * k];
         let mut names = Vec::with_capacity(file.terms.len());
         let mut idf = Vec::with_capacity(file.terms.len());
         for (j, t) in file.terms.iter().enumerate() {
-            if !t.w.is_empty() && t.w.len() != k {
-                return Err(format!("term {} (`{}`) has {} weights, expected {k} or 0", j + 1, t.name, t.w.len()));
-            }
-            if !t.idf.is_finite() || t.w.iter().any(|w| !w.is_finite()) {
-                return Err(format!("term {} (`{}`) has a non-finite number", j + 1, t.name));
-            }
             weights[j * k..j * k + t.w.len()].copy_from_slice(&t.w);
             names.push(t.name.clone());
             idf.push(t.idf);
         }
         let vectorizer = Vectorizer::new(Extractor::new(file.features.clone()), &names, idf);
-        if vectorizer.index.len() != names.len() {
-            return Err("the vocabulary has duplicate terms".into());
+        // Only when the index came out shorter: the happy path hashes each name once.
+        if let Some(e) = (vectorizer.index.len() != names.len()).then(|| first_duplicate(&names)).flatten() {
+            return Err(e);
         }
         Ok(Model {
             labels: file.labels.clone(),
@@ -361,6 +371,19 @@ impl Model {
     }
 }
 
+/// The first term whose feature key an earlier term has already (the vocabulary's index
+/// keeps one term per key, so the earlier one would never be scored).
+fn first_duplicate(names: &[String]) -> Option<ModelFileError> {
+    let mut seen: HashMap<u64, usize> = HashMap::with_capacity(names.len());
+    for (index, name) in names.iter().enumerate() {
+        if let Some(first) = seen.insert(key_of_name(name), index) {
+            let first_name = names[first].clone();
+            return Some(ModelFileError::DuplicateTerm { index, name: name.clone(), first, first_name });
+        }
+    }
+    None
+}
+
 /// Index of the largest value (first on ties).
 pub fn argmax(v: &[f64]) -> usize {
     let mut best = 0;
@@ -384,4 +407,97 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&tmp, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file::tests::{minimal_with, MINIMAL};
+    use super::*;
+
+    /// Writes `json` to `model.json` in a fresh directory and loads it.
+    fn load_json(json: &[u8]) -> (tempfile::TempDir, PathBuf, Result<Model, ModelError>) {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("model.json");
+        std::fs::write(&path, json).unwrap_or_else(|e| panic!("{e}"));
+        let loaded = Model::load(&path);
+        (dir, path, loaded)
+    }
+
+    fn message(r: Result<Model, ModelError>) -> String {
+        match r {
+            Err(e) => e.to_string(),
+            Ok(m) => format!("loaded {}", m.labels().join(",")),
+        }
+    }
+
+    #[test]
+    fn a_minimal_model_loads_and_scores() {
+        let (_dir, _path, loaded) = load_json(MINIMAL.as_bytes());
+        let model = loaded.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(model.labels(), ["negative", "positive"]);
+        let s = model.score("Das ist gut.", &[]);
+        assert_eq!(s.best, 1);
+        // Only `gut` is known: its vector is (1.0), logits 0.5 - 1 and -0.5 + 1.
+        let expected = 1.0 / (1.0 + (-1.0f64).exp());
+        assert!((s.probs[1] - expected).abs() < 1e-12, "{:?}", s.probs);
+    }
+
+    #[test]
+    fn violations_name_the_file_and_the_field() {
+        let hostile = minimal_with(|v| v["features"]["char_ngrams"] = serde_json::json!([1, 100_000]));
+        let (_dir, path, loaded) = load_json(&serde_json::to_vec(&hostile).unwrap_or_else(|e| panic!("{e}")));
+        assert_eq!(
+            message(loaded),
+            format!("{}: features.char_ngrams [1, 100000]: expected [0, 0] or 1 ≤ min ≤ max ≤ 10", path.display())
+        );
+    }
+
+    #[test]
+    fn a_table_larger_than_the_file_is_refused_before_it_is_allocated() {
+        // 1000 labels over 3000 terms without weights: 3,000,000 weights claimed by a file
+        // of about 80 KB.
+        let labels: Vec<String> = (0..1000).map(|i| format!("l{i}")).collect();
+        let terms: Vec<serde_json::Value> =
+            (0..3000).map(|i| serde_json::json!({"name": format!("w{i}"), "idf": 1.0})).collect();
+        let hostile = minimal_with(|v| {
+            v["bias"] = serde_json::json!(vec![0.0; labels.len()]);
+            v["labels"] = serde_json::json!(labels);
+            v["terms"] = serde_json::json!(terms);
+        });
+        let json = serde_json::to_vec(&hostile).unwrap_or_else(|e| panic!("{e}"));
+        let (_dir, path, loaded) = load_json(&json);
+        assert_eq!(
+            message(loaded),
+            format!(
+                "{}: terms × labels: 3000 × 1000 = 3000000 weights, more than a file of {} bytes can hold \
+                 (a weight takes at least 2 bytes)",
+                path.display(),
+                json.len()
+            )
+        );
+    }
+
+    #[test]
+    fn duplicate_terms_are_named() {
+        let twice = minimal_with(|v| v["terms"][2]["name"] = "gut".into());
+        let (_dir, path, loaded) = load_json(&serde_json::to_vec(&twice).unwrap_or_else(|e| panic!("{e}")));
+        assert_eq!(message(loaded), format!("{}: terms[2] `gut`: the same feature as terms[0] `gut`", path.display()));
+    }
+
+    #[test]
+    fn only_regular_files_are_read() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(message(Model::load(dir.path())), format!("{}: not a regular file", dir.path().display()));
+        #[cfg(unix)]
+        assert_eq!(message(Model::load(Path::new("/dev/zero"))), "/dev/zero: not a regular file");
+    }
+
+    #[test]
+    fn the_bundled_model_passes_every_check() {
+        let model = Model::bundled(crate::Lang::De).map(|r| r.map(|m| m.labels().to_vec()));
+        assert_eq!(
+            model.map(|r| r.map_err(|e| e.to_string())),
+            Some(Ok(vec!["negative".to_string(), "neutral".into(), "positive".into()]))
+        );
+    }
 }

@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use super::cv::stratified_folds;
-use super::file::{Algorithm, ClassWeight, CvFigures, FoldFigures, Hyper, LabelCount, ModelFile, Term, FORMAT_VERSION};
+use super::file::{
+    Algorithm, ClassWeight, CvFigures, FoldFigures, Hyper, LabelCount, ModelFile, Term, FORMAT_VERSION, MAX_LABELS,
+};
 use super::linfa_fit::{self, LinfaError};
 use super::metrics::Report;
 use super::solver::{fit_binary_logreg, fit_logreg, fit_nb, Csr, Linear};
@@ -510,6 +512,7 @@ pub fn parse_targets(
                 message: "no row has any label (all `none`)".into(),
             });
         }
+        check_label_count(path, dims.len())?;
         let y = rows.iter().map(|r| label_set(&dims, &r.label)).collect();
         return Ok((dims, Targets::Multi(y)));
     }
@@ -534,8 +537,18 @@ pub fn parse_targets(
             message: format!("only one label ({}): a classifier needs at least two", labels.join("")),
         });
     }
+    check_label_count(path, labels.len())?;
     let y = rows.iter().map(|r| labels.binary_search(&r.label).unwrap_or(0)).collect();
     Ok((labels, Targets::Single(y)))
+}
+
+/// Refuses more labels than a model file may have, before the fit rather than at loading.
+fn check_label_count(path: &std::path::Path, n: usize) -> Result<(), super::data::DataError> {
+    if n > MAX_LABELS {
+        let message = format!("{n} labels, more than the {MAX_LABELS} a model may have");
+        return Err(super::data::DataError::File { path: path.to_path_buf(), message });
+    }
+    Ok(())
 }
 
 /// The parts of a label set (`none` and empty parts dropped).
