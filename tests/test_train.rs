@@ -405,3 +405,37 @@ fn a_linfa_matrix_over_512_mb_is_refused_with_advice() {
     );
     assert!(!model.exists());
 }
+
+#[test]
+fn bad_settings_are_refused_before_the_data_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("m.json");
+    // --max-iter 0 used to write a model that gave every label 0.3333.
+    let cases: [(&[&str], &str); 8] = [
+        (
+            &["--max-iter", "0"],
+            "--max-iter 0: expected at least 1 (with 0 iterations every label gets the same probability)",
+        ),
+        (&["--folds", "1"], "--folds 1: expected 0 (no cross-validation) or at least 2"),
+        (&["--c", "0"], "--c 0: expected a finite number > 0"),
+        (&["--alpha=-0.5"], "--alpha -0.5: expected a finite number > 0"),
+        (&["--nb-weight=-1"], "--nb-weight -1: expected a finite number ≥ 0"),
+        (&["--min-df", "0"], "--min-df 0: expected at least 1"),
+        (&["--char-ngrams", "2-11"], "--char-ngrams 2-11: expected MIN-MAX with 1 ≤ MIN ≤ MAX ≤ 10"),
+        (&["--target-window", "51"], "--target-window 51: expected at most 50"),
+    ];
+    for (args, message) in cases {
+        // The data file does not exist: the settings are checked first.
+        let out = framing()
+            .args(["train", "--data"])
+            .arg(dir.path().join("absent.csv"))
+            .arg("--model")
+            .arg(&model)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(String::from_utf8(out.stderr).unwrap(), format!("framing: error: {message}\n"), "{args:?}");
+        assert!(!model.exists());
+    }
+}

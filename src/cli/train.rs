@@ -43,7 +43,7 @@ pub struct TrainArgs {
     /// (5,000 most frequent features unless --max-features; slower, for checking or comparing).
     #[arg(long, value_enum, default_value_t = Algorithm::Logreg)]
     pub algo: Algorithm,
-    /// Cross-validation folds before the final fit (0 skips).
+    /// Cross-validation folds before the final fit (0 skips; otherwise at least 2).
     #[arg(long, default_value_t = 5)]
     pub folds: usize,
     /// Seed of the fold shuffling.
@@ -82,13 +82,13 @@ pub struct TrainArgs {
     /// Snowball-stem words.
     #[arg(long)]
     pub stem: bool,
-    /// Words this close to a `<t>…</t>` target also count as target context (0: off).
+    /// Words this close to a `<t>…</t>` target also count as target context (0: off; at most 50).
     #[arg(long, default_value_t = 3)]
     pub target_window: usize,
-    /// Add character n-grams of words, e.g. `3-5` (slower scoring; off by default).
+    /// Add character n-grams of words, e.g. `3-5`, lengths 1 to 10 (slower scoring; off by default).
     #[arg(long, value_parser = parse_range)]
     pub char_ngrams: Option<[usize; 2]>,
-    /// L-BFGS iterations at most.
+    /// L-BFGS iterations at most (at least 1).
     #[arg(long, default_value_t = 300)]
     pub max_iter: usize,
 }
@@ -131,19 +131,6 @@ pub fn write_report(dir: &Path, report: &Report) -> anyhow::Result<()> {
 
 /// Runs `framing train`.
 pub fn run(args: TrainArgs) -> anyhow::Result<Outcome> {
-    if args.folds == 1 {
-        anyhow::bail!("--folds 1 leaves nothing to train on: use 0 (no cross-validation) or at least 2");
-    }
-    let positive = |v: f64| v.is_finite() && v > 0.0;
-    if !positive(args.c) || !positive(args.alpha) {
-        anyhow::bail!("--c and --alpha must be positive numbers");
-    }
-    let rows = read_labeled(&args.data, &args.text_col, &args.label_col)?;
-    let (labels, targets) = parse_targets(&args.data, &rows, args.multi_label, args.powerset)?;
-    let data_bytes = std::fs::read(&args.data).with_context(|| format!("cannot read {}", args.data.display()))?;
-    let lexicon = load_lexicon(&args.lexicon, args.lang)?;
-    let texts: Vec<String> = rows.iter().map(|r| r.text.clone()).collect();
-    let examples = annotate(&lexicon, args.lang, &texts);
     let config = TrainConfig {
         algorithm: args.algo,
         hyper: Hyper {
@@ -165,6 +152,14 @@ pub fn run(args: TrainArgs) -> anyhow::Result<Outcome> {
         multi_label: args.multi_label,
         lang: args.lang,
     };
+    // Before reading anything: a bad setting is an error now, not after minutes of fitting.
+    config.check(args.folds)?;
+    let rows = read_labeled(&args.data, &args.text_col, &args.label_col)?;
+    let (labels, targets) = parse_targets(&args.data, &rows, args.multi_label, args.powerset)?;
+    let data_bytes = std::fs::read(&args.data).with_context(|| format!("cannot read {}", args.data.display()))?;
+    let lexicon = load_lexicon(&args.lexicon, args.lang)?;
+    let texts: Vec<String> = rows.iter().map(|r| r.text.clone()).collect();
+    let examples = annotate(&lexicon, args.lang, &texts);
     let frames = lexicon.frames();
     let cv = if args.folds == 0 {
         None

@@ -6,7 +6,8 @@ use rayon::prelude::*;
 
 use super::cv::stratified_folds;
 use super::file::{
-    Algorithm, ClassWeight, CvFigures, FoldFigures, Hyper, LabelCount, ModelFile, Term, FORMAT_VERSION, MAX_LABELS,
+    Algorithm, ClassWeight, CvFigures, FoldFigures, Hyper, HyperError, LabelCount, ModelFile, Term, FORMAT_VERSION,
+    MAX_LABELS,
 };
 use super::linfa_fit::{self, LinfaError};
 use super::metrics::Report;
@@ -34,6 +35,20 @@ pub struct TrainConfig {
     pub multi_label: bool,
     /// Language of the text.
     pub lang: Lang,
+}
+
+impl TrainConfig {
+    /// Checks every setting once, before any data is read: [`Hyper::check`],
+    /// [`FeatureConfig::check`] (a model the bounds refuse could not be loaded), and the
+    /// number of cross-validation folds (1 leaves nothing to train on; 0 skips them).
+    pub fn check(&self, folds: usize) -> Result<(), HyperError> {
+        self.hyper.check()?;
+        self.features.check().map_err(HyperError::Features)?;
+        if folds == 1 {
+            return Err(HyperError::Folds(folds));
+        }
+        Ok(())
+    }
 }
 
 /// A lexicon match of a training row, owning its frame name.
