@@ -11,7 +11,7 @@ use framing::lexicon::Lexicon;
 use framing::model::data::read_labeled;
 use framing::model::file::{Algorithm, Hyper};
 use framing::model::train::{annotate, fit, parse_targets, TrainConfig};
-use framing::model::{Model, ModelError};
+use framing::model::{Existing, Model, ModelError};
 use framing::Lang;
 
 fn fixture(name: &str) -> PathBuf {
@@ -48,7 +48,7 @@ fn save_load_round_trip_gives_identical_predictions() {
         let in_memory = Model::from_file(file.clone(), "tone", String::new()).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("tone.json");
-        let sha = Model::save(&file, &path).unwrap();
+        let sha = Model::save(&file, &path, Existing::Keep).unwrap();
         let loaded = Model::load(&path).unwrap();
         assert_eq!(loaded.sha256(), sha);
         assert_eq!(loaded.version(), format!("tone@{}", &sha[..12]));
@@ -262,4 +262,36 @@ fn special_files_are_not_read_as_models() {
         assert_eq!(code, Some(2), "{err}");
         assert_eq!(err, format!("framing: error: {}: not a regular file\n", model.display()));
     }
+}
+
+#[test]
+fn predict_out_keeps_an_existing_file_unless_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = common::train_tone_model(dir.path());
+    let out = dir.path().join("scored.csv");
+    std::fs::write(&out, "the user's data\n").unwrap();
+    let predict = |extra: &[&str]| {
+        Command::cargo_bin("framing")
+            .unwrap()
+            .args(["predict", "--model"])
+            .arg(&model)
+            .arg("--data")
+            .arg(fixture("de-tone-test.csv"))
+            .arg("--out")
+            .arg(&out)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let refused = predict(&[]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(refused.stderr).unwrap(),
+        format!("framing: error: {}: exists (use --force to replace it)\n", out.display())
+    );
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "the user's data\n");
+    predict(&["--force"]).status.success().then_some(()).expect("--force replaces");
+    let replaced = std::fs::read_to_string(&out).unwrap();
+    assert!(replaced.starts_with("id,text,label,predicted_label,confidence,"), "{replaced}");
+    assert_eq!(replaced.lines().count(), 10);
 }

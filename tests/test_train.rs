@@ -439,3 +439,84 @@ fn bad_settings_are_refused_before_the_data_is_read() {
         assert!(!model.exists());
     }
 }
+
+/// Names in a folder, sorted.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn an_existing_model_is_kept_without_force_and_replaced_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("tone.json");
+    let train = |extra: &[&str]| {
+        framing()
+            .args(["train", "--data"])
+            .arg(fixture("de-tone.csv"))
+            .arg("--model")
+            .arg(&model)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    assert!(train(&["--folds", "0"]).status.success());
+    let before = std::fs::read(&model).unwrap();
+
+    // Refused before training: no cross-validation line, the same bytes, no NAME.eval/.
+    let refused = train(&["--folds", "2"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(refused.stderr).unwrap(),
+        format!("framing: error: {}: exists (use --force to replace it)\n", model.display())
+    );
+    assert!(refused.stdout.is_empty());
+    assert_eq!(std::fs::read(&model).unwrap(), before);
+    assert_eq!(listing(dir.path()), ["tone.json"]);
+
+    let replaced = train(&["--folds", "2", "--force"]);
+    assert!(replaced.status.success());
+    let after = Model::load(&model).unwrap();
+    assert_eq!(after.file().cv.as_ref().map(|cv| cv.folds), Some(2), "the 2-fold model replaced the first");
+    assert_eq!(listing(dir.path()), ["tone.eval", "tone.json"]);
+    assert_eq!(listing(&dir.path().join("tone.eval")), ["confusion.csv", "folds.csv", "metrics.csv"]);
+}
+
+#[test]
+fn an_existing_eval_folder_is_kept_without_force_and_replaced_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("tone.json");
+    let eval = dir.path().join("tone.eval");
+    std::fs::create_dir(&eval).unwrap();
+    std::fs::write(eval.join("notes.txt"), "keep me").unwrap();
+    let train = |folds: &str, extra: &[&str]| {
+        framing()
+            .args(["train", "--folds", folds, "--data"])
+            .arg(fixture("de-tone.csv"))
+            .arg("--model")
+            .arg(&model)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let refused = train("2", &[]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(refused.stderr).unwrap(),
+        format!(
+            "framing: error: {}: output directory exists and is not empty (use --force to replace it)\n",
+            eval.display()
+        )
+    );
+    assert!(!model.exists());
+    assert_eq!(listing(dir.path()), ["tone.eval"]);
+    assert_eq!(listing(&eval), ["notes.txt"]);
+    // Without cross-validation nothing is written to NAME.eval/: no need for --force.
+    assert!(train("0", &[]).status.success());
+    std::fs::remove_file(&model).unwrap();
+    assert!(train("2", &["--force"]).status.success());
+    assert_eq!(listing(&eval), ["confusion.csv", "folds.csv", "metrics.csv"]);
+    assert_eq!(listing(dir.path()), ["tone.eval", "tone.json"]);
+}
