@@ -60,6 +60,50 @@ impl Default for FeatureConfig {
     }
 }
 
+/// Longest character n-gram: scoring makes `max - min + 1` n-grams per character of every
+/// word, so a model file asking for `[1, 100000]` would take minutes per document. Ten is
+/// well past what helps (the bundled models use 4).
+pub const MAX_CHAR_NGRAM: usize = 10;
+
+/// Widest `target_window`: a window wider than a sentence adds nothing.
+pub const MAX_TARGET_WINDOW: usize = 50;
+
+/// Largest `min_token_chars` (`framing train` always uses 2); a longer minimum drops nearly
+/// every word.
+pub const MAX_MIN_TOKEN_CHARS: usize = 20;
+
+/// A feature setting out of its range; the message names the field as the model file does.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FeatureError {
+    /// `char_ngrams` is neither off nor a short range.
+    #[error("char_ngrams [{0}, {1}]: expected [0, 0] or 1 ≤ min ≤ max ≤ {MAX_CHAR_NGRAM}")]
+    CharNgrams(usize, usize),
+    /// `target_window` is too wide.
+    #[error("target_window {0}: expected at most {MAX_TARGET_WINDOW}")]
+    TargetWindow(usize),
+    /// `min_token_chars` is too large.
+    #[error("min_token_chars {0}: expected at most {MAX_MIN_TOKEN_CHARS}")]
+    MinTokenChars(usize),
+}
+
+impl FeatureConfig {
+    /// Checks every setting against the bounds above, so that neither a model file nor a
+    /// training run can make scoring arbitrarily slow.
+    pub fn check(&self) -> Result<(), FeatureError> {
+        let [lo, hi] = self.char_ngrams;
+        if [lo, hi] != [0, 0] && !(1 <= lo && lo <= hi && hi <= MAX_CHAR_NGRAM) {
+            return Err(FeatureError::CharNgrams(lo, hi));
+        }
+        if self.target_window > MAX_TARGET_WINDOW {
+            return Err(FeatureError::TargetWindow(self.target_window));
+        }
+        if self.min_token_chars > MAX_MIN_TOKEN_CHARS {
+            return Err(FeatureError::MinTokenChars(self.min_token_chars));
+        }
+        Ok(())
+    }
+}
+
 /// Salt that separates `t:word` keys from plain `word` keys.
 const TARGET_SALT: u64 = 0x9e37_79b9_7f4a_7c15;
 const K1: u64 = 0x9fb2_1c65_1e98_df25;
@@ -828,5 +872,28 @@ mod tests {
     #[test]
     fn single_letters_are_dropped_like_scikit_learn() {
         assert_eq!(names("a b cd", &[]), ["cd"]);
+    }
+
+    #[test]
+    fn feature_settings_are_checked_against_their_bounds() {
+        let with = |char_ngrams, target_window, min_token_chars| {
+            FeatureConfig { char_ngrams, target_window, min_token_chars, ..FeatureConfig::default() }.check()
+        };
+        for ok in [[0, 0], [1, 1], [4, 4], [3, 5], [1, 10], [10, 10]] {
+            assert_eq!(with(ok, 3, 2), Ok(()), "{ok:?}");
+        }
+        for bad in [[1, 100_000], [0, 4], [5, 3], [4, 0], [11, 11], [1, 11]] {
+            assert_eq!(with(bad, 3, 2), Err(FeatureError::CharNgrams(bad[0], bad[1])), "{bad:?}");
+        }
+        assert_eq!(
+            FeatureError::CharNgrams(1, 100_000).to_string(),
+            "char_ngrams [1, 100000]: expected [0, 0] or 1 ≤ min ≤ max ≤ 10"
+        );
+        assert_eq!(with([0, 0], 50, 2), Ok(()));
+        assert_eq!(with([0, 0], 51, 2), Err(FeatureError::TargetWindow(51)));
+        assert_eq!(FeatureError::TargetWindow(51).to_string(), "target_window 51: expected at most 50");
+        assert_eq!(with([0, 0], 3, 20), Ok(()));
+        assert_eq!(with([0, 0], 3, 21), Err(FeatureError::MinTokenChars(21)));
+        assert_eq!(FeatureError::MinTokenChars(21).to_string(), "min_token_chars 21: expected at most 20");
     }
 }

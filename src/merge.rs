@@ -27,8 +27,19 @@ pub struct MergeSummary {
     pub counts: Counts,
     /// Where the merged report is.
     pub out: PathBuf,
-    /// Shards of N that no part covered (empty when complete).
+    /// Shards of N that no part covered (empty when complete; only with `allow_partial`).
     pub missing_shards: Vec<u32>,
+    /// N, the number of shards of the run.
+    pub shard_count: u32,
+}
+
+/// `shard 2 of 4 was not given` or `shards 2, 3 of 4 were not given`.
+pub fn shards_not_given(missing: &[u32], count: u32) -> String {
+    let list: Vec<String> = missing.iter().map(u32::to_string).collect();
+    match list.len() {
+        1 => format!("shard {} of {count} was not given", list[0]),
+        _ => format!("shards {} of {count} were not given", list.join(", ")),
+    }
 }
 
 fn bad(path: &Path, message: impl Into<String>) -> Error {
@@ -46,8 +57,9 @@ fn read_run_info(part: &Path) -> Result<RunInfo, Error> {
     serde_json::from_str(&text).map_err(|e| bad(&path, format!("not a framing run.json: {e}")))
 }
 
-/// Checks that the parts come from the same lexicon, model and shard count.
-fn check_parts(parts: &[PathBuf], infos: &[RunInfo]) -> Result<Vec<u32>, Error> {
+/// Checks that the parts come from the same lexicon, model and shard count, each shard
+/// once; returns N and the shards no part covers.
+fn check_parts(parts: &[PathBuf], infos: &[RunInfo]) -> Result<(u32, Vec<u32>), Error> {
     let first = &infos[0];
     let mut seen = BTreeSet::new();
     let mut count = None;
@@ -76,7 +88,7 @@ fn check_parts(parts: &[PathBuf], infos: &[RunInfo]) -> Result<Vec<u32>, Error> 
         }
     }
     let n = count.unwrap_or(0);
-    Ok((1..=n).filter(|k| !seen.contains(k)).collect())
+    Ok((n, (1..=n).filter(|k| !seen.contains(k)).collect()))
 }
 
 /// One part's row file, read record by record as raw bytes: rows are copied to the merged
@@ -280,18 +292,25 @@ fn column(header: &[&str], name: &str) -> usize {
     header.iter().position(|h| *h == name).unwrap_or(usize::MAX)
 }
 
-/// Merges partial reports into `out`.
+/// Merges partial reports into `out`. A missing shard is an error unless `allow_partial`
+/// (a report that silently lacks part of the corpus would read as the whole); a shard given
+/// twice or parts of different N always are.
 pub fn merge_reports(
     parts: &[PathBuf],
     out: &Path,
     force: bool,
+    allow_partial: bool,
     command_line: Vec<String>,
 ) -> Result<MergeSummary, Error> {
     let Some(first_part) = parts.first() else {
         return Err(bad(out, "no partial reports given"));
     };
     let infos: Vec<RunInfo> = parts.iter().map(|p| read_run_info(p)).collect::<Result<_, _>>()?;
-    let missing_shards = check_parts(parts, &infos)?;
+    let (shard_count, missing_shards) = check_parts(parts, &infos)?;
+    if !missing_shards.is_empty() && !allow_partial {
+        let not_given = shards_not_given(&missing_shards, shard_count);
+        return Err(bad(out, format!("{not_given}; pass every part, or --allow-partial to merge these anyway")));
+    }
     let dir = ReportDir::create(out, force)?;
 
     let n_sentences = merge_rows(parts, files::SENTENCES, &dir.path(files::SENTENCES), |_| Ok(()))?;
@@ -364,7 +383,7 @@ pub fn merge_reports(
     json.push('\n');
     std::fs::write(&run_path, json).map_err(|e| Error::io(&run_path, e))?;
     let out = dir.commit()?;
-    Ok(MergeSummary { counts, out, missing_shards })
+    Ok(MergeSummary { counts, out, missing_shards, shard_count })
 }
 
 fn read_term_keys(path: &Path) -> Result<Vec<TermKey<'static>>, Error> {
@@ -451,6 +470,12 @@ mod tests {
         let texts: Vec<String> =
             reader.records().map(|r| r.map(|r| r[2].to_string()).unwrap_or_else(|e| panic!("{e}"))).collect();
         assert_eq!(texts, ["Er sagte: \"Nein.\"", "zwei\nZeilen", "eins", "drei"]);
+    }
+
+    #[test]
+    fn missing_shards_are_listed_in_words() {
+        assert_eq!(shards_not_given(&[2], 2), "shard 2 of 2 was not given");
+        assert_eq!(shards_not_given(&[1, 3, 4], 4), "shards 1, 3, 4 of 4 were not given");
     }
 
     #[test]

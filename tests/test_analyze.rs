@@ -219,9 +219,31 @@ fn merge_refuses_incomplete_or_mixed_parts() {
         .code(2)
         .stderr(contains("is not a partial report (run.json has no shard)"));
     wd.framing().args(["analyze", "news", "-o", "p1", "-q", "--shard", "1/2"]).assert().success();
-    wd.framing()
-        .args(["merge", "m", "p1"])
-        .assert()
-        .success()
-        .stderr(contains("shards 2 were not given; the merged report is partial"));
+    // A missing shard: exit 2 and nothing written, unless --allow-partial.
+    let out = wd.framing().args(["merge", "m", "p1"]).output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "framing: error: m: shard 2 of 2 was not given; pass every part, or --allow-partial to merge these anyway\n"
+    );
+    assert!(!wd.path().join("m").exists());
+    let out = wd.framing().args(["merge", "m", "p1", "-q", "--allow-partial"]).output().expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "framing: warning: shard 2 of 2 was not given; the merged report is partial\n"
+    );
+    assert_eq!(wd.read("m/documents.csv"), wd.read("p1/documents.csv"));
+    // The same shard twice, or parts of another N: refused even with --allow-partial.
+    wd.framing().args(["analyze", "news", "-o", "p1again", "-q", "--shard", "1/2"]).assert().success();
+    wd.framing().args(["analyze", "news", "-o", "q2", "-q", "--shard", "2/3"]).assert().success();
+    for (parts, message) in [
+        (["p1", "p1again"], "framing: error: p1again: shard 1/2 is given twice\n"),
+        (["p1", "q2"], "framing: error: q2: is shard 2/3, but other parts have N = 2\n"),
+    ] {
+        let out = wd.framing().args(["merge", "m2"]).args(parts).arg("--allow-partial").output().expect("run");
+        assert_eq!(out.status.code(), Some(2), "{parts:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), message, "{parts:?}");
+        assert!(!wd.path().join("m2").exists());
+    }
 }

@@ -128,3 +128,43 @@ fn evaluate_writes_metrics_for_held_out_rows_and_refuses_unknown_labels() {
         "{err}"
     );
 }
+
+#[test]
+fn evaluate_keeps_an_existing_evaluation_unless_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = common::train_tone_model(dir.path());
+    let evaluate = |extra: &[&str]| {
+        Command::cargo_bin("framing")
+            .unwrap()
+            .args(["evaluate", "--model"])
+            .arg(&model)
+            .arg("--data")
+            .arg(fixture("de-tone-test.csv"))
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    assert!(evaluate(&[]).status.success());
+    let out = dir.path().join("tone.eval/de-tone-test");
+    // A note the user put beside the figures: without --force nothing in the folder changes.
+    std::fs::write(out.join("notes.txt"), "keep me").unwrap();
+    let metrics = std::fs::read(out.join("metrics.csv")).unwrap();
+    let refused = evaluate(&[]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(refused.stderr).unwrap(),
+        format!(
+            "framing: error: {}: output directory exists and is not empty (use --force to replace it)\n",
+            out.display()
+        )
+    );
+    assert_eq!(std::fs::read(out.join("metrics.csv")).unwrap(), metrics);
+    assert_eq!(std::fs::read_to_string(out.join("notes.txt")).unwrap(), "keep me");
+    // --force replaces the folder whole.
+    assert!(evaluate(&["--force"]).status.success());
+    let mut names: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    names.sort();
+    assert_eq!(names, ["confusion.csv", "metrics.csv"]);
+    assert_eq!(std::fs::read(out.join("metrics.csv")).unwrap(), metrics);
+}

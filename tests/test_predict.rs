@@ -11,7 +11,7 @@ use framing::lexicon::Lexicon;
 use framing::model::data::read_labeled;
 use framing::model::file::{Algorithm, Hyper};
 use framing::model::train::{annotate, fit, parse_targets, TrainConfig};
-use framing::model::{Model, ModelError};
+use framing::model::{Existing, Model, ModelError};
 use framing::Lang;
 
 fn fixture(name: &str) -> PathBuf {
@@ -48,7 +48,7 @@ fn save_load_round_trip_gives_identical_predictions() {
         let in_memory = Model::from_file(file.clone(), "tone", String::new()).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("tone.json");
-        let sha = Model::save(&file, &path).unwrap();
+        let sha = Model::save(&file, &path, Existing::Keep).unwrap();
         let loaded = Model::load(&path).unwrap();
         assert_eq!(loaded.sha256(), sha);
         assert_eq!(loaded.version(), format!("tone@{}", &sha[..12]));
@@ -80,7 +80,8 @@ fn scores_are_probabilities_and_explain_adds_up_to_the_centred_decision_value() 
 fn corrupt_model_files_are_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
     let good = serde_json::to_value(trained(Algorithm::Logreg)).unwrap();
-    let cases: Vec<(&str, serde_json::Value, &str)> = vec![
+    let first = good["terms"][0]["name"].as_str().unwrap().to_string();
+    let cases: Vec<(&str, serde_json::Value, String)> = vec![
         (
             "version.json",
             {
@@ -88,7 +89,7 @@ fn corrupt_model_files_are_clear_errors() {
                 v["format_version"] = 99.into();
                 v
             },
-            "model format version 99 is not supported",
+            "format_version 99: not supported (this framing reads version 1)".into(),
         ),
         (
             "bias.json",
@@ -97,7 +98,7 @@ fn corrupt_model_files_are_clear_errors() {
                 v["bias"] = serde_json::json!([0.0]);
                 v
             },
-            "bias has 1 finite values, expected 3",
+            "bias: 1 values, expected 3 (one per label)".into(),
         ),
         (
             "weights.json",
@@ -106,14 +107,14 @@ fn corrupt_model_files_are_clear_errors() {
                 v["terms"][0]["w"] = serde_json::json!([1.0, 2.0]);
                 v
             },
-            "has 2 weights, expected 3 or 0",
+            format!("terms[0] `{first}`: 2 weights, expected 3 (one per label) or 0"),
         ),
     ];
     for (name, value, message) in cases {
         let p = dir.path().join(name);
         std::fs::write(&p, serde_json::to_vec(&value).unwrap()).unwrap();
         match Model::load(&p) {
-            Err(ModelError::Invalid { message: m, .. }) => assert!(m.contains(message), "{name}: {m}"),
+            Err(e @ ModelError::Invalid { .. }) => assert_eq!(e.to_string(), format!("{}: {message}", p.display())),
             other => panic!("{name}: expected Invalid, got {other:?}"),
         }
     }
@@ -172,4 +173,125 @@ fn predict_data_appends_columns_to_the_rows_and_explains() {
         explain.split(';').all(|p| p.rsplit_once(':').is_some_and(|(_, v)| v.starts_with('+') || v.starts_with('-'))),
         "{explain}"
     );
+}
+
+/// Runs `framing predict --model MODEL -` on a 100 KB document, killed after 30 s; returns
+/// the exit code and stderr.
+fn predict_with_model(model: &std::path::Path) -> (Option<i32>, String) {
+    let document = "Die Regierung hat die Wahl gewonnen. ".repeat(2_800);
+    assert!(document.len() > 100_000);
+    let out = Command::cargo_bin("framing")
+        .unwrap()
+        .args(["predict", "--model"])
+        .arg(model)
+        .arg("-")
+        .write_stdin(document)
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    (out.status.code(), String::from_utf8(out.stderr).unwrap())
+}
+
+#[test]
+fn hostile_model_files_are_refused_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = serde_json::to_value(trained(Algorithm::Logreg)).unwrap();
+    let write = |name: &str, value: &serde_json::Value| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, serde_json::to_vec(value).unwrap()).unwrap();
+        p
+    };
+
+    // Character n-grams of every length up to 100,000: minutes per document if scored.
+    let mut slow = good.clone();
+    slow["features"]["char_ngrams"] = serde_json::json!([1, 100_000]);
+    let slow = write("slow.json", &slow);
+    let started = std::time::Instant::now();
+    let (code, err) = predict_with_model(&slow);
+    assert_eq!(code, Some(2), "{err}");
+    assert_eq!(
+        err,
+        format!(
+            "framing: error: {}: features.char_ngrams [1, 100000]: expected [0, 0] or 1 ≤ min ≤ max ≤ 10\n",
+            slow.display()
+        )
+    );
+    assert!(started.elapsed().as_secs() < 20, "took {:?}", started.elapsed());
+
+    // 200,000 labels over a short terms list: a 200,000 × terms table would abort the process.
+    let mut wide = good.clone();
+    let labels: Vec<String> = (0..200_000).map(|i| format!("l{i}")).collect();
+    wide["bias"] = serde_json::json!(vec![0.0; labels.len()]);
+    wide["labels"] = serde_json::json!(labels);
+    wide["terms"] = serde_json::json!([{"name": "gut", "idf": 1.0}]);
+    let wide = write("wide.json", &wide);
+    let (code, err) = predict_with_model(&wide);
+    assert_eq!(code, Some(2), "{err}");
+    assert_eq!(err, format!("framing: error: {}: labels: 200000 labels, expected 2 to 1000\n", wide.display()));
+
+    // Labels within bounds, but 30,000 terms without weights × 1000 labels: 30,000,000
+    // weights claimed by a file of under 1 MB.
+    let mut tall = good.clone();
+    let labels: Vec<String> = (0..1000).map(|i| format!("l{i}")).collect();
+    tall["bias"] = serde_json::json!(vec![0.0; labels.len()]);
+    tall["labels"] = serde_json::json!(labels);
+    tall["terms"] = (0..30_000).map(|i| serde_json::json!({"name": format!("w{i}"), "idf": 1.0})).collect();
+    let tall = write("tall.json", &tall);
+    let bytes = std::fs::metadata(&tall).unwrap().len();
+    let (code, err) = predict_with_model(&tall);
+    assert_eq!(code, Some(2), "{err}");
+    assert_eq!(
+        err,
+        format!(
+            "framing: error: {}: terms × labels: 30000 × 1000 = 30000000 weights, more than a file of {bytes} bytes \
+             can hold (a weight takes at least 2 bytes)\n",
+            tall.display()
+        )
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_are_not_read_as_models() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("model.fifo");
+    // No writer ever opens the FIFO: opening it to read would block forever.
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    for model in [std::path::Path::new("/dev/zero"), &fifo, dir.path()] {
+        let (code, err) = predict_with_model(model);
+        assert_eq!(code, Some(2), "{err}");
+        assert_eq!(err, format!("framing: error: {}: not a regular file\n", model.display()));
+    }
+}
+
+#[test]
+fn predict_out_keeps_an_existing_file_unless_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = common::train_tone_model(dir.path());
+    let out = dir.path().join("scored.csv");
+    std::fs::write(&out, "the user's data\n").unwrap();
+    let predict = |extra: &[&str]| {
+        Command::cargo_bin("framing")
+            .unwrap()
+            .args(["predict", "--model"])
+            .arg(&model)
+            .arg("--data")
+            .arg(fixture("de-tone-test.csv"))
+            .arg("--out")
+            .arg(&out)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let refused = predict(&[]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(refused.stderr).unwrap(),
+        format!("framing: error: {}: exists (use --force to replace it)\n", out.display())
+    );
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "the user's data\n");
+    predict(&["--force"]).status.success().then_some(()).expect("--force replaces");
+    let replaced = std::fs::read_to_string(&out).unwrap();
+    assert!(replaced.starts_with("id,text,label,predicted_label,confidence,"), "{replaced}");
+    assert_eq!(replaced.lines().count(), 10);
 }

@@ -125,6 +125,12 @@ fn bad_training_data_errors_name_the_file_and_line() {
     let ragged = write(d, "ragged.csv", b"id,text,label\n1,Ein Satz.,a\n2,Zwei,b,extra\n");
     let err = train_error(&ragged, &[]);
     assert!(err.contains("ragged.csv:3: malformed CSV"), "{err}");
+
+    // A model file may have at most 1000 labels: refused before the fit, not at loading.
+    let rows: String = (0..1001).map(|i| format!("{i},Satz {i}.,l{i}\n")).collect();
+    let many = write(d, "many.csv", format!("id,text,label\n{rows}").as_bytes());
+    let err = train_error(&many, &[]);
+    assert!(err.contains("many.csv: 1001 labels, more than the 1000 a model may have"), "{err}");
 }
 
 /// One quality-bar run: the set, its language, single or multi-label, the settings used
@@ -398,4 +404,119 @@ fn a_linfa_matrix_over_512_mb_is_refused_with_advice() {
         "{err}"
     );
     assert!(!model.exists());
+}
+
+#[test]
+fn bad_settings_are_refused_before_the_data_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("m.json");
+    // --max-iter 0 used to write a model that gave every label 0.3333.
+    let cases: [(&[&str], &str); 8] = [
+        (
+            &["--max-iter", "0"],
+            "--max-iter 0: expected at least 1 (with 0 iterations every label gets the same probability)",
+        ),
+        (&["--folds", "1"], "--folds 1: expected 0 (no cross-validation) or at least 2"),
+        (&["--c", "0"], "--c 0: expected a finite number > 0"),
+        (&["--alpha=-0.5"], "--alpha -0.5: expected a finite number > 0"),
+        (&["--nb-weight=-1"], "--nb-weight -1: expected a finite number ≥ 0"),
+        (&["--min-df", "0"], "--min-df 0: expected at least 1"),
+        (&["--char-ngrams", "2-11"], "--char-ngrams 2-11: expected MIN-MAX with 1 ≤ MIN ≤ MAX ≤ 10"),
+        (&["--target-window", "51"], "--target-window 51: expected at most 50"),
+    ];
+    for (args, message) in cases {
+        // The data file does not exist: the settings are checked first.
+        let out = framing()
+            .args(["train", "--data"])
+            .arg(dir.path().join("absent.csv"))
+            .arg("--model")
+            .arg(&model)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(String::from_utf8(out.stderr).unwrap(), format!("framing: error: {message}\n"), "{args:?}");
+        assert!(!model.exists());
+    }
+}
+
+/// Names in a folder, sorted.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn an_existing_model_is_kept_without_force_and_replaced_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("tone.json");
+    let train = |extra: &[&str]| {
+        framing()
+            .args(["train", "--data"])
+            .arg(fixture("de-tone.csv"))
+            .arg("--model")
+            .arg(&model)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    assert!(train(&["--folds", "0"]).status.success());
+    let before = std::fs::read(&model).unwrap();
+
+    // Refused before training: no cross-validation line, the same bytes, no NAME.eval/.
+    let refused = train(&["--folds", "2"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(refused.stderr).unwrap(),
+        format!("framing: error: {}: exists (use --force to replace it)\n", model.display())
+    );
+    assert!(refused.stdout.is_empty());
+    assert_eq!(std::fs::read(&model).unwrap(), before);
+    assert_eq!(listing(dir.path()), ["tone.json"]);
+
+    let replaced = train(&["--folds", "2", "--force"]);
+    assert!(replaced.status.success());
+    let after = Model::load(&model).unwrap();
+    assert_eq!(after.file().cv.as_ref().map(|cv| cv.folds), Some(2), "the 2-fold model replaced the first");
+    assert_eq!(listing(dir.path()), ["tone.eval", "tone.json"]);
+    assert_eq!(listing(&dir.path().join("tone.eval")), ["confusion.csv", "folds.csv", "metrics.csv"]);
+}
+
+#[test]
+fn an_existing_eval_folder_is_kept_without_force_and_replaced_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("tone.json");
+    let eval = dir.path().join("tone.eval");
+    std::fs::create_dir(&eval).unwrap();
+    std::fs::write(eval.join("notes.txt"), "keep me").unwrap();
+    let train = |folds: &str, extra: &[&str]| {
+        framing()
+            .args(["train", "--folds", folds, "--data"])
+            .arg(fixture("de-tone.csv"))
+            .arg("--model")
+            .arg(&model)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let refused = train("2", &[]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(refused.stderr).unwrap(),
+        format!(
+            "framing: error: {}: output directory exists and is not empty (use --force to replace it)\n",
+            eval.display()
+        )
+    );
+    assert!(!model.exists());
+    assert_eq!(listing(dir.path()), ["tone.eval"]);
+    assert_eq!(listing(&eval), ["notes.txt"]);
+    // Without cross-validation nothing is written to NAME.eval/: no need for --force.
+    assert!(train("0", &[]).status.success());
+    std::fs::remove_file(&model).unwrap();
+    assert!(train("2", &["--force"]).status.success());
+    assert_eq!(listing(&eval), ["confusion.csv", "folds.csv", "metrics.csv"]);
+    assert_eq!(listing(dir.path()), ["tone.eval", "tone.json"]);
 }

@@ -7,13 +7,16 @@ use super::Outcome;
 use crate::model::data::read_labeled;
 use crate::model::train::{annotate, lexicon_sha256, predict, report, targets_for_model};
 use crate::model::Model;
+use crate::output::ReportDir;
 
 /// Arguments of `framing evaluate`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  \
     framing evaluate --model models/de-sentiment-gerntsa.json --data ../shared/data/labeled/gerntsa/test.csv\n  \
-    framing evaluate --model mine.json --data test.csv --out results/\n\n\
-    Writes metrics.csv and confusion.csv to --out (default NAME.eval/<data stem>/ beside the model).")]
+    framing evaluate --model mine.json --data test.csv --out results/\n  \
+    framing evaluate --model mine.json --data test.csv --force\n\n\
+    Writes metrics.csv and confusion.csv to --out (default NAME.eval/<data stem>/ beside the model). \
+    An existing non-empty output folder is refused unless --force, which replaces it.")]
 pub struct EvaluateArgs {
     /// The model.
     #[arg(long)]
@@ -33,6 +36,9 @@ pub struct EvaluateArgs {
     /// Output directory.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Replace an existing non-empty output directory.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Loads a model and its lexicon, warning on stderr when the lexicon differs from training.
@@ -57,18 +63,22 @@ pub fn load_model_and_lexicon(
 
 /// Runs `framing evaluate`.
 pub fn run(args: EvaluateArgs) -> anyhow::Result<Outcome> {
+    let dir = args.out.clone().unwrap_or_else(|| {
+        let stem = args.data.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "data".into());
+        eval_dir(&args.model).join(stem)
+    });
     let (model, lexicon) = load_model_and_lexicon(&args.model, &args.lexicon)?;
     let rows = read_labeled(&args.data, &args.text_col, &args.label_col)?;
     let gold = targets_for_model(&args.data, &rows, model.labels(), model.is_multi_label())?;
+    // Before scoring: an existing evaluation is refused without --force, and replaced whole
+    // with it (the folder appears complete or not at all).
+    let out = ReportDir::create(&dir, args.force)?;
     let texts: Vec<String> = rows.iter().map(|r| r.text.clone()).collect();
     let examples = annotate(&lexicon, model.lang(), &texts);
     let predicted = predict(&model, &examples);
     let rep = report(model.labels(), &gold, &predicted);
-    let dir = args.out.unwrap_or_else(|| {
-        let stem = args.data.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "data".into());
-        eval_dir(&args.model).join(stem)
-    });
-    write_report(&dir, &rep)?;
+    write_report(&out, &rep)?;
+    let dir = out.commit()?;
     println!("{} on {} ({} rows):", model.version(), args.data.display(), rows.len());
     print!("{}", rep.table());
     println!("evaluation written to {}", dir.display());

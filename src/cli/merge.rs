@@ -8,8 +8,11 @@ use super::Outcome;
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  \
     for k in 1 2 3 4; do framing analyze news/ --shard $k/4 -o parts/$k; done\n  \
-    framing merge reports/news parts/1 parts/2 parts/3 parts/4\n\n\
-    The merged report is byte-identical to `framing analyze news/` (run.json aside).")]
+    framing merge reports/news parts/1 parts/2 parts/3 parts/4\n  \
+    framing merge reports/news-partial parts/1 parts/3 --allow-partial\n\n\
+    The merged report is byte-identical to `framing analyze news/` (run.json aside). A shard \
+    missing from the parts is an error (exit 2) unless --allow-partial; a shard given twice or \
+    parts of different N always are.")]
 pub struct MergeArgs {
     /// Directory for the merged report.
     pub out: PathBuf,
@@ -19,6 +22,9 @@ pub struct MergeArgs {
     /// Replace an existing non-empty output directory.
     #[arg(long)]
     pub force: bool,
+    /// Merge even when some shards of N are missing (warns; the report covers only the parts).
+    #[arg(long)]
+    pub allow_partial: bool,
     /// No summary line.
     #[arg(short, long)]
     pub quiet: bool,
@@ -26,10 +32,11 @@ pub struct MergeArgs {
 
 /// Runs `framing merge`.
 pub fn run(args: MergeArgs) -> anyhow::Result<Outcome> {
-    let summary = crate::merge::merge_reports(&args.parts, &args.out, args.force, std::env::args().collect())?;
+    let command_line = std::env::args().collect();
+    let summary = crate::merge::merge_reports(&args.parts, &args.out, args.force, args.allow_partial, command_line)?;
     if !summary.missing_shards.is_empty() {
-        let missing: Vec<String> = summary.missing_shards.iter().map(u32::to_string).collect();
-        eprintln!("framing: warning: shards {} were not given; the merged report is partial", missing.join(", "));
+        let not_given = crate::merge::shards_not_given(&summary.missing_shards, summary.shard_count);
+        eprintln!("framing: warning: {not_given}; the merged report is partial");
     }
     let c = &summary.counts;
     if !args.quiet {

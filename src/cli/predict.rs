@@ -11,7 +11,7 @@ use crate::lexicon::{Lexicon, Matcher};
 use crate::model::data::{column, read_records};
 use crate::model::metrics::csv_field;
 use crate::model::train::annotate_one;
-use crate::model::{write_atomic, Model};
+use crate::model::{check_target, write_atomic, write_error, Existing, Model};
 use crate::segment::Segmenter;
 use crate::text::collapse_whitespace;
 
@@ -23,10 +23,12 @@ const EXPLAIN_TOP: usize = 5;
 #[command(after_help = "Examples:\n  \
     framing predict --model models/de-sentiment-gerntsa.json article.txt\n  \
     echo 'Die Regierung hat versagt.' | framing predict --model models/de-sentiment-gerntsa.json -\n  \
-    framing predict --model mine.json --data rows.csv --text-col text --out rows.scored.csv --explain\n\n\
+    framing predict --model mine.json --data rows.csv --text-col text --out rows.scored.csv --explain\n  \
+    framing predict --model mine.json --data rows.csv --out rows.scored.csv --force\n\n\
     Text input prints CSV sentence_id,text,label,confidence,p_<label>…; --data writes the rows \
     back with label,confidence,p_<label>… (and explain) appended; the label column is \
-    predicted_label when the input has a label column already.")]
+    predicted_label when the input has a label column already. An existing --out file is \
+    refused unless --force, which replaces it.")]
 pub struct PredictArgs {
     /// The model.
     #[arg(long)]
@@ -43,6 +45,9 @@ pub struct PredictArgs {
     /// Write the CSV here instead of standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Replace an existing --out file.
+    #[arg(long, requires = "out")]
+    pub force: bool,
     /// Add a column `explain` with the features that pushed most toward the label.
     #[arg(long)]
     pub explain: bool,
@@ -97,6 +102,11 @@ fn csv_line(fields: &[String]) -> String {
 
 /// Runs `framing predict`.
 pub fn run(args: PredictArgs) -> anyhow::Result<Outcome> {
+    let existing = Existing::from_force(args.force);
+    if let Some(p) = &args.out {
+        // Before scoring: the output file is written only at the end.
+        check_target(p, existing)?;
+    }
     let (model, lexicon) = load_model_and_lexicon(&args.model, &args.lexicon)?;
     let matcher = Matcher::new(&lexicon);
     let lexicon = (lexicon, matcher);
@@ -126,7 +136,7 @@ pub fn run(args: PredictArgs) -> anyhow::Result<Outcome> {
         }
     }
     match &args.out {
-        Some(p) => write_atomic(p, csv.as_bytes()).with_context(|| format!("cannot write {}", p.display()))?,
+        Some(p) => write_atomic(p, csv.as_bytes(), existing).map_err(|e| write_error(p, e))?,
         None => {
             let mut out = std::io::stdout().lock();
             out.write_all(csv.as_bytes())?;

@@ -12,19 +12,21 @@ use crate::model::data::read_labeled;
 use crate::model::file::{now_utc, Algorithm, ClassWeight, Hyper};
 use crate::model::metrics::Report;
 use crate::model::train::{annotate, cross_validate, fit, lexicon_sha256, parse_targets, TrainConfig};
-use crate::model::{sha256_hex, write_atomic, Model};
+use crate::model::{check_target, sha256_hex, Existing, Model};
+use crate::output::ReportDir;
 use crate::Lang;
 
 /// Arguments of `framing train`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  \
     framing train --data labeled.csv --model models/de-mine.json\n  \
-    framing train --data ../shared/data/labeled/gerntsa/train.csv --model models/de-sentiment-gerntsa.json\n  \
+    framing train --data ../shared/data/labeled/gerntsa/train.csv --model models/de-sentiment-gerntsa.json --force\n  \
     framing train --data popbert/train.csv --model pop.json --multi-label --folds 0\n  \
     framing train --data babe/train.csv --model /tmp/babe.json --lang en --algo nb\n  \
     framing train --data gerntsa/train.csv --model /tmp/g.json --algo linfa-logreg --max-features 3000\n\n\
     Writes the model and, beside it, NAME.eval/ with metrics.csv, confusion.csv (pooled \
-    cross-validation predictions) and folds.csv.")]
+    cross-validation predictions) and folds.csv. An existing model file or non-empty NAME.eval/ \
+    is refused before training starts unless --force, which replaces them.")]
 pub struct TrainArgs {
     /// Labeled CSV (header row; UTF-8).
     #[arg(long)]
@@ -43,7 +45,7 @@ pub struct TrainArgs {
     /// (5,000 most frequent features unless --max-features; slower, for checking or comparing).
     #[arg(long, value_enum, default_value_t = Algorithm::Logreg)]
     pub algo: Algorithm,
-    /// Cross-validation folds before the final fit (0 skips).
+    /// Cross-validation folds before the final fit (0 skips; otherwise at least 2).
     #[arg(long, default_value_t = 5)]
     pub folds: usize,
     /// Seed of the fold shuffling.
@@ -82,15 +84,18 @@ pub struct TrainArgs {
     /// Snowball-stem words.
     #[arg(long)]
     pub stem: bool,
-    /// Words this close to a `<t>…</t>` target also count as target context (0: off).
+    /// Words this close to a `<t>…</t>` target also count as target context (0: off; at most 50).
     #[arg(long, default_value_t = 3)]
     pub target_window: usize,
-    /// Add character n-grams of words, e.g. `3-5` (slower scoring; off by default).
+    /// Add character n-grams of words, e.g. `3-5`, lengths 1 to 10 (slower scoring; off by default).
     #[arg(long, value_parser = parse_range)]
     pub char_ngrams: Option<[usize; 2]>,
-    /// L-BFGS iterations at most.
+    /// L-BFGS iterations at most (at least 1).
     #[arg(long, default_value_t = 300)]
     pub max_iter: usize,
+    /// Replace an existing model file and its NAME.eval/ folder.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `MIN-MAX` (or one number) as an inclusive range of n-gram lengths.
@@ -119,31 +124,17 @@ pub fn eval_dir(model: &Path) -> PathBuf {
     model.with_file_name(format!("{stem}.eval"))
 }
 
-/// Writes metrics.csv and confusion.csv of a report into `dir`.
-pub fn write_report(dir: &Path, report: &Report) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+/// Writes metrics.csv and confusion.csv of a report into `dir` (committed by the caller).
+pub fn write_report(dir: &ReportDir, report: &Report) -> anyhow::Result<()> {
     for (name, content) in [("metrics.csv", report.metrics_csv()), ("confusion.csv", report.confusion_csv())] {
-        let p = dir.join(name);
-        write_atomic(&p, content.as_bytes()).with_context(|| format!("cannot write {}", p.display()))?;
+        let p = dir.path(name);
+        std::fs::write(&p, content).with_context(|| format!("cannot write {}", p.display()))?;
     }
     Ok(())
 }
 
 /// Runs `framing train`.
 pub fn run(args: TrainArgs) -> anyhow::Result<Outcome> {
-    if args.folds == 1 {
-        anyhow::bail!("--folds 1 leaves nothing to train on: use 0 (no cross-validation) or at least 2");
-    }
-    let positive = |v: f64| v.is_finite() && v > 0.0;
-    if !positive(args.c) || !positive(args.alpha) {
-        anyhow::bail!("--c and --alpha must be positive numbers");
-    }
-    let rows = read_labeled(&args.data, &args.text_col, &args.label_col)?;
-    let (labels, targets) = parse_targets(&args.data, &rows, args.multi_label, args.powerset)?;
-    let data_bytes = std::fs::read(&args.data).with_context(|| format!("cannot read {}", args.data.display()))?;
-    let lexicon = load_lexicon(&args.lexicon, args.lang)?;
-    let texts: Vec<String> = rows.iter().map(|r| r.text.clone()).collect();
-    let examples = annotate(&lexicon, args.lang, &texts);
     let config = TrainConfig {
         algorithm: args.algo,
         hyper: Hyper {
@@ -165,6 +156,23 @@ pub fn run(args: TrainArgs) -> anyhow::Result<Outcome> {
         multi_label: args.multi_label,
         lang: args.lang,
     };
+    // Before reading anything: a bad setting or an existing model is an error now, not
+    // after minutes of fitting.
+    config.check(args.folds)?;
+    let existing = Existing::from_force(args.force);
+    check_target(&args.model, existing)?;
+    let eval = (args.folds > 0).then(|| eval_dir(&args.model));
+    if let Some(dir) = eval.as_ref().filter(|d| d.exists()) {
+        // Checked now, created again after the fit (which checks again): an interrupted or
+        // failed run leaves nothing behind.
+        drop(ReportDir::create(dir, args.force)?);
+    }
+    let rows = read_labeled(&args.data, &args.text_col, &args.label_col)?;
+    let (labels, targets) = parse_targets(&args.data, &rows, args.multi_label, args.powerset)?;
+    let data_bytes = std::fs::read(&args.data).with_context(|| format!("cannot read {}", args.data.display()))?;
+    let lexicon = load_lexicon(&args.lexicon, args.lang)?;
+    let texts: Vec<String> = rows.iter().map(|r| r.text.clone()).collect();
+    let examples = annotate(&lexicon, args.lang, &texts);
     let frames = lexicon.frames();
     let cv = if args.folds == 0 {
         None
@@ -181,7 +189,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<Outcome> {
     file.training_data_sha256 = sha256_hex(&data_bytes);
     file.created_utc = now_utc();
     file.cv = cv.as_ref().map(|(f, _)| f.clone());
-    let sha = Model::save(&file, &args.model)?;
+    let sha = Model::save(&file, &args.model, existing)?;
     println!(
         "model: {} ({} rows, {} labels, {} features, fit {:.2} s, sha256 {})",
         args.model.display(),
@@ -191,19 +199,19 @@ pub fn run(args: TrainArgs) -> anyhow::Result<Outcome> {
         fit_secs,
         &sha[..12]
     );
-    if let Some((figures, pooled)) = cv {
+    if let (Some((figures, pooled)), Some(dir)) = (cv, eval) {
         println!("cross-validation ({} folds, pooled held-out predictions):", args.folds);
         print!("{}", pooled.table());
         println!("mean over folds: macro-F1 {:.3}, accuracy {:.3}", figures.macro_f1, figures.accuracy);
-        let dir = eval_dir(&args.model);
+        let dir = ReportDir::create(&dir, args.force)?;
         write_report(&dir, &pooled)?;
         let mut folds_csv = String::from("fold,macro_f1,accuracy\n");
         for f in &figures.per_fold {
             folds_csv.push_str(&format!("{},{:.4},{:.4}\n", f.fold, f.macro_f1, f.accuracy));
         }
-        let p = dir.join("folds.csv");
-        write_atomic(&p, folds_csv.as_bytes()).with_context(|| format!("cannot write {}", p.display()))?;
-        println!("evaluation written to {}", dir.display());
+        let p = dir.path("folds.csv");
+        std::fs::write(&p, folds_csv).with_context(|| format!("cannot write {}", p.display()))?;
+        println!("evaluation written to {}", dir.commit()?.display());
     }
     Ok(Outcome::Clean)
 }

@@ -20,12 +20,13 @@ pub mod train;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
 use crate::features::{key_of_name, Extractor, LexiconHit, Scratch};
-pub use file::ModelFile;
+pub use file::{ModelFile, ModelFileError};
 
 /// The default German model, relative to the repository root (see models/README.md for why).
 pub const DEFAULT_DE_MODEL: &str = "models/de-sentiment-gerntsa.json";
@@ -48,6 +49,18 @@ pub enum ModelError {
         path: PathBuf,
         /// What is wrong.
         message: String,
+    },
+    /// The file to write exists and replacing it was not asked for.
+    #[error("{path}: exists (use --force to replace it)")]
+    Exists {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The path is a folder, device or FIFO: neither read as a model nor replaced by a file.
+    #[error("{path}: not a regular file")]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
     },
 }
 
@@ -178,19 +191,42 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Largest model file read: the bundled models are under 2 MB; a file this large would need
+/// several GB to parse.
+pub const MAX_MODEL_BYTES: u64 = 512 * 1024 * 1024;
+
 impl Model {
-    /// Reads and checks a model file.
+    /// Reads and checks a model file: a regular file of at most [`MAX_MODEL_BYTES`] whose
+    /// every field passes [`ModelFile::check`] and [`ModelFile::check_size`].
     pub fn load(path: &Path) -> Result<Model, ModelError> {
-        let meta = std::fs::metadata(path).map_err(|source| ModelError::Io { path: path.to_path_buf(), source })?;
-        // A model is a few MB; refuse to parse something huge rather than exhaust memory.
-        if meta.len() > 512 * 1024 * 1024 {
-            return Err(invalid(path, format!("{} bytes is too large for a model file", meta.len())));
+        let io = |source| ModelError::Io { path: path.to_path_buf(), source };
+        let meta = std::fs::metadata(path).map_err(io)?;
+        // A device such as /dev/zero never ends and a FIFO blocks on open: only a regular
+        // file has a length to trust.
+        if !meta.is_file() {
+            return Err(ModelError::NotAFile { path: path.to_path_buf() });
         }
-        let bytes = std::fs::read(path).map_err(|source| ModelError::Io { path: path.to_path_buf(), source })?;
-        let file: ModelFile = serde_json::from_slice(&bytes)
-            .map_err(|e| invalid(path, format!("not a framing model file (JSON): {e}")))?;
+        let too_large = |len: u64| invalid(path, format!("{len} bytes is too large for a model file (at most 512 MB)"));
+        if meta.len() > MAX_MODEL_BYTES {
+            return Err(too_large(meta.len()));
+        }
+        // The file may grow between the check and the read: read one byte past the limit at most.
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        std::fs::File::open(path).and_then(|f| f.take(MAX_MODEL_BYTES + 1).read_to_end(&mut bytes)).map_err(io)?;
+        if bytes.len() as u64 > MAX_MODEL_BYTES {
+            return Err(too_large(bytes.len() as u64));
+        }
         let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        Model::from_file(file, &name, sha256_hex(&bytes)).map_err(|m| invalid(path, m))
+        Model::from_bytes(&bytes, &name).map_err(|m| invalid(path, m))
+    }
+
+    /// Parses and checks the bytes of a model file.
+    fn from_bytes(bytes: &[u8], name: &str) -> Result<Model, String> {
+        let file: ModelFile =
+            serde_json::from_slice(bytes).map_err(|e| format!("not a framing model file (JSON): {e}"))?;
+        file.check().map_err(|e| e.to_string())?;
+        file.check_size(bytes.len()).map_err(|e| e.to_string())?;
+        Model::build(file, name, sha256_hex(bytes)).map_err(|e| e.to_string())
     }
 
     /// The default model for a language, compiled into the binary so an installed `framing`
@@ -201,45 +237,31 @@ impl Model {
             crate::Lang::De => (DEFAULT_DE_MODEL, include_bytes!("../../models/de-sentiment-gerntsa.json")),
             crate::Lang::En => return None,
         };
-        let parsed = serde_json::from_slice::<ModelFile>(bytes)
-            .map_err(|e| e.to_string())
-            .and_then(|file| Model::from_file(file, "de-sentiment-gerntsa", sha256_hex(bytes)));
-        Some(parsed.map_err(|m| invalid(Path::new(path), m)))
+        Some(Model::from_bytes(bytes, "de-sentiment-gerntsa").map_err(|m| invalid(Path::new(path), m)))
     }
 
-    /// Builds a model from its file form, checking versions and shapes.
-    pub fn from_file(file: ModelFile, name: &str, sha256: String) -> Result<Model, String> {
-        if file.format_version != file::FORMAT_VERSION {
-            return Err(format!(
-                "model format version {} is not supported (this framing reads version {})",
-                file.format_version,
-                file::FORMAT_VERSION
-            ));
-        }
+    /// Builds a model from its file form after [`ModelFile::check`].
+    pub fn from_file(file: ModelFile, name: &str, sha256: String) -> Result<Model, ModelFileError> {
+        file.check()?;
+        Model::build(file, name, sha256)
+    }
+
+    /// Builds a checked model: the weight table is within [`file::MAX_WEIGHTS`], every term
+    /// has 0 or k weights.
+    fn build(file: ModelFile, name: &str, sha256: String) -> Result<Model, ModelFileError> {
         let k = file.labels.len();
-        if k < 2 && !file.multi_label || k == 0 {
-            return Err(format!("a model needs at least 2 labels, this one has {k}"));
-        }
-        if file.bias.len() != k || file.bias.iter().any(|b| !b.is_finite()) {
-            return Err(format!("bias has {} finite values, expected {k}", file.bias.len()));
-        }
         let mut weights = vec![0.0f32; file.terms.len() * k];
         let mut names = Vec::with_capacity(file.terms.len());
         let mut idf = Vec::with_capacity(file.terms.len());
         for (j, t) in file.terms.iter().enumerate() {
-            if !t.w.is_empty() && t.w.len() != k {
-                return Err(format!("term {} (`{}`) has {} weights, expected {k} or 0", j + 1, t.name, t.w.len()));
-            }
-            if !t.idf.is_finite() || t.w.iter().any(|w| !w.is_finite()) {
-                return Err(format!("term {} (`{}`) has a non-finite number", j + 1, t.name));
-            }
             weights[j * k..j * k + t.w.len()].copy_from_slice(&t.w);
             names.push(t.name.clone());
             idf.push(t.idf);
         }
         let vectorizer = Vectorizer::new(Extractor::new(file.features.clone()), &names, idf);
-        if vectorizer.index.len() != names.len() {
-            return Err("the vocabulary has duplicate terms".into());
+        // Only when the index came out shorter: the happy path hashes each name once.
+        if let Some(e) = (vectorizer.index.len() != names.len()).then(|| first_duplicate(&names)).flatten() {
+            return Err(e);
         }
         Ok(Model {
             labels: file.labels.clone(),
@@ -252,10 +274,12 @@ impl Model {
         })
     }
 
-    /// Writes the model as JSON (temp file beside it, then rename) and returns its sha256.
-    pub fn save(file: &ModelFile, path: &Path) -> Result<String, ModelError> {
+    /// Writes the model as JSON (see [`write_atomic`]) and returns its sha256; an existing
+    /// file is kept and refused as [`ModelError::Exists`] unless `existing` is
+    /// [`Existing::Replace`].
+    pub fn save(file: &ModelFile, path: &Path, existing: Existing) -> Result<String, ModelError> {
         let json = serde_json::to_vec(file).map_err(|e| invalid(path, format!("cannot serialise: {e}")))?;
-        write_atomic(path, &json).map_err(|source| ModelError::Io { path: path.to_path_buf(), source })?;
+        write_atomic(path, &json, existing).map_err(|e| write_error(path, e))?;
         Ok(sha256_hex(&json))
     }
 
@@ -361,6 +385,19 @@ impl Model {
     }
 }
 
+/// The first term whose feature key an earlier term has already (the vocabulary's index
+/// keeps one term per key, so the earlier one would never be scored).
+fn first_duplicate(names: &[String]) -> Option<ModelFileError> {
+    let mut seen: HashMap<u64, usize> = HashMap::with_capacity(names.len());
+    for (index, name) in names.iter().enumerate() {
+        if let Some(first) = seen.insert(key_of_name(name), index) {
+            let first_name = names[first].clone();
+            return Some(ModelFileError::DuplicateTerm { index, name: name.clone(), first, first_name });
+        }
+    }
+    None
+}
+
 /// Index of the largest value (first on ties).
 pub fn argmax(v: &[f64]) -> usize {
     let mut best = 0;
@@ -372,16 +409,252 @@ pub fn argmax(v: &[f64]) -> usize {
     best
 }
 
-/// Writes `bytes` to a temp file beside `path`, then renames it over `path`.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
+/// What [`write_atomic`] does when the file exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Existing {
+    /// Keep it and fail with [`std::io::ErrorKind::AlreadyExists`] (no `--force`).
+    Keep,
+    /// Replace it in one rename (`--force`).
+    Replace,
+}
+
+impl Existing {
+    /// [`Existing::Replace`] with `--force`, else [`Existing::Keep`].
+    pub fn from_force(force: bool) -> Existing {
+        if force {
+            Existing::Replace
+        } else {
+            Existing::Keep
+        }
     }
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(format!(".tmp{}", std::process::id()));
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
+}
+
+/// Checks, before any long work, that `path` can be written as `existing` allows: it is
+/// absent, or a regular file and `existing` is [`Existing::Replace`]. A folder, device or
+/// FIFO is never replaced by a file.
+pub fn check_target(path: &Path, existing: Existing) -> Result<(), ModelError> {
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(source) => Err(ModelError::Io { path: path.to_path_buf(), source }),
+        Ok(m) if !m.is_file() => Err(ModelError::NotAFile { path: path.to_path_buf() }),
+        Ok(_) if existing == Existing::Keep => Err(ModelError::Exists { path: path.to_path_buf() }),
+        Ok(_) => Ok(()),
+    }
+}
+
+/// The error of a failed [`write_atomic`] to `path`.
+pub fn write_error(path: &Path, source: std::io::Error) -> ModelError {
+    if source.kind() == std::io::ErrorKind::AlreadyExists {
+        ModelError::Exists { path: path.to_path_buf() }
+    } else {
+        ModelError::Io { path: path.to_path_buf(), source }
+    }
+}
+
+/// Makes temp names unique among the writes of one process (threads, repeated calls).
+static TEMP_COUNT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Writes `bytes` to `path` so that it holds the old content or the new, never a part: into a
+/// temp file beside it (named per process and call), flushed to disk, then moved into place.
+/// An existing `path` is replaced only with [`Existing::Replace`]; with [`Existing::Keep`] it
+/// is left as it was and the error is [`std::io::ErrorKind::AlreadyExists`], even when it
+/// appeared while the caller was working (e.g. a second run writing the same file).
+pub fn write_atomic(path: &Path, bytes: &[u8], existing: Existing) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => {
+            std::fs::create_dir_all(d)?;
+            d
+        }
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "the path does not end in a file name"))?;
+    let n = TEMP_COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{}.tmp-{}-{n}", name.to_string_lossy(), std::process::id()));
+    let written = (|| {
+        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        f.write_all(bytes)?;
+        // On disk before the rename: a crash must not leave an empty file under the final name.
+        f.sync_all()?;
+        drop(f);
+        match existing {
+            Existing::Replace => std::fs::rename(&tmp, path),
+            Existing::Keep => match std::fs::hard_link(&tmp, path) {
+                // Linking fails if `path` exists, in one step: no check-then-write race.
+                Ok(()) => {
+                    // The data are in place under `path`; a left-over temp name is only clutter.
+                    let _ = std::fs::remove_file(&tmp);
+                    Ok(())
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
+                // File systems without hard links: check, then rename.
+                Err(_) if std::fs::symlink_metadata(path).is_ok() => {
+                    Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "the file exists"))
+                }
+                Err(_) => std::fs::rename(&tmp, path),
+            },
+        }
+    })();
+    if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
-    })
+    }
+    written?;
+    // The rename is durable once the folder is flushed too (not possible on every platform).
+    #[cfg(unix)]
+    let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file::tests::{minimal_with, MINIMAL};
+    use super::*;
+
+    /// Writes `json` to `model.json` in a fresh directory and loads it.
+    fn load_json(json: &[u8]) -> (tempfile::TempDir, PathBuf, Result<Model, ModelError>) {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("model.json");
+        std::fs::write(&path, json).unwrap_or_else(|e| panic!("{e}"));
+        let loaded = Model::load(&path);
+        (dir, path, loaded)
+    }
+
+    fn message(r: Result<Model, ModelError>) -> String {
+        match r {
+            Err(e) => e.to_string(),
+            Ok(m) => format!("loaded {}", m.labels().join(",")),
+        }
+    }
+
+    #[test]
+    fn a_minimal_model_loads_and_scores() {
+        let (_dir, _path, loaded) = load_json(MINIMAL.as_bytes());
+        let model = loaded.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(model.labels(), ["negative", "positive"]);
+        let s = model.score("Das ist gut.", &[]);
+        assert_eq!(s.best, 1);
+        // Only `gut` is known: its vector is (1.0), logits 0.5 - 1 and -0.5 + 1.
+        let expected = 1.0 / (1.0 + (-1.0f64).exp());
+        assert!((s.probs[1] - expected).abs() < 1e-12, "{:?}", s.probs);
+    }
+
+    #[test]
+    fn violations_name_the_file_and_the_field() {
+        let hostile = minimal_with(|v| v["features"]["char_ngrams"] = serde_json::json!([1, 100_000]));
+        let (_dir, path, loaded) = load_json(&serde_json::to_vec(&hostile).unwrap_or_else(|e| panic!("{e}")));
+        assert_eq!(
+            message(loaded),
+            format!("{}: features.char_ngrams [1, 100000]: expected [0, 0] or 1 ≤ min ≤ max ≤ 10", path.display())
+        );
+    }
+
+    #[test]
+    fn a_table_larger_than_the_file_is_refused_before_it_is_allocated() {
+        // 1000 labels over 3000 terms without weights: 3,000,000 weights claimed by a file
+        // of about 80 KB.
+        let labels: Vec<String> = (0..1000).map(|i| format!("l{i}")).collect();
+        let terms: Vec<serde_json::Value> =
+            (0..3000).map(|i| serde_json::json!({"name": format!("w{i}"), "idf": 1.0})).collect();
+        let hostile = minimal_with(|v| {
+            v["bias"] = serde_json::json!(vec![0.0; labels.len()]);
+            v["labels"] = serde_json::json!(labels);
+            v["terms"] = serde_json::json!(terms);
+        });
+        let json = serde_json::to_vec(&hostile).unwrap_or_else(|e| panic!("{e}"));
+        let (_dir, path, loaded) = load_json(&json);
+        assert_eq!(
+            message(loaded),
+            format!(
+                "{}: terms × labels: 3000 × 1000 = 3000000 weights, more than a file of {} bytes can hold \
+                 (a weight takes at least 2 bytes)",
+                path.display(),
+                json.len()
+            )
+        );
+    }
+
+    #[test]
+    fn duplicate_terms_are_named() {
+        let twice = minimal_with(|v| v["terms"][2]["name"] = "gut".into());
+        let (_dir, path, loaded) = load_json(&serde_json::to_vec(&twice).unwrap_or_else(|e| panic!("{e}")));
+        assert_eq!(message(loaded), format!("{}: terms[2] `gut`: the same feature as terms[0] `gut`", path.display()));
+    }
+
+    #[test]
+    fn only_regular_files_are_read() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(message(Model::load(dir.path())), format!("{}: not a regular file", dir.path().display()));
+        #[cfg(unix)]
+        assert_eq!(message(Model::load(Path::new("/dev/zero"))), "/dev/zero: not a regular file");
+    }
+
+    /// Names in a folder, sorted.
+    fn listing(dir: &Path) -> Vec<String> {
+        let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{e}"));
+        let mut names: Vec<String> =
+            entries.map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()).unwrap_or_default()).collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn write_atomic_keeps_or_replaces_an_existing_file_and_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("sub/out.csv");
+        write_atomic(&path, b"one", Existing::Keep).unwrap_or_else(|e| panic!("{e}"));
+        let kept = write_atomic(&path, b"two", Existing::Keep).map_err(|e| e.kind());
+        assert_eq!(kept, Err(std::io::ErrorKind::AlreadyExists));
+        assert_eq!(std::fs::read(&path).unwrap_or_default(), b"one");
+        write_atomic(&path, b"three", Existing::Replace).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(std::fs::read(&path).unwrap_or_default(), b"three");
+        assert_eq!(listing(&dir.path().join("sub")), ["out.csv"]);
+        let refused = write_error(&path, std::io::Error::from(std::io::ErrorKind::AlreadyExists));
+        assert_eq!(refused.to_string(), format!("{}: exists (use --force to replace it)", path.display()));
+    }
+
+    #[test]
+    fn of_concurrent_writers_without_replace_exactly_one_wins() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("model.json");
+        let results: Vec<(u8, bool)> = std::thread::scope(|s| {
+            let writers: Vec<_> = (0..8u8)
+                .map(|i| {
+                    let path = &path;
+                    s.spawn(move || (i, write_atomic(path, &[i; 64], Existing::Keep).is_ok()))
+                })
+                .collect();
+            writers.into_iter().map(|w| w.join().unwrap_or((0, false))).collect()
+        });
+        let winners: Vec<u8> = results.iter().filter(|(_, ok)| *ok).map(|(i, _)| *i).collect();
+        assert_eq!(winners.len(), 1, "{results:?}");
+        assert_eq!(std::fs::read(&path).unwrap_or_default(), [winners[0]; 64]);
+        assert_eq!(listing(dir.path()), ["model.json"]);
+    }
+
+    #[test]
+    fn check_target_refuses_existing_files_without_replace_and_never_replaces_a_folder() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("m.json");
+        let check = |p: &Path, existing| check_target(p, existing).map_err(|e| e.to_string());
+        assert_eq!(check(&path, Existing::Keep), Ok(()));
+        std::fs::write(&path, b"{}").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            check(&path, Existing::Keep),
+            Err(format!("{}: exists (use --force to replace it)", path.display()))
+        );
+        assert_eq!(check(&path, Existing::Replace), Ok(()));
+        let not_a_file = Err(format!("{}: not a regular file", dir.path().display()));
+        assert_eq!(check(dir.path(), Existing::Replace), not_a_file);
+    }
+
+    #[test]
+    fn the_bundled_model_passes_every_check() {
+        let model = Model::bundled(crate::Lang::De).map(|r| r.map(|m| m.labels().to_vec()));
+        assert_eq!(
+            model.map(|r| r.map_err(|e| e.to_string())),
+            Some(Ok(vec!["negative".to_string(), "neutral".into(), "positive".into()]))
+        );
+    }
 }

@@ -5,7 +5,10 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use super::cv::stratified_folds;
-use super::file::{Algorithm, ClassWeight, CvFigures, FoldFigures, Hyper, LabelCount, ModelFile, Term, FORMAT_VERSION};
+use super::file::{
+    Algorithm, ClassWeight, CvFigures, FoldFigures, Hyper, HyperError, LabelCount, ModelFile, Term, FORMAT_VERSION,
+    MAX_LABELS,
+};
 use super::linfa_fit::{self, LinfaError};
 use super::metrics::Report;
 use super::solver::{fit_binary_logreg, fit_logreg, fit_nb, Csr, Linear};
@@ -32,6 +35,20 @@ pub struct TrainConfig {
     pub multi_label: bool,
     /// Language of the text.
     pub lang: Lang,
+}
+
+impl TrainConfig {
+    /// Checks every setting once, before any data is read: [`Hyper::check`],
+    /// [`FeatureConfig::check`] (a model the bounds refuse could not be loaded), and the
+    /// number of cross-validation folds (1 leaves nothing to train on; 0 skips them).
+    pub fn check(&self, folds: usize) -> Result<(), HyperError> {
+        self.hyper.check()?;
+        self.features.check().map_err(HyperError::Features)?;
+        if folds == 1 {
+            return Err(HyperError::Folds(folds));
+        }
+        Ok(())
+    }
 }
 
 /// A lexicon match of a training row, owning its frame name.
@@ -510,6 +527,7 @@ pub fn parse_targets(
                 message: "no row has any label (all `none`)".into(),
             });
         }
+        check_label_count(path, dims.len())?;
         let y = rows.iter().map(|r| label_set(&dims, &r.label)).collect();
         return Ok((dims, Targets::Multi(y)));
     }
@@ -534,8 +552,18 @@ pub fn parse_targets(
             message: format!("only one label ({}): a classifier needs at least two", labels.join("")),
         });
     }
+    check_label_count(path, labels.len())?;
     let y = rows.iter().map(|r| labels.binary_search(&r.label).unwrap_or(0)).collect();
     Ok((labels, Targets::Single(y)))
+}
+
+/// Refuses more labels than a model file may have, before the fit rather than at loading.
+fn check_label_count(path: &std::path::Path, n: usize) -> Result<(), super::data::DataError> {
+    if n > MAX_LABELS {
+        let message = format!("{n} labels, more than the {MAX_LABELS} a model may have");
+        return Err(super::data::DataError::File { path: path.to_path_buf(), message });
+    }
+    Ok(())
 }
 
 /// The parts of a label set (`none` and empty parts dropped).
