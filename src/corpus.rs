@@ -294,18 +294,19 @@ pub fn read_regular_file(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Reads all of standard input, at most `max` bytes (`segment -`, `predict -`).
-pub fn read_stdin(max: u64) -> std::io::Result<Vec<u8>> {
+/// Reads and decodes all of standard input, at most [`MAX_INPUT_FILE_BYTES`] (`segment -`,
+/// `predict -`).
+pub fn read_stdin_text() -> Result<Decoded, Error> {
     use std::io::Read;
+    let name = "standard input";
+    let max = MAX_INPUT_FILE_BYTES;
     let mut bytes = Vec::new();
-    std::io::stdin().lock().take(max + 1).read_to_end(&mut bytes)?;
+    std::io::stdin().lock().take(max + 1).read_to_end(&mut bytes).map_err(|e| Error::io(name, e))?;
     if bytes.len() as u64 > max {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            format!("standard input is larger than the {max} bytes allowed"),
-        ));
+        let message = format!("more than the {max} bytes an input may have");
+        return Err(Error::io(name, std::io::Error::new(std::io::ErrorKind::InvalidInput, message)));
     }
-    Ok(bytes)
+    decode(&bytes).map_err(|e| Error::io(name, std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
 }
 
 /// Reads and decodes one file outside a corpus walk (for `segment`, `predict`, `lexicon test`).
@@ -360,8 +361,17 @@ pub struct CorpusWalk {
     not_read: NotRead,
 }
 
-/// Files a walk passed over for their extension: `(".docx", 3)`, by extension.
-pub type NotRead = std::sync::Arc<std::sync::Mutex<std::collections::BTreeMap<String, u64>>>;
+/// Files a walk passed over, shared with whoever reads the tally after the walk.
+pub type NotRead = std::sync::Arc<std::sync::Mutex<PassedOver>>;
+
+/// What a walk passed over.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PassedOver {
+    /// Files without a wanted extension, by extension: `.docx` → 3.
+    pub by_extension: std::collections::BTreeMap<String, u64>,
+    /// Files with a wanted extension that `keep` left out (those of other shards).
+    pub kept_out: u64,
+}
 
 /// Checks that `root` is a directory, the one setup error a corpus walk can have.
 pub fn check_root(root: &Path) -> Result<(), Error> {
@@ -424,8 +434,11 @@ impl CorpusWalk {
         let ext = Path::new(name)
             .extension()
             .map_or_else(|| "(no extension)".to_string(), |e| format!(".{}", e.to_string_lossy().to_lowercase()));
-        let mut tally = self.not_read.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        *tally.entry(ext).or_insert(0) += 1;
+        *self.tally().by_extension.entry(ext).or_insert(0) += 1;
+    }
+
+    fn tally(&self) -> std::sync::MutexGuard<'_, PassedOver> {
+        self.not_read.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Whether a file named `name` has a wanted extension (as `Path::extension` reads it:
@@ -488,6 +501,7 @@ impl Iterator for CorpusWalk {
             let plain = plain_relative_id(&self.root, entry.path());
             let doc_id = plain.map_or_else(|| relative_id(&self.root, entry.path()), str::to_owned);
             if !(self.keep)(&doc_id) {
+                self.tally().kept_out += 1;
                 continue;
             }
             // Sizes bound the work in flight and feed progress; an unreadable size is

@@ -311,7 +311,7 @@ pub fn merge_reports(
         let not_given = shards_not_given(&missing_shards, shard_count);
         return Err(bad(out, format!("{not_given}; pass every part, or --allow-partial to merge these anyway")));
     }
-    let dir = ReportDir::create(out, force)?;
+    let dir = ReportDir::create_for(out, force, parts)?;
 
     let n_sentences = merge_rows(parts, files::SENTENCES, &dir.path(files::SENTENCES), |_| Ok(()))?;
     let n_documents = merge_rows(parts, files::DOCUMENTS, &dir.path(files::DOCUMENTS), |_| Ok(()))?;

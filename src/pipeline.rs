@@ -424,8 +424,8 @@ pub struct Summary {
     pub unknown_meta_ids: Vec<String>,
     /// What was swept or restored from interrupted runs on the same `--out`.
     pub recovered: Vec<String>,
-    /// Files passed over for their extension, counted by extension (`.docx`, 3).
-    pub not_read: Vec<(String, u64)>,
+    /// Files passed over: for their extension, or as another shard's.
+    pub not_read: corpus::PassedOver,
 }
 
 /// Progress callback: called as results are written, with (bytes done, documents done).
@@ -944,7 +944,7 @@ pub fn run(cfg: &AnalyzeConfig, progress: Progress<'_>) -> Result<Summary, Error
     let elapsed_secs = started.elapsed().as_secs_f64();
     write_run_json(&dir, cfg, &counts, elapsed_secs)?;
     let out = dir.commit()?;
-    let not_read = not_read.lock().map(|tally| tally.clone().into_iter().collect()).unwrap_or_default();
+    let not_read = not_read.lock().map(|tally| tally.clone()).unwrap_or_default();
     Ok(Summary { counts, out, elapsed_secs, skipped, unknown_meta_ids, recovered, not_read })
 }
 

@@ -154,13 +154,22 @@ fn evaluate_keeps_an_existing_evaluation_unless_force() {
     assert_eq!(
         String::from_utf8(refused.stderr).unwrap(),
         format!(
-            "framing: error: {}: output directory exists and is not empty (use --force to replace it)\n",
+            "framing: error: {}: folder exists and is not empty (use --force to replace an earlier framing evaluation)\n",
             out.display()
         )
     );
     assert_eq!(std::fs::read(out.join("metrics.csv")).unwrap(), metrics);
     assert_eq!(std::fs::read_to_string(out.join("notes.txt")).unwrap(), "keep me");
-    // --force replaces the folder whole.
+    // Nor with --force: the user's note is not framing's to remove.
+    let refused = evaluate(&["--force"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8(refused.stderr).unwrap().ends_with(
+        "holds `notes.txt`, which framing does not write: it does not look like a framing evaluation, \
+             so --force does not replace it (remove it yourself or choose another --out)\n"
+    ),);
+    assert_eq!(std::fs::read_to_string(out.join("notes.txt")).unwrap(), "keep me");
+    // An evaluation framing wrote is replaced whole.
+    std::fs::remove_file(out.join("notes.txt")).unwrap();
     assert!(evaluate(&["--force"]).status.success());
     let mut names: Vec<String> =
         std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();

@@ -506,7 +506,7 @@ fn an_existing_eval_folder_is_kept_without_force_and_replaced_with_it() {
     assert_eq!(
         String::from_utf8(refused.stderr).unwrap(),
         format!(
-            "framing: error: {}: output directory exists and is not empty (use --force to replace it)\n",
+            "framing: error: {}: folder exists and is not empty (use --force to replace an earlier framing evaluation)\n",
             eval.display()
         )
     );
@@ -516,6 +516,20 @@ fn an_existing_eval_folder_is_kept_without_force_and_replaced_with_it() {
     // Without cross-validation nothing is written to NAME.eval/: no need for --force.
     assert!(train("0", &[]).status.success());
     std::fs::remove_file(&model).unwrap();
+    // --force does not remove the user's note either: a folder framing did not write.
+    let refused = train("2", &["--force"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8(refused.stderr).unwrap().contains(&format!(
+        "{}: has no metrics.csv: it does not look like a framing evaluation, so --force does not replace it",
+        eval.display()
+    )));
+    assert_eq!(listing(&eval), ["notes.txt"]);
+    std::fs::remove_file(eval.join("notes.txt")).unwrap();
+    assert!(train("2", &["--force"]).status.success());
+    // An evaluation framing wrote, with an `evaluate` folder in it, is replaced whole.
+    std::fs::create_dir(eval.join("heldout")).unwrap();
+    std::fs::write(eval.join("heldout/metrics.csv"), "label,precision,recall,f1,support\n").unwrap();
+    std::fs::write(eval.join("heldout/confusion.csv"), "gold\\predicted\n").unwrap();
     assert!(train("2", &["--force"]).status.success());
     assert_eq!(listing(&eval), ["confusion.csv", "folds.csv", "metrics.csv"]);
     assert_eq!(listing(dir.path()), ["tone.eval", "tone.json"]);

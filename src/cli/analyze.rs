@@ -122,13 +122,14 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
             eprintln!("framing: {verb} {}: {}: {}", s.path, s.kind, s.message);
         }
     }
-    let not_read = describe_not_read(&summary.not_read, &cfg.extensions);
-    if !quiet || summary.counts.documents_ok == 0 {
+    let not_read = describe_not_read(&summary.not_read.by_extension, &cfg.extensions);
+    if !quiet || summary.counts.documents_ok == 0 && summary.not_read.kept_out == 0 {
         if let Some(not_read) = &not_read {
             eprintln!("framing: {not_read}");
         }
     }
-    let no_documents = summary.counts.documents_ok == 0;
+    // A shard with none of the corpus's documents is no mistake when other shards have some.
+    let no_documents = summary.counts.documents_ok == 0 && summary.not_read.kept_out == 0;
     if no_documents {
         let wanted: Vec<String> = cfg.extensions.iter().map(|e| format!(".{e}")).collect();
         eprintln!(
@@ -149,11 +150,11 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
 }
 
 /// `.docx ×3, .pdf ×2 not read (not in --ext txt,md)`, the most common first, or `None`.
-fn describe_not_read(not_read: &[(String, u64)], extensions: &[String]) -> Option<String> {
+fn describe_not_read(not_read: &std::collections::BTreeMap<String, u64>, extensions: &[String]) -> Option<String> {
     if not_read.is_empty() {
         return None;
     }
-    let mut by_count = not_read.to_vec();
+    let mut by_count: Vec<(String, u64)> = not_read.clone().into_iter().collect();
     by_count.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     const SHOWN: usize = 8;
     let mut parts: Vec<String> = by_count.iter().take(SHOWN).map(|(ext, n)| format!("{ext} ×{n}")).collect();

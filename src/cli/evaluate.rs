@@ -7,6 +7,7 @@ use super::Outcome;
 use crate::model::data::read_labeled;
 use crate::model::train::{annotate, lexicon_sha256, predict, report, targets_for_model};
 use crate::model::Model;
+use crate::output::guard::EVALUATION;
 use crate::output::ReportDir;
 
 /// Arguments of `framing evaluate`.
@@ -72,7 +73,8 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<Outcome> {
     let gold = targets_for_model(&args.data, &rows, model.labels(), model.is_multi_label())?;
     // Before scoring: an existing evaluation is refused without --force, and replaced whole
     // with it (the folder appears complete or not at all).
-    let out = ReportDir::create(&dir, args.force)?;
+    let inputs = [args.data.clone(), args.model.clone()];
+    let out = ReportDir::create_as(&dir, args.force, &inputs, &EVALUATION)?;
     let texts: Vec<String> = rows.iter().map(|r| r.text.clone()).collect();
     let examples = annotate(&lexicon, model.lang(), &texts);
     let predicted = predict(&model, &examples);

@@ -50,5 +50,5 @@ pub fn run(args: MergeArgs) -> anyhow::Result<Outcome> {
             summary.out.display()
         );
     }
-    Ok(if c.documents_skipped == 0 { Outcome::Clean } else { Outcome::Skipped })
+    Ok(if c.documents_skipped == 0 && c.documents_repaired == 0 { Outcome::Clean } else { Outcome::Skipped })
 }

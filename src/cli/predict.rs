@@ -1,6 +1,6 @@
 //! `framing predict`: label the sentences of a text, or the rows of a CSV, with a model.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -152,11 +152,6 @@ fn read_input(file: Option<&std::path::Path>) -> anyhow::Result<String> {
             let doc = crate::corpus::read_text_file(p).with_context(|| format!("cannot read {}", p.display()))?;
             Ok(doc.text)
         }
-        _ => {
-            let mut bytes = Vec::new();
-            std::io::stdin().read_to_end(&mut bytes).context("cannot read standard input")?;
-            let decoded = crate::corpus::decode(&bytes).map_err(|e| anyhow::anyhow!("standard input: {e}"))?;
-            Ok(decoded.text)
-        }
+        _ => Ok(crate::corpus::read_stdin_text()?.text),
     }
 }

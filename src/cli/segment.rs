@@ -29,8 +29,8 @@ pub struct SegmentArgs {
 /// Runs `framing segment`.
 pub fn run(args: SegmentArgs) -> anyhow::Result<Outcome> {
     let text = match args.file.as_deref() {
-        None => read_stdin()?,
-        Some(p) if p.as_os_str() == "-" => read_stdin()?,
+        None => crate::corpus::read_stdin_text()?.text,
+        Some(p) if p.as_os_str() == "-" => crate::corpus::read_stdin_text()?.text,
         Some(p) => {
             let doc = crate::corpus::read_text_file(p).with_context(|| format!("cannot read {}", p.display()))?;
             doc.text
@@ -52,10 +52,4 @@ pub fn run(args: SegmentArgs) -> anyhow::Result<Outcome> {
     }
     out.flush()?;
     Ok(Outcome::Clean)
-}
-
-fn read_stdin() -> anyhow::Result<String> {
-    let bytes = crate::corpus::read_stdin(crate::corpus::MAX_INPUT_FILE_BYTES).context("cannot read standard input")?;
-    let decoded = crate::corpus::decode(&bytes).map_err(|e| anyhow::anyhow!("standard input: {e}"))?;
-    Ok(decoded.text)
 }

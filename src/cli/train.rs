@@ -13,6 +13,7 @@ use crate::model::file::{now_utc, Algorithm, ClassWeight, Hyper};
 use crate::model::metrics::Report;
 use crate::model::train::{annotate, cross_validate, fit, lexicon_sha256, parse_targets, TrainConfig};
 use crate::model::{check_target, sha256_hex, Existing, Model};
+use crate::output::guard::CROSS_VALIDATION;
 use crate::output::ReportDir;
 use crate::Lang;
 
@@ -165,7 +166,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<Outcome> {
     if let Some(dir) = eval.as_ref().filter(|d| d.exists()) {
         // Checked now, created again after the fit (which checks again): an interrupted or
         // failed run leaves nothing behind.
-        drop(ReportDir::create(dir, args.force)?);
+        drop(ReportDir::create_as(dir, args.force, &[], &CROSS_VALIDATION)?);
     }
     let rows = read_labeled(&args.data, &args.text_col, &args.label_col)?;
     let (labels, targets) = parse_targets(&args.data, &rows, args.multi_label, args.powerset)?;
@@ -203,7 +204,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<Outcome> {
         println!("cross-validation ({} folds, pooled held-out predictions):", args.folds);
         print!("{}", pooled.table());
         println!("mean over folds: macro-F1 {:.3}, accuracy {:.3}", figures.macro_f1, figures.accuracy);
-        let dir = ReportDir::create(&dir, args.force)?;
+        let dir = ReportDir::create_as(&dir, args.force, &[], &CROSS_VALIDATION)?;
         write_report(&dir, &pooled)?;
         let mut folds_csv = String::from("fold,macro_f1,accuracy\n");
         for f in &figures.per_fold {

@@ -294,7 +294,7 @@ impl ModelFile {
         }
         self.features.check()?;
         let terms = self.terms.len();
-        if terms.checked_mul(k).map_or(true, |w| w > MAX_WEIGHTS) {
+        if terms.checked_mul(k).is_none_or(|w| w > MAX_WEIGHTS) {
             return Err(ModelFileError::TooManyWeights { terms, labels: k });
         }
         for (index, t) in self.terms.iter().enumerate() {

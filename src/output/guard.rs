@@ -4,6 +4,44 @@ use std::path::{Path, PathBuf};
 
 use crate::report::files;
 
+/// What a folder that `--force` may replace holds: the files one command writes, one of
+/// which (the marker) shows that the command wrote them.
+#[derive(Debug)]
+pub struct Layout {
+    /// What such a folder is called in messages.
+    pub what: &'static str,
+    /// The file that must be there, and text it must contain.
+    pub marker: (&'static str, &'static str),
+    /// Every file name the folder may hold.
+    pub files: &'static [&'static str],
+    /// The layout of subfolders it may hold (none when `None`).
+    pub subfolders: Option<&'static Layout>,
+}
+
+/// A report folder of `analyze` or `merge`.
+pub const REPORT: Layout = Layout {
+    what: "framing report",
+    marker: (files::RUN, "\"framing_version\""),
+    files: &files::ALL,
+    subfolders: None,
+};
+
+/// One evaluation of `evaluate` (`NAME.eval/DATA/`, or `--out`).
+pub const EVALUATION: Layout = Layout {
+    what: "framing evaluation",
+    marker: ("metrics.csv", "label,precision,recall,f1,support"),
+    files: &["metrics.csv", "confusion.csv"],
+    subfolders: None,
+};
+
+/// The cross-validation folder of `train` (`NAME.eval/`), with the evaluations in it.
+pub const CROSS_VALIDATION: Layout = Layout {
+    what: "framing evaluation",
+    marker: ("metrics.csv", "label,precision,recall,f1,support"),
+    files: &["metrics.csv", "confusion.csv", "folds.csv"],
+    subfolders: Some(&EVALUATION),
+};
+
 /// What is at a report folder's path when it is looked at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Found {
@@ -19,10 +57,10 @@ pub enum Found {
 pub type Refusal = String;
 
 /// Looks at `target` and decides whether a run may write there: a missing or empty folder
-/// always; a non-empty one only with `force` and only when it holds an earlier framing
-/// report and is none of the folders a user could lose (`/`, the home folder, an input of
-/// the run, a folder containing one or lying inside one).
-pub fn inspect(target: &Path, force: bool, inputs: &[PathBuf]) -> Result<Found, Refusal> {
+/// always; a non-empty one only with `force` and only when it holds what the command wrote
+/// before (`layout`) and is none of the folders a user could lose (`/`, the home folder, an
+/// input of the run, a folder containing one or lying inside one).
+pub fn inspect(target: &Path, force: bool, inputs: &[PathBuf], layout: &Layout) -> Result<Found, Refusal> {
     let meta = match std::fs::metadata(target) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Found::Nothing),
@@ -36,7 +74,7 @@ pub fn inspect(target: &Path, force: bool, inputs: &[PathBuf]) -> Result<Found, 
         return Ok(Found::EmptyFolder);
     }
     if !force {
-        return Err("folder exists and is not empty (use --force to replace an earlier framing report)".into());
+        return Err(format!("folder exists and is not empty (use --force to replace an earlier {})", layout.what));
     }
     let canonical = target.canonicalize().map_err(|e| e.to_string())?;
     if canonical.parent().is_none() {
@@ -57,30 +95,34 @@ pub fn inspect(target: &Path, force: bool, inputs: &[PathBuf]) -> Result<Found, 
             return Err(format!("lies inside an input of this run ({}); --force never replaces it", input.display()));
         }
     }
-    is_report(target)?;
+    holds_only(target, layout)?;
     Ok(Found::Report)
 }
 
-/// Whether a folder holds a framing report and nothing else: a `run.json` that framing
-/// wrote and only files with the names of report files.
-pub fn is_report(folder: &Path) -> Result<(), Refusal> {
+/// Whether a folder holds what `layout` describes and nothing else.
+pub fn holds_only(folder: &Path, layout: &Layout) -> Result<(), Refusal> {
     let not_ours = |what: String| {
-        format!("{what}: it does not look like a framing report, so --force does not replace it (remove it yourself or choose another --out)")
+        format!(
+            "{what}: it does not look like a {}, so --force does not replace it (remove it yourself or choose another --out)",
+            layout.what
+        )
     };
-    let run = folder.join(files::RUN);
-    let text = std::fs::read(&run).map_err(|_| not_ours(format!("has no {}", files::RUN)))?;
-    let written_by_framing = serde_json::from_slice::<serde_json::Value>(&text)
-        .ok()
-        .is_some_and(|v| v.get("framing_version").is_some_and(serde_json::Value::is_string));
-    if !written_by_framing {
-        return Err(not_ours(format!("its {} was not written by framing", files::RUN)));
+    let (marker, text) = layout.marker;
+    let content = std::fs::read(folder.join(marker)).map_err(|_| not_ours(format!("has no {marker}")))?;
+    if !content.windows(text.len()).any(|w| w == text.as_bytes()) {
+        return Err(not_ours(format!("its {marker} was not written by framing")));
     }
     for entry in std::fs::read_dir(folder).map_err(|e| e.to_string())? {
         let entry = entry.map_err(|e| e.to_string())?;
         let name = entry.file_name();
-        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
-        if !is_file || !name.to_str().is_some_and(|n| files::ALL.contains(&n)) {
-            return Err(not_ours(format!("holds `{}`, which framing does not write", name.to_string_lossy())));
+        let kind = entry.file_type().map_err(|e| e.to_string())?;
+        let known = name.to_str().is_some_and(|n| layout.files.contains(&n));
+        match (kind.is_file() && known, layout.subfolders) {
+            (true, _) => {}
+            (false, Some(inner)) if kind.is_dir() => holds_only(&entry.path(), inner)?,
+            _ => {
+                return Err(not_ours(format!("holds `{}`, which framing does not write", name.to_string_lossy())));
+            }
         }
     }
     Ok(())

@@ -30,6 +30,7 @@ pub struct ReportDir {
     temp: PathBuf,
     force: bool,
     inputs: Vec<PathBuf>,
+    layout: &'static guard::Layout,
     recovered: Vec<String>,
     committed: bool,
     // Declared last: dropped after the temporary folder is removed.
@@ -47,9 +48,20 @@ impl ReportDir {
     /// Like [`ReportDir::create`], and never replaces `inputs` (the corpus, the parts of a
     /// merge), a folder containing one or one lying inside one.
     pub fn create_for(target: &Path, force: bool, inputs: &[PathBuf]) -> Result<ReportDir, Error> {
+        Self::create_as(target, force, inputs, &guard::REPORT)
+    }
+
+    /// Like [`ReportDir::create_for`], for a folder that holds what `layout` describes
+    /// (an evaluation, a cross-validation): `--force` replaces only such a folder.
+    pub fn create_as(
+        target: &Path,
+        force: bool,
+        inputs: &[PathBuf],
+        layout: &'static guard::Layout,
+    ) -> Result<ReportDir, Error> {
         let out_err = |message: String| Error::Output { path: target.to_path_buf(), message };
         // Checked before the lock so that a refused target gets no lock file beside it.
-        guard::inspect(target, force, inputs).map_err(out_err)?;
+        guard::inspect(target, force, inputs, layout).map_err(out_err)?;
         let name = target
             .file_name()
             .and_then(|n| n.to_str())
@@ -63,7 +75,7 @@ impl ReportDir {
         cleanup::register(lock.path());
         let recovered = recover(&parent, name, target)?;
         // Again under the lock: a restored report may be there now.
-        guard::inspect(target, force, inputs).map_err(out_err)?;
+        guard::inspect(target, force, inputs, layout).map_err(out_err)?;
         let temp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
         fs::create_dir(&temp).map_err(|e| Error::io(&temp, e))?;
         cleanup::register(&temp);
@@ -72,6 +84,7 @@ impl ReportDir {
             temp,
             force,
             inputs: inputs.to_vec(),
+            layout,
             recovered,
             committed: false,
             _lock: lock,
@@ -102,7 +115,7 @@ impl ReportDir {
         hold_for_tests();
         sync_folder(&self.temp)?;
         let mut pending = cleanup::pending();
-        let found = guard::inspect(&self.target, self.force, &self.inputs);
+        let found = guard::inspect(&self.target, self.force, &self.inputs, self.layout);
         let moved = match found {
             Ok(Found::Nothing) => rename_no_replace(&self.temp, &self.target),
             // Replaces an empty folder only: a folder that got files since fails the rename.
