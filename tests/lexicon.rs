@@ -233,13 +233,7 @@ fn bundled_lexicons_load_without_problems() {
 }
 
 fn shared_lexicon() -> Option<PathBuf> {
-    let path = manifest().join("../shared/bench/lexicon.csv");
-    if path.exists() {
-        Some(path)
-    } else {
-        eprintln!("skipped: {} not found", path.display());
-        None
-    }
+    crate::common::shared("bench/lexicon.csv")
 }
 
 #[test]
@@ -566,7 +560,7 @@ fn document_scan_is_skipped_where_lower_casing_changes_lengths() {
     assert!(matcher.scan("Die STRAẞE der Besatzungsmacht.").is_none());
 }
 
-// ---- throughput (run with: cargo test --release --test test_lexicon -- --ignored --nocapture) ----
+// ---- throughput (run with: cargo test --release --test tests lexicon:: -- --ignored --nocapture) ----
 
 /// German news prose: the generated bench corpus in $FRAMING_BENCH_CORPUS when set, else
 /// hand-written sentences repeated.

@@ -1,8 +1,6 @@
 //! `framing train` end to end, determinism, data errors, and the quality bar on the shared
 //! labeled sets (skipped when ../shared is absent).
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -15,7 +13,7 @@ use framing::model::Model;
 use framing::Lang;
 
 fn fixture(name: &str) -> PathBuf {
-    common::labeled_fixture(name)
+    crate::common::labeled_fixture(name)
 }
 
 fn framing() -> Command {
@@ -229,11 +227,7 @@ impl SharedSet {
 
 #[test]
 fn beats_the_scikit_learn_baselines_on_the_shared_sets() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/labeled");
-    if !root.is_dir() {
-        eprintln!("skipped: {} not found", root.display());
-        return;
-    }
+    let Some(root) = crate::common::shared("data/labeled") else { return };
     for bar in BARS {
         let data = SharedSet::load(&root, bar.set, bar.lang, bar.multi_label);
         let config = TrainConfig {
@@ -350,11 +344,7 @@ const LINFA_BARS: [LinfaBar; 5] = [
 
 #[test]
 fn linfa_models_keep_their_measured_quality_on_the_shared_sets() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/labeled");
-    if !root.is_dir() {
-        eprintln!("skipped: {} not found", root.display());
-        return;
-    }
+    let Some(root) = crate::common::shared("data/labeled") else { return };
     if cfg!(debug_assertions) {
         // Dense linfa fits of 5,000 columns take minutes unoptimised.
         eprintln!("skipped: linfa quality bars need an optimised build (cargo test --release)");
@@ -382,7 +372,7 @@ fn linfa_models_keep_their_measured_quality_on_the_shared_sets() {
 
 #[test]
 fn a_linfa_matrix_over_512_mb_is_refused_with_advice() {
-    let Some(train) = common::shared("data/labeled/popbert/train.csv") else { return };
+    let Some(train) = crate::common::shared("data/labeled/popbert/train.csv") else { return };
     let dir = tempfile::tempdir().unwrap();
     let model = dir.path().join("big.json");
     let out = framing()

@@ -1,7 +1,5 @@
 //! Library-level properties of the pipeline.
 
-mod common;
-
 use std::path::Path;
 
 use framing::lexicon::Lexicon;
@@ -13,7 +11,8 @@ use proptest::prelude::*;
 const FILES: [&str; 5] = ["sentences.csv", "matches.csv", "documents.csv", "terms.csv", "errors.csv"];
 
 fn analyze(corpus: &Path, out: &Path, threads: usize) {
-    let lexicon = Lexicon::load(&[common::repo().join("tests/fixtures/analyze/lexicon.csv")]).expect("fixture lexicon");
+    let lexicon =
+        Lexicon::load(&[crate::common::repo().join("tests/fixtures/analyze/lexicon.csv")]).expect("fixture lexicon");
     let cfg = AnalyzeConfig {
         corpus: corpus.to_path_buf(),
         extensions: vec!["txt".to_string()],
@@ -114,7 +113,8 @@ fn large_document_streamed_in_parts_equals_whole_analysis() {
     let out = dir.path().join("out");
     analyze(&corpus, &out, 2);
 
-    let lexicon = Lexicon::load(&[common::repo().join("tests/fixtures/analyze/lexicon.csv")]).expect("fixture lexicon");
+    let lexicon =
+        Lexicon::load(&[crate::common::repo().join("tests/fixtures/analyze/lexicon.csv")]).expect("fixture lexicon");
     let analyzer = Analyzer::new(Lang::De, lexicon.clone(), None, false);
     let columns = analyzer.columns();
     let mut expected = [
@@ -150,7 +150,7 @@ fn large_document_streamed_in_parts_equals_whole_analysis() {
     // The run-on stretch (43 bytes × 3,000 = 129,000) became pieces of at most 4,000 bytes,
     // not one sentence: each piece is 93 groups = 3,999 bytes cut after a space, so 33 pieces
     // (129,000 / 3,999 = 32.3); each prose paragraph is two sentences.
-    let sentences = common::read_csv(&out.join("sentences.csv"));
+    let sentences = crate::common::read_csv(&out.join("sentences.csv"));
     assert!(sentences.iter().all(|row| row[4].len() <= 4_000));
     assert_eq!(sentences.iter().filter(|row| row[0] == "big.txt").count(), 2 * 50_000 + 33);
 }

@@ -79,11 +79,9 @@ fn cli_english_rules() {
 
 /// exact_ws of BASELINES.md section 1: the predicted list equals the expected list after
 /// collapsing whitespace in each sentence. Returns the ALL rate; prints a table per source.
-fn exact_ws_rate(lang: Lang, file: &Path) -> Option<f64> {
-    let Ok(data) = std::fs::read_to_string(file) else {
-        eprintln!("skipped: {} not found", file.display());
-        return None;
-    };
+fn exact_ws_rate(lang: Lang, file: Option<PathBuf>) -> Option<f64> {
+    let file = file?;
+    let data = std::fs::read_to_string(&file).expect("golden file");
     let seg = Segmenter::new(lang);
     let mut per_source: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let (mut hits, mut total) = (0, 0);
@@ -120,13 +118,13 @@ fn exact_ws_rate(lang: Lang, file: &Path) -> Option<f64> {
     Some(rate)
 }
 
-fn golden(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/segmentation").join(name)
+fn golden(name: &str) -> Option<PathBuf> {
+    crate::common::shared(&format!("data/segmentation/{name}"))
 }
 
 #[test]
 fn german_goldens_beat_pysbd() {
-    if let Some(rate) = exact_ws_rate(Lang::De, &golden("de.jsonl")) {
+    if let Some(rate) = exact_ws_rate(Lang::De, golden("de.jsonl")) {
         // pySBD scores 0.927 (BASELINES.md section 1).
         assert!(rate >= 0.93, "German exact_ws {rate:.3} < 0.93");
     }
@@ -134,7 +132,7 @@ fn german_goldens_beat_pysbd() {
 
 #[test]
 fn english_goldens_beat_pysbd() {
-    if let Some(rate) = exact_ws_rate(Lang::En, &golden("en.jsonl")) {
+    if let Some(rate) = exact_ws_rate(Lang::En, golden("en.jsonl")) {
         // pySBD scores 0.814 (BASELINES.md section 1).
         assert!(rate >= 0.815, "English exact_ws {rate:.3} < 0.815");
     }
@@ -230,14 +228,12 @@ fn one_long_word_is_cut_at_a_character_boundary() {
 }
 
 /// Throughput on German news prose (the PUD/GSD golden texts, repeated to ~50 MB).
-/// Run: `cargo test --release --test test_segment throughput -- --ignored --nocapture`.
+/// Run: `cargo test --release --test tests segment::throughput -- --ignored --nocapture`.
 #[test]
 #[ignore]
 fn throughput_mb_per_s() {
-    let Ok(data) = std::fs::read_to_string(golden("de.jsonl")) else {
-        eprintln!("skipped: de.jsonl not found");
-        return;
-    };
+    let Some(path) = golden("de.jsonl") else { return };
+    let data = std::fs::read_to_string(path).expect("golden file");
     let mut prose = String::new();
     for line in data.lines() {
         let item: serde_json::Value = serde_json::from_str(line).expect("JSON");

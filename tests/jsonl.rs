@@ -1,8 +1,6 @@
 //! `framing analyze --jsonl`: the streaming mode for cluster engines.
 
-mod common;
-
-use common::{repo, Workdir};
+use crate::common::{repo, Workdir};
 use predicates::str::contains;
 
 #[test]

@@ -1,7 +1,5 @@
 //! `framing predict` end to end, save/load round trip, explain, and model-file checks.
 
-mod common;
-
 use std::path::PathBuf;
 
 use assert_cmd::Command;
@@ -15,7 +13,7 @@ use framing::model::{Existing, Model, ModelError};
 use framing::Lang;
 
 fn fixture(name: &str) -> PathBuf {
-    common::labeled_fixture(name)
+    crate::common::labeled_fixture(name)
 }
 
 fn trained(algorithm: Algorithm) -> framing::model::ModelFile {
@@ -126,7 +124,7 @@ fn corrupt_model_files_are_clear_errors() {
 #[test]
 fn predict_segments_text_and_prints_one_row_per_sentence() {
     let dir = tempfile::tempdir().unwrap();
-    let model = common::train_tone_model(dir.path());
+    let model = crate::common::train_tone_model(dir.path());
     // The segmenter stub of this branch splits at blank lines; real rules split sentences.
     let text = format!("{}\n\n{}\n", SENTENCES[0], SENTENCES[2]);
     let out = Command::cargo_bin("framing")
@@ -149,7 +147,7 @@ fn predict_segments_text_and_prints_one_row_per_sentence() {
 #[test]
 fn predict_data_appends_columns_to_the_rows_and_explains() {
     let dir = tempfile::tempdir().unwrap();
-    let model = common::train_tone_model(dir.path());
+    let model = crate::common::train_tone_model(dir.path());
     let out = dir.path().join("scored.csv");
     Command::cargo_bin("framing")
         .unwrap()
@@ -267,7 +265,7 @@ fn special_files_are_not_read_as_models() {
 #[test]
 fn predict_out_keeps_an_existing_file_unless_force() {
     let dir = tempfile::tempdir().unwrap();
-    let model = common::train_tone_model(dir.path());
+    let model = crate::common::train_tone_model(dir.path());
     let out = dir.path().join("scored.csv");
     std::fs::write(&out, "the user's data\n").unwrap();
     let predict = |extra: &[&str]| {

@@ -3,13 +3,11 @@
 //! check; interrupted runs leave nothing behind that the next run does not clean; bad
 //! input is reported, never silently changed or fatal for the rest.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Child, Command as StdCommand, Stdio};
 use std::time::{Duration, Instant};
 
-use common::Workdir;
+use crate::common::Workdir;
 use predicates::str::contains;
 
 /// A lexicon with the terms these tests look for.

@@ -1,8 +1,6 @@
 //! `framing analyze`: the real binary on fixture corpora.
 
-mod common;
-
-use common::{read_csv, repo, Workdir};
+use crate::common::{read_csv, repo, Workdir};
 use predicates::str::contains;
 
 const GOLDEN_FILES: [&str; 5] = ["sentences.csv", "matches.csv", "documents.csv", "terms.csv", "errors.csv"];

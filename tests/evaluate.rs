@@ -1,7 +1,5 @@
 //! Metric code against independent values, and `framing evaluate` end to end.
 
-mod common;
-
 use std::path::PathBuf;
 
 use assert_cmd::Command;
@@ -88,13 +86,13 @@ fn multi_label_metrics_per_dimension_and_exact_match_accuracy() {
 }
 
 fn fixture(name: &str) -> PathBuf {
-    common::labeled_fixture(name)
+    crate::common::labeled_fixture(name)
 }
 
 #[test]
 fn evaluate_writes_metrics_for_held_out_rows_and_refuses_unknown_labels() {
     let dir = tempfile::tempdir().unwrap();
-    let model = common::train_tone_model(dir.path());
+    let model = crate::common::train_tone_model(dir.path());
     Command::cargo_bin("framing")
         .unwrap()
         .args(["evaluate", "--model"])
@@ -132,7 +130,7 @@ fn evaluate_writes_metrics_for_held_out_rows_and_refuses_unknown_labels() {
 #[test]
 fn evaluate_keeps_an_existing_evaluation_unless_force() {
     let dir = tempfile::tempdir().unwrap();
-    let model = common::train_tone_model(dir.path());
+    let model = crate::common::train_tone_model(dir.path());
     let evaluate = |extra: &[&str]| {
         Command::cargo_bin("framing")
             .unwrap()
