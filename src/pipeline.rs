@@ -25,7 +25,7 @@ use crate::lexicon::{Hit, Lexicon, Matcher};
 use crate::model::Model;
 use crate::output::ReportDir;
 use crate::report::{
-    self, csv_writer, files, Columns, DocumentCsv, DocumentReport, DocumentRow, EntryCells, MatchRow, SentenceRow,
+    self, csv_writer, files, Columns, CsvFormat, DocumentCsv, DocumentReport, DocumentRow, MatchRow, SentenceRow,
     SentenceScores, TermTally,
 };
 use crate::segment::Segmenter;
@@ -53,8 +53,6 @@ pub struct Analyzer {
     entry_target: Vec<Option<usize>>,
     /// `NAME@hash` of the model, written on every sentence row; formatted once.
     model_version: Option<String>,
-    /// The lexicon's cells of `matches.csv`, serialized once.
-    entry_cells: EntryCells,
 }
 
 impl Analyzer {
@@ -72,7 +70,6 @@ impl Analyzer {
             lang,
             segmenter: Segmenter::new(lang),
             matcher: Matcher::new(&lexicon),
-            entry_cells: EntryCells::new(&lexicon),
             lexicon,
             model,
             columns,
@@ -95,11 +92,6 @@ impl Analyzer {
     /// The model in use, if any.
     pub fn model(&self) -> Option<&Model> {
         self.model.as_ref()
-    }
-
-    /// The lexicon's cells of `matches.csv` (see [`EntryCells`]).
-    pub fn entry_cells(&self) -> &EntryCells {
-        &self.entry_cells
     }
 
     /// `NAME@hash` of the model in use, if any.
@@ -232,10 +224,10 @@ impl Analyzer {
                     label: model.labels()[s.best].as_str(),
                     confidence: s.probs[s.best],
                     probs: s.probs,
-                    explain: self.columns.explain.then(|| {
-                        let features = model.explain(&sentence_text, &lexicon_hits, EXPLAIN_FEATURES);
-                        features.iter().map(|(f, c)| format!("{f}:{c:+.3}")).collect::<Vec<_>>().join(";")
-                    }),
+                    explain: self
+                        .columns
+                        .explain
+                        .then(|| model.explain(&sentence_text, &lexicon_hits, EXPLAIN_FEATURES)),
                 }
             });
             sentences.push(SentenceRow {
@@ -245,8 +237,6 @@ impl Analyzer {
                 text: sentence_text,
                 n_tokens,
                 n_matches: hits.len(),
-                frames: self.frames_cell(&matches[first_match..]),
-                terms: terms_cell(&matches[first_match..]),
                 scores,
             });
             if sentences.len() == part_sentences {
@@ -262,40 +252,6 @@ impl Analyzer {
             }
         }
         doc_row
-    }
-
-    /// The `frames` cell of a sentence: its matches' distinct frames in order of first match.
-    /// A sentence with one match borrows the frame's name (no allocation).
-    fn frames_cell<'a>(&'a self, matches: &[MatchRow<'a>]) -> Cow<'a, str> {
-        let name = |m: &MatchRow<'_>| self.columns.frames[self.entry_frame[m.entry]].as_str();
-        match matches {
-            [] => Cow::Borrowed(""),
-            [only] => Cow::Borrowed(name(only)),
-            _ => {
-                let mut seen: Vec<usize> = Vec::new();
-                let mut cell = String::new();
-                for m in matches {
-                    let frame = self.entry_frame[m.entry];
-                    if !seen.contains(&frame) {
-                        seen.push(frame);
-                        if !cell.is_empty() {
-                            cell.push(';');
-                        }
-                        cell.push_str(name(m));
-                    }
-                }
-                Cow::Owned(cell)
-            }
-        }
-    }
-}
-
-/// The `terms` cell of a sentence: its matches' surfaces, `;`-joined; borrowed for one match.
-fn terms_cell<'a>(matches: &[MatchRow<'a>]) -> Cow<'a, str> {
-    match matches {
-        [] => Cow::Borrowed(""),
-        [only] => only.surface.clone(),
-        _ => Cow::Owned(matches.iter().map(|m| m.surface.as_ref()).collect::<Vec<_>>().join(";")),
     }
 }
 
@@ -537,19 +493,19 @@ struct Totals {
     skipped: Vec<Skip>,
 }
 
+/// What every worker of a run needs: the config with its stages, and how rows become CSV.
+struct Job<'a> {
+    cfg: &'a AnalyzeConfig,
+    format: CsvFormat,
+}
+
 /// Analyses `file`, the run's file number `number`, appending its rows to `csv` and
 /// counting its terms into `terms`.
-fn process(
-    file: &CorpusFile,
-    number: u64,
-    cfg: &AnalyzeConfig,
-    csv: &mut DocumentCsv,
-    terms: &mut TermTally,
-) -> Outcome {
-    let doc = load(cfg, file)?;
-    let report = cfg.analyzer.analyze(&doc);
+fn process(file: &CorpusFile, number: u64, job: &Job<'_>, csv: &mut DocumentCsv, terms: &mut TermTally) -> Outcome {
+    let doc = load(job, file)?;
+    let report = job.cfg.analyzer.analyze(&doc);
     terms.add_document(number, &report.matches);
-    report.write_csv(csv, cfg.analyzer.entry_cells(), cfg.analyzer.model_version());
+    job.format.write_report(csv, &report);
     Ok(DocResult {
         n_sentences: report.sentences.len() as u64,
         n_matches: report.matches.len() as u64,
@@ -559,43 +515,37 @@ fn process(
 }
 
 /// Reads a file of the run; one over `--max-doc-mb` is skipped before it is read.
-fn load(cfg: &AnalyzeConfig, file: &CorpusFile) -> Result<Document, Skip> {
-    if file.bytes > cfg.max_doc_bytes {
+fn load(job: &Job<'_>, file: &CorpusFile) -> Result<Document, Skip> {
+    if file.bytes > job.cfg.max_doc_bytes {
         return Err(Skip {
             path: file.doc_id.to_string(),
             kind: "too_large",
             message: format!(
                 "{} bytes is more than the largest document allowed ({} bytes, see --max-doc-mb)",
-                file.bytes, cfg.max_doc_bytes
+                file.bytes, job.cfg.max_doc_bytes
             ),
         });
     }
-    corpus::load_document(file, &cfg.corpus, cfg.meta.as_ref())
+    corpus::load_document(file, &job.cfg.corpus, job.cfg.meta.as_ref())
 }
 
 /// Analyses one large document in parts, handing each part's rows over for writing as soon
 /// as it is serialized. Returns false when writing has failed (the run stops).
-fn stream_large(file: &CorpusFile, number: u64, cfg: &AnalyzeConfig, send: &mut dyn FnMut(Batch) -> bool) -> bool {
+fn stream_large(file: &CorpusFile, number: u64, job: &Job<'_>, send: &mut dyn FnMut(Batch) -> bool) -> bool {
     let one = |outcome, csv, terms| Batch { docs: vec![(file.bytes, outcome)], csv, terms, skipped: Vec::new() };
-    let doc = match load(cfg, file) {
+    let doc = match load(job, file) {
         Ok(doc) => doc,
         Err(skip) => return send(one(Err(skip), DocumentCsv::default(), TermTally::default())),
     };
     let mut terms = TermTally::default();
     let mut writing_ok = true;
-    let document = cfg.analyzer.analyze_in_parts(&doc, PART_SENTENCES, |part| {
+    let document = job.cfg.analyzer.analyze_in_parts(&doc, PART_SENTENCES, |part| {
         if !writing_ok {
             return;
         }
         terms.add_document(number, &part.matches);
         let mut csv = DocumentCsv::default();
-        csv.write_rows(
-            &doc.doc_id,
-            &part.sentences,
-            &part.matches,
-            cfg.analyzer.entry_cells(),
-            cfg.analyzer.model_version(),
-        );
+        job.format.write_rows(&mut csv, &doc.doc_id, &part.sentences, &part.matches);
         let n_sentences = part.sentences.len() as u64;
         let n_matches = part.matches.len() as u64;
         let result = DocResult { n_sentences, n_matches, complete: false, notice: None };
@@ -611,7 +561,7 @@ fn stream_large(file: &CorpusFile, number: u64, cfg: &AnalyzeConfig, send: &mut 
 }
 
 /// Analyses the files of one batch in order, on the calling thread.
-fn analyze_batch(cfg: &AnalyzeConfig, FileBatch { first, files, skipped }: FileBatch) -> Batch {
+fn analyze_batch(job: &Job<'_>, FileBatch { first, files, skipped }: FileBatch) -> Batch {
     let bytes = files.iter().map(|f| f.bytes as usize).sum();
     let mut batch = Batch {
         docs: Vec::with_capacity(files.len()),
@@ -620,7 +570,7 @@ fn analyze_batch(cfg: &AnalyzeConfig, FileBatch { first, files, skipped }: FileB
         ..Batch::default()
     };
     for (i, file) in files.iter().enumerate() {
-        let outcome = process(file, first + i as u64, cfg, &mut batch.csv, &mut batch.terms);
+        let outcome = process(file, first + i as u64, job, &mut batch.csv, &mut batch.terms);
         batch.docs.push((file.bytes, outcome));
     }
     batch
@@ -636,12 +586,12 @@ trait Workers {
 
 /// Analyses the batches in walk order with `workers`; a large document is streamed from the
 /// calling thread, part by part. Stops early when writing has failed.
-fn produce(cfg: &AnalyzeConfig, batches: impl Iterator<Item = FileBatch>, workers: &mut impl Workers) {
+fn produce(job: &Job<'_>, batches: impl Iterator<Item = FileBatch>, workers: &mut impl Workers) {
     for FileBatch { first, files, skipped } in batches {
         let sent = match &files[..] {
             [file] if is_large(file) => {
                 workers.send(Batch { skipped, ..Batch::default() })
-                    && stream_large(file, first, cfg, &mut |part| workers.send(part))
+                    && stream_large(file, first, job, &mut |part| workers.send(part))
             }
             _ => workers.analyze(FileBatch { first, files, skipped }),
         };
@@ -653,7 +603,7 @@ fn produce(cfg: &AnalyzeConfig, batches: impl Iterator<Item = FileBatch>, worker
 
 /// One thread: each batch is analysed and written before the next is read.
 struct InTurn<'s, 'a> {
-    cfg: &'a AnalyzeConfig,
+    job: &'a Job<'a>,
     sink: &'s mut ReportSink<'a>,
     failure: Option<Error>,
 }
@@ -670,7 +620,7 @@ impl Workers for InTurn<'_, '_> {
     }
 
     fn analyze(&mut self, batch: FileBatch) -> bool {
-        let result = analyze_batch(self.cfg, batch);
+        let result = analyze_batch(self.job, batch);
         self.send(result)
     }
 }
@@ -679,7 +629,7 @@ impl Workers for InTurn<'_, '_> {
 /// walk order, each number only with a ticket: with a fixed number of tickets, only that
 /// many results are ever held, however slow one batch is.
 struct OnPool<'s, 'scope, 'w> {
-    cfg: &'scope AnalyzeConfig,
+    job: &'scope Job<'scope>,
     scope: &'s rayon::Scope<'scope>,
     next: u64,
     tickets: &'s mpsc::Receiver<()>,
@@ -707,8 +657,8 @@ impl Workers for OnPool<'_, '_, '_> {
 
     fn analyze(&mut self, batch: FileBatch) -> bool {
         let Some(n) = self.number() else { return false };
-        let (cfg, in_order) = (self.cfg, self.in_order);
-        self.scope.spawn(move |_| in_order.deliver_from(n, || analyze_batch(cfg, batch)));
+        let (job, in_order) = (self.job, self.in_order);
+        self.scope.spawn(move |_| in_order.deliver_from(n, || analyze_batch(job, batch)));
         true
     }
 }
@@ -876,6 +826,7 @@ pub fn run(cfg: &AnalyzeConfig, progress: Progress<'_>) -> Result<Summary, Error
     let walk = cfg.walk()?;
     let not_read = walk.not_read();
     let dir = ReportDir::create_for(&cfg.out, cfg.force, std::slice::from_ref(&cfg.corpus))?;
+    let job = Job { cfg, format: CsvFormat::new(cfg.analyzer.lexicon(), cfg.analyzer.model_version()) };
     let recovered = dir.recovered().to_vec();
     let columns = cfg.analyzer.columns();
     let mut w = Writers {
@@ -902,8 +853,8 @@ pub fn run(cfg: &AnalyzeConfig, progress: Progress<'_>) -> Result<Summary, Error
     if cfg.threads <= 1 {
         // One thread means one: walk, analyse and write in turn, with no thread beside.
         let batches = FileBatches::new(walk.inspect(&mut note_meta));
-        let mut in_turn = InTurn { cfg, sink: &mut sink, failure: None };
-        produce(cfg, batches, &mut in_turn);
+        let mut in_turn = InTurn { job: &job, sink: &mut sink, failure: None };
+        produce(&job, batches, &mut in_turn);
         if let Some(e) = in_turn.failure {
             return Err(e);
         }
@@ -922,8 +873,8 @@ pub fn run(cfg: &AnalyzeConfig, progress: Progress<'_>) -> Result<Summary, Error
         }
         let in_order = InOrder::new(sink, tickets_tx);
         pool.in_place_scope(|scope| {
-            let mut on_pool = OnPool { cfg, scope, next: 0, tickets: &tickets, in_order: &in_order };
-            produce(cfg, FileBatches::new(walk.inspect(&mut note_meta)), &mut on_pool);
+            let mut on_pool = OnPool { job: &job, scope, next: 0, tickets: &tickets, in_order: &in_order };
+            produce(&job, FileBatches::new(walk.inspect(&mut note_meta)), &mut on_pool);
         });
         let (written, error) = in_order.finish();
         sink = written;

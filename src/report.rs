@@ -131,8 +131,9 @@ pub struct SentenceScores<'a> {
     pub confidence: f64,
     /// One probability per model label.
     pub probs: Vec<f64>,
-    /// Top contributing features, when asked for.
-    pub explain: Option<String>,
+    /// Top contributing features with their contributions to the label's logit, when
+    /// asked for (`--explain`).
+    pub explain: Option<Vec<(String, f64)>>,
 }
 
 /// One row of `sentences.csv`.
@@ -149,12 +150,9 @@ pub struct SentenceRow<'a> {
     pub text: Cow<'a, str>,
     /// Whitespace-separated tokens.
     pub n_tokens: usize,
-    /// Lexicon matches in the sentence.
+    /// Lexicon matches in the sentence (its [`MatchRow`]s, which carry its `sentence_id`;
+    /// the `frames` and `terms` cells are made from them by the writer).
     pub n_matches: usize,
-    /// Distinct frames of the matches, in order of first match, `;`-joined.
-    pub frames: Cow<'a, str>,
-    /// Surfaces of the matches in order, `;`-joined.
-    pub terms: Cow<'a, str>,
     /// Model output, when a model is used.
     pub scores: Option<SentenceScores<'a>>,
 }
@@ -379,36 +377,147 @@ impl DocumentCsv {
             documents: Vec::with_capacity(files * 256),
         }
     }
+}
+
+/// How one run's rows become CSV: the analysis hands over typed rows, and only this turns
+/// them into cells. What depends only on the lexicon and the model is serialized once per
+/// run instead of once per row.
+#[derive(Debug, Clone, Default)]
+pub struct CsvFormat {
+    entries: EntryCells,
+    /// Frame names, in [`Columns::frames`] order.
+    frames: Vec<String>,
+    /// Index in `frames` of each lexicon entry's frame.
+    entry_frame: Vec<usize>,
+    /// `NAME@hash` of the model as a serialized cell (empty without a model).
+    model_version: Vec<u8>,
+}
+
+impl CsvFormat {
+    /// The format of the rows of a run with `lexicon` and a model of `model_version`.
+    pub fn new(lexicon: &Lexicon, model_version: Option<&str>) -> CsvFormat {
+        let frames = lexicon.frames();
+        let entry_frame =
+            lexicon.entries.iter().map(|e| frames.iter().position(|f| *f == e.frame).unwrap_or(0)).collect();
+        CsvFormat {
+            entries: EntryCells::new(lexicon),
+            frames,
+            entry_frame,
+            model_version: serialized_field(model_version.unwrap_or("")),
+        }
+    }
 
     /// Appends the sentence and match rows (without headers) of document `doc_id`: all of
-    /// them, or one part of a large document's; `entries` are the cells of the lexicon the
-    /// matches refer to.
+    /// them, or one part of a large document's (each sentence with all its matches).
     pub fn write_rows(
-        &mut self,
+        &self,
+        out: &mut DocumentCsv,
         doc_id: &str,
         sentences: &[SentenceRow<'_>],
         matches: &[MatchRow<'_>],
-        entries: &EntryCells,
-        model_version: Option<&str>,
     ) {
-        write_sentences(&mut self.sentences, doc_id, sentences, model_version);
-        write_matches(&mut self.matches, doc_id, matches, entries);
+        self.write_sentences(&mut out.sentences, doc_id, sentences, matches);
+        write_matches(&mut out.matches, doc_id, matches, &self.entries);
+    }
+
+    /// Appends all rows of one document (without headers).
+    pub fn write_report(&self, out: &mut DocumentCsv, report: &DocumentReport<'_>) {
+        self.write_rows(out, &report.doc_id, &report.sentences, &report.matches);
+        write_document(&mut out.documents, &report.doc_id, &report.document);
+    }
+
+    /// Appends the `sentences.csv` rows of sentences of document `doc_id`; `matches` are
+    /// theirs, in text order.
+    fn write_sentences(&self, out: &mut Vec<u8>, doc_id: &str, rows: &[SentenceRow<'_>], matches: &[MatchRow<'_>]) {
+        let doc_id = serialized_field(doc_id);
+        out.reserve(rows.iter().map(|s| s.text.len() + doc_id.len() + 40).sum());
+        let mut cell = Vec::new();
+        let mut rest = matches;
+        for s in rows {
+            let n = rest.iter().take_while(|m| m.sentence_id == s.sentence_id).count();
+            let (own, after) = rest.split_at(n);
+            rest = after;
+            self.write_sentence(out, &doc_id, s, own, &mut cell);
+        }
+    }
+
+    /// One `sentences.csv` row; `doc_id` comes serialized (once a document), `cell` is a
+    /// reusable buffer for the joined cells.
+    fn write_sentence(
+        &self,
+        out: &mut Vec<u8>,
+        doc_id: &[u8],
+        s: &SentenceRow<'_>,
+        matches: &[MatchRow<'_>],
+        cell: &mut Vec<u8>,
+    ) {
+        let mut row = CsvRow::new(out);
+        row.serialized(doc_id)
+            .int(u64::from(s.sentence_id))
+            .int(s.char_start as u64)
+            .int(s.char_end as u64)
+            .field(s.text.as_bytes())
+            .int(s.n_tokens as u64)
+            .int(s.n_matches as u64);
+        self.frames_cell(matches, cell);
+        row.field(&cell[..]);
+        terms_cell(matches, cell);
+        row.field(&cell[..]);
+        if let Some(scores) = &s.scores {
+            row.serialized(&self.model_version).field(scores.label).prob(scores.confidence);
+            for p in &scores.probs {
+                row.prob(*p);
+            }
+            if let Some(explain) = &scores.explain {
+                explain_cell(explain, cell);
+                row.field(&cell[..]);
+            }
+        }
+        row.end();
+    }
+
+    /// The `frames` cell: the matches' distinct frames in order of first match, `;`-joined.
+    fn frames_cell(&self, matches: &[MatchRow<'_>], cell: &mut Vec<u8>) {
+        cell.clear();
+        for (i, m) in matches.iter().enumerate() {
+            let frame = self.entry_frame[m.entry];
+            if matches[..i].iter().all(|earlier| self.entry_frame[earlier.entry] != frame) {
+                if !cell.is_empty() {
+                    cell.push(b';');
+                }
+                cell.extend_from_slice(self.frames[frame].as_bytes());
+            }
+        }
     }
 }
 
-impl DocumentReport<'_> {
-    /// Appends the rows (without headers) to `out`; `entries` are the cells of the lexicon
-    /// the matches refer to.
-    pub fn write_csv(&self, out: &mut DocumentCsv, entries: &EntryCells, model_version: Option<&str>) {
-        out.write_rows(&self.doc_id, &self.sentences, &self.matches, entries, model_version);
-        write_document(&mut out.documents, &self.doc_id, &self.document);
+/// The `terms` cell: the matches' surfaces in order, `;`-joined.
+fn terms_cell(matches: &[MatchRow<'_>], cell: &mut Vec<u8>) {
+    cell.clear();
+    for (i, m) in matches.iter().enumerate() {
+        if i > 0 {
+            cell.push(b';');
+        }
+        cell.extend_from_slice(m.surface.as_bytes());
+    }
+}
+
+/// The `explain` cell: `feature:+0.123` per feature, `;`-joined.
+fn explain_cell(features: &[(String, f64)], cell: &mut Vec<u8>) {
+    use std::io::Write as _;
+    cell.clear();
+    for (i, (feature, contribution)) in features.iter().enumerate() {
+        if i > 0 {
+            cell.push(b';');
+        }
+        let _ = write!(cell, "{feature}:{contribution:+.3}");
     }
 }
 
 /// The `matches.csv` cells that depend only on the lexicon entry (pattern, frame, target,
 /// polarity, weight, and provenance), serialized once per run instead of once per match.
 #[derive(Debug, Clone, Default)]
-pub struct EntryCells {
+struct EntryCells {
     /// The cells of all entries in one buffer (one allocation, not two per entry).
     bytes: Vec<u8>,
     /// Entry `i`'s five cells from `pattern` to `weight`, comma-joined, are
@@ -418,7 +527,7 @@ pub struct EntryCells {
 
 impl EntryCells {
     /// The cells of every entry of `lexicon`.
-    pub fn new(lexicon: &Lexicon) -> EntryCells {
+    fn new(lexicon: &Lexicon) -> EntryCells {
         let mut cells = EntryCells { bytes: Vec::new(), bounds: vec![0] };
         let mut provenance = String::new();
         for e in &lexicon.entries {
@@ -604,16 +713,6 @@ fn push_long_digits(out: &mut Vec<u8>, value: u64) {
     out.extend_from_slice(&digits[at..]);
 }
 
-/// Appends the `sentences.csv` rows (without header) of sentences of document `doc_id`.
-fn write_sentences(out: &mut Vec<u8>, doc_id: &str, rows: &[SentenceRow<'_>], model_version: Option<&str>) {
-    let doc_id = serialized_field(doc_id);
-    let model_version = serialized_field(model_version.unwrap_or(""));
-    out.reserve(rows.iter().map(|s| s.text.len() + doc_id.len() + 40).sum());
-    for s in rows {
-        write_sentence(out, &doc_id, s, &model_version);
-    }
-}
-
 /// Appends the `matches.csv` rows (without header) of matches in document `doc_id`.
 fn write_matches(out: &mut Vec<u8>, doc_id: &str, rows: &[MatchRow<'_>], entries: &EntryCells) {
     let doc_id = serialized_field(doc_id);
@@ -630,30 +729,6 @@ fn serialized_field(value: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(value.len() + 2);
     CsvRow::new(&mut out).field(value);
     out
-}
-
-/// One `sentences.csv` row; `doc_id` and `model_version` come serialized (once a document).
-fn write_sentence(out: &mut Vec<u8>, doc_id: &[u8], s: &SentenceRow<'_>, model_version: &[u8]) {
-    let mut row = CsvRow::new(out);
-    row.serialized(doc_id)
-        .int(u64::from(s.sentence_id))
-        .int(s.char_start as u64)
-        .int(s.char_end as u64)
-        .field(s.text.as_bytes())
-        .int(s.n_tokens as u64)
-        .int(s.n_matches as u64)
-        .field(s.frames.as_bytes())
-        .field(s.terms.as_bytes());
-    if let Some(scores) = &s.scores {
-        row.serialized(model_version).field(scores.label).prob(scores.confidence);
-        for p in &scores.probs {
-            row.prob(*p);
-        }
-        if let Some(explain) = &scores.explain {
-            row.field(explain);
-        }
-    }
-    row.end();
 }
 
 fn write_match(out: &mut Vec<u8>, doc_id: &[u8], m: &MatchRow<'_>, entries: &EntryCells) {
