@@ -44,7 +44,7 @@ impl Decoded {
 }
 
 /// Decodes file bytes: a byte-order mark decides first (UTF-8, UTF-16 LE/BE), else valid
-/// UTF-8, else UTF-8 with a few invalid bytes (see [`is_mostly_utf8`]: they become U+FFFD
+/// UTF-8, else UTF-8 with a few invalid bytes (see `is_mostly_utf8`: they become U+FFFD
 /// and their offsets are kept in [`Decoded::repaired_at`]), else the encoding guessed by
 /// chardetng. The result is NFC-normalized.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {

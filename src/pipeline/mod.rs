@@ -1,11 +1,11 @@
 //! Orchestration: runs the per-document stages over a corpus on all cores and hands the
 //! rows to the report writers in `doc_id` order.
 //!
-//! - [`document`]: [`Analyzer`], the per-document stages (segment, match, voice, score)
+//! - `document`: [`Analyzer`], the per-document stages (segment, match, voice, score)
 //!   producing typed rows;
-//! - [`schedule`]: the corpus cut into bounded batches, analysed on a pool, delivered in
+//! - `schedule`: the corpus cut into bounded batches, analysed on a pool, delivered in
 //!   walk order;
-//! - [`sink`]: the writing end (report files, `terms.csv`, `errors.csv`, `run.json`).
+//! - `sink`: the writing end (report files, `terms.csv`, `errors.csv`, `run.json`).
 //!
 //! Orchestration: documents are analysed in parallel with rayon and streamed to the report
 //! writers in `doc_id` order.

@@ -297,7 +297,7 @@ impl<'a> CsvRow<'a> {
         self
     }
 
-    /// Appends a number as [`fmt_num`] writes it (digits, `.` and `-` need no quoting),
+    /// Appends a number as [`super::fmt_num`] writes it (digits, `.` and `-` need no quoting),
     /// without going through a `String`.
     pub fn num(&mut self, x: f64) -> &mut Self {
         self.separator();

@@ -18,7 +18,7 @@ const MILLIONTHS: u64 = 1_000_000;
 
 /// Formats a number for CSV: integers without a decimal point, others with up to six
 /// decimals and no trailing zeros, so that output is stable and spreadsheet-friendly.
-/// Rounds like `format!("{x:.6}")` (see [`round_scaled`]), without its slow exact path
+/// Rounds like `format!("{x:.6}")` (see `round_scaled`), without its slow exact path
 /// (every document row has a stance cell per target).
 pub fn fmt_num(x: f64) -> String {
     let mut out = Vec::new();

@@ -175,7 +175,7 @@ pub fn term_keys(lexicon: &Lexicon) -> Vec<(usize, TermKey<'_>)> {
 }
 
 /// Writes `terms.csv`: the header, then one row per key in the given order. Rows are
-/// serialized by [`CsvRow`] (quoted as [`csv_writer`] quotes) and written in blocks.
+/// serialized by [`CsvRow`] (quoted as [`super::csv_writer`] quotes) and written in blocks.
 pub fn write_terms<'a>(
     w: &mut impl Write,
     rows: impl Iterator<Item = (&'a TermKey<'a>, Option<&'a TermStats>)>,
