@@ -115,6 +115,7 @@ pub fn run(cfg: &AnalyzeConfig, progress: Progress<'_>) -> Result<Summary, Error
         sentences: open_file(&dir, files::SENTENCES)?,
         matches: open_file(&dir, files::MATCHES)?,
         documents: open_file(&dir, files::DOCUMENTS)?,
+        unsynced: 0,
     };
     let out = cfg.out.as_path();
     write_header(&mut w.sentences, &columns.sentences_header(), out)?;

@@ -49,6 +49,13 @@ impl ReportSink<'_> {
         write_raw(&mut w.sentences, &batch.csv.sentences, out)?;
         write_raw(&mut w.matches, &batch.csv.matches, out)?;
         write_raw(&mut w.documents, &batch.csv.documents, out)?;
+        w.unsynced += (batch.csv.sentences.len() + batch.csv.matches.len() + batch.csv.documents.len()) as u64;
+        if w.unsynced >= WRITEBACK_BYTES {
+            w.unsynced = 0;
+            for file in [&w.sentences, &w.matches, &w.documents] {
+                crate::output::start_writeback(file.get_ref());
+            }
+        }
         (self.progress)(totals.counts.bytes, self.docs_done);
         Ok(())
     }
@@ -59,7 +66,13 @@ pub(super) struct Writers {
     pub(super) sentences: BufWriter<File>,
     pub(super) matches: BufWriter<File>,
     pub(super) documents: BufWriter<File>,
+    /// Bytes written since writeback was last started.
+    pub(super) unsynced: u64,
 }
+
+/// Every this many bytes of rows, the kernel is asked to start writing them to disk (see
+/// [`crate::output::start_writeback`]).
+const WRITEBACK_BYTES: u64 = 16 << 20;
 
 pub(super) fn open_file(dir: &ReportDir, name: &str) -> Result<BufWriter<File>, Error> {
     let path = dir.path(name);

@@ -37,7 +37,7 @@ fn in_order_over(read_only: bool) -> (tempfile::TempDir, InOrder<'static>, mpsc:
         // No buffering to speak of: each row reaches the file (or fails) when written.
         BufWriter::with_capacity(1, file.expect("test file"))
     };
-    let writers = Writers { sentences: open("s.csv"), matches: open("m.csv"), documents: open("d.csv") };
+    let writers = Writers { sentences: open("s.csv"), matches: open("m.csv"), documents: open("d.csv"), unsynced: 0 };
     let sink =
         ReportSink { writers, totals: Totals::default(), docs_done: 0, out: Path::new("out"), progress: &|_, _| {} };
     let (tickets_tx, tickets) = mpsc::sync_channel(64);
