@@ -47,7 +47,7 @@ mod parse;
 mod pattern;
 pub mod voice;
 
-pub use matcher::Scratch;
+pub use matcher::SearchBuffers;
 
 use std::fmt;
 use std::ops::Range;
@@ -287,7 +287,7 @@ impl Matcher {
     }
 
     /// Like [`Matcher::find_into`], with caller-owned buffers.
-    pub fn find_with(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<Hit>) {
+    pub fn find_with(&self, text: &str, scratch: &mut SearchBuffers, out: &mut Vec<Hit>) {
         self.automaton.find_with(text, scratch, out);
     }
 }
