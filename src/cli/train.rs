@@ -7,12 +7,13 @@ use anyhow::Context;
 
 use super::Outcome;
 use crate::features::FeatureConfig;
+use crate::hash::sha256_hex;
 use crate::lexicon::Lexicon;
 use crate::model::data::read_labeled;
 use crate::model::file::{now_utc, Algorithm, ClassWeight, Hyper};
 use crate::model::metrics::Report;
 use crate::model::train::{annotate, cross_validate, fit, lexicon_sha256, parse_targets, TrainConfig};
-use crate::model::{check_target, sha256_hex, Existing, Model};
+use crate::model::{check_target, Existing, Model};
 use crate::output::guard::CROSS_VALIDATION;
 use crate::output::ReportDir;
 use crate::Lang;

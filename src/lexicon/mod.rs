@@ -53,6 +53,7 @@ use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use crate::hash::sha256_hex;
 use crate::Lang;
 
 /// One row of a lexicon file.
@@ -236,11 +237,6 @@ fn read_and_parse(path: &Path) -> Result<(LexiconFile, parse::Parsed), LexiconEr
     let name = path.display().to_string();
     let parsed = parse::parse(&decoded.text, &name);
     Ok((LexiconFile { path: name, sha256: sha256_hex(&bytes) }, parsed))
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A match of a lexicon entry in a text.
