@@ -1,4 +1,5 @@
 //! Reading a lexicon CSV into entries, collecting every problem with its line and column.
+//! The format is specified in `lexicons/README.md`, "File format".
 //!
 //! The CSV reader is hand-written (RFC 4180 quoting, `""` escapes, quoted line breaks) because
 //! `check` must point at the column of the offending field, which the `csv` crate does not

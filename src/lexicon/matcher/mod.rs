@@ -16,10 +16,8 @@
 //! run of alphanumeric characters) and, for phrases, the neighbouring words and gaps are
 //! checked. Spans are therefore always byte offsets into the original text.
 //!
-//! Results: inclusion hits overlapping any exclusion hit are dropped; the rest are chosen
-//! greedily by priority — longer span (bytes of the original text) first, then the earlier
-//! lexicon entry, then the leftmost start — skipping any hit that overlaps one already chosen;
-//! the chosen hits are returned sorted by start.
+//! Results follow the exclusion and overlap rules of `lexicons/README.md` ("Pattern
+//! language"), applied in `resolve.rs`.
 
 mod case;
 mod resolve;
