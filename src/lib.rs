@@ -21,6 +21,7 @@ pub mod cli;
 pub mod corpus;
 pub mod error;
 pub mod features;
+pub mod hash;
 pub mod jsonl;
 pub mod lang;
 pub mod lexicon;

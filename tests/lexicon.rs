@@ -311,6 +311,57 @@ fn cli_test_prints_hits_with_voice_and_negation() {
         .stdout("no matches\n");
 }
 
+/// The problems of `bad.csv` on stderr, one per line, then the error: what every command that
+/// loads a lexicon prints (`framing lexicon check` lists them on stdout instead).
+fn bad_lexicon_stderr() -> String {
+    let mut expected: String = bad_problems().iter().map(|p| format!("{p}\n")).collect();
+    expected.push_str(
+        "framing: error: 8 problem(s) in lexicon tests/fixtures/lexicon/bad.csv; fix them (see `framing lexicon check`)\n",
+    );
+    expected
+}
+
+#[test]
+fn every_command_lists_every_problem_of_a_bad_lexicon() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let out = |name: &str| dir.path().join(name).display().to_string();
+    let (model, tone) = ("models/de-sentiment-gerntsa.json", "tests/fixtures/labeled/de-tone.csv");
+    let bad = "tests/fixtures/lexicon/bad.csv";
+    let commands: [Vec<String>; 5] = [
+        vec!["analyze".into(), "tests/fixtures/analyze/corpus".into(), "-o".into(), out("report"), "--lexicon".into()],
+        vec!["train".into(), "--data".into(), tone.into(), "--model".into(), out("m.json"), "--lexicon".into()],
+        vec![
+            "evaluate".into(),
+            "--model".into(),
+            model.into(),
+            "--data".into(),
+            tone.into(),
+            "--out".into(),
+            out("eval"),
+            "--lexicon".into(),
+        ],
+        vec![
+            "predict".into(),
+            "--model".into(),
+            model.into(),
+            "tests/fixtures/labeled/README.md".into(),
+            "--lexicon".into(),
+        ],
+        vec!["lexicon".into(), "test".into()],
+    ];
+    for mut args in commands {
+        args.push(bad.into());
+        if args[0] == "lexicon" {
+            args.push("Frieden.".into());
+        }
+        let run = framing().args(&args).output().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(run.status.code(), Some(2), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&run.stdout), "", "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&run.stderr), bad_lexicon_stderr(), "{args:?}");
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).map(Iterator::count).unwrap_or(1), 0, "nothing written");
+}
+
 #[test]
 fn cli_help_has_examples() {
     for sub in ["check", "test"] {

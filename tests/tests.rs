@@ -4,6 +4,7 @@
 mod common;
 
 mod analyze;
+mod compat;
 mod evaluate;
 mod jsonl;
 mod lexicon;

@@ -8,11 +8,9 @@ Checks: exact header, RFC 4180 parse, pattern/frame/note present, polarity in {-
 weight a number >= 0, no duplicate pattern (case-insensitive), every pattern has a letter,
 single spaces between tokens. Prints the entry count per frame.
 
---match applies the pattern language of lexicons/README.md (word = maximal run of letters
-or digits; `prefix*`, `*suffix`, `*infix*`, `*` alone = one word; phrase tokens joined by
-any whitespace; a hyphen inside a token is a literal hyphen; `!pattern` removes overlapping
-hits; overlaps: longest match, then earlier line). The Rust matcher is the reference; this
-is a preview to curate entries and the example corpus with.
+--match applies the pattern language specified in lexicons/README.md ("Pattern language").
+The Rust matcher is the reference; this is a preview to curate entries and the example
+corpus with.
 """
 import csv
 import os

@@ -5,9 +5,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use super::Outcome;
+use super::{load_lexicon, Outcome};
 use crate::corpus::{self, MetaTable};
-use crate::lexicon::{Lexicon, LexiconError};
 use crate::model::Model;
 use crate::pipeline::{self, AnalyzeConfig, Analyzer, Shard};
 use crate::Lang;
@@ -290,28 +289,6 @@ pub fn configure(args: &AnalyzeArgs) -> anyhow::Result<AnalyzeConfig> {
         shard: args.shard,
         command_line: std::env::args().collect(),
     })
-}
-
-/// Loads the given lexicons, or the bundled one; prints every problem before failing.
-pub fn load_lexicon(paths: &[PathBuf], lang: Lang) -> anyhow::Result<Lexicon> {
-    if paths.is_empty() {
-        return Ok(Lexicon::bundled(lang));
-    }
-    match Lexicon::load(paths) {
-        Ok(lexicon) => Ok(lexicon),
-        Err(LexiconError::Invalid(problems)) => {
-            for p in &problems {
-                eprintln!("{p}");
-            }
-            let files: std::collections::BTreeSet<&str> = problems.iter().map(|p| p.path.as_str()).collect();
-            anyhow::bail!(
-                "{} problem(s) in lexicon {}; fix them (see `framing lexicon check`)",
-                problems.len(),
-                files.into_iter().collect::<Vec<_>>().join(", ")
-            )
-        }
-        Err(e) => Err(e.into()),
-    }
 }
 
 /// `reports/<corpus folder name>`.

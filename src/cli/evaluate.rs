@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-use super::train::{eval_dir, load_lexicon, write_report};
-use super::Outcome;
+use super::train::{eval_dir, write_report};
+use super::{load_lexicon, Outcome};
 use crate::model::data::read_labeled;
 use crate::model::train::{annotate, lexicon_sha256, predict, report, targets_for_model};
 use crate::model::Model;

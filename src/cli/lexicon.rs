@@ -2,10 +2,11 @@
 
 use std::path::PathBuf;
 
-use super::Outcome;
+use super::{load_lexicon, Outcome};
 use crate::corpus::CharOffsets;
-use crate::lexicon::voice::{is_negated, Quotations};
-use crate::lexicon::{check_file, Hit, Lexicon, LexiconError, Matcher};
+use crate::features::LexiconHit;
+use crate::lexicon::voice::Quotations;
+use crate::lexicon::{check_file, Hit, Lexicon, Matcher};
 use crate::Lang;
 
 const CHECK_EXAMPLES: &str = "\
@@ -85,16 +86,7 @@ fn check(files: &[PathBuf]) -> anyhow::Result<Outcome> {
 }
 
 fn test(file: PathBuf, text: &str, lang: Lang) -> anyhow::Result<Outcome> {
-    let lexicon = match Lexicon::load(&[file]) {
-        Ok(lexicon) => lexicon,
-        Err(LexiconError::Invalid(problems)) => {
-            for p in &problems {
-                println!("{p}");
-            }
-            anyhow::bail!("{} problem(s) in the lexicon; fix them first (see `framing lexicon check`)", problems.len());
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let lexicon = load_lexicon(&[file], lang)?;
     let matcher = Matcher::new(&lexicon);
     let mut hits: Vec<Hit> = Vec::new();
     matcher.find_into(text, &mut hits);
@@ -106,15 +98,17 @@ fn test(file: PathBuf, text: &str, lang: Lang) -> anyhow::Result<Outcome> {
     let mut chars = CharOffsets::new(text);
     for hit in hits {
         let entry = &lexicon.entries[hit.entry];
+        // The voice and negation that analyze and the model see, the text taken as one sentence.
+        let seen = LexiconHit::of_match(&lexicon, lang, text, &quotations, 0..text.len(), &hit);
         let start = chars.char_at(hit.span.start);
         let end = chars.char_at(hit.span.end);
         println!(
             "{start}-{end}\t{}\t{}\t{}\t{}\t{}\t{}",
             &text[hit.span.clone()],
             entry.pattern,
-            entry.frame,
-            quotations.voice(text, hit.span.clone()).as_str(),
-            is_negated(text, hit.span.start, lang),
+            seen.frame,
+            seen.voice.as_str(),
+            seen.negated,
             entry.provenance()
         );
     }

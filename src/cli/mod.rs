@@ -12,9 +12,13 @@ pub mod predict;
 pub mod segment;
 pub mod train;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+use crate::lexicon::{Lexicon, LexiconError};
+use crate::Lang;
 
 /// How a subcommand ended, when it did not fail fatally.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +87,30 @@ pub fn main() -> ExitCode {
             eprintln!("framing: error: {}", error_message(&err));
             ExitCode::from(EXIT_FATAL)
         }
+    }
+}
+
+/// Loads the lexicon files given, or the bundled lexicon of `lang` when there are none: the
+/// one loader of every command. A lexicon with problems prints each of them on stderr (as
+/// `file:line:column: message`, all at once, so one run shows everything to fix) and fails.
+pub fn load_lexicon(paths: &[PathBuf], lang: Lang) -> anyhow::Result<Lexicon> {
+    if paths.is_empty() {
+        return Ok(Lexicon::bundled(lang));
+    }
+    match Lexicon::load(paths) {
+        Ok(lexicon) => Ok(lexicon),
+        Err(LexiconError::Invalid(problems)) => {
+            for p in &problems {
+                eprintln!("{p}");
+            }
+            let files: std::collections::BTreeSet<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+            anyhow::bail!(
+                "{} problem(s) in lexicon {}; fix them (see `framing lexicon check`)",
+                problems.len(),
+                files.into_iter().collect::<Vec<_>>().join(", ")
+            )
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

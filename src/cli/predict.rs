@@ -9,9 +9,9 @@ use super::evaluate::load_model_and_lexicon;
 use super::Outcome;
 use crate::lexicon::{Lexicon, Matcher};
 use crate::model::data::{column, read_records};
-use crate::model::metrics::csv_field;
 use crate::model::train::annotate_one;
 use crate::model::{check_target, write_atomic, write_error, Existing, Model};
+use crate::report::CsvRow;
 use crate::segment::Segmenter;
 use crate::text::collapse_whitespace;
 
@@ -94,12 +94,6 @@ fn score_fields(model: &Model, lex: &(Lexicon, Matcher), sentence: &str, explain
     out
 }
 
-fn csv_line(fields: &[String]) -> String {
-    let mut line = fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(",");
-    line.push('\n');
-    line
-}
-
 /// Runs `framing predict`.
 pub fn run(args: PredictArgs) -> anyhow::Result<Outcome> {
     let existing = Existing::from_force(args.force);
@@ -110,36 +104,36 @@ pub fn run(args: PredictArgs) -> anyhow::Result<Outcome> {
     let (model, lexicon) = load_model_and_lexicon(&args.model, &args.lexicon)?;
     let matcher = Matcher::new(&lexicon);
     let lexicon = (lexicon, matcher);
-    let mut csv = String::new();
+    let mut csv = Vec::new();
     if let Some(data) = &args.data {
         let (header, records) = read_records(data)?;
         let ti = column(data, &header, &args.text_col)?;
         let mut h = header.clone();
         h.extend(score_header(&model, args.explain, &header));
-        csv.push_str(&csv_line(&h));
+        CsvRow::record(&mut csv, &h);
         for (_, mut rec) in records {
             let text = rec.get(ti).cloned().unwrap_or_default();
             rec.extend(score_fields(&model, &lexicon, &text, args.explain));
-            csv.push_str(&csv_line(&rec));
+            CsvRow::record(&mut csv, &rec);
         }
     } else {
         let text = read_input(args.file.as_deref())?;
         let segmenter = Segmenter::new(model.lang());
         let mut h = vec!["sentence_id".to_string(), "text".to_string()];
         h.extend(score_header(&model, args.explain, &[]));
-        csv.push_str(&csv_line(&h));
+        CsvRow::record(&mut csv, &h);
         for (i, span) in segmenter.split(&text).into_iter().enumerate() {
             let sentence = collapse_whitespace(&text[span]).into_owned();
             let mut row = vec![(i + 1).to_string(), sentence.clone()];
             row.extend(score_fields(&model, &lexicon, &sentence, args.explain));
-            csv.push_str(&csv_line(&row));
+            CsvRow::record(&mut csv, &row);
         }
     }
     match &args.out {
-        Some(p) => write_atomic(p, csv.as_bytes(), existing).map_err(|e| write_error(p, e))?,
+        Some(p) => write_atomic(p, &csv, existing).map_err(|e| write_error(p, e))?,
         None => {
             let mut out = std::io::stdout().lock();
-            out.write_all(csv.as_bytes())?;
+            out.write_all(&csv)?;
             out.flush()?;
         }
     }

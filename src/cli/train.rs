@@ -5,14 +5,14 @@ use std::time::Instant;
 
 use anyhow::Context;
 
-use super::Outcome;
+use super::{load_lexicon, Outcome};
 use crate::features::FeatureConfig;
-use crate::lexicon::Lexicon;
+use crate::hash::sha256_hex;
 use crate::model::data::read_labeled;
 use crate::model::file::{now_utc, Algorithm, ClassWeight, Hyper};
-use crate::model::metrics::Report;
+use crate::model::metrics::{folds_csv, Report};
 use crate::model::train::{annotate, cross_validate, fit, lexicon_sha256, parse_targets, TrainConfig};
-use crate::model::{check_target, sha256_hex, Existing, Model};
+use crate::model::{check_target, Existing, Model};
 use crate::output::guard::CROSS_VALIDATION;
 use crate::output::ReportDir;
 use crate::Lang;
@@ -110,15 +110,6 @@ fn parse_range(s: &str) -> Result<[usize; 2], String> {
     Ok([a, b])
 }
 
-/// Loads the lexicon given, or the bundled one for the language.
-pub fn load_lexicon(paths: &[PathBuf], lang: Lang) -> anyhow::Result<Lexicon> {
-    if paths.is_empty() {
-        Ok(Lexicon::bundled(lang))
-    } else {
-        Ok(Lexicon::load(paths)?)
-    }
-}
-
 /// `NAME.eval/` beside the model file.
 pub fn eval_dir(model: &Path) -> PathBuf {
     let stem = model.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "model".into());
@@ -206,12 +197,8 @@ pub fn run(args: TrainArgs) -> anyhow::Result<Outcome> {
         println!("mean over folds: macro-F1 {:.3}, accuracy {:.3}", figures.macro_f1, figures.accuracy);
         let dir = ReportDir::create_as(&dir, args.force, &[], &CROSS_VALIDATION)?;
         write_report(&dir, &pooled)?;
-        let mut folds_csv = String::from("fold,macro_f1,accuracy\n");
-        for f in &figures.per_fold {
-            folds_csv.push_str(&format!("{},{:.4},{:.4}\n", f.fold, f.macro_f1, f.accuracy));
-        }
         let p = dir.path("folds.csv");
-        std::fs::write(&p, folds_csv).with_context(|| format!("cannot write {}", p.display()))?;
+        std::fs::write(&p, folds_csv(&figures)).with_context(|| format!("cannot write {}", p.display()))?;
         println!("evaluation written to {}", dir.commit()?.display());
     }
     Ok(Outcome::Clean)

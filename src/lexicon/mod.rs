@@ -9,36 +9,11 @@
 //! - [`voice`] tells per match who says it (authorial, quoted, scare quote) and whether it is
 //!   negated.
 //!
-//! # Lexicon format
+//! # Lexicon format and pattern language
 //!
-//! CSV with header `pattern,frame,target,polarity,weight,note`; only `pattern` and `frame`
-//! are required, the header gives the order. Lines starting with `#` and blank lines are
-//! skipped. `polarity` is -1, 0 or 1 (default 0), `weight` a finite number >= 0 (default 1).
-//! A pattern starting with `!` is an exclusion.
-//!
-//! # Pattern language
-//!
-//! - Case-insensitive: pattern and text words are compared after Unicode lower-casing
-//!   (Ä/ä, Ö/ö, Ü/ü, ẞ/ß; ß stays ß).
-//! - A text word is a maximal run of Unicode alphanumeric characters; anything else (space,
-//!   punctuation, hyphen, apostrophe, underscore) is a word boundary. `besatzer*` matches
-//!   "Ex-Besatzer", "Besatzern", "Besatzers"; `befreiung` matches "Befreiung" but not
-//!   "Befreiungsschlag".
-//! - `word` is the whole word, `prefix*` a word starting with it, `*suffix` a word ending
-//!   with it, `*infix*` a word containing it (`*besatzung*`: Besatzungsmacht,
-//!   Ex-Besatzungszone, Besatzung); `*` is zero or more characters within the word.
-//! - Space-separated tokens form a phrase; in the text the words must be separated by one
-//!   whitespace run (line breaks included) and nothing else. A token that is just `*` is
-//!   exactly one arbitrary word (`von * befreit`).
-//! - Punctuation inside a token (`anti-terror-*`) must appear exactly so in the text, with no
-//!   whitespace; punctuation at the start or end of a pattern is ignored.
-//! - `!pattern` is an exclusion: an inclusion hit overlapping an exclusion hit is dropped
-//!   (`!besatzungsmitglied*` keeps "Besatzungsmitglieder der ISS" out of `*besatzung*`).
-//! - Overlapping inclusion hits: the longest (in bytes of the original text) wins, then the
-//!   earlier lexicon entry, then the leftmost; hits are taken greedily in that order, skipping
-//!   any that overlaps one already taken, and returned sorted by start.
-//! - Spans are byte offsets into the original text, also where lower-casing changes byte
-//!   lengths (İ, ẞ).
+//! Specified in one place, `lexicons/README.md` ("File format" and "Pattern language"):
+//! this module and its parts implement that specification, and a change to the format or
+//! the matching rules is made there first. [`check_file`] enforces the format.
 
 mod dense;
 mod matcher;
@@ -47,12 +22,13 @@ mod parse;
 mod pattern;
 pub mod voice;
 
-pub use matcher::Scratch;
+pub use matcher::SearchBuffers;
 
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use crate::hash::sha256_hex;
 use crate::Lang;
 
 /// One row of a lexicon file.
@@ -238,11 +214,6 @@ fn read_and_parse(path: &Path) -> Result<(LexiconFile, parse::Parsed), LexiconEr
     Ok((LexiconFile { path: name, sha256: sha256_hex(&bytes) }, parsed))
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// A match of a lexicon entry in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
@@ -287,7 +258,7 @@ impl Matcher {
     }
 
     /// Like [`Matcher::find_into`], with caller-owned buffers.
-    pub fn find_with(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<Hit>) {
+    pub fn find_with(&self, text: &str, scratch: &mut SearchBuffers, out: &mut Vec<Hit>) {
         self.automaton.find_with(text, scratch, out);
     }
 }

@@ -1,4 +1,5 @@
 //! Reading a lexicon CSV into entries, collecting every problem with its line and column.
+//! The format is specified in `lexicons/README.md`, "File format".
 //!
 //! The CSV reader is hand-written (RFC 4180 quoting, `""` escapes, quoted line breaks) because
 //! `check` must point at the column of the offending field, which the `csv` crate does not
@@ -100,7 +101,7 @@ pub(crate) fn parse(text: &str, path: &str) -> Parsed {
 
 /// Where each column is in a row; `None` for omitted optional columns.
 #[derive(Debug)]
-struct Columns {
+struct ColumnPositions {
     pattern: usize,
     frame: usize,
     target: Option<usize>,
@@ -110,13 +111,13 @@ struct Columns {
     len: usize,
 }
 
-impl Columns {
+impl ColumnPositions {
     fn len(&self) -> usize {
         self.len
     }
 }
 
-fn read_header(header: &Record<'_>, problems: &mut Problems<'_>) -> Option<Columns> {
+fn read_header(header: &Record<'_>, problems: &mut Problems<'_>) -> Option<ColumnPositions> {
     let mut found: [Option<usize>; 6] = [None; 6];
     let mut ok = true;
     for (i, field) in header.fields.iter().enumerate() {
@@ -146,7 +147,7 @@ fn read_header(header: &Record<'_>, problems: &mut Problems<'_>) -> Option<Colum
     if !ok {
         return None;
     }
-    Some(Columns {
+    Some(ColumnPositions {
         pattern: found[0]?,
         frame: found[1]?,
         target: found[2],
@@ -158,7 +159,12 @@ fn read_header(header: &Record<'_>, problems: &mut Problems<'_>) -> Option<Colum
 }
 
 /// Builds the entry of one row; problems are reported and make it `None`.
-fn read_entry(record: &Record<'_>, columns: &Columns, path: &str, problems: &mut Problems<'_>) -> Option<Entry> {
+fn read_entry(
+    record: &Record<'_>,
+    columns: &ColumnPositions,
+    path: &str,
+    problems: &mut Problems<'_>,
+) -> Option<Entry> {
     let field = |i: Option<usize>| i.map(|i| &record.fields[i]);
     let text = |i: Option<usize>| field(i).map_or("", |f| f.value.trim());
     let mut ok = true;

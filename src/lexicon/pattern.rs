@@ -1,19 +1,6 @@
-//! The pattern language of lexicon entries, compiled to word globs.
-//!
-//! - Matching is case-insensitive: pattern and text words are compared after Unicode
-//!   lower-casing (`str::to_lowercase`: Ä→ä, ẞ→ß, İ→i̇; ß stays ß).
-//! - A text *word* is a maximal run of Unicode alphanumeric characters (`char::is_alphanumeric`);
-//!   everything else (space, punctuation, hyphen, apostrophe, underscore) is a boundary. So
-//!   `besatzer*` matches "Ex-Besatzer" and "Besatzern", and `befreiung` does not match
-//!   "Befreiungsschlag".
-//! - A word pattern is a glob over one whole word: `word` (the whole word), `prefix*`,
-//!   `*suffix`, `*infix*`, or any mix (`a*b`); `*` stands for zero or more characters of the
-//!   same word, and a lone `*` for exactly one arbitrary word (`von * befreit`).
-//! - Pattern tokens separated by spaces form a phrase: in the text the words must follow each
-//!   other separated by one run of whitespace (line breaks included) and nothing else.
-//! - Punctuation inside a token (`anti-terror-*`, `pull-faktor*`) splits it into word patterns
-//!   that must be separated in the text by exactly that punctuation (no whitespace).
-//!   Punctuation at the very start or end of a pattern is ignored.
+//! The pattern language of lexicon entries, compiled to word globs and the gaps between
+//! them. The language itself (words, case, `*`, phrases, punctuation) is specified in
+//! `lexicons/README.md`, "Pattern language"; this file implements it.
 
 /// What must stand between two consecutive words of a phrase: the pattern's characters, where
 /// a space stands for one run of whitespace in the text and every other character for itself.

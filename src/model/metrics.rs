@@ -1,4 +1,8 @@
-//! Classification metrics named as scikit-learn's `classification_report` names them.
+//! Classification metrics named as scikit-learn's `classification_report` names them, and
+//! the CSV files of an evaluation folder (`metrics.csv`, `confusion.csv`, `folds.csv`).
+
+use super::file::CvFigures;
+use crate::report::CsvRow;
 
 /// Precision, recall, F1 and support of one label.
 #[derive(Debug, Clone, PartialEq)]
@@ -149,37 +153,40 @@ impl Report {
     /// `metrics.csv` content: label,precision,recall,f1,support rows, the two averages, and
     /// `accuracy` (f1 column = accuracy, precision/recall empty, support = total).
     pub fn metrics_csv(&self) -> String {
-        let mut out = String::from("label,precision,recall,f1,support\n");
+        let mut out = Vec::new();
+        CsvRow::record(&mut out, ["label", "precision", "recall", "f1", "support"]);
         for m in self.per_label.iter().chain([&self.macro_avg, &self.weighted_avg]) {
-            out.push_str(&format!(
-                "{},{:.4},{:.4},{:.4},{}\n",
-                csv_field(&m.label),
-                m.precision,
-                m.recall,
-                m.f1,
-                m.support
-            ));
+            CsvRow::new(&mut out)
+                .field(&m.label)
+                .field(four_decimals(m.precision))
+                .field(four_decimals(m.recall))
+                .field(four_decimals(m.f1))
+                .int(m.support as u64)
+                .end();
         }
-        out.push_str(&format!("accuracy,,,{:.4},{}\n", self.accuracy, self.total));
-        out
+        CsvRow::new(&mut out)
+            .field("accuracy")
+            .field("")
+            .field("")
+            .field(four_decimals(self.accuracy))
+            .int(self.total as u64)
+            .end();
+        csv_text(out)
     }
 
     /// `confusion.csv` content: first column `gold`, one column per predicted label.
     pub fn confusion_csv(&self) -> String {
-        let mut out = csv_field(&self.confusion_row_header);
-        for l in &self.confusion_columns {
-            out.push(',');
-            out.push_str(&csv_field(l));
-        }
-        out.push('\n');
+        let mut out = Vec::new();
+        CsvRow::record(&mut out, std::iter::once(&self.confusion_row_header).chain(&self.confusion_columns));
         for (l, row) in self.labels.iter().zip(&self.confusion) {
-            out.push_str(&csv_field(l));
-            for c in row {
-                out.push_str(&format!(",{c}"));
+            let mut record = CsvRow::new(&mut out);
+            record.field(l);
+            for &c in row {
+                record.int(c as u64);
             }
-            out.push('\n');
+            record.end();
         }
-        out
+        csv_text(out)
     }
 
     /// A human-readable table like scikit-learn's `classification_report`.
@@ -206,13 +213,29 @@ impl Report {
     }
 }
 
-/// Quotes a CSV field when it needs it.
-pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
+/// `folds.csv` content: fold,macro_f1,accuracy, one row per cross-validation fold.
+pub fn folds_csv(figures: &CvFigures) -> String {
+    let mut out = Vec::new();
+    CsvRow::record(&mut out, ["fold", "macro_f1", "accuracy"]);
+    for f in &figures.per_fold {
+        CsvRow::new(&mut out)
+            .int(f.fold as u64)
+            .field(four_decimals(f.macro_f1))
+            .field(four_decimals(f.accuracy))
+            .end();
     }
+    csv_text(out)
+}
+
+/// A figure of the evaluation files: four decimals, as scikit-learn's reports round them.
+fn four_decimals(x: f64) -> String {
+    format!("{x:.4}")
+}
+
+/// The text of CSV records written by [`CsvRow`] from UTF-8 fields.
+fn csv_text(bytes: Vec<u8>) -> String {
+    // CsvRow copies the fields' bytes whole and adds only ASCII, so the text stays UTF-8.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// scikit-learn's `macro avg` (unweighted mean over labels) and `weighted avg` (mean
@@ -231,4 +254,38 @@ fn averages(per_label: &[LabelMetrics], support: usize) -> (LabelMetrics, LabelM
         support,
     };
     (row("macro avg", &mean), row("weighted avg", &wmean))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::file::FoldFigures;
+
+    #[test]
+    fn folds_csv_has_a_row_per_fold_with_four_decimals() {
+        let fold = |fold, macro_f1, accuracy| FoldFigures { fold, macro_f1, accuracy };
+        let figures = CvFigures {
+            folds: 2,
+            macro_f1: 0.5,
+            accuracy: 0.6,
+            per_fold: vec![fold(1, 0.123456, 1.0), fold(2, 0.876544, 0.2)],
+        };
+        assert_eq!(folds_csv(&figures), "fold,macro_f1,accuracy\n1,0.1235,1.0000\n2,0.8765,0.2000\n");
+    }
+
+    #[test]
+    fn labels_with_commas_and_quotes_are_quoted_as_rfc_4180_says() {
+        let labels = ["a,b".to_string(), "say \"x\"".to_string()];
+        let r = Report::from_confusion(&labels, vec![vec![1, 0], vec![0, 1]]);
+        assert_eq!(
+            r.metrics_csv(),
+            "label,precision,recall,f1,support\n\
+             \"a,b\",1.0000,1.0000,1.0000,1\n\
+             \"say \"\"x\"\"\",1.0000,1.0000,1.0000,1\n\
+             macro avg,1.0000,1.0000,1.0000,2\n\
+             weighted avg,1.0000,1.0000,1.0000,2\n\
+             accuracy,,,1.0000,2\n"
+        );
+        assert_eq!(r.confusion_csv(), "gold,\"a,b\",\"say \"\"x\"\"\"\n\"a,b\",1,0\n\"say \"\"x\"\"\",0,1\n");
+    }
 }

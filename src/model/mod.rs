@@ -17,16 +17,21 @@ pub mod metrics;
 pub mod solver;
 pub mod train;
 
+mod targets;
+
+mod vectorize;
+mod write;
+
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
-use crate::features::{key_of_name, Extractor, LexiconHit, Scratch};
+use crate::features::{key_of_name, Extractor, LexiconHit};
+use crate::hash::sha256_hex;
 pub use file::{ModelFile, ModelFileError};
+pub use vectorize::{VecScratch, Vectorizer};
+pub use write::{check_target, write_atomic, write_error, Existing};
 
 /// The default German model, relative to the repository root (see models/README.md for why).
 pub const DEFAULT_DE_MODEL: &str = "models/de-sentiment-gerntsa.json";
@@ -64,97 +69,6 @@ pub enum ModelError {
     },
 }
 
-/// Feature keys are already well-mixed 64-bit hashes: hashing them again is wasted time.
-#[derive(Debug, Default, Clone, Copy)]
-struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-    fn write_u64(&mut self, v: u64) {
-        self.0 = v;
-    }
-}
-
-type KeyMap = HashMap<u64, u32, BuildHasherDefault<KeyHasher>>;
-
-/// Turns a sentence into its L2-normalised tf-idf vector over a fixed vocabulary.
-#[derive(Debug, Clone)]
-pub struct Vectorizer {
-    extractor: Extractor,
-    index: KeyMap,
-    idf: Vec<f32>,
-}
-
-/// Thread-local buffers of [`Vectorizer::vectorize`].
-#[derive(Debug, Default)]
-pub struct VecScratch {
-    features: Scratch,
-    keys: Vec<u64>,
-    idx: Vec<u32>,
-    /// The last vector: (feature, value) sorted by feature.
-    pub vector: Vec<(u32, f32)>,
-}
-
-impl Vectorizer {
-    /// A vectorizer over `names` (feature names) with their `idf`.
-    pub fn new(extractor: Extractor, names: &[String], idf: Vec<f32>) -> Vectorizer {
-        let mut index = KeyMap::default();
-        index.reserve(names.len());
-        for (i, n) in names.iter().enumerate() {
-            index.insert(key_of_name(n), i as u32);
-        }
-        Vectorizer { extractor, index, idf }
-    }
-
-    /// Number of features.
-    pub fn dim(&self) -> usize {
-        self.idf.len()
-    }
-
-    /// Fills `s.vector` with the sentence's vector (sorted by feature; unknown keys dropped).
-    pub fn vectorize(&self, sentence: &str, hits: &[LexiconHit<'_>], s: &mut VecScratch) {
-        s.keys.clear();
-        self.extractor.keys_into(sentence, hits, &mut s.features, &mut s.keys, None);
-        s.idx.clear();
-        s.idx.extend(s.keys.iter().filter_map(|k| self.index.get(k).copied()));
-        s.idx.sort_unstable();
-        s.vector.clear();
-        let sublinear = self.extractor.config().sublinear_tf;
-        let mut norm = 0.0f32;
-        let mut i = 0;
-        while i < s.idx.len() {
-            let j = s.idx[i];
-            let mut run = 1;
-            while i + run < s.idx.len() && s.idx[i + run] == j {
-                run += 1;
-            }
-            // Most features occur once: skip the logarithm then.
-            let tf = if run == 1 {
-                1.0
-            } else if sublinear {
-                1.0 + (run as f32).ln()
-            } else {
-                run as f32
-            };
-            let v = tf * self.idf[j as usize];
-            norm += v * v;
-            s.vector.push((j, v));
-            i += run;
-        }
-        if norm > 0.0 {
-            let inv = 1.0 / norm.sqrt();
-            s.vector.iter_mut().for_each(|e| e.1 *= inv);
-        }
-    }
-}
-
 thread_local! {
     static SCRATCH: RefCell<VecScratch> = RefCell::new(VecScratch::default());
 }
@@ -184,11 +98,6 @@ pub struct Scores {
 
 fn invalid(path: &Path, message: impl Into<String>) -> ModelError {
     ModelError::Invalid { path: path.to_path_buf(), message: message.into() }
-}
-
-/// Hex sha256 of bytes.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Largest model file read: the bundled models are under 2 MB; a file this large would need
@@ -260,7 +169,7 @@ impl Model {
         }
         let vectorizer = Vectorizer::new(Extractor::new(file.features.clone()), &names, idf);
         // Only when the index came out shorter: the happy path hashes each name once.
-        if let Some(e) = (vectorizer.index.len() != names.len()).then(|| first_duplicate(&names)).flatten() {
+        if let Some(e) = (vectorizer.distinct_keys() != names.len()).then(|| first_duplicate(&names)).flatten() {
             return Err(e);
         }
         Ok(Model {
@@ -409,104 +318,6 @@ pub fn argmax(v: &[f64]) -> usize {
     best
 }
 
-/// What [`write_atomic`] does when the file exists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Existing {
-    /// Keep it and fail with [`std::io::ErrorKind::AlreadyExists`] (no `--force`).
-    Keep,
-    /// Replace it in one rename (`--force`).
-    Replace,
-}
-
-impl Existing {
-    /// [`Existing::Replace`] with `--force`, else [`Existing::Keep`].
-    pub fn from_force(force: bool) -> Existing {
-        if force {
-            Existing::Replace
-        } else {
-            Existing::Keep
-        }
-    }
-}
-
-/// Checks, before any long work, that `path` can be written as `existing` allows: it is
-/// absent, or a regular file and `existing` is [`Existing::Replace`]. A folder, device or
-/// FIFO is never replaced by a file.
-pub fn check_target(path: &Path, existing: Existing) -> Result<(), ModelError> {
-    match std::fs::metadata(path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(source) => Err(ModelError::Io { path: path.to_path_buf(), source }),
-        Ok(m) if !m.is_file() => Err(ModelError::NotAFile { path: path.to_path_buf() }),
-        Ok(_) if existing == Existing::Keep => Err(ModelError::Exists { path: path.to_path_buf() }),
-        Ok(_) => Ok(()),
-    }
-}
-
-/// The error of a failed [`write_atomic`] to `path`.
-pub fn write_error(path: &Path, source: std::io::Error) -> ModelError {
-    if source.kind() == std::io::ErrorKind::AlreadyExists {
-        ModelError::Exists { path: path.to_path_buf() }
-    } else {
-        ModelError::Io { path: path.to_path_buf(), source }
-    }
-}
-
-/// Makes temp names unique among the writes of one process (threads, repeated calls).
-static TEMP_COUNT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-/// Writes `bytes` to `path` so that it holds the old content or the new, never a part: into a
-/// temp file beside it (named per process and call), flushed to disk, then moved into place.
-/// An existing `path` is replaced only with [`Existing::Replace`]; with [`Existing::Keep`] it
-/// is left as it was and the error is [`std::io::ErrorKind::AlreadyExists`], even when it
-/// appeared while the caller was working (e.g. a second run writing the same file).
-pub fn write_atomic(path: &Path, bytes: &[u8], existing: Existing) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => {
-            std::fs::create_dir_all(d)?;
-            d
-        }
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "the path does not end in a file name"))?;
-    let n = TEMP_COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = dir.join(format!(".{}.tmp-{}-{n}", name.to_string_lossy(), std::process::id()));
-    let written = (|| {
-        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-        f.write_all(bytes)?;
-        // On disk before the rename: a crash must not leave an empty file under the final name.
-        f.sync_all()?;
-        drop(f);
-        match existing {
-            Existing::Replace => std::fs::rename(&tmp, path),
-            Existing::Keep => match std::fs::hard_link(&tmp, path) {
-                // Linking fails if `path` exists, in one step: no check-then-write race.
-                Ok(()) => {
-                    // The data are in place under `path`; a left-over temp name is only clutter.
-                    let _ = std::fs::remove_file(&tmp);
-                    Ok(())
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
-                // File systems without hard links: check, then rename.
-                Err(_) if std::fs::symlink_metadata(path).is_ok() => {
-                    Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "the file exists"))
-                }
-                Err(_) => std::fs::rename(&tmp, path),
-            },
-        }
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written?;
-    // The rename is durable once the folder is flushed too (not possible on every platform).
-    #[cfg(unix)]
-    let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::file::tests::{minimal_with, MINIMAL};
@@ -588,65 +399,6 @@ mod tests {
         assert_eq!(message(Model::load(dir.path())), format!("{}: not a regular file", dir.path().display()));
         #[cfg(unix)]
         assert_eq!(message(Model::load(Path::new("/dev/zero"))), "/dev/zero: not a regular file");
-    }
-
-    /// Names in a folder, sorted.
-    fn listing(dir: &Path) -> Vec<String> {
-        let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{e}"));
-        let mut names: Vec<String> =
-            entries.map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()).unwrap_or_default()).collect();
-        names.sort();
-        names
-    }
-
-    #[test]
-    fn write_atomic_keeps_or_replaces_an_existing_file_and_leaves_no_temp_file() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let path = dir.path().join("sub/out.csv");
-        write_atomic(&path, b"one", Existing::Keep).unwrap_or_else(|e| panic!("{e}"));
-        let kept = write_atomic(&path, b"two", Existing::Keep).map_err(|e| e.kind());
-        assert_eq!(kept, Err(std::io::ErrorKind::AlreadyExists));
-        assert_eq!(std::fs::read(&path).unwrap_or_default(), b"one");
-        write_atomic(&path, b"three", Existing::Replace).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(std::fs::read(&path).unwrap_or_default(), b"three");
-        assert_eq!(listing(&dir.path().join("sub")), ["out.csv"]);
-        let refused = write_error(&path, std::io::Error::from(std::io::ErrorKind::AlreadyExists));
-        assert_eq!(refused.to_string(), format!("{}: exists (use --force to replace it)", path.display()));
-    }
-
-    #[test]
-    fn of_concurrent_writers_without_replace_exactly_one_wins() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let path = dir.path().join("model.json");
-        let results: Vec<(u8, bool)> = std::thread::scope(|s| {
-            let writers: Vec<_> = (0..8u8)
-                .map(|i| {
-                    let path = &path;
-                    s.spawn(move || (i, write_atomic(path, &[i; 64], Existing::Keep).is_ok()))
-                })
-                .collect();
-            writers.into_iter().map(|w| w.join().unwrap_or((0, false))).collect()
-        });
-        let winners: Vec<u8> = results.iter().filter(|(_, ok)| *ok).map(|(i, _)| *i).collect();
-        assert_eq!(winners.len(), 1, "{results:?}");
-        assert_eq!(std::fs::read(&path).unwrap_or_default(), [winners[0]; 64]);
-        assert_eq!(listing(dir.path()), ["model.json"]);
-    }
-
-    #[test]
-    fn check_target_refuses_existing_files_without_replace_and_never_replaces_a_folder() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let path = dir.path().join("m.json");
-        let check = |p: &Path, existing| check_target(p, existing).map_err(|e| e.to_string());
-        assert_eq!(check(&path, Existing::Keep), Ok(()));
-        std::fs::write(&path, b"{}").unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            check(&path, Existing::Keep),
-            Err(format!("{}: exists (use --force to replace it)", path.display()))
-        );
-        assert_eq!(check(&path, Existing::Replace), Ok(()));
-        let not_a_file = Err(format!("{}: not a regular file", dir.path().display()));
-        assert_eq!(check(dir.path(), Existing::Replace), not_a_file);
     }
 
     #[test]

@@ -7,14 +7,15 @@ use rayon::prelude::*;
 use super::cv::stratified_folds;
 use super::file::{
     Algorithm, ClassWeight, CvFigures, FoldFigures, Hyper, HyperError, LabelCount, ModelFile, Term, FORMAT_VERSION,
-    MAX_LABELS,
 };
 use super::linfa_fit::{self, LinfaError};
 use super::metrics::Report;
 use super::solver::{fit_binary_logreg, fit_logreg, fit_nb, Csr, Linear};
+pub use super::targets::{label_parts, parse_targets, targets_for_model, Targets};
 use super::{Model, VecScratch, Vectorizer};
-use crate::features::{Extractor, FeatureConfig, LexiconHit, Scratch};
-use crate::lexicon::voice::{is_negated, Quotations, Voice};
+pub use crate::features::OwnedHit;
+use crate::features::{Extractor, FeatureConfig, KeyBuffers, LexiconHit};
+use crate::lexicon::voice::Quotations;
 use crate::lexicon::{Hit, Lexicon, Matcher};
 use crate::Lang;
 
@@ -51,17 +52,6 @@ impl TrainConfig {
     }
 }
 
-/// A lexicon match of a training row, owning its frame name.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OwnedHit {
-    /// Frame.
-    pub frame: String,
-    /// Voice.
-    pub voice: Voice,
-    /// Negated.
-    pub negated: bool,
-}
-
 /// A training or evaluation sentence with its lexicon hits.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Example {
@@ -74,47 +64,7 @@ pub struct Example {
 impl Example {
     /// The hits in the form the features take.
     pub fn lexicon_hits(&self) -> Vec<LexiconHit<'_>> {
-        self.hits.iter().map(|h| LexiconHit { frame: &h.frame, voice: h.voice, negated: h.negated }).collect()
-    }
-}
-
-/// Gold labels: one index per row, or a set of dimensions per row.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Targets {
-    /// Label index per row.
-    Single(Vec<usize>),
-    /// `[row][dimension]` membership.
-    Multi(Vec<Vec<bool>>),
-}
-
-impl Targets {
-    fn rows(&self) -> usize {
-        match self {
-            Targets::Single(y) => y.len(),
-            Targets::Multi(y) => y.len(),
-        }
-    }
-
-    /// Label used to stratify folds (multi-label: the rarest present dimension, or none).
-    fn strata(&self, k: usize) -> (Vec<usize>, usize) {
-        match self {
-            Targets::Single(y) => (y.clone(), k),
-            Targets::Multi(y) => {
-                let freq: Vec<usize> = (0..k).map(|d| y.iter().filter(|r| r[d]).count()).collect();
-                let s = y
-                    .iter()
-                    .map(|r| (0..k).filter(|&d| r[d]).min_by_key(|&d| freq[d]).map(|d| d + 1).unwrap_or(0))
-                    .collect();
-                (s, k + 1)
-            }
-        }
-    }
-
-    fn subset(&self, rows: &[usize]) -> Targets {
-        match self {
-            Targets::Single(y) => Targets::Single(rows.iter().map(|&i| y[i]).collect()),
-            Targets::Multi(y) => Targets::Multi(rows.iter().map(|&i| y[i].clone()).collect()),
-        }
+        self.hits.iter().map(OwnedHit::as_hit).collect()
     }
 }
 
@@ -135,17 +85,9 @@ pub fn annotate_one(matcher: &Matcher, lexicon: &Lexicon, lang: Lang, text: &str
     let mut hits: Vec<Hit> = Vec::new();
     matcher.find_into(&plain, &mut hits);
     let quotes = Quotations::find(&plain);
-    let owned = hits
-        .iter()
-        .filter_map(|h| {
-            let entry = lexicon.entries.get(h.entry)?;
-            Some(OwnedHit {
-                frame: entry.frame.clone(),
-                voice: quotes.voice(&plain, h.span.clone()),
-                negated: is_negated(&plain, h.span.start, lang),
-            })
-        })
-        .collect();
+    // The row is one sentence: the whole text is its sentence.
+    let owned =
+        hits.iter().map(|h| LexiconHit::of_match(lexicon, lang, &plain, &quotes, 0..plain.len(), h).into()).collect();
     Example { text: text.to_string(), hits: owned }
 }
 
@@ -153,7 +95,7 @@ pub fn annotate_one(matcher: &Matcher, lexicon: &Lexicon, lang: Lang, text: &str
 fn build_vocabulary(ext: &Extractor, examples: &[&Example], hyper: &Hyper) -> (Vec<String>, Vec<f32>) {
     let mut names: HashMap<u64, String> = HashMap::new();
     let mut df: HashMap<u64, usize> = HashMap::new();
-    let mut scratch = Scratch::default();
+    let mut scratch = KeyBuffers::default();
     let mut keys = Vec::new();
     for ex in examples {
         keys.clear();
@@ -504,108 +446,5 @@ pub fn lexicon_sha256(lexicon: &Lexicon) -> String {
             text.push('\n');
         }
     }
-    super::sha256_hex(text.as_bytes())
-}
-
-/// Labels and targets of labeled rows. Rows with `a|b` labels are refused (naming the line)
-/// unless `multi_label` (sets over the `|`-separated parts, `none` = empty) or `powerset`
-/// (every label string is one class).
-pub fn parse_targets(
-    path: &std::path::Path,
-    rows: &[super::data::Row],
-    multi_label: bool,
-    powerset: bool,
-) -> Result<(Vec<String>, Targets), super::data::DataError> {
-    use super::data::DataError;
-    if multi_label {
-        let mut dims: Vec<String> = rows.iter().flat_map(|r| label_parts(&r.label)).map(String::from).collect();
-        dims.sort();
-        dims.dedup();
-        if dims.is_empty() {
-            return Err(DataError::File {
-                path: path.to_path_buf(),
-                message: "no row has any label (all `none`)".into(),
-            });
-        }
-        check_label_count(path, dims.len())?;
-        let y = rows.iter().map(|r| label_set(&dims, &r.label)).collect();
-        return Ok((dims, Targets::Multi(y)));
-    }
-    if !powerset {
-        if let Some(r) = rows.iter().find(|r| r.label.contains('|')) {
-            return Err(DataError::Row {
-                path: path.to_path_buf(),
-                line: r.line,
-                message: format!(
-                    "label `{}` is a label set; use --multi-label (one-vs-rest per label) or --powerset (each set one class)",
-                    r.label
-                ),
-            });
-        }
-    }
-    let mut labels: Vec<String> = rows.iter().map(|r| r.label.clone()).collect();
-    labels.sort();
-    labels.dedup();
-    if labels.len() < 2 {
-        return Err(DataError::File {
-            path: path.to_path_buf(),
-            message: format!("only one label ({}): a classifier needs at least two", labels.join("")),
-        });
-    }
-    check_label_count(path, labels.len())?;
-    let y = rows.iter().map(|r| labels.binary_search(&r.label).unwrap_or(0)).collect();
-    Ok((labels, Targets::Single(y)))
-}
-
-/// Refuses more labels than a model file may have, before the fit rather than at loading.
-fn check_label_count(path: &std::path::Path, n: usize) -> Result<(), super::data::DataError> {
-    if n > MAX_LABELS {
-        let message = format!("{n} labels, more than the {MAX_LABELS} a model may have");
-        return Err(super::data::DataError::File { path: path.to_path_buf(), message });
-    }
-    Ok(())
-}
-
-/// The parts of a label set (`none` and empty parts dropped).
-pub fn label_parts(label: &str) -> impl Iterator<Item = &str> {
-    label.split('|').map(str::trim).filter(|p| !p.is_empty() && *p != "none")
-}
-
-fn label_set(dims: &[String], label: &str) -> Vec<bool> {
-    let parts: Vec<&str> = label_parts(label).collect();
-    dims.iter().map(|d| parts.contains(&d.as_str())).collect()
-}
-
-/// Gold targets of evaluation rows against a model's labels; unknown labels are errors
-/// naming the line.
-pub fn targets_for_model(
-    path: &std::path::Path,
-    rows: &[super::data::Row],
-    labels: &[String],
-    multi_label: bool,
-) -> Result<Targets, super::data::DataError> {
-    use super::data::DataError;
-    let unknown = |r: &super::data::Row, what: &str| DataError::Row {
-        path: path.to_path_buf(),
-        line: r.line,
-        message: format!("label `{what}` is not one of the model's labels ({})", labels.join(", ")),
-    };
-    if multi_label {
-        let mut y = Vec::with_capacity(rows.len());
-        for r in rows {
-            if let Some(p) = label_parts(&r.label).find(|p| !labels.iter().any(|l| l == p)) {
-                return Err(unknown(r, p));
-            }
-            y.push(label_set(labels, &r.label));
-        }
-        return Ok(Targets::Multi(y));
-    }
-    let mut y = Vec::with_capacity(rows.len());
-    for r in rows {
-        match labels.iter().position(|l| *l == r.label) {
-            Some(i) => y.push(i),
-            None => return Err(unknown(r, &r.label)),
-        }
-    }
-    Ok(Targets::Single(y))
+    crate::hash::sha256_hex(text.as_bytes())
 }

@@ -15,16 +15,17 @@
 //! token before and the word after (abbreviations, initials, German ordinals, ellipses,
 //! lower-case continuations). Word lists live in `data/*.txt`.
 
+mod enclosures;
+mod lists;
 mod rules;
 mod wordlists;
 
 use std::ops::Range;
 
 use crate::Lang;
-use rules::{
-    ends_sentence, glued_sentence_end, inside_double_quotes, inside_short_parens, is_closer, is_list_marker,
-    next_inline_item, next_word, Marks, Punct,
-};
+use enclosures::{inside_double_quotes, inside_short_parens, Marks};
+use lists::{is_list_marker, next_inline_item};
+use rules::{ends_sentence, glued_sentence_end, is_closer, next_word, Punct};
 use wordlists::WordLists;
 
 /// A sentence segmenter for one language. Cheap to create and to clone; the word lists are

@@ -348,7 +348,7 @@ mod naive {
 
     use crate::Lang;
 
-    /// `rules::inside_double_quotes` as first written: re-scans the sentence prefix for
+    /// `enclosures::inside_double_quotes` as first written: re-scans the sentence prefix for
     /// quotation marks at every candidate.
     pub fn inside_double_quotes(
         text: &str,
@@ -390,7 +390,7 @@ mod naive {
         let close = ahead.find(|c| (open_straight && c == '"') || (open_curly && c == close_mark));
         close.is_some_and(|i| !ahead[..i].contains("\n\n"))
     }
-    /// `rules::inside_short_parens` as first written: looks for `(` in the 150 bytes before
+    /// `enclosures::inside_short_parens` as first written: looks for `(` in the 150 bytes before
     /// every candidate.
     pub fn inside_short_parens(text: &str, sent_start: usize, at: usize, punct_end: usize, boundary: usize) -> bool {
         let bytes = text.as_bytes();
@@ -485,7 +485,7 @@ mod naive {
         text[at..].char_indices().find(|&(_, c)| !keep(c)).map_or(text.len(), |(i, _)| at + i)
     }
 
-    /// `rules::is_list_marker` as first written: reads the enumerator by characters.
+    /// `lists::is_list_marker` as first written: reads the enumerator by characters.
     pub fn is_list_marker(s: &str) -> bool {
         let mut chars = s.char_indices();
         let Some((_, first)) = chars.next() else {
@@ -581,7 +581,7 @@ proptest::proptest! {
         // Visit the candidates in text order, as the scanner does, starting a new sentence
         // after some of them.
         for lang in [Lang::De, Lang::En] {
-            let mut marks = rules::Marks::new(lang);
+            let mut marks = enclosures::Marks::new(lang);
             let mut sent_start = 0;
             let candidates: Vec<usize> = text
                 .char_indices()
@@ -595,10 +595,10 @@ proptest::proptest! {
                 noted_to = at;
                 let punct_end = at + text[at..].chars().next().map_or(1, char::len_utf8);
                 let boundary = skip_closers(&text, punct_end);
-                let fast = rules::inside_short_parens(&text, sent_start, at, punct_end, boundary, &mut marks);
+                let fast = enclosures::inside_short_parens(&text, sent_start, at, punct_end, boundary, &mut marks);
                 let slow = naive::inside_short_parens(&text, sent_start, at, punct_end, boundary);
                 proptest::prop_assert_eq!(fast, slow, "parens at {} from {} in {:?}", at, sent_start, text);
-                let fast = rules::inside_double_quotes(&text, sent_start, at, punct_end, boundary, &mut marks);
+                let fast = enclosures::inside_double_quotes(&text, sent_start, at, punct_end, boundary, &mut marks);
                 let slow = naive::inside_double_quotes(&text, sent_start, at, punct_end, boundary, lang);
                 proptest::prop_assert_eq!(fast, slow, "at {} from {} in {:?}", at, sent_start, text);
                 if moves[n % moves.len()] == 0 {
@@ -612,7 +612,7 @@ proptest::proptest! {
     fn next_words_list_markers_and_digits_read_fast_as_by_characters(text in german_ish()) {
         for (i, _) in text.char_indices() {
             let rest = &text[i..];
-            proptest::prop_assert_eq!(rules::is_list_marker(rest), naive::is_list_marker(rest), "{:?}", rest);
+            proptest::prop_assert_eq!(lists::is_list_marker(rest), naive::is_list_marker(rest), "{:?}", rest);
             let next = rules::next_word(&text, i);
             proptest::prop_assert_eq!((next.first, next.word), naive::next_word(&text, i), "{:?}", rest);
             proptest::prop_assert_eq!(next.has_digit(), naive::has_digit(rest), "{:?}", rest);
