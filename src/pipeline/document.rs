@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use crate::corpus::{CharOffsets, Document};
 use crate::features::LexiconHit;
-use crate::lexicon::voice::{is_negated, Quotations, Voice};
+use crate::lexicon::voice::{Quotations, Voice};
 use crate::lexicon::{Hit, Lexicon, Matcher};
 use crate::model::Model;
 use crate::report::{Columns, DocumentReport, DocumentRow, MatchRow, SentenceRow, SentenceScores};
@@ -130,6 +130,8 @@ impl Analyzer {
         let literals = if text.len() <= MAX_SCANNED_BYTES { self.matcher.scan(text) } else { None };
         let mut chars = CharOffsets::new(text);
         let mut hits: Vec<Hit> = Vec::new();
+        // The current sentence's hits as the model sees them (one conversion: features).
+        let mut seen: Vec<LexiconHit<'a>> = Vec::new();
         let part_sentences = part_sentences.max(1);
         let mut sentences = Vec::with_capacity(spans.len().min(part_sentences));
         let mut matches = Vec::new();
@@ -153,17 +155,18 @@ impl Analyzer {
             let char_start = chars.char_at(span.start);
             hits.clear();
             self.matcher.find_in_span(text, span.clone(), literals.as_ref(), &mut hits);
-            let first_match = matches.len();
             // Most sentences are collapsed already; then so are their matches and contexts.
             let sentence_text = spacing.collapse(text, span.clone());
             let collapsed = matches!(sentence_text, Cow::Borrowed(_));
             // A part of the sentence (offsets within it), collapsed as the sentence says.
             let part =
                 |r: Range<usize>| spacing.collapse_part(text, span.start + r.start..span.start + r.end, collapsed);
+            seen.clear();
             for hit in &hits {
                 let abs = span.start + hit.span.start..span.start + hit.span.end;
-                let voice = quotes.voice(text, abs.clone());
-                let negated = is_negated(sentence, hit.span.start, self.lang);
+                let hit_seen = LexiconHit::of_match(&self.lexicon, self.lang, text, &quotes, span.clone(), hit);
+                seen.push(hit_seen);
+                let (voice, negated) = (hit_seen.voice, hit_seen.negated);
                 let surface = part(hit.span.clone());
                 let frame = self.entry_frame[hit.entry];
                 doc_row.frame_counts[frame] += 1;
@@ -192,15 +195,8 @@ impl Analyzer {
             doc_row.n_tokens += n_tokens;
             doc_row.n_matches += hits.len();
             let scores = self.model.as_ref().map(|model| {
-                let lexicon_hits: Vec<LexiconHit> = matches[first_match..]
-                    .iter()
-                    .map(|m| LexiconHit {
-                        frame: &self.lexicon.entries[m.entry].frame,
-                        voice: m.voice,
-                        negated: m.negated,
-                    })
-                    .collect();
-                let s = model.score(&sentence_text, &lexicon_hits);
+                let lexicon_hits = &seen[..];
+                let s = model.score(&sentence_text, lexicon_hits);
                 for (share, p) in doc_row.shares.iter_mut().zip(&s.probs) {
                     *share += p;
                 }
@@ -211,7 +207,7 @@ impl Analyzer {
                     explain: self
                         .columns
                         .explain
-                        .then(|| model.explain(&sentence_text, &lexicon_hits, EXPLAIN_FEATURES)),
+                        .then(|| model.explain(&sentence_text, lexicon_hits, EXPLAIN_FEATURES)),
                 }
             });
             sentences.push(SentenceRow {
