@@ -62,6 +62,8 @@ struct JsonMatch<'a> {
     polarity: i8,
     weight: f64,
     voice: &'static str,
+    /// Whose words these are (quoted and reported matches; empty when none is named).
+    speaker: &'a str,
     negated: bool,
     char_start: usize,
     char_end: usize,
@@ -263,6 +265,7 @@ fn to_json_lines(analyzer: &Analyzer, meta: &Metadata, report: &DocumentReport<'
                 polarity: e.polarity,
                 weight: e.weight,
                 voice: m.voice.as_str(),
+                speaker: &m.speaker,
                 negated: m.negated,
                 char_start: m.char_start,
                 char_end: m.char_end,

@@ -331,15 +331,10 @@ pub fn merge_reports(
     let n_matches = merge_rows(parts, files::MATCHES, &dir.path(files::MATCHES), |cursor| {
         let fields: Vec<Cow<'_, str>> = cursor.fields().collect::<Result<_, _>>()?;
         let field = |i: usize| fields.get(i).map_or("", |f| f.as_ref());
-        let voice = match field(c_voice) {
-            "authorial" => Voice::Authorial,
-            "quoted" => Voice::Quoted,
-            "scare_quote" => Voice::ScareQuote,
-            other => {
-                bad_voice.get_or_insert_with(|| other.to_string());
-                Voice::Authorial
-            }
-        };
+        let voice = Voice::from_name(field(c_voice)).unwrap_or_else(|| {
+            bad_voice.get_or_insert_with(|| field(c_voice).to_string());
+            Voice::Authorial
+        });
         let key = field(c_lexicon);
         let entry = stats.entry(key.to_string()).or_default();
         entry.add_match(field(c_surface), voice, field(c_negated) == "true");
@@ -397,7 +392,8 @@ fn read_term_keys(path: &Path) -> Result<Vec<TermKey<'static>>, Error> {
     for record in reader.records() {
         let r = record.map_err(|e| csv_err(path, e))?;
         let field = |i: usize| r.get(i).unwrap_or("").to_string();
-        keys.push(TermKey { pattern: field(0).into(), frame: field(1).into(), provenance: field(9) });
+        let t = |name: &str| field(column(&report::TERMS_HEADER, name));
+        keys.push(TermKey { pattern: t("pattern").into(), frame: t("frame").into(), provenance: t("lexicon") });
     }
     Ok(keys)
 }

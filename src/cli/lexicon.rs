@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use super::{load_lexicon, Outcome};
 use crate::corpus::CharOffsets;
 use crate::features::LexiconHit;
-use crate::lexicon::voice::Quotations;
+use crate::lexicon::voice::{Context, Quotations};
 use crate::lexicon::{check_file, Hit, Lexicon, Matcher};
 use crate::Lang;
 
@@ -99,7 +99,7 @@ fn test(file: PathBuf, text: &str, lang: Lang) -> anyhow::Result<Outcome> {
     for hit in hits {
         let entry = &lexicon.entries[hit.entry];
         // The voice and negation that analyze and the model see, the text taken as one sentence.
-        let seen = LexiconHit::of_match(&lexicon, lang, text, &quotations, 0..text.len(), &hit);
+        let seen = LexiconHit::of_match(&lexicon, &Context::whole(text, &quotations, lang), &hit);
         let start = chars.char_at(hit.span.start);
         let end = chars.char_at(hit.span.end);
         println!(

@@ -2,11 +2,8 @@
 //! becomes what the features count (its frame, who says it, whether it is negated), for
 //! `analyze`, `train`, `evaluate`, `predict` and `lexicon test` alike.
 
-use std::ops::Range;
-
-use crate::lexicon::voice::{is_negated, Quotations, Voice};
+use crate::lexicon::voice::{Attribution, Context, Voice};
 use crate::lexicon::{Hit, Lexicon};
-use crate::Lang;
 
 /// One lexicon match in a sentence, as the features see it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -20,32 +17,28 @@ pub struct LexiconHit<'a> {
 }
 
 impl<'a> LexiconHit<'a> {
-    /// What the features know of `hit`, a match of `lexicon`'s matcher in the sentence
-    /// `text[sentence]` (`hit.span` is relative to the sentence): the frame of its entry; its
-    /// voice among `quotes`, the [`Quotations::find`] of the whole `text`, because a quotation
-    /// opened in an earlier sentence still covers it; and whether a negator of `lang` stands
-    /// before it in the same sentence.
-    ///
-    /// A text scored on its own (a training row, a `predict` sentence) is its own sentence:
-    /// `sentence` is `0..text.len()`.
+    /// What the features know of `hit`, a match of `lexicon`'s matcher in the sentence of
+    /// `context` (`hit.span` is relative to that sentence): the frame of its entry, its
+    /// voice and whether it is negated (see [`Context`]).
     ///
     /// # Panics
     ///
     /// If `hit.entry` is not an entry of `lexicon` (a hit of another lexicon's matcher).
-    pub fn of_match(
-        lexicon: &'a Lexicon,
-        lang: Lang,
-        text: &str,
-        quotes: &Quotations,
-        sentence: Range<usize>,
-        hit: &Hit,
-    ) -> LexiconHit<'a> {
-        let in_text = sentence.start + hit.span.start..sentence.start + hit.span.end;
-        LexiconHit {
+    pub fn of_match(lexicon: &'a Lexicon, context: &Context<'_>, hit: &Hit) -> LexiconHit<'a> {
+        Self::attributed(lexicon, context, hit).0
+    }
+
+    /// [`LexiconHit::of_match`] and the match's [`Attribution`] (with its speaker), for the
+    /// reports: one computation for both.
+    pub fn attributed(lexicon: &'a Lexicon, context: &Context<'_>, hit: &Hit) -> (LexiconHit<'a>, Attribution) {
+        let in_text = context.sentence.start + hit.span.start..context.sentence.start + hit.span.end;
+        let attribution = context.attribute(in_text.clone());
+        let seen = LexiconHit {
             frame: &lexicon.entries[hit.entry].frame,
-            voice: quotes.voice(text, in_text),
-            negated: is_negated(&text[sentence], hit.span.start, lang),
-        }
+            voice: attribution.voice,
+            negated: context.is_negated(in_text),
+        };
+        (seen, attribution)
     }
 }
 
@@ -76,7 +69,9 @@ impl From<LexiconHit<'_>> for OwnedHit {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lexicon::voice::Quotations;
     use crate::lexicon::{Entry, Matcher};
+    use crate::Lang;
 
     fn lexicon(pattern: &str, frame: &str) -> Lexicon {
         let entry = Entry {
@@ -108,7 +103,11 @@ mod tests {
             let mut hits = Vec::new();
             matcher.find_into(&text[sentence.clone()], &mut hits);
             for hit in &hits {
-                seen.push(LexiconHit::of_match(&lexicon, Lang::De, text, &quotes, sentence.clone(), hit));
+                seen.push(LexiconHit::of_match(
+                    &lexicon,
+                    &Context { text, quotes: &quotes, sentence: sentence.clone(), previous: None, lang: Lang::De },
+                    hit,
+                ));
             }
         }
         let hit = |voice, negated| LexiconHit { frame: "occupation", voice, negated };
@@ -121,7 +120,8 @@ mod tests {
         let text = "Das sind keine „Besatzer“.";
         let mut hits = Vec::new();
         Matcher::new(&lexicon).find_into(text, &mut hits);
-        let seen = LexiconHit::of_match(&lexicon, Lang::De, text, &Quotations::find(text), 0..text.len(), &hits[0]);
+        let quotes = Quotations::find(text);
+        let seen = LexiconHit::of_match(&lexicon, &Context::whole(text, &quotes, Lang::De), &hits[0]);
         assert_eq!(seen, LexiconHit { frame: "occupation", voice: Voice::ScareQuote, negated: true });
         let owned = OwnedHit::from(seen);
         assert_eq!(owned, OwnedHit { frame: "occupation".into(), voice: Voice::ScareQuote, negated: true });

@@ -81,7 +81,9 @@ pub(super) fn frame_suffix(hit: &LexiconHit<'_>) -> &'static str {
     } else {
         match hit.voice {
             Voice::Authorial => "",
-            Voice::Quoted => "|quoted",
+            // Reported speech is someone else's words, as a quotation is: one column, so
+            // models trained before `reported` existed read it as they read quotations.
+            Voice::Quoted | Voice::Reported => "|quoted",
             Voice::ScareQuote => "|scare_quote",
         }
     }

@@ -16,15 +16,19 @@ use std::sync::OnceLock;
 
 use crate::Lang;
 
-/// Who uses a matched term.
+/// Who uses a matched term (definitions: `../shared/data/voice/GUIDELINES.md`, section 4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Voice {
-    /// Outside any quotation.
+    /// The journalist's own words.
     Authorial,
-    /// Inside a quotation of more than three words.
+    /// Inside quotation marks that render someone else's words.
     Quoted,
-    /// Inside a quotation of at most three words: the author distancing from the term.
+    /// Someone else's words or view without quotation marks: indirect speech, attribution
+    /// phrases (laut X, X zufolge), reportive "soll … haben".
+    Reported,
+    /// The author distancing from the term: short quotation marks nobody is given as
+    /// saying, or "sogenannte" right before it.
     ScareQuote,
 }
 
@@ -34,8 +38,57 @@ impl Voice {
         match self {
             Voice::Authorial => "authorial",
             Voice::Quoted => "quoted",
+            Voice::Reported => "reported",
             Voice::ScareQuote => "scare_quote",
         }
+    }
+
+    /// The voice a report cell names (`None` for anything else).
+    pub fn from_name(name: &str) -> Option<Voice> {
+        [Voice::Authorial, Voice::Quoted, Voice::Reported, Voice::ScareQuote].into_iter().find(|v| v.as_str() == name)
+    }
+}
+
+/// Whose words a matched term is: its voice and, for quoted or reported words, the speaker
+/// the sentence (or the one before) names, as a byte range of the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribution {
+    /// Who uses the term.
+    pub voice: Voice,
+    /// The person or institution the words are attributed to, where one is named.
+    pub speaker: Option<Range<usize>>,
+}
+
+/// Where a matched term stands: everything attribution and negation look at.
+#[derive(Debug, Clone)]
+pub struct Context<'t> {
+    /// The whole document text.
+    pub text: &'t str,
+    /// Its quotations ([`Quotations::find`] of `text`): a quotation opened in an earlier
+    /// sentence still covers a term.
+    pub quotes: &'t Quotations,
+    /// The term's sentence, a byte range of `text`.
+    pub sentence: Range<usize>,
+    /// The sentence before it, where a speaker may be named.
+    pub previous: Option<Range<usize>>,
+    /// Language of the rules.
+    pub lang: Lang,
+}
+
+impl Context<'_> {
+    /// A text scored on its own (a training row, a `predict` sentence): its own sentence.
+    pub fn whole<'t>(text: &'t str, quotes: &'t Quotations, lang: Lang) -> Context<'t> {
+        Context { text, quotes, sentence: 0..text.len(), previous: None, lang }
+    }
+
+    /// Who uses the term at byte range `term` of the text, and whose words they are.
+    pub fn attribute(&self, term: Range<usize>) -> Attribution {
+        Attribution { voice: self.quotes.voice(self.text, term), speaker: None }
+    }
+
+    /// Whether a negation denies that the term at byte range `term` of the text applies.
+    pub fn is_negated(&self, term: Range<usize>) -> bool {
+        is_negated(&self.text[self.sentence.clone()], term.start - self.sentence.start, self.lang)
     }
 }
 

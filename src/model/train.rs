@@ -15,7 +15,7 @@ pub use super::targets::{label_parts, parse_targets, targets_for_model, Targets}
 use super::{Model, VecScratch, Vectorizer};
 pub use crate::features::OwnedHit;
 use crate::features::{Extractor, FeatureConfig, KeyBuffers, LexiconHit};
-use crate::lexicon::voice::Quotations;
+use crate::lexicon::voice::{Context, Quotations};
 use crate::lexicon::{Hit, Lexicon, Matcher};
 use crate::Lang;
 
@@ -87,7 +87,7 @@ pub fn annotate_one(matcher: &Matcher, lexicon: &Lexicon, lang: Lang, text: &str
     let quotes = Quotations::find(&plain);
     // The row is one sentence: the whole text is its sentence.
     let owned =
-        hits.iter().map(|h| LexiconHit::of_match(lexicon, lang, &plain, &quotes, 0..plain.len(), h).into()).collect();
+        hits.iter().map(|h| LexiconHit::of_match(lexicon, &Context::whole(&plain, &quotes, lang), h).into()).collect();
     Example { text: text.to_string(), hits: owned }
 }
 

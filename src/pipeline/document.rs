@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use crate::corpus::{CharOffsets, Document};
 use crate::features::LexiconHit;
-use crate::lexicon::voice::{Quotations, Voice};
+use crate::lexicon::voice::{Context, Quotations, Voice};
 use crate::lexicon::{Hit, Lexicon, Matcher};
 use crate::model::Model;
 use crate::report::{Columns, DocumentReport, DocumentRow, MatchRow, SentenceRow, SentenceScores};
@@ -144,6 +144,7 @@ impl Analyzer {
             n_matches: 0,
             n_authorial: 0,
             n_quoted: 0,
+            n_reported: 0,
             n_scare_quote: 0,
             frame_counts: vec![0; n_frames],
             stance: vec![0.0; self.columns.targets.len()],
@@ -162,17 +163,21 @@ impl Analyzer {
             let part =
                 |r: Range<usize>| spacing.collapse_part(text, span.start + r.start..span.start + r.end, collapsed);
             seen.clear();
+            let previous = i.checked_sub(1).map(|p| spans[p].clone());
+            let context = Context { text, quotes: &quotes, sentence: span.clone(), previous, lang: self.lang };
             for hit in &hits {
                 let abs = span.start + hit.span.start..span.start + hit.span.end;
-                let hit_seen = LexiconHit::of_match(&self.lexicon, self.lang, text, &quotes, span.clone(), hit);
+                let (hit_seen, attribution) = LexiconHit::attributed(&self.lexicon, &context, hit);
                 seen.push(hit_seen);
                 let (voice, negated) = (hit_seen.voice, hit_seen.negated);
+                let speaker = attribution.speaker.map_or(Cow::Borrowed(""), |s| spacing.collapse(text, s));
                 let surface = part(hit.span.clone());
                 let frame = self.entry_frame[hit.entry];
                 doc_row.frame_counts[frame] += 1;
                 match voice {
                     Voice::Authorial => doc_row.n_authorial += 1,
                     Voice::Quoted => doc_row.n_quoted += 1,
+                    Voice::Reported => doc_row.n_reported += 1,
                     Voice::ScareQuote => doc_row.n_scare_quote += 1,
                 }
                 if let (Voice::Authorial, false, Some(t)) = (voice, negated, self.entry_target[hit.entry]) {
@@ -184,6 +189,7 @@ impl Analyzer {
                     surface,
                     entry: hit.entry,
                     voice,
+                    speaker,
                     negated,
                     char_start: chars.char_at(abs.start),
                     char_end: chars.char_at(abs.end),

@@ -355,6 +355,7 @@ fn write_match(out: &mut Vec<u8>, doc_id: &[u8], m: &MatchRow<'_>, entries: &Ent
         .field(m.surface.as_bytes())
         .serialized(entries.definition(m.entry))
         .field(m.voice.as_str())
+        .field(m.speaker.as_bytes())
         .field(if m.negated { "true" } else { "false" })
         .int(m.char_start as u64)
         .int(m.char_end as u64)
@@ -378,6 +379,7 @@ pub fn write_document(out: &mut Vec<u8>, doc_id: &str, d: &DocumentRow) {
         .int(d.n_matches as u64)
         .int(d.n_authorial as u64)
         .int(d.n_quoted as u64)
+        .int(d.n_reported as u64)
         .int(d.n_scare_quote as u64)
         .field(fmt_thousandths(per_1k));
     for n in &d.frame_counts {

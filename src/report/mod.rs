@@ -86,6 +86,7 @@ impl Columns {
             "n_matches",
             "n_authorial",
             "n_quoted",
+            "n_reported",
             "n_scare_quote",
             "matches_per_1k_tokens",
         ]
@@ -99,7 +100,7 @@ impl Columns {
 }
 
 /// Header of `matches.csv`.
-pub const MATCHES_HEADER: [&str; 15] = [
+pub const MATCHES_HEADER: [&str; 16] = [
     "doc_id",
     "sentence_id",
     "surface",
@@ -109,6 +110,7 @@ pub const MATCHES_HEADER: [&str; 15] = [
     "polarity",
     "weight",
     "voice",
+    "speaker",
     "negated",
     "char_start",
     "char_end",
@@ -118,13 +120,14 @@ pub const MATCHES_HEADER: [&str; 15] = [
 ];
 
 /// Header of `terms.csv`.
-pub const TERMS_HEADER: [&str; 10] = [
+pub const TERMS_HEADER: [&str; 11] = [
     "pattern",
     "frame",
     "n_matches",
     "n_docs",
     "n_authorial",
     "n_quoted",
+    "n_reported",
     "n_scare_quote",
     "n_negated",
     "top_surfaces",
@@ -180,6 +183,9 @@ pub struct MatchRow<'a> {
     pub entry: usize,
     /// Who says it.
     pub voice: Voice,
+    /// Whose words these are, for quoted and reported matches, as the text names them
+    /// (empty when no speaker is named, and for authorial and scare-quote matches).
+    pub speaker: Cow<'a, str>,
     /// Whether a negator precedes it.
     pub negated: bool,
     /// Character offsets in the document text.
@@ -209,6 +215,8 @@ pub struct DocumentRow {
     pub n_authorial: usize,
     /// Matches inside quotations.
     pub n_quoted: usize,
+    /// Matches in reported speech.
+    pub n_reported: usize,
     /// Matches in scare quotes.
     pub n_scare_quote: usize,
     /// Matches per frame, in [`Columns::frames`] order.

@@ -20,6 +20,8 @@ pub struct TermStats {
     pub n_authorial: u64,
     /// Quoted matches.
     pub n_quoted: u64,
+    /// Reported matches.
+    pub n_reported: u64,
     /// Scare-quoted matches.
     pub n_scare_quote: u64,
     /// Negated matches.
@@ -44,6 +46,7 @@ impl TermStats {
         match voice {
             Voice::Authorial => self.n_authorial += 1,
             Voice::Quoted => self.n_quoted += 1,
+            Voice::Reported => self.n_reported += 1,
             Voice::ScareQuote => self.n_scare_quote += 1,
         }
         self.n_negated += u64::from(negated);
@@ -74,6 +77,7 @@ impl TermStats {
         self.n_docs += other.n_docs;
         self.n_authorial += other.n_authorial;
         self.n_quoted += other.n_quoted;
+        self.n_reported += other.n_reported;
         self.n_scare_quote += other.n_scare_quote;
         self.n_negated += other.n_negated;
         for (s, n) in &other.surfaces {
@@ -193,6 +197,7 @@ pub fn write_terms<'a>(
             .int(s.n_docs)
             .int(s.n_authorial)
             .int(s.n_quoted)
+            .int(s.n_reported)
             .int(s.n_scare_quote)
             .int(s.n_negated)
             .field(s.top_surfaces())

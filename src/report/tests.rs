@@ -51,8 +51,17 @@ fn headers_follow_the_documented_order() {
         );
     assert_eq!(
         c.documents_header().join(","),
-        "doc_id,source,date,title,encoding,n_sentences,n_tokens,n_matches,n_authorial,n_quoted,n_scare_quote,\
-             matches_per_1k_tokens,frame_occupation,stance_russia,share_neg,share_pos"
+        "doc_id,source,date,title,encoding,n_sentences,n_tokens,n_matches,n_authorial,n_quoted,n_reported,\
+             n_scare_quote,matches_per_1k_tokens,frame_occupation,stance_russia,share_neg,share_pos"
+    );
+    assert_eq!(
+        MATCHES_HEADER.join(","),
+        "doc_id,sentence_id,surface,pattern,frame,target,polarity,weight,voice,speaker,negated,char_start,char_end,\
+         left_context,right_context,lexicon"
+    );
+    assert_eq!(
+        TERMS_HEADER.join(","),
+        "pattern,frame,n_matches,n_docs,n_authorial,n_quoted,n_reported,n_scare_quote,n_negated,top_surfaces,lexicon"
     );
 }
 
@@ -116,6 +125,7 @@ mod csv_row {
             surface: Cow::Borrowed(surface),
             entry,
             voice,
+            speaker: Cow::Borrowed(""),
             negated: false,
             char_start: 0,
             char_end: 0,
