@@ -4,6 +4,12 @@
 use super::{Hyper, ModelFile, FORMAT_VERSION, MAX_LABELS, MAX_WEIGHTS};
 use crate::features::{FeatureError, MAX_CHAR_NGRAM, MAX_TARGET_WINDOW};
 
+/// Largest idf a model may hold (training writes 1 + ln((1 + n) / (1 + df)), under 50 for
+/// any corpus).
+const MAX_IDF: f64 = 1000.0;
+/// Largest weight or bias a model may hold in size (fitted ones are below 100).
+const MAX_WEIGHT: f64 = 1e6;
+
 /// A training setting out of its range, with the value given. Every setting is checked once,
 /// before any data is read (linfa's habit), so a run never trains for minutes and then writes
 /// a useless model. The message names the `framing train` option that sets it.
@@ -110,6 +116,16 @@ pub enum ModelFileError {
         /// Its value.
         value: f64,
     },
+    /// A number far outside what training writes, which would overflow scoring to NaN.
+    #[error("{field} {value}: expected {expected}")]
+    OutOfRange {
+        /// The field, e.g. `terms[3].idf`.
+        field: String,
+        /// Its value.
+        value: f64,
+        /// The range, in words.
+        expected: &'static str,
+    },
     /// A feature setting out of its range.
     #[error("features.{0}")]
     Features(#[from] FeatureError),
@@ -195,8 +211,20 @@ impl ModelFile {
                 Err(ModelFileError::NotFinite { field: field(), value })
             }
         };
+        // Training writes idf = 1 + ln((1 + n) / (1 + df)) ≥ 1, far below 1,000 for any
+        // number of rows, and weights and biases of moderate size. Larger values overflow the
+        // f32 products of scoring to infinity and the normalisation to NaN (found by fuzzing:
+        // an idf of 3e38 gave NaN probabilities).
+        let within = |field: &dyn Fn() -> String, value: f64, max: f64, expected: &'static str| {
+            finite(field, value)?;
+            if value.abs() <= max {
+                Ok(())
+            } else {
+                Err(ModelFileError::OutOfRange { field: field(), value, expected })
+            }
+        };
         for (i, &b) in self.bias.iter().enumerate() {
-            finite(&|| format!("bias[{i}]"), b)?;
+            within(&|| format!("bias[{i}]"), b, MAX_WEIGHT, "at most 1e6 in size")?;
         }
         let h = &self.hyper;
         for (name, value) in [("c", h.c), ("alpha", h.alpha), ("nb_weight", h.nb_weight)] {
@@ -212,9 +240,14 @@ impl ModelFile {
                 let (name, found) = (t.name.clone(), t.w.len());
                 return Err(ModelFileError::TermWeights { index, name, found, expected: k });
             }
-            finite(&|| format!("terms[{index}].idf"), f64::from(t.idf))?;
+            let idf = f64::from(t.idf);
+            within(&|| format!("terms[{index}].idf"), idf, MAX_IDF, "a number from 0 to 1000")?;
+            if idf < 0.0 {
+                let field = format!("terms[{index}].idf");
+                return Err(ModelFileError::OutOfRange { field, value: idf, expected: "a number from 0 to 1000" });
+            }
             for (j, &w) in t.w.iter().enumerate() {
-                finite(&|| format!("terms[{index}].w[{j}]"), f64::from(w))?;
+                within(&|| format!("terms[{index}].w[{j}]"), f64::from(w), MAX_WEIGHT, "at most 1e6 in size")?;
             }
         }
         Ok(())

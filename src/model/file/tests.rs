@@ -118,6 +118,29 @@ fn terms_have_one_finite_weight_per_label_or_none() {
     );
 }
 
+/// Regression (fuzzing, model_load): a finite but huge idf overflowed tf × idf in f32 and
+/// the normalisation gave NaN probabilities.
+#[test]
+fn idf_weights_and_biases_stay_in_the_range_training_writes() {
+    // 3e38 as f32 is 3.0000000054977558e+38 (Python: struct.unpack('f', struct.pack('f', 3e38))).
+    assert_eq!(
+        check_with(|v| v["terms"][0]["idf"] = 3e38.into()),
+        "terms[0].idf 300000000549775580000000000000000000000: expected a number from 0 to 1000"
+    );
+    assert_eq!(
+        check_with(|v| v["terms"][0]["idf"] = (-1.0).into()),
+        "terms[0].idf -1: expected a number from 0 to 1000"
+    );
+    assert_eq!(
+        check_with(|v| v["terms"][1]["w"] = serde_json::json!([1.0, 2e6])),
+        "terms[1].w[1] 2000000: expected at most 1e6 in size"
+    );
+    assert_eq!(
+        check_with(|v| v["bias"] = serde_json::json!([0.0, -5e7])),
+        "bias[1] -50000000: expected at most 1e6 in size"
+    );
+}
+
 #[test]
 fn the_weight_table_is_bounded_and_no_larger_than_the_file() {
     let file: ModelFile = serde_json::from_str(MINIMAL).unwrap_or_else(|e| panic!("{e}"));
