@@ -153,15 +153,18 @@ impl Lines<'_> {
         let mut buf = Vec::new();
         while batch.len() < BATCH_LINES && bytes < BATCH_BYTES {
             buf.clear();
-            let len = read_bounded_line(input, &mut buf, self.max_bytes).map_err(|e| Error::io(self.name, e))?;
+            // One byte more than the limit: room for the line break of a line at the limit.
+            let (len, newline) = read_bounded_line(input, &mut buf, self.max_bytes.saturating_add(1))
+                .map_err(|e| Error::io(self.name, e))?;
             if len == 0 {
                 break;
             }
             self.line_no += 1;
             bytes += buf.len();
-            let line = if len > self.max_bytes {
+            let content = len - usize::from(newline);
+            let line = if content > self.max_bytes {
                 Err(format!(
-                    "line of {len} bytes is longer than the largest document allowed ({} bytes, see --max-doc-mb)",
+                    "line of {content} bytes is longer than the largest document allowed ({} bytes, see --max-doc-mb)",
                     self.max_bytes
                 ))
             } else {
@@ -180,9 +183,9 @@ impl Lines<'_> {
 }
 
 /// Reads one line (up to and with its `\n`) and keeps at most `max` bytes of it in `buf`;
-/// returns the whole line's length, 0 at the end of the input. A line longer than `max` is
-/// read to its end without being held.
-fn read_bounded_line(input: &mut impl BufRead, buf: &mut Vec<u8>, max: usize) -> std::io::Result<usize> {
+/// returns the whole line's length (0 at the end of the input) and whether it ended in a
+/// `\n`. A line longer than `max` is read to its end without being held.
+fn read_bounded_line(input: &mut impl BufRead, buf: &mut Vec<u8>, max: usize) -> std::io::Result<(usize, bool)> {
     let mut total = 0;
     loop {
         let available = match input.fill_buf() {
@@ -191,7 +194,7 @@ fn read_bounded_line(input: &mut impl BufRead, buf: &mut Vec<u8>, max: usize) ->
             Err(e) => return Err(e),
         };
         if available.is_empty() {
-            return Ok(total);
+            return Ok((total, false));
         }
         let (len, done) = match memchr::memchr(b'\n', available) {
             Some(at) => (at + 1, true),
@@ -202,7 +205,7 @@ fn read_bounded_line(input: &mut impl BufRead, buf: &mut Vec<u8>, max: usize) ->
         input.consume(len);
         total += len;
         if done {
-            return Ok(total);
+            return Ok((total, true));
         }
     }
 }
@@ -347,7 +350,7 @@ mod tests {
                 BadLine {
                     line: 4,
                     message:
-                        "line of 321 bytes is longer than the largest document allowed (200 bytes, see --max-doc-mb)"
+                        "line of 320 bytes is longer than the largest document allowed (200 bytes, see --max-doc-mb)"
                             .into()
                 },
             ]
@@ -362,6 +365,20 @@ mod tests {
     }
 
     #[test]
+    fn a_line_exactly_at_the_limit_is_a_document() {
+        let analyzer = Analyzer::new(Lang::De, Lexicon::bundled(Lang::De), None, false);
+        let line = "{\"id\":\"a\",\"text\":\"Ein Satz.\"}";
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap_or_else(|e| panic!("{e}"));
+        for (limit, documents, bad) in [(line.len(), 1, 0), (line.len() - 1, 0, 1)] {
+            let mut out = Vec::new();
+            let input = format!("{line}\n{line}");
+            let summary =
+                stream(&analyzer, &pool, input.as_bytes(), &mut out, "test", limit).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!((summary.documents, summary.bad_lines.len()), (2 * documents, 2 * bad), "limit {limit}");
+        }
+    }
+
+    #[test]
     fn bounded_lines_keep_at_most_the_limit() {
         let mut input = &b"0123456789\nab\n\nlast"[..];
         let mut buf = Vec::new();
@@ -369,14 +386,14 @@ mod tests {
         let mut kept = Vec::new();
         loop {
             buf.clear();
-            let len = read_bounded_line(&mut input, &mut buf, 4).unwrap();
+            let (len, newline) = read_bounded_line(&mut input, &mut buf, 4).unwrap();
             if len == 0 {
                 break;
             }
-            lens.push(len);
+            lens.push((len, newline));
             kept.push(String::from_utf8(buf.clone()).unwrap());
         }
-        assert_eq!(lens, [11, 3, 1, 4]);
+        assert_eq!(lens, [(11, true), (3, true), (1, true), (4, false)]);
         assert_eq!(kept, ["0123", "ab\n", "\n", "last"]);
     }
 }

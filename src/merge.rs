@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use crate::lexicon::voice::Voice;
 use crate::output::ReportDir;
-use crate::pipeline::{Counts, RunInfo};
+use crate::report::run::{Counts, RunInfo, Shard};
 use crate::report::{self, csv_writer, files, TermKey, TermStats};
 use crate::Error;
 
@@ -79,7 +79,7 @@ fn check_parts(parts: &[PathBuf], infos: &[RunInfo]) -> Result<(u32, Vec<u32>), 
         let Some(shard) = info.shard.as_deref() else {
             return Err(bad(part, "is not a partial report (run.json has no shard); nothing to merge"));
         };
-        let parsed = crate::pipeline::Shard::parse(shard).map_err(|m| bad(part, m))?;
+        let parsed = Shard::parse(shard).map_err(|m| bad(part, m))?;
         if *count.get_or_insert(parsed.count) != parsed.count {
             return Err(bad(part, format!("is shard {shard}, but other parts have N = {}", count.unwrap_or(0))));
         }

@@ -30,7 +30,7 @@ fn whitespace_marks(s: &str) -> impl Iterator<Item = usize> + '_ {
         .chain(memchr::memchr_iter(0xe3, bytes).filter(multi_byte_space))
 }
 
-/// Where a text has whitespace other than single ASCII spaces (see [`whitespace_marks`]),
+/// Where a text has whitespace other than single ASCII spaces (see `whitespace_marks`),
 /// sorted. Found once per document with long SIMD searches, it tells whether a sentence is
 /// collapsed already without scanning the sentence: short scans were mostly start-up cost.
 #[derive(Debug, Clone, Default)]

@@ -124,13 +124,14 @@ fn large_document_streamed_in_parts_equals_whole_analysis() {
     ]
     .map(String::into_bytes);
     let mut terms = TermTally::default();
+    let format = framing::report::CsvFormat::new(&lexicon, None);
     for (k, (name, _)) in docs.iter().enumerate() {
         // Walked as empty: the file is read whole anyway.
         let file = framing::corpus::CorpusFile { doc_id: (*name).into(), odd_path: None, bytes: 0 };
         let doc = framing::corpus::load_document(&file, &corpus, None).expect("load");
         let report = analyzer.analyze(&doc);
         let mut csv = framing::report::DocumentCsv::default();
-        report.write_csv(&mut csv, &framing::report::EntryCells::new(&lexicon), None);
+        format.write_report(&mut csv, &report);
         expected[0].extend(csv.sentences);
         expected[1].extend(csv.matches);
         expected[2].extend(csv.documents);

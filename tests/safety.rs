@@ -274,7 +274,7 @@ fn jsonl_reports_an_invalid_utf8_line_by_number_and_writes_every_good_one() {
         .code(1)
         .stderr(contains("framing: stdin:10: skipped: not UTF-8: invalid byte at column 22 (JSON text is UTF-8)"))
         .stderr(contains(
-            "framing: stdin:41: skipped: line of 1100023 bytes is longer than the largest document allowed \
+            "framing: stdin:41: skipped: line of 1100022 bytes is longer than the largest document allowed \
              (1000000 bytes, see --max-doc-mb)",
         ))
         .get_output()

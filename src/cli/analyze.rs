@@ -24,7 +24,7 @@ use crate::Lang;
 pub struct AnalyzeArgs {
     /// Corpus directory (searched recursively).
     pub corpus: PathBuf,
-    /// Report directory [default: reports/<corpus folder name>].
+    /// Report directory [default: reports/CORPUS_FOLDER_NAME].
     #[arg(short, long)]
     pub out: Option<PathBuf>,
     /// Lexicon CSV file; repeat for several [default: the bundled lexicon for --lang].

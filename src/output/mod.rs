@@ -238,6 +238,21 @@ fn recover(parent: &Path, name: &str, target: &Path) -> Result<Vec<String>, Erro
     Ok(done)
 }
 
+/// Asks the kernel to start writing `file`'s written pages to disk now, without waiting:
+/// a run calls it as its reports grow, so that the fsync at [`ReportDir::commit`] finds
+/// most of them on disk already (waiting for all of a 100 MB report there cost a fifth of
+/// a 30 MB run). Best effort; elsewhere than Linux the commit's fsync does all of it.
+pub fn start_writeback(file: &fs::File) {
+    #[cfg(target_os = "linux")]
+    {
+        // POSIX_FADV_DONTNEED starts asynchronous writeback of dirty pages (and lets the
+        // kernel drop the clean ones: a report is not read back by this process).
+        let _ = rustix::fs::fadvise(file, 0, None, rustix::fs::Advice::DontNeed);
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = file;
+}
+
 /// Flushes every file of `folder` and the folder itself to disk.
 fn sync_folder(folder: &Path) -> Result<(), Error> {
     for entry in fs::read_dir(folder).map_err(|e| Error::io(folder, e))? {
