@@ -212,7 +212,7 @@ fn period_ends(text: &str, sent_start: usize, dot: usize, next: &NextWord<'_>, l
             AbbrevKind::Inner => false,
             AbbrevKind::MayEnd => starts_new_sentence(next, lists),
             AbbrevKind::BeforeNumber => !next.has_digit(),
-            AbbrevKind::TimeSuffix => !next.is_digit(),
+            AbbrevKind::TimeSuffix => time_suffix_ends(text, sent_start, before.start, next, lists),
         };
     }
     if lang == Lang::De && is_ordinal_candidate(token) {
@@ -231,6 +231,24 @@ fn period_ends(text: &str, sent_start: usize, dot: usize, next: &NextWord<'_>, l
         return false;
     }
     true
+}
+
+/// A clock time with a dotted suffix ("6 p.m.") ends the sentence before a capitalised word
+/// ("He left at 6 P.M. Travelers who …"), but not before a weekday, month or time zone
+/// ("at 6 p.m. Friday", "8 p.m. Eastern"), nor when the sentence so far is only the time
+/// phrase that opens it ("At 5 a.m. Mr. Smith went to the bank": no sentence is just "At 5
+/// a.m.").
+fn time_suffix_ends(text: &str, sent_start: usize, token_start: usize, next: &NextWord<'_>, lists: &WordLists) -> bool {
+    if next.is_digit() || lists.is_time_follower(next.word) {
+        return false;
+    }
+    !is_opening_time_phrase(&text[sent_start..token_start])
+}
+
+/// Whether the text before a time suffix is at most a preposition and a number ("At 5 ",
+/// "By 10:30 ", "Until 6", "5"): the time opens the sentence rather than closing it.
+fn is_opening_time_phrase(before: &str) -> bool {
+    before.split_whitespace().nth(2).is_none()
 }
 
 /// Looks `token` up in the abbreviation list, also by its last part after a hyphen

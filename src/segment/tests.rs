@@ -263,6 +263,27 @@ fn english_single_letters_time_suffixes_and_numbers() {
 }
 
 #[test]
+fn middle_initials_are_not_page_abbreviations() {
+    // "p. 12" is a page, but an upper-case single letter is an initial.
+    assert_eq!(
+        en("The analyst Colin P. Clarke said the group was weak. See p. 12 for more."),
+        ["The analyst Colin P. Clarke said the group was weak.", "See p. 12 for more."]
+    );
+}
+
+#[test]
+fn clock_times_before_weekdays_zones_and_at_the_sentence_start() {
+    assert_eq!(
+        en("The council votes at 6 p.m. Friday in the town hall. Polls close at 8 p.m. Eastern on Tuesday."),
+        ["The council votes at 6 p.m. Friday in the town hall.", "Polls close at 8 p.m. Eastern on Tuesday."]
+    );
+    assert_eq!(
+        en("At 7 a.m. Mrs. Jones opened the shop. She closed it at 9 P.M. Mr. Jones counted the money."),
+        ["At 7 a.m. Mrs. Jones opened the shop.", "She closed it at 9 P.M.", "Mr. Jones counted the money."]
+    );
+}
+
+#[test]
 fn dashes_after_exclamations() {
     assert_eq!(
         en("Mix it, put it in the oven, and -- voila! -- you have cake."),
