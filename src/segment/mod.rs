@@ -291,8 +291,28 @@ fn skip_footnotes(text: &str, at: usize, punct_start: usize) -> usize {
         let digits = bytes[at..].iter().take(4).take_while(|b| b.is_ascii_digit()).count();
         let then_space = bytes.get(at + digits).is_some_and(u8::is_ascii_whitespace);
         if glued_to_word && (1..=3).contains(&digits) && then_space {
-            j = at + digits;
+            j = skip_further_footnotes(bytes, at + digits, &text[at..at + digits]);
         }
+    }
+    j
+}
+
+/// After a glued footnote number ("consultation.11"), skips the further citation numbers
+/// that follow it, each separated by one space and larger than the one before ("gap.11 12
+/// Take the"): a run of ascending small numbers is a list of notes, not a sentence opening.
+fn skip_further_footnotes(bytes: &[u8], mut j: usize, first: &str) -> usize {
+    let mut last: u32 = first.parse().unwrap_or(u32::MAX);
+    while bytes.get(j) == Some(&b' ') {
+        let digits = bytes[j + 1..].iter().take(4).take_while(|b| b.is_ascii_digit()).count();
+        if !(1..=3).contains(&digits) || !bytes.get(j + 1 + digits).is_some_and(u8::is_ascii_whitespace) {
+            break;
+        }
+        let value = bytes[j + 1..j + 1 + digits].iter().fold(0u32, |v, &b| v * 10 + u32::from(b - b'0'));
+        if value <= last {
+            break;
+        }
+        last = value;
+        j += 1 + digits;
     }
     j
 }

@@ -52,6 +52,12 @@ impl NextWord<'_> {
         self.first.is_lowercase() && !self.list_marker()
     }
 
+    /// The text goes on with a comma, semicolon, colon or closing bracket, which no sentence
+    /// opens with: "{v 1 , . . . , v k }", "Really? , he asked".
+    fn cannot_open_a_sentence(&self) -> bool {
+        matches!(self.first, ',' | ';' | ':' | ')' | ']' | '}')
+    }
+
     fn is_digit(&self) -> bool {
         self.first.is_ascii_digit()
     }
@@ -163,6 +169,9 @@ pub(crate) fn ends_sentence(
     lists: &WordLists,
     lang: Lang,
 ) -> bool {
+    if next.cannot_open_a_sentence() {
+        return false;
+    }
     if punct.strong {
         return strong_ends(next);
     }
@@ -271,6 +280,8 @@ fn is_short_word(token: &str) -> bool {
 /// A number, roman numeral or letter that opens the sentence (after bullets at most): a list
 /// enumerator, not a sentence end.
 fn is_sentence_initial_enumerator(text: &str, sent_start: usize, token_start: usize, token: &str) -> bool {
+    // A bullet may be glued to the number: "⁃9. The first item".
+    let token = token.trim_start_matches(is_bullet);
     let number = (1..=3).contains(&token.len()) && token.bytes().all(|b| b.is_ascii_digit());
     if !(number || is_roman(token) || is_initial(token)) {
         return false;

@@ -284,6 +284,33 @@ fn clock_times_before_weekdays_zones_and_at_the_sentence_start() {
 }
 
 #[test]
+fn a_bullet_glued_to_the_item_number() {
+    assert_eq!(en("⁃3. Pack the tent ⁃4. Check the map"), ["⁃3. Pack the tent", "⁃4. Check the map"]);
+}
+
+#[test]
+fn no_sentence_opens_with_a_comma_or_a_closing_bracket() {
+    // Elided index lists in mathematical prose: "{x 1 , . . . , x n }".
+    assert_eq!(
+        en("Let Y = {y 1 , . . . , y m } be the set of nodes. It is finite."),
+        ["Let Y = {y 1 , . . . , y m } be the set of nodes.", "It is finite."]
+    );
+}
+
+#[test]
+fn several_footnote_numbers_after_a_sentence() {
+    assert_eq!(
+        en("Patients often expect antibiotics for a cold.4 5 Doctors rarely agree."),
+        ["Patients often expect antibiotics for a cold.4 5", "Doctors rarely agree."]
+    );
+    // Not ascending: the second number opens the next sentence.
+    assert_eq!(
+        en("The trial was abandoned.7 3 people had withdrawn."),
+        ["The trial was abandoned.7", "3 people had withdrawn."]
+    );
+}
+
+#[test]
 fn dashes_after_exclamations() {
     assert_eq!(
         en("Mix it, put it in the oven, and -- voila! -- you have cake."),
