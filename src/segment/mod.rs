@@ -92,6 +92,11 @@ impl Segmenter {
                 0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA6) => {
                     i = self.at_punct(text, i, &mut sent, &mut marks, out)
                 }
+                b'"' | 0xE2 if closes_after_dash(text, i) => {
+                    let resume = self.after_broken_off_quote(text, i, &mut sent, out);
+                    marks.pass(bytes, i, resume);
+                    i = resume;
+                }
                 _ => {
                     marks.note(bytes, i);
                     i += 1;
@@ -170,6 +175,31 @@ impl Segmenter {
         }
         boundary
     }
+
+    /// Speech that breaks off with a dash and a closing quote ends the sentence before a
+    /// capitalised word: `"If you would only listen--" The door slammed.` (but `"Wait--" he
+    /// said` goes on). Returns where scanning resumes.
+    fn after_broken_off_quote(&self, text: &str, at: usize, sent: &mut Open, out: &mut Vec<Range<usize>>) -> usize {
+        let boundary = skip_closers(text, at);
+        let (next_at, newlines) = skip_space(text, boundary);
+        if next_at == boundary || next_at >= text.len() || newlines >= 2 {
+            return boundary;
+        }
+        let next = next_word(text, next_at);
+        // German capitalises nouns: there only a typical sentence opener follows a new sentence.
+        if next.first.is_uppercase() && (self.lang == Lang::En || self.lists.is_starter(next.word)) {
+            push_trimmed(text, sent.start, boundary, out);
+            *sent = Open::at(self, text, boundary);
+        }
+        boundary
+    }
+}
+
+/// Whether the quotation mark at `at` closes speech that breaks off with a dash ("sir--\"",
+/// "to—”"): the dash stands where the terminal punctuation would.
+fn closes_after_dash(text: &str, at: usize) -> bool {
+    let before = &text[..at];
+    (before.ends_with("--") || before.ends_with('—')) && text[at..].starts_with(['"', '”', '“'])
 }
 
 /// Bytes the scanner stops at: line breaks, terminal punctuation, the lead byte of `…` and of

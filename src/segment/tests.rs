@@ -311,6 +311,16 @@ fn several_footnote_numbers_after_a_sentence() {
 }
 
 #[test]
+fn speech_broken_off_with_a_dash() {
+    assert_eq!(
+        en("\"If you would only listen--\" The door slammed behind her. \"Wait--\" he said."),
+        ["\"If you would only listen--\"", "The door slammed behind her.", "\"Wait--\" he said."]
+    );
+    assert_eq!(de("„Ich wollte nur—“ Dann fiel die Tür zu."), ["„Ich wollte nur—“", "Dann fiel die Tür zu."]);
+    assert_eq!(de("„Die Bahn—“ Streiks trafen sie oft."), ["„Die Bahn—“ Streiks trafen sie oft."]);
+}
+
+#[test]
 fn dashes_after_exclamations() {
     assert_eq!(
         en("Mix it, put it in the oven, and -- voila! -- you have cake."),
