@@ -212,9 +212,87 @@ pub(crate) fn inside_double_quotes(
     close.is_some_and(|i| !ahead[..i].contains("\n\n"))
 }
 
+/// Whether the punctuation at `at` stands inside an English single-quoted passage that
+/// closes later in the paragraph: `'after such a fall as this, I shall think nothing of it!
+/// How brave they'll think me!'` and `‘it is said to grow in dragon’s blood. It grows …’`
+/// are one sentence each, like double-quoted speech. Apostrophes ("they'll", "dragon’s") are
+/// told apart from quotation marks by their neighbours ([`single_quote_role`]). English
+/// only: German writes ‚…‘. The passage is searched only at candidate boundaries, within
+/// bounded windows, and only when the sentence holds a single quotation mark at all.
+pub(crate) fn inside_single_quotes(
+    text: &str,
+    lang: Lang,
+    sent_start: usize,
+    at: usize,
+    punct_end: usize,
+    boundary: usize,
+) -> bool {
+    if lang != Lang::En || at - sent_start > QUOTE_WINDOW {
+        return false;
+    }
+    let (mut open, mut close) = (0usize, 0usize);
+    for i in single_quote_marks(text, sent_start, at) {
+        match single_quote_role(text, i) {
+            QuoteRole::Open => open += 1,
+            QuoteRole::Close => close += 1,
+            QuoteRole::Apostrophe => {}
+        }
+    }
+    if open <= close || single_quote_marks(text, punct_end, boundary).next().is_some() {
+        return false;
+    }
+    let end = floor_char_boundary(text, boundary + QUOTE_WINDOW);
+    let paragraph_end = text[boundary..end].find("\n\n").map_or(end, |i| boundary + i);
+    single_quote_marks(text, boundary, paragraph_end).any(|i| single_quote_role(text, i) == QuoteRole::Close)
+}
+
+/// The offsets of `'`, `‘` and `’` in `text[from..to]` (found by their bytes: `'` and the
+/// lead byte 0xE2 of the curly marks).
+fn single_quote_marks(text: &str, from: usize, to: usize) -> impl Iterator<Item = usize> + '_ {
+    let bytes = &text.as_bytes()[from..to];
+    memchr::memchr2_iter(b'\'', 0xE2, bytes)
+        .filter(move |&i| bytes[i] == b'\'' || matches!(bytes.get(i + 1..i + 3), Some([0x80, 0x98 | 0x99])))
+        .map(move |i| from + i)
+}
+
+/// What a single quotation mark does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum QuoteRole {
+    Open,
+    Close,
+    Apostrophe,
+}
+
+/// The role of the `'`, `‘` or `’` at `i`, read from its neighbours: after a space or an
+/// opening bracket and before a letter it opens ("'Well"); after a non-space and before a
+/// non-letter it closes ("house!' ", "Apulia’ ("); between letters, or before a digit
+/// ("they'll", "’90s"), it is an apostrophe. `‘` never closes.
+fn single_quote_role(text: &str, i: usize) -> QuoteRole {
+    let mark = text[i..].chars().next().unwrap_or('\'');
+    let before = text[..i].chars().next_back();
+    let after = text[i + mark.len_utf8()..].chars().next();
+    let opens_here = before.is_none_or(|c| c.is_whitespace() || matches!(c, '(' | '[' | '"' | '“' | '—' | '-'));
+    if opens_here && after.is_some_and(char::is_alphabetic) {
+        return QuoteRole::Open;
+    }
+    if mark != '‘' && before.is_some_and(|c| !c.is_whitespace()) && !after.is_some_and(char::is_alphanumeric) {
+        return QuoteRole::Close;
+    }
+    QuoteRole::Apostrophe
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn single_quote_roles() {
+        let text = "'Well!' they'll say, ‘dragon’s blood’ in the ’90s and the players' union.";
+        let roles: Vec<QuoteRole> =
+            single_quote_marks(text, 0, text.len()).map(|i| single_quote_role(text, i)).collect();
+        use QuoteRole::*;
+        assert_eq!(roles, [Open, Close, Apostrophe, Open, Apostrophe, Close, Apostrophe, Close]);
+    }
 
     #[test]
     fn curly_quotes_are_one_character_with_the_lead_byte_marks_search_for() {

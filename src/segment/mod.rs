@@ -23,7 +23,7 @@ mod wordlists;
 use std::ops::Range;
 
 use crate::Lang;
-use enclosures::{inside_double_quotes, inside_short_parens, Marks};
+use enclosures::{inside_double_quotes, inside_short_parens, inside_single_quotes, Marks};
 use lists::{is_list_marker, next_inline_item};
 use rules::{ends_sentence, glued_sentence_end, is_closer, next_word, Punct};
 use wordlists::WordLists;
@@ -154,6 +154,7 @@ impl Segmenter {
         }
         if inside_short_parens(text, sent.start, at, punct_end, boundary, marks)
             || inside_double_quotes(text, sent.start, at, punct_end, boundary, marks)
+            || inside_single_quotes(text, self.lang, sent.start, at, punct_end, boundary)
         {
             return boundary;
         }

@@ -378,6 +378,23 @@ fn english_quoted_speech_stays_whole() {
 }
 
 #[test]
+fn english_single_quoted_passages_stay_whole() {
+    assert_eq!(
+        en("'Careful!' said the guide, 'the path is steep here! Nobody runs. Keep to the rope!' Then we climbed."),
+        ["'Careful!' said the guide, 'the path is steep here! Nobody runs. Keep to the rope!'", "Then we climbed."]
+    );
+    assert_eq!(
+        en("The chronicle says ‘the bridge fell in the monk’s garden. It was rebuilt in stone’ (Smith 2004). Later reports differ."),
+        ["The chronicle says ‘the bridge fell in the monk’s garden. It was rebuilt in stone’ (Smith 2004).", "Later reports differ."]
+    );
+    // Apostrophes are no quotation marks.
+    assert_eq!(
+        en("They'll come. The players' union agreed. It's over."),
+        ["They'll come.", "The players' union agreed.", "It's over."]
+    );
+}
+
+#[test]
 fn segmenter_is_shared_across_threads() {
     // The pipeline shares one Segmenter across rayon workers; this fails to compile otherwise.
     fn assert_send_sync<T: Send + Sync>() {}
