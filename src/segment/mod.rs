@@ -16,6 +16,7 @@
 //! lower-case continuations). Word lists live in `data/*.txt`.
 
 mod enclosures;
+mod lines;
 mod lists;
 mod rules;
 mod wordlists;
@@ -24,7 +25,8 @@ use std::ops::Range;
 
 use crate::Lang;
 use enclosures::{inside_double_quotes, inside_short_parens, inside_single_quotes, Marks};
-use lists::{is_list_marker, next_inline_item};
+use lines::LineBreaks;
+use lists::next_inline_item;
 use rules::{ends_sentence, glued_sentence_end, is_closer, next_word, Punct};
 use wordlists::WordLists;
 
@@ -53,6 +55,7 @@ impl Segmenter {
         let len = bytes.len();
         let mut sent = Open::at(self, text, 0);
         let mut marks = Marks::new(self.lang);
+        let mut breaks = LineBreaks::default();
         let mut line_start = 0;
         let mut i = 0;
         while i < len {
@@ -74,14 +77,12 @@ impl Segmenter {
                         // A blank line ends the paragraph and with it the sentence.
                         push_trimmed(text, sent.start, i, out);
                         sent = Open::at(self, text, after);
+                        breaks.new_paragraph();
                         line_start = after;
                         i = after;
                         continue;
                     }
-                    if is_heading(&text[line_start..i])
-                        || is_heading(&text[after..])
-                        || list_item_ends(&text[line_start..i], &text[after..])
-                    {
+                    if breaks.ends_sentence(self.lang, &text[line_start..i], &text[after..]) {
                         push_trimmed(text, sent.start, i, out);
                         sent = Open::at(self, text, i + 1);
                     }
@@ -358,19 +359,6 @@ fn skip_emoji(text: &str, at: usize) -> usize {
     skip_while(text, at, |c| is_emoji(c) || matches!(c, '\u{200D}' | '\u{FE0F}'))
 }
 
-/// Whether a line break between `line` and the next line (`next`, from its first non-space
-/// character) ends a list item: the line is an item and the next one is another item or
-/// starts upper-case ("a) here it is⏎b) another", "c) one more⏎They went"), or the line
-/// ends a sentence-like clause and the next one is an item ("guidelines:⏎1. Organise").
-fn list_item_ends(line: &str, next: &str) -> bool {
-    let line = line.trim();
-    let next_item = is_list_marker(next);
-    if is_list_marker(line) {
-        return next_item || next.starts_with(char::is_uppercase);
-    }
-    next_item && line.ends_with(['.', '!', '?', ':', '…'])
-}
-
 /// Skips whitespace from `at`; returns the next non-space offset and the line breaks passed.
 fn skip_space(text: &str, at: usize) -> (usize, usize) {
     let mut newlines = 0;
@@ -384,13 +372,6 @@ fn skip_space(text: &str, at: usize) -> (usize, usize) {
 /// Skips whitespace other than `\n` from `at`.
 fn skip_inline_space(text: &str, at: usize) -> usize {
     skip_while(text, at, |c| c != '\n' && c.is_whitespace())
-}
-
-/// Whether `line` is a markdown ATX heading (`# Title`, `## Title`).
-fn is_heading(line: &str) -> bool {
-    let line = line.trim_start_matches([' ', '\t']);
-    let hashes = line.bytes().take_while(|&b| b == b'#').count();
-    (1..=6).contains(&hashes) && line[hashes..].starts_with([' ', '\t'])
 }
 
 /// Longest sentence (in bytes) the segmenter reports. Real sentences stay far below it (the

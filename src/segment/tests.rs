@@ -139,6 +139,42 @@ fn blank_lines_and_headlines() {
 }
 
 #[test]
+fn runs_of_short_lines_are_lists() {
+    assert_eq!(
+        en("topics\nclimate policy\nenergy prices\nhousing, rents\n"),
+        ["topics", "climate policy", "energy prices", "housing, rents"]
+    );
+    assert_eq!(
+        de("Übung Perfekt\n1. Wir ___ nach Hause gegangen.\nsind\nhaben\nist\n2. Er ___ das Buch gelesen."),
+        ["Übung Perfekt", "1. Wir ___ nach Hause gegangen.", "sind", "haben", "ist", "2. Er ___ das Buch gelesen."]
+    );
+    // Wrapped prose in a narrow column is no list.
+    assert_eq!(
+        de("Die Regierung will\nSteuern erhöhen und\nAusgaben senken."),
+        ["Die Regierung will Steuern erhöhen und Ausgaben senken."]
+    );
+    assert_eq!(en("Prices rose\nsharply."), ["Prices rose sharply."]);
+}
+
+#[test]
+fn separator_lines_and_a_colon_at_the_end_of_a_line() {
+    assert_eq!(
+        en("Here is the statement :\nThe minister resigned today.\n***\nThen came the questions."),
+        ["Here is the statement :", "The minister resigned today.", "***", "Then came the questions."]
+    );
+    // A quotation stays with its attribution.
+    assert_eq!(de("Dr. Weber sagte:\n„Wir sind vorbereitet.“"), ["Dr. Weber sagte: „Wir sind vorbereitet.“"]);
+}
+
+#[test]
+fn english_title_lines() {
+    assert_eq!(
+        en("Community Garden Award\n(Bronze Plaque - Photo To Follow)\nThe jury will visit every garden in May."),
+        ["Community Garden Award", "(Bronze Plaque - Photo To Follow)", "The jury will visit every garden in May."]
+    );
+}
+
+#[test]
 fn english_abbreviations_and_numbers() {
     assert_eq!(
         en("Mr. Smith and Mrs. Jones met Dr. Brown. They talked."),
