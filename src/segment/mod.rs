@@ -27,7 +27,7 @@ use crate::Lang;
 use enclosures::{inside_double_quotes, inside_short_parens, inside_single_quotes, Marks};
 use lines::LineBreaks;
 use lists::next_inline_item;
-use rules::{ends_sentence, glued_sentence_end, is_closer, next_word, Punct};
+use rules::{ends_sentence, glued_sentence_end, is_closer, next_word, period_before_opening_omission, Punct};
 use wordlists::WordLists;
 
 /// A sentence segmenter for one language. Cheap to create and to clone; the word lists are
@@ -171,6 +171,13 @@ impl Segmenter {
             return boundary;
         }
         let next = next_word(text, next_at);
+        if period_before_opening_omission(text, punct, &next) {
+            // "compounds. . . . The practice": the period ends the sentence, the omission
+            // marks open the next one.
+            push_trimmed(text, sent.start, at + 1, out);
+            *sent = Open::at(self, text, at + 1);
+            return boundary;
+        }
         if ends_sentence(text, sent.start, punct, &next, self.lists, self.lang) {
             push_trimmed(text, sent.start, boundary, out);
             *sent = Open::at(self, text, boundary);
@@ -253,12 +260,14 @@ fn punct_run(bytes: &[u8], at: usize) -> (usize, Punct) {
     let mut periods = 0;
     let mut strong = false;
     let mut ellipsis = false;
+    let mut spaced = false;
     loop {
         match bytes.get(j) {
             Some(b' ')
                 if j > at && matches!(bytes.get(j + 1), Some(b'.' | b'!' | b'?')) && bytes[j - 1] == bytes[j + 1] =>
             {
                 ellipsis = true;
+                spaced = true;
                 j += 1;
             }
             Some(b'.') => {
@@ -276,7 +285,8 @@ fn punct_run(bytes: &[u8], at: usize) -> (usize, Punct) {
             _ => break,
         }
     }
-    (j, Punct { start: at, strong, ellipsis: ellipsis || periods >= 2 })
+    let spaced_periods = if spaced && !strong && j - at == 2 * periods - 1 { periods } else { 0 };
+    (j, Punct { start: at, strong, ellipsis: ellipsis || periods >= 2, spaced_periods })
 }
 
 /// Skips closing quotes and brackets: `betreten.“` and `(so der Sprecher.)` keep them.

@@ -32,6 +32,8 @@ pub(crate) struct Punct {
     pub strong: bool,
     /// Is an ellipsis (`…` or two or more periods).
     pub ellipsis: bool,
+    /// The number of periods of a spaced run of periods only (". . .": 3), else 0.
+    pub spaced_periods: usize,
 }
 
 /// The start of the text after a candidate boundary.
@@ -176,7 +178,7 @@ pub(crate) fn ends_sentence(
         return strong_ends(next);
     }
     if punct.ellipsis {
-        return ellipsis_ends(text, sent_start, punct.start, next);
+        return ellipsis_ends(text, sent_start, punct, next);
     }
     period_ends(text, sent_start, punct.start, next, lists, lang)
 }
@@ -188,13 +190,26 @@ fn strong_ends(next: &NextWord<'_>) -> bool {
 }
 
 /// An ellipsis ends a sentence only before an upper-case start ("Und dann... kam er" goes
-/// on); an omission mark "[…]" or "(...)" never does.
-fn ellipsis_ends(text: &str, sent_start: usize, start: usize, next: &NextWord<'_>) -> bool {
-    let before = text[sent_start..start].chars().next_back();
+/// on); an omission mark "[…]" or "(...)" never does, nor does a spaced omission of three
+/// periods after a space: typeset omissions write ". . ." inside a sentence and ". . . ."
+/// (omission and period) where one ends ("the thing is . . . I didn't mean it").
+fn ellipsis_ends(text: &str, sent_start: usize, punct: Punct, next: &NextWord<'_>) -> bool {
+    let before = text[sent_start..punct.start].chars().next_back();
     if matches!(before, Some('[' | '(')) {
         return false;
     }
+    if punct.spaced_periods == 3 && before.is_some_and(char::is_whitespace) {
+        return false;
+    }
     !next.is_lower()
+}
+
+/// Whether a period glued to a word and followed by a spaced omission before a capitalised
+/// word ("compounds. . . . The practice") ends its sentence, the omission opening the next.
+pub(crate) fn period_before_opening_omission(text: &str, punct: Punct, next: &NextWord<'_>) -> bool {
+    punct.spaced_periods >= 4
+        && text[..punct.start].chars().next_back().is_some_and(char::is_alphanumeric)
+        && next.first.is_uppercase()
 }
 
 /// A single period: decided by the token before it and the word after it.

@@ -275,6 +275,17 @@ fn spaced_ellipses_are_one_mark() {
 }
 
 #[test]
+fn typeset_omissions_three_periods_inside_four_at_the_end() {
+    // Three spaced periods mark an omission inside the sentence, even before "I".
+    assert_eq!(en("She paused . . . I waited for her."), ["She paused . . . I waited for her."]);
+    // A period glued to the word, then an omission: the omission opens the next sentence.
+    assert_eq!(
+        en("The report was short. . . . Nobody read it. . . ."),
+        ["The report was short.", ". . . Nobody read it. . . ."]
+    );
+}
+
+#[test]
 fn english_single_letters_time_suffixes_and_numbers() {
     assert_eq!(
         en("We make a good team, you and I. Did you see Albert I. Jones yesterday?"),
