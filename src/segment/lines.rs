@@ -32,15 +32,16 @@ impl LineBreaks {
     }
 
     /// Whether the single line break after `line` ends the sentence; `rest` is the text from
-    /// the first non-space character of the next line.
-    pub(crate) fn ends_sentence(&mut self, lang: Lang, line: &str, rest: &str) -> bool {
+    /// the first non-space character of the next line; `in_item` tells that the sentence is
+    /// an inline list item that began on this line ("… b. another c. one more⏎They went").
+    pub(crate) fn ends_sentence(&mut self, lang: Lang, line: &str, rest: &str, in_item: bool) -> bool {
         let line = line.trim();
         let short = is_short_bare_line(line);
         let prev_short = std::mem::replace(&mut self.prev_short, short);
         let next = first_line(rest);
         is_heading(line)
             || is_heading(rest)
-            || list_item_ends(line, rest)
+            || list_item_ends(line, rest, in_item)
             || is_separator_line(line)
             || next.is_some_and(is_separator_line)
             || colon_opens_a_block(line, rest)
@@ -68,13 +69,13 @@ fn second_line<'a>(rest: &'a str, first: &str) -> Option<&'a str> {
 }
 
 /// Whether a line break between `line` and the next line (`next`, from its first non-space
-/// character) ends a list item: the line is an item and the next one is another item or
+/// character) ends a list item: the line is (or ends in) an item and the next one is another item or
 /// starts upper-case ("a) here it is⏎b) another", "c) one more⏎They went"); or the next line
 /// is an item and the line ends a sentence-like clause ("guidelines:⏎1. Organise") or is a
 /// capitalised heading of a few words ("Übung Präsens⏎1. Ich ___ gern Tennis.").
-fn list_item_ends(line: &str, next: &str) -> bool {
+fn list_item_ends(line: &str, next: &str, in_item: bool) -> bool {
     let next_item = is_list_marker(next);
-    if is_list_marker(line) {
+    if in_item || is_list_marker(line) {
         return next_item || next.starts_with(char::is_uppercase);
     }
     next_item

@@ -66,6 +66,7 @@ impl Segmenter {
                 let at = sent.item_break;
                 push_trimmed(text, sent.start, at, out);
                 sent = Open::at(self, text, at);
+                sent.item = true;
             }
             if i >= len {
                 break;
@@ -82,7 +83,8 @@ impl Segmenter {
                         i = after;
                         continue;
                     }
-                    if breaks.ends_sentence(self.lang, &text[line_start..i], &text[after..]) {
+                    let in_item = sent.item && sent.start >= line_start;
+                    if breaks.ends_sentence(self.lang, &text[line_start..i], &text[after..], in_item) {
                         push_trimmed(text, sent.start, i, out);
                         sent = Open::at(self, text, i + 1);
                     }
@@ -239,17 +241,19 @@ fn next_interesting(bytes: &[u8], from: usize) -> usize {
     i + bytes[i..].iter().position(|b| INTERESTING.contains(b)).unwrap_or(bytes.len() - i)
 }
 
-/// The sentence being read: where it started, and where an inline list item that continues
-/// its opening enumerator begins (`usize::MAX` when none).
+/// The sentence being read: where it started, where an inline list item that continues
+/// its opening enumerator begins (`usize::MAX` when none), and whether it is itself an
+/// inline list item that began after the one before it.
 struct Open {
     start: usize,
     item_break: usize,
+    item: bool,
 }
 
 impl Open {
     fn at(seg: &Segmenter, text: &str, start: usize) -> Open {
         let item_break = next_inline_item(text, start, seg.lists, seg.lang).unwrap_or(usize::MAX);
-        Open { start, item_break }
+        Open { start, item_break, item: false }
     }
 }
 

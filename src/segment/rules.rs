@@ -4,7 +4,7 @@
 //! followed by whitespace and then more text in the same paragraph, so "3.5", "12.30 Uhr",
 //! "25.11.2020", "www.taz.de" and "info@zeit.de" never reach it.
 
-use super::lists::is_list_marker;
+use super::lists::{is_list_marker, opens_letter_list};
 use super::wordlists::{AbbrevKind, WordLists};
 use crate::text::floor_char_boundary;
 use crate::Lang;
@@ -62,6 +62,11 @@ impl NextWord<'_> {
 
     fn is_digit(&self) -> bool {
         self.first.is_ascii_digit()
+    }
+
+    /// The text opens an inline list of letter items: "a. here it is b. another".
+    fn opens_letter_list(&self) -> bool {
+        opens_letter_list(self.rest)
     }
 
     /// The text starts with a list marker ("b. The", "(ii) Hello", "• ").
@@ -216,7 +221,7 @@ pub(crate) fn period_before_opening_omission(text: &str, punct: Punct, next: &Ne
 fn period_ends(text: &str, sent_start: usize, dot: usize, next: &NextWord<'_>, lists: &WordLists, lang: Lang) -> bool {
     // A lower-case continuation means the period belonged to an abbreviation or an ordinal
     // ("Angela M. sagte", "am 3. und 4. Mai", "nördl. von Berlin").
-    if next.is_lower() {
+    if next.is_lower() && !(lang == Lang::En && next.opens_letter_list()) {
         return false;
     }
     let Some(before) = token_before(text, sent_start, dot) else {

@@ -258,6 +258,11 @@ fn bullet_lines_and_list_items() {
     assert_eq!(en("• 9. The first item • 10. The second item"), ["• 9. The first item", "• 10. The second item"]);
     assert_eq!(en("1. This goes first. 2. And here thereafter."), ["1. This goes first.", "2. And here thereafter."]);
     assert_eq!(en("I. This goes first. II. And here thereafter."), ["I. This goes first.", "II. And here thereafter."]);
+    // Lower-case letter items inline, the last one ended by the line break.
+    assert_eq!(
+        en("Bring three things. a. a tent b. a map c. some water\nThe bus leaves at noon."),
+        ["Bring three things.", "a. a tent", "b. a map", "c. some water", "The bus leaves at noon."]
+    );
     // German "1. FC Köln … 2. Liga" is no list.
     assert_eq!(de("1. FC Köln spielt in der 2. Liga."), ["1. FC Köln spielt in der 2. Liga."]);
 }
