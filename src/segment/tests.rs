@@ -192,6 +192,19 @@ fn english_abbreviations_and_numbers() {
 }
 
 #[test]
+fn quantifiers_and_conjunctions_open_sentences_after_abbreviations() {
+    assert_eq!(
+        en("The tour ended in the U.S. Thousands came to every show. Sales rose at Acme Inc. Although costs grew."),
+        [
+            "The tour ended in the U.S.",
+            "Thousands came to every show.",
+            "Sales rose at Acme Inc.",
+            "Although costs grew."
+        ]
+    );
+}
+
+#[test]
 fn no_punctuation_is_one_sentence() {
     assert_eq!(de("  kein Satzende hier  "), ["kein Satzende hier"]);
     assert!(de("   \n\n  ").is_empty());
