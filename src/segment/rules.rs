@@ -13,6 +13,9 @@ use crate::Lang;
 /// Bounds the backward scan so pathological input stays linear.
 const MAX_TOKEN: usize = 64;
 
+/// Longest bracketed comment (in bytes) that [`NextWord::is_bracketed_comment`] looks at.
+const MAX_COMMENT: usize = 150;
+
 /// Closing quotes and brackets that belong to the sentence they follow.
 pub(crate) fn is_closer(c: char) -> bool {
     matches!(c, '"' | '\'' | '”' | '“' | '’' | '‘' | '»' | '«' | '›' | '‹' | ')' | ']' | '}')
@@ -58,6 +61,19 @@ impl NextWord<'_> {
     /// opens with: "{v 1 , . . . , v k }", "Really? , he asked".
     fn cannot_open_a_sentence(&self) -> bool {
         matches!(self.first, ',' | ';' | ':' | ')' | ']' | '}')
+    }
+
+    /// The text goes on with a bracketed relative clause that is no question, a comment on
+    /// the sentence before: "… off the top of the house!' (Which was very likely true.)".
+    fn is_bracketed_comment(&self, lists: &WordLists) -> bool {
+        if !self.rest.starts_with('(') || !lists.is_relative_opener(self.word) {
+            return false;
+        }
+        let window = &self.rest.as_bytes()[..self.rest.len().min(MAX_COMMENT)];
+        let Some(close) = window.iter().position(|&b| b == b')') else {
+            return false;
+        };
+        !self.rest[..close].trim_end().ends_with('?')
     }
 
     fn is_digit(&self) -> bool {
@@ -176,7 +192,7 @@ pub(crate) fn ends_sentence(
     lists: &WordLists,
     lang: Lang,
 ) -> bool {
-    if next.cannot_open_a_sentence() {
+    if next.cannot_open_a_sentence() || next.is_bracketed_comment(lists) {
         return false;
     }
     if punct.strong {

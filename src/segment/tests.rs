@@ -460,6 +460,18 @@ fn english_single_quoted_passages_stay_whole() {
 }
 
 #[test]
+fn a_bracketed_relative_clause_comments_on_the_sentence_before() {
+    assert_eq!(
+        en("'I shall never fall again!' she cried. (Which was hardly likely.) Then she slept."),
+        ["'I shall never fall again!' she cried. (Which was hardly likely.)", "Then she slept."]
+    );
+    assert_eq!(
+        en("There were two doors. (Which one was locked?) Nobody knew."),
+        ["There were two doors.", "(Which one was locked?)", "Nobody knew."]
+    );
+}
+
+#[test]
 fn segmenter_is_shared_across_threads() {
     // The pipeline shares one Segmenter across rayon workers; this fails to compile otherwise.
     fn assert_send_sync<T: Send + Sync>() {}

@@ -41,6 +41,8 @@ pub(crate) struct WordLists {
     ordinal_triggers: WordSet<&'static str>,
     /// Capitalised words that go on after a clock time ("6 p.m. Friday", "9 a.m. Eastern").
     time_followers: WordSet<&'static str>,
+    /// Relative pronouns that open a bracketed comment on the sentence before ("(Which …)").
+    relative_openers: WordSet<&'static str>,
 }
 
 impl WordLists {
@@ -57,6 +59,7 @@ impl WordLists {
                     include_str!("data/ordinal_nouns_de.txt"),
                     include_str!("data/ordinal_triggers_de.txt"),
                     "",
+                    "",
                 )
             }),
             Lang::En => EN.get_or_init(|| {
@@ -67,6 +70,7 @@ impl WordLists {
                     "",
                     "",
                     include_str!("data/time_followers_en.txt"),
+                    include_str!("data/relative_openers_en.txt"),
                 )
             }),
         }
@@ -79,6 +83,7 @@ impl WordLists {
         ordinal_nouns: &'static str,
         ordinal_triggers: &'static str,
         time_followers: &'static str,
+        relative_openers: &'static str,
     ) -> WordLists {
         let mut abbrevs = WordMap::default();
         for entry in entries(abbreviations) {
@@ -113,6 +118,7 @@ impl WordLists {
             ordinal_heads: entries(ordinal_nouns).map(str::to_lowercase).collect(),
             ordinal_triggers: entries(ordinal_triggers).collect(),
             time_followers: entries(time_followers).collect(),
+            relative_openers: entries(relative_openers).collect(),
         }
     }
 
@@ -137,6 +143,11 @@ impl WordLists {
     /// zone: "6 p.m. Friday").
     pub(crate) fn is_time_follower(&self, word: &str) -> bool {
         self.time_followers.contains(word)
+    }
+
+    /// Whether `word` opens a relative clause ("Which").
+    pub(crate) fn is_relative_opener(&self, word: &str) -> bool {
+        self.relative_openers.contains(word)
     }
 
     /// Whether `word` is a month name.
