@@ -58,6 +58,53 @@ pub(crate) fn inside_short_parens(
     false
 }
 
+/// Fewest words on each side of a boundary inside brackets for the brackets to hold
+/// sentences of their own rather than a short remark ("(Oh. Again!)") or abbreviations
+/// ("(Proc. ABC with Abs. Reg. Compliance)").
+const CLAUSE_WORDS: usize = 4;
+
+/// Whether the bracket around the boundary, which [`inside_short_parens`] found, holds two
+/// clauses of [`CLAUSE_WORDS`] or more words, one before the punctuation at `at` and one
+/// after `boundary`: "(Here is another view of the same. And then there is a different case
+/// here.)" is two sentences in brackets and is split like running text.
+pub(crate) fn brackets_hold_two_clauses(text: &str, sent_start: usize, at: usize, boundary: usize) -> bool {
+    let bytes = text.as_bytes();
+    let floor = sent_start.max(at.saturating_sub(PAREN_WINDOW));
+    let mut depth = 0usize;
+    let Some(open) = bytes[floor..at].iter().rposition(|&b| match b {
+        b')' => {
+            depth += 1;
+            false
+        }
+        b'(' if depth == 0 => true,
+        b'(' => {
+            depth -= 1;
+            false
+        }
+        _ => false,
+    }) else {
+        return false;
+    };
+    let end = (boundary + PAREN_WINDOW).min(text.len());
+    let mut nested = 0usize;
+    let Some(close) = bytes[boundary..end].iter().position(|&b| match b {
+        b'(' => {
+            nested += 1;
+            false
+        }
+        b')' if nested > 0 => {
+            nested -= 1;
+            false
+        }
+        b')' => true,
+        _ => false,
+    }) else {
+        return false;
+    };
+    let words = |s: &str| s.split_whitespace().nth(CLAUSE_WORDS - 1).is_some();
+    words(&text[floor + open + 1..at]) && words(&text[boundary..boundary + close])
+}
+
 /// How far (bytes) quotation marks are looked for around a candidate boundary.
 const QUOTE_WINDOW: usize = 400;
 

@@ -24,7 +24,7 @@ mod wordlists;
 use std::ops::Range;
 
 use crate::Lang;
-use enclosures::{inside_double_quotes, inside_short_parens, inside_single_quotes, Marks};
+use enclosures::{brackets_hold_two_clauses, inside_double_quotes, inside_short_parens, inside_single_quotes, Marks};
 use lines::LineBreaks;
 use lists::next_inline_item;
 use rules::{ends_sentence, glued_sentence_end, is_closer, next_word, period_before_opening_omission, Punct};
@@ -155,7 +155,8 @@ impl Segmenter {
             }
             return boundary;
         }
-        if inside_short_parens(text, sent.start, at, punct_end, boundary, marks)
+        if (inside_short_parens(text, sent.start, at, punct_end, boundary, marks)
+            && !brackets_hold_two_clauses(text, sent.start, at, boundary))
             || inside_double_quotes(text, sent.start, at, punct_end, boundary, marks)
             || inside_single_quotes(text, self.lang, sent.start, at, punct_end, boundary)
         {

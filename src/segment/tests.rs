@@ -410,6 +410,14 @@ fn short_parentheses_stay_whole() {
 }
 
 #[test]
+fn brackets_holding_two_full_sentences_are_split() {
+    assert_eq!(
+        en("The vote passed. (Two members of the board abstained. Both had declared an interest.)"),
+        ["The vote passed.", "(Two members of the board abstained.", "Both had declared an interest.)"]
+    );
+}
+
+#[test]
 fn glued_sentences_split_but_domains_do_not() {
     assert_eq!(
         en("Hello world.Today is Tuesday.Mr. Smith went to the store and bought 1,000.That is a lot."),
