@@ -2,6 +2,8 @@
 //! a short parenthesis or a quoted passage that closes later in the paragraph. The marks are
 //! noted by the scanner as it passes them ([`Marks`]), so that each check stays bounded.
 
+use super::lists::is_list_marker;
+use super::rules::next_word;
 use crate::text::floor_char_boundary;
 use crate::Lang;
 
@@ -103,6 +105,45 @@ pub(crate) fn brackets_hold_two_clauses(text: &str, sent_start: usize, at: usize
     };
     let words = |s: &str| s.split_whitespace().nth(CLAUSE_WORDS - 1).is_some();
     words(&text[floor + open + 1..at]) && words(&text[boundary..boundary + close])
+}
+
+/// When the sentence starting at `from` opens with a bracketed remark without closing
+/// punctuation and a capitalised word follows it ("(Phil. 4:8) Yes, it is!"), the offset
+/// right after the closing bracket: the remark stands between two sentences and belongs to
+/// neither. Not for enumerators ("(A) First things here") or bracketed numbers ("(1999) This
+/// …", which read as enumerators too).
+pub(crate) fn standalone_remark_end(text: &str, from: usize) -> Option<usize> {
+    let rest = &text[from..];
+    let spaces = rest.bytes().take_while(|&b| matches!(b, b' ' | b'\n')).count();
+    if rest.as_bytes().get(spaces) != Some(&b'(') || is_list_marker(&rest[spaces..]) {
+        return None;
+    }
+    let open = from + spaces;
+    let end = (open + PAREN_WINDOW).min(text.len());
+    let mut depth = 0usize;
+    let close = open
+        + text.as_bytes()[open..end].iter().position(|&b| match b {
+            b'(' => {
+                depth += 1;
+                false
+            }
+            b')' => {
+                depth -= 1;
+                depth == 0
+            }
+            _ => b == b'\n',
+        })?;
+    let inner = &text[open + 1..close];
+    if text.as_bytes()[close] != b')'
+        || !inner.chars().any(char::is_alphabetic)
+        || inner.trim_end().ends_with(['.', '!', '?', '…'])
+    {
+        return None;
+    }
+    let after = &text[close + 1..];
+    let next = after.trim_start_matches([' ', '\t']);
+    let spaced = next.len() < after.len();
+    (spaced && next_word(next, 0).first.is_uppercase()).then_some(close + 1)
 }
 
 /// How far (bytes) quotation marks are looked for around a candidate boundary.

@@ -24,7 +24,10 @@ mod wordlists;
 use std::ops::Range;
 
 use crate::Lang;
-use enclosures::{brackets_hold_two_clauses, inside_double_quotes, inside_short_parens, inside_single_quotes, Marks};
+use enclosures::{
+    brackets_hold_two_clauses, inside_double_quotes, inside_short_parens, inside_single_quotes, standalone_remark_end,
+    Marks,
+};
 use lines::LineBreaks;
 use lists::next_inline_item;
 use rules::{ends_sentence, glued_sentence_end, is_closer, next_word, period_before_opening_omission, Punct};
@@ -61,12 +64,13 @@ impl Segmenter {
         while i < len {
             // Jump to the next byte that can matter; the rest of the text is never looked at.
             i = next_interesting(bytes, i);
-            while i >= sent.item_break {
-                // "1.) The first item 2.) The second item": the next list item starts here.
-                let at = sent.item_break;
+            while i >= sent.cut {
+                // "1.) The first item 2.) The second item": the next list item starts here;
+                // "(Phil. 4:8) Yes, it is!": the remark that opened the sentence ends here.
+                let (at, item) = (sent.cut, sent.cut_opens_item);
                 push_trimmed(text, sent.start, at, out);
                 sent = Open::at(self, text, at);
-                sent.item = true;
+                sent.item = item;
             }
             if i >= len {
                 break;
@@ -242,19 +246,24 @@ fn next_interesting(bytes: &[u8], from: usize) -> usize {
     i + bytes[i..].iter().position(|b| INTERESTING.contains(b)).unwrap_or(bytes.len() - i)
 }
 
-/// The sentence being read: where it started, where an inline list item that continues
-/// its opening enumerator begins (`usize::MAX` when none), and whether it is itself an
-/// inline list item that began after the one before it.
+/// The sentence being read: where it started; where it is cut without punctuation
+/// (`usize::MAX` when nowhere): before an inline list item that continues its opening
+/// enumerator, or after a bracketed remark that opens it; whether that cut opens a list item;
+/// and whether it is itself an inline list item that began after the one before it.
 struct Open {
     start: usize,
-    item_break: usize,
+    cut: usize,
+    cut_opens_item: bool,
     item: bool,
 }
 
 impl Open {
     fn at(seg: &Segmenter, text: &str, start: usize) -> Open {
-        let item_break = next_inline_item(text, start, seg.lists, seg.lang).unwrap_or(usize::MAX);
-        Open { start, item_break, item: false }
+        let (cut, cut_opens_item) = match next_inline_item(text, start, seg.lists, seg.lang) {
+            Some(at) => (at, true),
+            None => (standalone_remark_end(text, start).unwrap_or(usize::MAX), false),
+        };
+        Open { start, cut, cut_opens_item, item: false }
     }
 }
 

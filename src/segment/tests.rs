@@ -410,6 +410,20 @@ fn short_parentheses_stay_whole() {
 }
 
 #[test]
+fn a_bracketed_remark_between_sentences_stands_alone() {
+    assert_eq!(
+        en("Is that in the psalms? (Ps. 23:4) Yes, it is."),
+        ["Is that in the psalms?", "(Ps. 23:4)", "Yes, it is."]
+    );
+    // Enumerators and bracketed numbers open their sentence.
+    assert_eq!(en("What now? (B) Second steps here."), ["What now?", "(B) Second steps here."]);
+    assert_eq!(
+        en("It was upheld on appeal. (2004) This ruling stands."),
+        ["It was upheld on appeal.", "(2004) This ruling stands."]
+    );
+}
+
+#[test]
 fn brackets_holding_two_full_sentences_are_split() {
     assert_eq!(
         en("The vote passed. (Two members of the board abstained. Both had declared an interest.)"),
