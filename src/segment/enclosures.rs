@@ -2,6 +2,8 @@
 //! a short parenthesis or a quoted passage that closes later in the paragraph. The marks are
 //! noted by the scanner as it passes them ([`Marks`]), so that each check stays bounded.
 
+use super::lists::is_list_marker;
+use super::rules::next_word;
 use crate::text::floor_char_boundary;
 use crate::Lang;
 
@@ -56,6 +58,92 @@ pub(crate) fn inside_short_parens(
         }
     }
     false
+}
+
+/// Fewest words on each side of a boundary inside brackets for the brackets to hold
+/// sentences of their own rather than a short remark ("(Oh. Again!)") or abbreviations
+/// ("(Proc. ABC with Abs. Reg. Compliance)").
+const CLAUSE_WORDS: usize = 4;
+
+/// Whether the bracket around the boundary, which [`inside_short_parens`] found, holds two
+/// clauses of [`CLAUSE_WORDS`] or more words, one before the punctuation at `at` and one
+/// after `boundary`: "(Here is another view of the same. And then there is a different case
+/// here.)" is two sentences in brackets and is split like running text.
+pub(crate) fn brackets_hold_two_clauses(text: &str, sent_start: usize, at: usize, boundary: usize) -> bool {
+    let bytes = text.as_bytes();
+    let floor = sent_start.max(at.saturating_sub(PAREN_WINDOW));
+    let mut depth = 0usize;
+    let Some(open) = bytes[floor..at].iter().rposition(|&b| match b {
+        b')' => {
+            depth += 1;
+            false
+        }
+        b'(' if depth == 0 => true,
+        b'(' => {
+            depth -= 1;
+            false
+        }
+        _ => false,
+    }) else {
+        return false;
+    };
+    let end = (boundary + PAREN_WINDOW).min(text.len());
+    let mut nested = 0usize;
+    let Some(close) = bytes[boundary..end].iter().position(|&b| match b {
+        b'(' => {
+            nested += 1;
+            false
+        }
+        b')' if nested > 0 => {
+            nested -= 1;
+            false
+        }
+        b')' => true,
+        _ => false,
+    }) else {
+        return false;
+    };
+    let words = |s: &str| s.split_whitespace().nth(CLAUSE_WORDS - 1).is_some();
+    words(&text[floor + open + 1..at]) && words(&text[boundary..boundary + close])
+}
+
+/// When the sentence starting at `from` opens with a bracketed remark without closing
+/// punctuation and a capitalised word follows it ("(Phil. 4:8) Yes, it is!"), the offset
+/// right after the closing bracket: the remark stands between two sentences and belongs to
+/// neither. Not for enumerators ("(A) First things here") or bracketed numbers ("(1999) This
+/// …", which read as enumerators too).
+pub(crate) fn standalone_remark_end(text: &str, from: usize) -> Option<usize> {
+    let rest = &text[from..];
+    let spaces = rest.bytes().take_while(|&b| matches!(b, b' ' | b'\n')).count();
+    if rest.as_bytes().get(spaces) != Some(&b'(') || is_list_marker(&rest[spaces..]) {
+        return None;
+    }
+    let open = from + spaces;
+    let end = (open + PAREN_WINDOW).min(text.len());
+    let mut depth = 0usize;
+    let close = open
+        + text.as_bytes()[open..end].iter().position(|&b| match b {
+            b'(' => {
+                depth += 1;
+                false
+            }
+            b')' => {
+                depth -= 1;
+                depth == 0
+            }
+            _ => b == b'\n',
+        })?;
+    let inner = &text[open + 1..close];
+    if text.as_bytes()[close] != b')'
+        || !inner.chars().any(char::is_alphabetic)
+        || inner.trim_end().ends_with(['.', '!', '?', '…'])
+    {
+        return None;
+    }
+    let after = &text[close + 1..];
+    let next = after.trim_start_matches([' ', '\t']);
+    let spaced = next.len() < after.len();
+    (spaced && next_word(next, 0).first.is_uppercase()).then_some(close + 1)
 }
 
 /// How far (bytes) quotation marks are looked for around a candidate boundary.
@@ -212,9 +300,87 @@ pub(crate) fn inside_double_quotes(
     close.is_some_and(|i| !ahead[..i].contains("\n\n"))
 }
 
+/// Whether the punctuation at `at` stands inside an English single-quoted passage that
+/// closes later in the paragraph: `'after such a fall as this, I shall think nothing of it!
+/// How brave they'll think me!'` and `‘it is said to grow in dragon’s blood. It grows …’`
+/// are one sentence each, like double-quoted speech. Apostrophes ("they'll", "dragon’s") are
+/// told apart from quotation marks by their neighbours ([`single_quote_role`]). English
+/// only: German writes ‚…‘. The passage is searched only at candidate boundaries, within
+/// bounded windows, and only when the sentence holds a single quotation mark at all.
+pub(crate) fn inside_single_quotes(
+    text: &str,
+    lang: Lang,
+    sent_start: usize,
+    at: usize,
+    punct_end: usize,
+    boundary: usize,
+) -> bool {
+    if lang != Lang::En || at - sent_start > QUOTE_WINDOW {
+        return false;
+    }
+    let (mut open, mut close) = (0usize, 0usize);
+    for i in single_quote_marks(text, sent_start, at) {
+        match single_quote_role(text, i) {
+            QuoteRole::Open => open += 1,
+            QuoteRole::Close => close += 1,
+            QuoteRole::Apostrophe => {}
+        }
+    }
+    if open <= close || single_quote_marks(text, punct_end, boundary).next().is_some() {
+        return false;
+    }
+    let end = floor_char_boundary(text, boundary + QUOTE_WINDOW);
+    let paragraph_end = text[boundary..end].find("\n\n").map_or(end, |i| boundary + i);
+    single_quote_marks(text, boundary, paragraph_end).any(|i| single_quote_role(text, i) == QuoteRole::Close)
+}
+
+/// The offsets of `'`, `‘` and `’` in `text[from..to]` (found by their bytes: `'` and the
+/// lead byte 0xE2 of the curly marks).
+fn single_quote_marks(text: &str, from: usize, to: usize) -> impl Iterator<Item = usize> + '_ {
+    let bytes = &text.as_bytes()[from..to];
+    memchr::memchr2_iter(b'\'', 0xE2, bytes)
+        .filter(move |&i| bytes[i] == b'\'' || matches!(bytes.get(i + 1..i + 3), Some([0x80, 0x98 | 0x99])))
+        .map(move |i| from + i)
+}
+
+/// What a single quotation mark does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum QuoteRole {
+    Open,
+    Close,
+    Apostrophe,
+}
+
+/// The role of the `'`, `‘` or `’` at `i`, read from its neighbours: after a space or an
+/// opening bracket and before a letter it opens ("'Well"); after a non-space and before a
+/// non-letter it closes ("house!' ", "Apulia’ ("); between letters, or before a digit
+/// ("they'll", "’90s"), it is an apostrophe. `‘` never closes.
+fn single_quote_role(text: &str, i: usize) -> QuoteRole {
+    let mark = text[i..].chars().next().unwrap_or('\'');
+    let before = text[..i].chars().next_back();
+    let after = text[i + mark.len_utf8()..].chars().next();
+    let opens_here = before.is_none_or(|c| c.is_whitespace() || matches!(c, '(' | '[' | '"' | '“' | '—' | '-'));
+    if opens_here && after.is_some_and(char::is_alphabetic) {
+        return QuoteRole::Open;
+    }
+    if mark != '‘' && before.is_some_and(|c| !c.is_whitespace()) && !after.is_some_and(char::is_alphanumeric) {
+        return QuoteRole::Close;
+    }
+    QuoteRole::Apostrophe
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn single_quote_roles() {
+        let text = "'Well!' they'll say, ‘dragon’s blood’ in the ’90s and the players' union.";
+        let roles: Vec<QuoteRole> =
+            single_quote_marks(text, 0, text.len()).map(|i| single_quote_role(text, i)).collect();
+        use QuoteRole::*;
+        assert_eq!(roles, [Open, Close, Apostrophe, Open, Apostrophe, Close, Apostrophe, Close]);
+    }
 
     #[test]
     fn curly_quotes_are_one_character_with_the_lead_byte_marks_search_for() {

@@ -124,7 +124,7 @@ pub(crate) fn next_inline_item(text: &str, from: usize, lists: &WordLists, lang:
     let spaces = rest.bytes().take_while(|&b| matches!(b, b' ' | b'\n')).count();
     let start = from + rest.len() - rest[spaces..].trim_start().len();
     let s = &text[start..];
-    if !is_list_marker(s) {
+    if !(is_list_marker(s) || (lang == Lang::En && opens_letter_list(s))) {
         return None;
     }
     // "• 9. The first item • 10. The second item", "⁃9. … ⁃10. …": keep the bullet.
@@ -175,6 +175,21 @@ pub(crate) fn next_inline_item(text: &str, from: usize, lists: &WordLists, lang:
         }
     }
     Some(pos)
+}
+
+/// Whether `s` opens with a letter item ("a. ", "B. ") whose successor ("b. ", "C. ")
+/// follows within [`ITEM_WINDOW`]: "a. here it is b. another c. one more" is a list even
+/// though its items start lower-case (which [`is_list_marker`] asks of a bare "a.").
+pub(crate) fn opens_letter_list(s: &str) -> bool {
+    let &[letter, b'.', b' ', ..] = s.as_bytes() else {
+        return false;
+    };
+    if !letter.is_ascii_alphabetic() || matches!(letter, b'z' | b'Z') {
+        return false;
+    }
+    let needle = [b' ', letter + 1, b'.', b' '];
+    let window = &s.as_bytes()[..s.len().min(ITEM_WINDOW)];
+    memchr::memmem::find(window, &needle).is_some()
 }
 
 #[cfg(test)]

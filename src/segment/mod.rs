@@ -16,6 +16,7 @@
 //! lower-case continuations). Word lists live in `data/*.txt`.
 
 mod enclosures;
+mod lines;
 mod lists;
 mod rules;
 mod wordlists;
@@ -23,9 +24,13 @@ mod wordlists;
 use std::ops::Range;
 
 use crate::Lang;
-use enclosures::{inside_double_quotes, inside_short_parens, Marks};
-use lists::{is_list_marker, next_inline_item};
-use rules::{ends_sentence, glued_sentence_end, is_closer, next_word, Punct};
+use enclosures::{
+    brackets_hold_two_clauses, inside_double_quotes, inside_short_parens, inside_single_quotes, standalone_remark_end,
+    Marks,
+};
+use lines::LineBreaks;
+use lists::next_inline_item;
+use rules::{ends_sentence, glued_sentence_end, is_closer, next_word, period_before_opening_omission, Punct};
 use wordlists::WordLists;
 
 /// A sentence segmenter for one language. Cheap to create and to clone; the word lists are
@@ -53,16 +58,19 @@ impl Segmenter {
         let len = bytes.len();
         let mut sent = Open::at(self, text, 0);
         let mut marks = Marks::new(self.lang);
+        let mut breaks = LineBreaks::default();
         let mut line_start = 0;
         let mut i = 0;
         while i < len {
             // Jump to the next byte that can matter; the rest of the text is never looked at.
             i = next_interesting(bytes, i);
-            while i >= sent.item_break {
-                // "1.) The first item 2.) The second item": the next list item starts here.
-                let at = sent.item_break;
+            while i >= sent.cut {
+                // "1.) The first item 2.) The second item": the next list item starts here;
+                // "(Phil. 4:8) Yes, it is!": the remark that opened the sentence ends here.
+                let (at, item) = (sent.cut, sent.cut_opens_item);
                 push_trimmed(text, sent.start, at, out);
                 sent = Open::at(self, text, at);
+                sent.item = item;
             }
             if i >= len {
                 break;
@@ -74,14 +82,13 @@ impl Segmenter {
                         // A blank line ends the paragraph and with it the sentence.
                         push_trimmed(text, sent.start, i, out);
                         sent = Open::at(self, text, after);
+                        breaks.new_paragraph();
                         line_start = after;
                         i = after;
                         continue;
                     }
-                    if is_heading(&text[line_start..i])
-                        || is_heading(&text[after..])
-                        || list_item_ends(&text[line_start..i], &text[after..])
-                    {
+                    let in_item = sent.item && sent.start >= line_start;
+                    if breaks.ends_sentence(self.lang, &text[line_start..i], &text[after..], in_item) {
                         push_trimmed(text, sent.start, i, out);
                         sent = Open::at(self, text, i + 1);
                     }
@@ -91,6 +98,11 @@ impl Segmenter {
                 b'.' | b'!' | b'?' => i = self.at_punct(text, i, &mut sent, &mut marks, out),
                 0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA6) => {
                     i = self.at_punct(text, i, &mut sent, &mut marks, out)
+                }
+                b'"' | 0xE2 if closes_after_dash(text, i) => {
+                    let resume = self.after_broken_off_quote(text, i, &mut sent, out);
+                    marks.pass(bytes, i, resume);
+                    i = resume;
                 }
                 _ => {
                     marks.note(bytes, i);
@@ -147,8 +159,10 @@ impl Segmenter {
             }
             return boundary;
         }
-        if inside_short_parens(text, sent.start, at, punct_end, boundary, marks)
+        if (inside_short_parens(text, sent.start, at, punct_end, boundary, marks)
+            && !brackets_hold_two_clauses(text, sent.start, at, boundary))
             || inside_double_quotes(text, sent.start, at, punct_end, boundary, marks)
+            || inside_single_quotes(text, self.lang, sent.start, at, punct_end, boundary)
         {
             return boundary;
         }
@@ -164,12 +178,44 @@ impl Segmenter {
             return boundary;
         }
         let next = next_word(text, next_at);
+        if period_before_opening_omission(text, punct, &next) {
+            // "compounds. . . . The practice": the period ends the sentence, the omission
+            // marks open the next one.
+            push_trimmed(text, sent.start, at + 1, out);
+            *sent = Open::at(self, text, at + 1);
+            return boundary;
+        }
         if ends_sentence(text, sent.start, punct, &next, self.lists, self.lang) {
             push_trimmed(text, sent.start, boundary, out);
             *sent = Open::at(self, text, boundary);
         }
         boundary
     }
+
+    /// Speech that breaks off with a dash and a closing quote ends the sentence before a
+    /// capitalised word: `"If you would only listen--" The door slammed.` (but `"Wait--" he
+    /// said` goes on). Returns where scanning resumes.
+    fn after_broken_off_quote(&self, text: &str, at: usize, sent: &mut Open, out: &mut Vec<Range<usize>>) -> usize {
+        let boundary = skip_closers(text, at);
+        let (next_at, newlines) = skip_space(text, boundary);
+        if next_at == boundary || next_at >= text.len() || newlines >= 2 {
+            return boundary;
+        }
+        let next = next_word(text, next_at);
+        // German capitalises nouns: there only a typical sentence opener follows a new sentence.
+        if next.first.is_uppercase() && (self.lang == Lang::En || self.lists.is_starter(next.word)) {
+            push_trimmed(text, sent.start, boundary, out);
+            *sent = Open::at(self, text, boundary);
+        }
+        boundary
+    }
+}
+
+/// Whether the quotation mark at `at` closes speech that breaks off with a dash ("sir--\"",
+/// "to—”"): the dash stands where the terminal punctuation would.
+fn closes_after_dash(text: &str, at: usize) -> bool {
+    let before = &text[..at];
+    (before.ends_with("--") || before.ends_with('—')) && text[at..].starts_with(['"', '”', '“'])
 }
 
 /// Bytes the scanner stops at: line breaks, terminal punctuation, the lead byte of `…` and of
@@ -200,17 +246,24 @@ fn next_interesting(bytes: &[u8], from: usize) -> usize {
     i + bytes[i..].iter().position(|b| INTERESTING.contains(b)).unwrap_or(bytes.len() - i)
 }
 
-/// The sentence being read: where it started, and where an inline list item that continues
-/// its opening enumerator begins (`usize::MAX` when none).
+/// The sentence being read: where it started; where it is cut without punctuation
+/// (`usize::MAX` when nowhere): before an inline list item that continues its opening
+/// enumerator, or after a bracketed remark that opens it; whether that cut opens a list item;
+/// and whether it is itself an inline list item that began after the one before it.
 struct Open {
     start: usize,
-    item_break: usize,
+    cut: usize,
+    cut_opens_item: bool,
+    item: bool,
 }
 
 impl Open {
     fn at(seg: &Segmenter, text: &str, start: usize) -> Open {
-        let item_break = next_inline_item(text, start, seg.lists, seg.lang).unwrap_or(usize::MAX);
-        Open { start, item_break }
+        let (cut, cut_opens_item) = match next_inline_item(text, start, seg.lists, seg.lang) {
+            Some(at) => (at, true),
+            None => (standalone_remark_end(text, start).unwrap_or(usize::MAX), false),
+        };
+        Open { start, cut, cut_opens_item, item: false }
     }
 }
 
@@ -221,12 +274,14 @@ fn punct_run(bytes: &[u8], at: usize) -> (usize, Punct) {
     let mut periods = 0;
     let mut strong = false;
     let mut ellipsis = false;
+    let mut spaced = false;
     loop {
         match bytes.get(j) {
             Some(b' ')
                 if j > at && matches!(bytes.get(j + 1), Some(b'.' | b'!' | b'?')) && bytes[j - 1] == bytes[j + 1] =>
             {
                 ellipsis = true;
+                spaced = true;
                 j += 1;
             }
             Some(b'.') => {
@@ -244,7 +299,8 @@ fn punct_run(bytes: &[u8], at: usize) -> (usize, Punct) {
             _ => break,
         }
     }
-    (j, Punct { start: at, strong, ellipsis: ellipsis || periods >= 2 })
+    let spaced_periods = if spaced && !strong && j - at == 2 * periods - 1 { periods } else { 0 };
+    (j, Punct { start: at, strong, ellipsis: ellipsis || periods >= 2, spaced_periods })
 }
 
 /// Skips closing quotes and brackets: `betreten.“` and `(so der Sprecher.)` keep them.
@@ -291,8 +347,28 @@ fn skip_footnotes(text: &str, at: usize, punct_start: usize) -> usize {
         let digits = bytes[at..].iter().take(4).take_while(|b| b.is_ascii_digit()).count();
         let then_space = bytes.get(at + digits).is_some_and(u8::is_ascii_whitespace);
         if glued_to_word && (1..=3).contains(&digits) && then_space {
-            j = at + digits;
+            j = skip_further_footnotes(bytes, at + digits, &text[at..at + digits]);
         }
+    }
+    j
+}
+
+/// After a glued footnote number ("consultation.11"), skips the further citation numbers
+/// that follow it, each separated by one space and larger than the one before ("gap.11 12
+/// Take the"): a run of ascending small numbers is a list of notes, not a sentence opening.
+fn skip_further_footnotes(bytes: &[u8], mut j: usize, first: &str) -> usize {
+    let mut last: u32 = first.parse().unwrap_or(u32::MAX);
+    while bytes.get(j) == Some(&b' ') {
+        let digits = bytes[j + 1..].iter().take(4).take_while(|b| b.is_ascii_digit()).count();
+        if !(1..=3).contains(&digits) || !bytes.get(j + 1 + digits).is_some_and(u8::is_ascii_whitespace) {
+            break;
+        }
+        let value = bytes[j + 1..j + 1 + digits].iter().fold(0u32, |v, &b| v * 10 + u32::from(b - b'0'));
+        if value <= last {
+            break;
+        }
+        last = value;
+        j += 1 + digits;
     }
     j
 }
@@ -305,19 +381,6 @@ fn is_emoji(c: char) -> bool {
 /// Skips a run of emoji (with joiners and variation selectors).
 fn skip_emoji(text: &str, at: usize) -> usize {
     skip_while(text, at, |c| is_emoji(c) || matches!(c, '\u{200D}' | '\u{FE0F}'))
-}
-
-/// Whether a line break between `line` and the next line (`next`, from its first non-space
-/// character) ends a list item: the line is an item and the next one is another item or
-/// starts upper-case ("a) here it is⏎b) another", "c) one more⏎They went"), or the line
-/// ends a sentence-like clause and the next one is an item ("guidelines:⏎1. Organise").
-fn list_item_ends(line: &str, next: &str) -> bool {
-    let line = line.trim();
-    let next_item = is_list_marker(next);
-    if is_list_marker(line) {
-        return next_item || next.starts_with(char::is_uppercase);
-    }
-    next_item && line.ends_with(['.', '!', '?', ':', '…'])
 }
 
 /// Skips whitespace from `at`; returns the next non-space offset and the line breaks passed.
@@ -333,13 +396,6 @@ fn skip_space(text: &str, at: usize) -> (usize, usize) {
 /// Skips whitespace other than `\n` from `at`.
 fn skip_inline_space(text: &str, at: usize) -> usize {
     skip_while(text, at, |c| c != '\n' && c.is_whitespace())
-}
-
-/// Whether `line` is a markdown ATX heading (`# Title`, `## Title`).
-fn is_heading(line: &str) -> bool {
-    let line = line.trim_start_matches([' ', '\t']);
-    let hashes = line.bytes().take_while(|&b| b == b'#').count();
-    (1..=6).contains(&hashes) && line[hashes..].starts_with([' ', '\t'])
 }
 
 /// Longest sentence (in bytes) the segmenter reports. Real sentences stay far below it (the

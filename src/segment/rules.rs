@@ -4,7 +4,7 @@
 //! followed by whitespace and then more text in the same paragraph, so "3.5", "12.30 Uhr",
 //! "25.11.2020", "www.taz.de" and "info@zeit.de" never reach it.
 
-use super::lists::is_list_marker;
+use super::lists::{is_list_marker, opens_letter_list};
 use super::wordlists::{AbbrevKind, WordLists};
 use crate::text::floor_char_boundary;
 use crate::Lang;
@@ -12,6 +12,9 @@ use crate::Lang;
 /// Longest token (in bytes) looked at before a period; longer tokens are ordinary words.
 /// Bounds the backward scan so pathological input stays linear.
 const MAX_TOKEN: usize = 64;
+
+/// Longest bracketed comment (in bytes) that [`NextWord::is_bracketed_comment`] looks at.
+const MAX_COMMENT: usize = 150;
 
 /// Closing quotes and brackets that belong to the sentence they follow.
 pub(crate) fn is_closer(c: char) -> bool {
@@ -32,6 +35,8 @@ pub(crate) struct Punct {
     pub strong: bool,
     /// Is an ellipsis (`…` or two or more periods).
     pub ellipsis: bool,
+    /// The number of periods of a spaced run of periods only (". . .": 3), else 0.
+    pub spaced_periods: usize,
 }
 
 /// The start of the text after a candidate boundary.
@@ -52,8 +57,32 @@ impl NextWord<'_> {
         self.first.is_lowercase() && !self.list_marker()
     }
 
+    /// The text goes on with a comma, semicolon, colon or closing bracket, which no sentence
+    /// opens with: "{v 1 , . . . , v k }", "Really? , he asked".
+    fn cannot_open_a_sentence(&self) -> bool {
+        matches!(self.first, ',' | ';' | ':' | ')' | ']' | '}')
+    }
+
+    /// The text goes on with a bracketed relative clause that is no question, a comment on
+    /// the sentence before: "… off the top of the house!' (Which was very likely true.)".
+    fn is_bracketed_comment(&self, lists: &WordLists) -> bool {
+        if !self.rest.starts_with('(') || !lists.is_relative_opener(self.word) {
+            return false;
+        }
+        let window = &self.rest.as_bytes()[..self.rest.len().min(MAX_COMMENT)];
+        let Some(close) = window.iter().position(|&b| b == b')') else {
+            return false;
+        };
+        !self.rest[..close].trim_end().ends_with('?')
+    }
+
     fn is_digit(&self) -> bool {
         self.first.is_ascii_digit()
+    }
+
+    /// The text opens an inline list of letter items: "a. here it is b. another".
+    fn opens_letter_list(&self) -> bool {
+        opens_letter_list(self.rest)
     }
 
     /// The text starts with a list marker ("b. The", "(ii) Hello", "• ").
@@ -163,11 +192,14 @@ pub(crate) fn ends_sentence(
     lists: &WordLists,
     lang: Lang,
 ) -> bool {
+    if next.cannot_open_a_sentence() || next.is_bracketed_comment(lists) {
+        return false;
+    }
     if punct.strong {
         return strong_ends(next);
     }
     if punct.ellipsis {
-        return ellipsis_ends(text, sent_start, punct.start, next);
+        return ellipsis_ends(text, sent_start, punct, next);
     }
     period_ends(text, sent_start, punct.start, next, lists, lang)
 }
@@ -179,20 +211,33 @@ fn strong_ends(next: &NextWord<'_>) -> bool {
 }
 
 /// An ellipsis ends a sentence only before an upper-case start ("Und dann... kam er" goes
-/// on); an omission mark "[…]" or "(...)" never does.
-fn ellipsis_ends(text: &str, sent_start: usize, start: usize, next: &NextWord<'_>) -> bool {
-    let before = text[sent_start..start].chars().next_back();
+/// on); an omission mark "[…]" or "(...)" never does, nor does a spaced omission of three
+/// periods after a space: typeset omissions write ". . ." inside a sentence and ". . . ."
+/// (omission and period) where one ends ("the thing is . . . I didn't mean it").
+fn ellipsis_ends(text: &str, sent_start: usize, punct: Punct, next: &NextWord<'_>) -> bool {
+    let before = text[sent_start..punct.start].chars().next_back();
     if matches!(before, Some('[' | '(')) {
         return false;
     }
+    if punct.spaced_periods == 3 && before.is_some_and(char::is_whitespace) {
+        return false;
+    }
     !next.is_lower()
+}
+
+/// Whether a period glued to a word and followed by a spaced omission before a capitalised
+/// word ("compounds. . . . The practice") ends its sentence, the omission opening the next.
+pub(crate) fn period_before_opening_omission(text: &str, punct: Punct, next: &NextWord<'_>) -> bool {
+    punct.spaced_periods >= 4
+        && text[..punct.start].chars().next_back().is_some_and(char::is_alphanumeric)
+        && next.first.is_uppercase()
 }
 
 /// A single period: decided by the token before it and the word after it.
 fn period_ends(text: &str, sent_start: usize, dot: usize, next: &NextWord<'_>, lists: &WordLists, lang: Lang) -> bool {
     // A lower-case continuation means the period belonged to an abbreviation or an ordinal
     // ("Angela M. sagte", "am 3. und 4. Mai", "nördl. von Berlin").
-    if next.is_lower() {
+    if next.is_lower() && !(lang == Lang::En && next.opens_letter_list()) {
         return false;
     }
     let Some(before) = token_before(text, sent_start, dot) else {
@@ -212,7 +257,7 @@ fn period_ends(text: &str, sent_start: usize, dot: usize, next: &NextWord<'_>, l
             AbbrevKind::Inner => false,
             AbbrevKind::MayEnd => starts_new_sentence(next, lists),
             AbbrevKind::BeforeNumber => !next.has_digit(),
-            AbbrevKind::TimeSuffix => !next.is_digit(),
+            AbbrevKind::TimeSuffix => time_suffix_ends(text, sent_start, before.start, next, lists),
         };
     }
     if lang == Lang::De && is_ordinal_candidate(token) {
@@ -231,6 +276,24 @@ fn period_ends(text: &str, sent_start: usize, dot: usize, next: &NextWord<'_>, l
         return false;
     }
     true
+}
+
+/// A clock time with a dotted suffix ("6 p.m.") ends the sentence before a capitalised word
+/// ("He left at 6 P.M. Travelers who …"), but not before a weekday, month or time zone
+/// ("at 6 p.m. Friday", "8 p.m. Eastern"), nor when the sentence so far is only the time
+/// phrase that opens it ("At 5 a.m. Mr. Smith went to the bank": no sentence is just "At 5
+/// a.m.").
+fn time_suffix_ends(text: &str, sent_start: usize, token_start: usize, next: &NextWord<'_>, lists: &WordLists) -> bool {
+    if next.is_digit() || lists.is_time_follower(next.word) {
+        return false;
+    }
+    !is_opening_time_phrase(&text[sent_start..token_start])
+}
+
+/// Whether the text before a time suffix is at most a preposition and a number ("At 5 ",
+/// "By 10:30 ", "Until 6", "5"): the time opens the sentence rather than closing it.
+fn is_opening_time_phrase(before: &str) -> bool {
+    before.split_whitespace().nth(2).is_none()
 }
 
 /// Looks `token` up in the abbreviation list, also by its last part after a hyphen
@@ -253,6 +316,8 @@ fn is_short_word(token: &str) -> bool {
 /// A number, roman numeral or letter that opens the sentence (after bullets at most): a list
 /// enumerator, not a sentence end.
 fn is_sentence_initial_enumerator(text: &str, sent_start: usize, token_start: usize, token: &str) -> bool {
+    // A bullet may be glued to the number: "⁃9. The first item".
+    let token = token.trim_start_matches(is_bullet);
     let number = (1..=3).contains(&token.len()) && token.bytes().all(|b| b.is_ascii_digit());
     if !(number || is_roman(token) || is_initial(token)) {
         return false;

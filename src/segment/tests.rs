@@ -139,6 +139,42 @@ fn blank_lines_and_headlines() {
 }
 
 #[test]
+fn runs_of_short_lines_are_lists() {
+    assert_eq!(
+        en("topics\nclimate policy\nenergy prices\nhousing, rents\n"),
+        ["topics", "climate policy", "energy prices", "housing, rents"]
+    );
+    assert_eq!(
+        de("Übung Perfekt\n1. Wir ___ nach Hause gegangen.\nsind\nhaben\nist\n2. Er ___ das Buch gelesen."),
+        ["Übung Perfekt", "1. Wir ___ nach Hause gegangen.", "sind", "haben", "ist", "2. Er ___ das Buch gelesen."]
+    );
+    // Wrapped prose in a narrow column is no list.
+    assert_eq!(
+        de("Die Regierung will\nSteuern erhöhen und\nAusgaben senken."),
+        ["Die Regierung will Steuern erhöhen und Ausgaben senken."]
+    );
+    assert_eq!(en("Prices rose\nsharply."), ["Prices rose sharply."]);
+}
+
+#[test]
+fn separator_lines_and_a_colon_at_the_end_of_a_line() {
+    assert_eq!(
+        en("Here is the statement :\nThe minister resigned today.\n***\nThen came the questions."),
+        ["Here is the statement :", "The minister resigned today.", "***", "Then came the questions."]
+    );
+    // A quotation stays with its attribution.
+    assert_eq!(de("Dr. Weber sagte:\n„Wir sind vorbereitet.“"), ["Dr. Weber sagte: „Wir sind vorbereitet.“"]);
+}
+
+#[test]
+fn english_title_lines() {
+    assert_eq!(
+        en("Community Garden Award\n(Bronze Plaque - Photo To Follow)\nThe jury will visit every garden in May."),
+        ["Community Garden Award", "(Bronze Plaque - Photo To Follow)", "The jury will visit every garden in May."]
+    );
+}
+
+#[test]
 fn english_abbreviations_and_numbers() {
     assert_eq!(
         en("Mr. Smith and Mrs. Jones met Dr. Brown. They talked."),
@@ -153,6 +189,19 @@ fn english_abbreviations_and_numbers() {
         ["The rate rose 3.5 percent, e.g. in March.", "The U.S. Army agreed."]
     );
     assert_eq!(en("He was born on the 5. They came later."), ["He was born on the 5.", "They came later."]);
+}
+
+#[test]
+fn quantifiers_and_conjunctions_open_sentences_after_abbreviations() {
+    assert_eq!(
+        en("The tour ended in the U.S. Thousands came to every show. Sales rose at Acme Inc. Although costs grew."),
+        [
+            "The tour ended in the U.S.",
+            "Thousands came to every show.",
+            "Sales rose at Acme Inc.",
+            "Although costs grew."
+        ]
+    );
 }
 
 #[test]
@@ -222,6 +271,11 @@ fn bullet_lines_and_list_items() {
     assert_eq!(en("• 9. The first item • 10. The second item"), ["• 9. The first item", "• 10. The second item"]);
     assert_eq!(en("1. This goes first. 2. And here thereafter."), ["1. This goes first.", "2. And here thereafter."]);
     assert_eq!(en("I. This goes first. II. And here thereafter."), ["I. This goes first.", "II. And here thereafter."]);
+    // Lower-case letter items inline, the last one ended by the line break.
+    assert_eq!(
+        en("Bring three things. a. a tent b. a map c. some water\nThe bus leaves at noon."),
+        ["Bring three things.", "a. a tent", "b. a map", "c. some water", "The bus leaves at noon."]
+    );
     // German "1. FC Köln … 2. Liga" is no list.
     assert_eq!(de("1. FC Köln spielt in der 2. Liga."), ["1. FC Köln spielt in der 2. Liga."]);
 }
@@ -235,6 +289,17 @@ fn spaced_ellipses_are_one_mark() {
     assert_eq!(
         en("It was weakened . . . was that of combining words."),
         ["It was weakened . . . was that of combining words."]
+    );
+}
+
+#[test]
+fn typeset_omissions_three_periods_inside_four_at_the_end() {
+    // Three spaced periods mark an omission inside the sentence, even before "I".
+    assert_eq!(en("She paused . . . I waited for her."), ["She paused . . . I waited for her."]);
+    // A period glued to the word, then an omission: the omission opens the next sentence.
+    assert_eq!(
+        en("The report was short. . . . Nobody read it. . . ."),
+        ["The report was short.", ". . . Nobody read it. . . ."]
     );
 }
 
@@ -263,6 +328,64 @@ fn english_single_letters_time_suffixes_and_numbers() {
 }
 
 #[test]
+fn middle_initials_are_not_page_abbreviations() {
+    // "p. 12" is a page, but an upper-case single letter is an initial.
+    assert_eq!(
+        en("The analyst Colin P. Clarke said the group was weak. See p. 12 for more."),
+        ["The analyst Colin P. Clarke said the group was weak.", "See p. 12 for more."]
+    );
+}
+
+#[test]
+fn clock_times_before_weekdays_zones_and_at_the_sentence_start() {
+    assert_eq!(
+        en("The council votes at 6 p.m. Friday in the town hall. Polls close at 8 p.m. Eastern on Tuesday."),
+        ["The council votes at 6 p.m. Friday in the town hall.", "Polls close at 8 p.m. Eastern on Tuesday."]
+    );
+    assert_eq!(
+        en("At 7 a.m. Mrs. Jones opened the shop. She closed it at 9 P.M. Mr. Jones counted the money."),
+        ["At 7 a.m. Mrs. Jones opened the shop.", "She closed it at 9 P.M.", "Mr. Jones counted the money."]
+    );
+}
+
+#[test]
+fn a_bullet_glued_to_the_item_number() {
+    assert_eq!(en("⁃3. Pack the tent ⁃4. Check the map"), ["⁃3. Pack the tent", "⁃4. Check the map"]);
+}
+
+#[test]
+fn no_sentence_opens_with_a_comma_or_a_closing_bracket() {
+    // Elided index lists in mathematical prose: "{x 1 , . . . , x n }".
+    assert_eq!(
+        en("Let Y = {y 1 , . . . , y m } be the set of nodes. It is finite."),
+        ["Let Y = {y 1 , . . . , y m } be the set of nodes.", "It is finite."]
+    );
+}
+
+#[test]
+fn several_footnote_numbers_after_a_sentence() {
+    assert_eq!(
+        en("Patients often expect antibiotics for a cold.4 5 Doctors rarely agree."),
+        ["Patients often expect antibiotics for a cold.4 5", "Doctors rarely agree."]
+    );
+    // Not ascending: the second number opens the next sentence.
+    assert_eq!(
+        en("The trial was abandoned.7 3 people had withdrawn."),
+        ["The trial was abandoned.7", "3 people had withdrawn."]
+    );
+}
+
+#[test]
+fn speech_broken_off_with_a_dash() {
+    assert_eq!(
+        en("\"If you would only listen--\" The door slammed behind her. \"Wait--\" he said."),
+        ["\"If you would only listen--\"", "The door slammed behind her.", "\"Wait--\" he said."]
+    );
+    assert_eq!(de("„Ich wollte nur—“ Dann fiel die Tür zu."), ["„Ich wollte nur—“", "Dann fiel die Tür zu."]);
+    assert_eq!(de("„Die Bahn—“ Streiks trafen sie oft."), ["„Die Bahn—“ Streiks trafen sie oft."]);
+}
+
+#[test]
 fn dashes_after_exclamations() {
     assert_eq!(
         en("Mix it, put it in the oven, and -- voila! -- you have cake."),
@@ -283,6 +406,28 @@ fn short_parentheses_stay_whole() {
     assert_eq!(
         en("This is (Proc. ABC with Abs. Reg. Compliance) not here."),
         ["This is (Proc. ABC with Abs. Reg. Compliance) not here."]
+    );
+}
+
+#[test]
+fn a_bracketed_remark_between_sentences_stands_alone() {
+    assert_eq!(
+        en("Is that in the psalms? (Ps. 23:4) Yes, it is."),
+        ["Is that in the psalms?", "(Ps. 23:4)", "Yes, it is."]
+    );
+    // Enumerators and bracketed numbers open their sentence.
+    assert_eq!(en("What now? (B) Second steps here."), ["What now?", "(B) Second steps here."]);
+    assert_eq!(
+        en("It was upheld on appeal. (2004) This ruling stands."),
+        ["It was upheld on appeal.", "(2004) This ruling stands."]
+    );
+}
+
+#[test]
+fn brackets_holding_two_full_sentences_are_split() {
+    assert_eq!(
+        en("The vote passed. (Two members of the board abstained. Both had declared an interest.)"),
+        ["The vote passed.", "(Two members of the board abstained.", "Both had declared an interest.)"]
     );
 }
 
@@ -317,6 +462,35 @@ fn english_quoted_speech_stays_whole() {
     );
     // An unclosed quote does not swallow the paragraph.
     assert_eq!(en("He said \"wait. Then it rained."), ["He said \"wait.", "Then it rained."]);
+}
+
+#[test]
+fn english_single_quoted_passages_stay_whole() {
+    assert_eq!(
+        en("'Careful!' said the guide, 'the path is steep here! Nobody runs. Keep to the rope!' Then we climbed."),
+        ["'Careful!' said the guide, 'the path is steep here! Nobody runs. Keep to the rope!'", "Then we climbed."]
+    );
+    assert_eq!(
+        en("The chronicle says ‘the bridge fell in the monk’s garden. It was rebuilt in stone’ (Smith 2004). Later reports differ."),
+        ["The chronicle says ‘the bridge fell in the monk’s garden. It was rebuilt in stone’ (Smith 2004).", "Later reports differ."]
+    );
+    // Apostrophes are no quotation marks.
+    assert_eq!(
+        en("They'll come. The players' union agreed. It's over."),
+        ["They'll come.", "The players' union agreed.", "It's over."]
+    );
+}
+
+#[test]
+fn a_bracketed_relative_clause_comments_on_the_sentence_before() {
+    assert_eq!(
+        en("'I shall never fall again!' she cried. (Which was hardly likely.) Then she slept."),
+        ["'I shall never fall again!' she cried. (Which was hardly likely.)", "Then she slept."]
+    );
+    assert_eq!(
+        en("There were two doors. (Which one was locked?) Nobody knew."),
+        ["There were two doors.", "(Which one was locked?)", "Nobody knew."]
+    );
 }
 
 #[test]

@@ -39,6 +39,10 @@ pub(crate) struct WordLists {
     ordinal_heads: Vec<String>,
     /// Lower-case words that introduce an ordinal number (German ordinal rule).
     ordinal_triggers: WordSet<&'static str>,
+    /// Capitalised words that go on after a clock time ("6 p.m. Friday", "9 a.m. Eastern").
+    time_followers: WordSet<&'static str>,
+    /// Relative pronouns that open a bracketed comment on the sentence before ("(Which …)").
+    relative_openers: WordSet<&'static str>,
 }
 
 impl WordLists {
@@ -54,6 +58,8 @@ impl WordLists {
                     include_str!("data/months_de.txt"),
                     include_str!("data/ordinal_nouns_de.txt"),
                     include_str!("data/ordinal_triggers_de.txt"),
+                    "",
+                    "",
                 )
             }),
             Lang::En => EN.get_or_init(|| {
@@ -63,6 +69,8 @@ impl WordLists {
                     "",
                     "",
                     "",
+                    include_str!("data/time_followers_en.txt"),
+                    include_str!("data/relative_openers_en.txt"),
                 )
             }),
         }
@@ -74,6 +82,8 @@ impl WordLists {
         months: &'static str,
         ordinal_nouns: &'static str,
         ordinal_triggers: &'static str,
+        time_followers: &'static str,
+        relative_openers: &'static str,
     ) -> WordLists {
         let mut abbrevs = WordMap::default();
         for entry in entries(abbreviations) {
@@ -87,8 +97,9 @@ impl WordLists {
             if key.is_empty() {
                 continue;
             }
-            // A lower-case entry also matches sentence-initially ("vgl." → "Vgl.").
-            if let Some(cap) = capitalised(key) {
+            // A lower-case entry also matches sentence-initially ("vgl." → "Vgl."), unless it is
+            // one letter: an upper-case letter is an initial ("p. 12" but "Colin P. Clarke").
+            if let Some(cap) = capitalised(key).filter(|_| key.chars().nth(1).is_some()) {
                 abbrevs.entry(cap).or_insert(kind);
             }
             abbrevs.insert(key.to_string(), kind);
@@ -106,6 +117,8 @@ impl WordLists {
             ordinal_nouns: entries(ordinal_nouns).collect(),
             ordinal_heads: entries(ordinal_nouns).map(str::to_lowercase).collect(),
             ordinal_triggers: entries(ordinal_triggers).collect(),
+            time_followers: entries(time_followers).collect(),
+            relative_openers: entries(relative_openers).collect(),
         }
     }
 
@@ -124,6 +137,17 @@ impl WordLists {
     /// Whether `word` typically opens a sentence.
     pub(crate) fn is_starter(&self, word: &str) -> bool {
         self.starters.contains(word)
+    }
+
+    /// Whether `word` may follow a clock time inside the sentence (a weekday, month or time
+    /// zone: "6 p.m. Friday").
+    pub(crate) fn is_time_follower(&self, word: &str) -> bool {
+        self.time_followers.contains(word)
+    }
+
+    /// Whether `word` opens a relative clause ("Which").
+    pub(crate) fn is_relative_opener(&self, word: &str) -> bool {
+        self.relative_openers.contains(word)
     }
 
     /// Whether `word` is a month name.
