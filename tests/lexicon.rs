@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use framing::lexicon::{check_file, Entry, Hit, Lexicon, LexiconError, Matcher};
+use framing::lexicon::{check_file, Conditions, Entry, Hit, Lexicon, LexiconError, LexiconFile, Matcher};
 use framing::Lang;
 use proptest::prelude::*;
 
@@ -213,7 +213,7 @@ fn load_reports_problems_of_all_files() {
             assert_eq!(problems[8].column, 15);
             assert_eq!(
                 problems[8].message,
-                "unknown column `colour` (expected some of pattern,frame,target,polarity,weight,note)"
+                "unknown column `colour` (expected some of pattern,frame,target,polarity,weight,require,forbid,note)"
             );
         }
         other => panic!("expected problems, got {other:?}"),
@@ -373,6 +373,174 @@ fn cli_help_has_examples() {
     }
 }
 
+// ---- context conditions: `require` and `forbid` ----
+
+/// `csv` written to a file in a fresh temp dir (kept alive by the returned guard).
+fn temp_lexicon(csv: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("lexicon.csv");
+    std::fs::write(&path, csv).unwrap_or_else(|e| panic!("{e}"));
+    (dir, path)
+}
+
+/// `(surface, pattern)` of every hit of the lexicon in `csv`.
+fn find_csv<'t>(csv: &str, text: &'t str) -> Vec<(&'t str, String)> {
+    let (_dir, path) = temp_lexicon(csv);
+    let lex = Lexicon::load(&[path]).unwrap_or_else(|e| panic!("{e}"));
+    let mut hits = Vec::new();
+    Matcher::new(&lex).find_into(text, &mut hits);
+    hits.iter().map(|h| (&text[h.span.clone()], lex.entries[h.entry].pattern.clone())).collect()
+}
+
+const CONDITIONAL: &str = "\
+pattern,frame,require,forbid,note
+verhandlung*,diplomacy,,gericht*;prozess*;tarif*,talks between parties; not a court hearing
+flüchtling*,humanitarian,krieg*; kriegs*;flucht vor dem krieg,,refugees of a war only
+opfer,victimhood,anschlag*;angriff*,,victims of violence
+unter * besatzung,occupation,,schiffs*,phrase with a condition
+*besatzung*,occupation,,,the plain glob
+";
+
+#[test]
+fn a_row_with_conditions_matches_only_where_they_hold_in_the_sentence() {
+    // forbid: a court context drops the match; without it the match stays.
+    assert_eq!(find_csv(CONDITIONAL, "Die Verhandlung vor dem Gericht wurde vertagt."), pairs(&[]));
+    assert_eq!(
+        find_csv(CONDITIONAL, "Die Verhandlungen über eine Waffenruhe gehen weiter."),
+        pairs(&[("Verhandlungen", "verhandlung*")])
+    );
+    // require: any one of the patterns, anywhere in the sentence, before or after the match.
+    assert_eq!(find_csv(CONDITIONAL, "Flüchtlinge sollen schneller arbeiten dürfen."), pairs(&[]));
+    assert_eq!(
+        find_csv(CONDITIONAL, "Flüchtlinge aus dem Kriegsgebiet kamen an."),
+        pairs(&[("Flüchtlinge", "flüchtling*")])
+    );
+    assert_eq!(
+        find_csv(CONDITIONAL, "Nach dem Krieg kehrten die Flüchtlinge zurück."),
+        pairs(&[("Flüchtlinge", "flüchtling*")])
+    );
+    // Condition patterns follow the pattern language: whole words, globs, phrases.
+    assert_eq!(find_csv(CONDITIONAL, "Ein Opfer des Überfalls auf die Tankstelle."), pairs(&[]));
+    assert_eq!(find_csv(CONDITIONAL, "Ein Opfer des Anschlags."), pairs(&[("Opfer", "opfer")]));
+    // Each row by its own conditions: Opfer stays (Angriffs), Verhandlung goes (Prozess).
+    assert_eq!(
+        find_csv(CONDITIONAL, "Das Opfer des Angriffs sagte im Prozess aus; die Verhandlung."),
+        pairs(&[("Opfer", "opfer")])
+    );
+}
+
+#[test]
+fn a_dropped_match_does_not_block_an_overlapping_one() {
+    // `unter russischer Besatzung` is dropped by its forbid, so the shorter glob takes the word.
+    assert_eq!(
+        find_csv(CONDITIONAL, "Unter russischer Besatzung lag auch die Schiffswerft."),
+        pairs(&[("Besatzung", "*besatzung*")])
+    );
+    assert_eq!(
+        find_csv(CONDITIONAL, "Unter russischer Besatzung lag die Stadt."),
+        pairs(&[("Unter russischer Besatzung", "unter * besatzung")])
+    );
+}
+
+#[test]
+fn conditions_see_only_the_searched_sentence() {
+    // `analyze` searches sentence by sentence: a condition word in the next sentence does not count.
+    let (_dir, path) = temp_lexicon(CONDITIONAL);
+    let lex = Lexicon::load(&[path]).unwrap_or_else(|e| panic!("{e}"));
+    let matcher = Matcher::new(&lex);
+    let text = "Die Flüchtlinge kamen an. Der Krieg dauert an.";
+    let first = 0..text.find(" Der").unwrap_or(0);
+    let scanned = matcher.scan(text);
+    let mut hits = Vec::new();
+    matcher.find_in_span(text, first.clone(), scanned.as_ref(), &mut hits);
+    assert_eq!(hits, Vec::new());
+    matcher.find_into(text, &mut hits);
+    assert_eq!(hits.len(), 1, "the whole text as one sentence has the war context");
+}
+
+#[test]
+fn an_exclusion_with_conditions_applies_only_where_they_hold() {
+    let csv = "\
+pattern,frame,require,forbid,note
+von der * befreit,liberation,,,liberation phrase
+!befreit,liberation,*pflicht*;gebühr*,,exempted from a duty or fee: not liberation
+";
+    assert_eq!(find_csv(csv, "Sie wurden von der Maskenpflicht befreit."), pairs(&[]));
+    assert_eq!(
+        find_csv(csv, "Die Stadt wurde von der Besatzung befreit."),
+        pairs(&[("von der Besatzung befreit", "von der * befreit")])
+    );
+}
+
+#[test]
+fn files_without_condition_columns_load_without_conditions() {
+    let lex = Lexicon::load(&[fixture("good.csv")]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(lex.conditional_count(), 0);
+    assert!((0..lex.entries.len()).all(|i| lex.conditions(i).is_none()));
+    let (_dir, path) = temp_lexicon(CONDITIONAL);
+    let lex = Lexicon::load(&[path]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(lex.conditional_count(), 4);
+    let c = lex.conditions(1).unwrap_or_else(|| panic!("flüchtling* has conditions"));
+    assert_eq!(c.line, 3);
+    assert_eq!(c.require, ["krieg*", "kriegs*", "flucht vor dem krieg"]);
+    assert!(c.forbid.is_empty());
+    assert!(lex.conditions(4).is_none());
+}
+
+#[test]
+fn check_reports_bad_conditions_at_their_pattern() {
+    let csv = "\
+pattern,frame,require,forbid,note
+a*,f,\"x;;y\",!b,empty pattern; exclusion mark
+c*,f, * ; z ;Z,\"q\"\"r;;s\",matches every word; duplicate; after a quote escape: the field's column
+d*,f,;,,only separators
+e*,f,  ,  ,blank fields: no conditions
+";
+    let (_dir, path) = temp_lexicon(csv);
+    let problems = check_file(&path).unwrap_or_else(|e| panic!("{e}"));
+    let shown: Vec<String> = problems.iter().map(|p| format!("{}:{}: {}", p.line, p.column, p.message)).collect();
+    assert_eq!(
+        shown,
+        [
+            "2:9: empty pattern in `require`: remove the extra `;`",
+            "2:13: pattern `!b` in `forbid` starts with `!`: conditions are plain patterns",
+            "3:7: pattern `*` in `require` would match every word: it needs a letter or digit",
+            "3:14: pattern `Z` appears twice in `require`",
+            "3:16: empty pattern in `forbid`: remove the extra `;`",
+            "4:6: empty pattern in `require`: remove the extra `;`",
+            "4:7: empty pattern in `require`: remove the extra `;`",
+        ]
+    );
+}
+
+#[test]
+fn cli_check_counts_rows_with_conditions() {
+    let (_dir, path) = temp_lexicon(CONDITIONAL);
+    framing()
+        .args(["lexicon", "check"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(format!("{}: 5 entries (0 exclusions, 4 with conditions), 4 frames: ok\n", path.display()));
+}
+
+#[test]
+fn cli_test_shows_matches_a_condition_dropped() {
+    let (_dir, path) = temp_lexicon(CONDITIONAL);
+    let p = path.display();
+    framing()
+        .args(["lexicon", "test"])
+        .arg(&path)
+        .arg("Die Verhandlung vor Gericht: Flüchtlinge, Opfer eines Anschlags.")
+        .assert()
+        .success()
+        .stdout(format!(
+            "4-15\tVerhandlung\tverhandlung*\tdiplomacy\tdropped\tforbid `gericht*` matched „Gericht“ at 20-27\t{p}:2\n\
+             29-40\tFlüchtlinge\tflüchtling*\thumanitarian\tdropped\tno `require` pattern in the sentence (krieg*; kriegs*; flucht vor dem krieg)\t{p}:3\n\
+             42-47\tOpfer\topfer\tvictimhood\tauthorial\tfalse\t{p}:4\n"
+        ));
+}
+
 // ---- property test: the automaton equals a naive scan over the same tokenisation ----
 
 /// Naive reference: per pattern, per word position, compare globs (as regexes) and gaps.
@@ -456,10 +624,24 @@ mod naive {
     }
 
     pub fn find(patterns: &[Compiled], text: &str) -> Vec<(Range<usize>, usize)> {
+        find_where(patterns, text, |_| true)
+    }
+
+    /// Whether `p` matches somewhere in `text` (exclusions and overlaps aside).
+    pub fn occurs(p: &Compiled, text: &str) -> bool {
+        !find(std::slice::from_ref(p), text).is_empty()
+    }
+
+    /// [`find`] with only the patterns `applies` accepts (rows whose conditions hold).
+    pub fn find_where(
+        patterns: &[Compiled],
+        text: &str,
+        applies: impl Fn(usize) -> bool,
+    ) -> Vec<(Range<usize>, usize)> {
         let ws = words(text);
         let mut incl = Vec::new();
         let mut excl = Vec::new();
-        for (pi, p) in patterns.iter().enumerate() {
+        for (pi, p) in patterns.iter().enumerate().filter(|(pi, _)| applies(*pi)) {
             for i in 0..ws.len() {
                 let n = p.words.len();
                 if i + n > ws.len() {
@@ -600,6 +782,78 @@ proptest! {
             let mut by_slice = Vec::new();
             matcher.find_into(&text[span.clone()], &mut by_slice);
             prop_assert_eq!(by_scan, by_slice, "span {:?} of {:?}", span, text);
+        }
+    }
+}
+
+/// Conditions on some of [`PROP_PATTERNS`] (by pattern): `(require, forbid)`.
+const PROP_CONDITIONS: &[(&str, &[&str], &[&str])] = &[
+    ("*besatzung*", &[], &["der stadt", "mitglied*"]),
+    ("befreit*", &["von", "krieg"], &[]),
+    ("!kriegen", &["stadt"], &[]),
+    ("unter besatzung", &[], &["illegale"]),
+    ("straße", &["ärger"], &["*stanbul"]),
+    ("stadt", &["anti-terror-*", "panzer*"], &["İstanbul"]),
+];
+
+/// [`PROP_PATTERNS`] with [`PROP_CONDITIONS`], as if read from the file `inline`.
+fn conditional_prop_lexicon() -> Lexicon {
+    let mut lex = lexicon(PROP_PATTERNS);
+    let conditions = PROP_CONDITIONS
+        .iter()
+        .map(|(pattern, require, forbid)| {
+            let entry = PROP_PATTERNS.iter().position(|p| p == pattern).unwrap_or_else(|| panic!("{pattern}"));
+            let strings = |list: &[&str]| list.iter().map(|s| s.to_string()).collect();
+            Conditions { line: entry + 2, require: strings(require), forbid: strings(forbid) }
+        })
+        .collect::<Vec<_>>();
+    let mut conditions = conditions;
+    conditions.sort_by_key(|c| c.line);
+    lex.files.push(LexiconFile { path: "inline".into(), sha256: String::new(), conditions });
+    lex
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+    /// With conditions: a row applies where at least one `require` pattern (if any) and no
+    /// `forbid` pattern occurs in the text; the rest as without them. And searching spans of
+    /// a scanned document gives what searching each span alone gives.
+    #[test]
+    fn conditional_matcher_equals_naive_scan(
+        parts in proptest::collection::vec((0..VOCAB.len(), 0..SEPARATORS.len()), 0..60),
+        cuts in proptest::collection::vec(0usize..1000, 0..6),
+    ) {
+        let mut text = String::new();
+        for (w, s) in parts {
+            text.push_str(VOCAB[w]);
+            text.push_str(SEPARATORS[s]);
+        }
+        let lex = conditional_prop_lexicon();
+        let matcher = Matcher::new(&lex);
+        let reference: Vec<naive::Compiled> =
+            lex.entries.iter().map(|e| naive::compile(&e.pattern, e.exclusion)).collect();
+        let holds = |text: &str, entry: usize| match lex.conditions(entry) {
+            None => true,
+            Some(c) => {
+                let occurs = |p: &String| naive::occurs(&naive::compile(p, false), text);
+                (c.require.is_empty() || c.require.iter().any(occurs)) && !c.forbid.iter().any(occurs)
+            }
+        };
+        let mut bounds: Vec<usize> = cuts.into_iter().map(|c| c % (text.len() + 1)).collect();
+        bounds.retain(|&b| text.is_char_boundary(b));
+        bounds.extend([0, text.len()]);
+        bounds.sort_unstable();
+        bounds.dedup();
+        let scanned = matcher.scan(&text);
+        for span in bounds.windows(2).map(|w| w[0]..w[1]) {
+            let sentence = &text[span.clone()];
+            let mut hits = Vec::new();
+            matcher.find_into(sentence, &mut hits);
+            let got: Vec<_> = hits.iter().map(|h| (h.span.clone(), h.entry)).collect();
+            prop_assert_eq!(got, naive::find_where(&reference, sentence, |e| holds(sentence, e)), "{:?}", sentence);
+            let mut by_scan = Vec::new();
+            matcher.find_in_span(&text, span.clone(), scanned.as_ref(), &mut by_scan);
+            prop_assert_eq!(by_scan, hits, "span {:?} of {:?}", span, text);
         }
     }
 }

@@ -70,6 +70,25 @@ impl Entry {
     }
 }
 
+/// The context conditions of one lexicon row: its `require` and `forbid` columns (see
+/// `lexicons/README.md`, "Context conditions"). Read them with [`Lexicon::conditions`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Conditions {
+    /// 1-based line of the row in its file.
+    pub line: usize,
+    /// Patterns of which at least one must occur in the sentence; empty: no requirement.
+    pub require: Vec<String>,
+    /// Patterns none of which may occur in the sentence.
+    pub forbid: Vec<String>,
+}
+
+impl Conditions {
+    /// Whether the row has any condition.
+    pub fn is_empty(&self) -> bool {
+        self.require.is_empty() && self.forbid.is_empty()
+    }
+}
+
 /// A loaded lexicon file, with its content hash for `run.json` and model files.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LexiconFile {
@@ -77,6 +96,10 @@ pub struct LexiconFile {
     pub path: String,
     /// Hex sha256 of the file's bytes.
     pub sha256: String,
+    /// The conditions of the file's rows that have any, in line order. Kept here, by line,
+    /// rather than on [`Entry`], so that code building entries by hand needs no change; a
+    /// lexicon without files has no conditions.
+    pub conditions: Vec<Conditions>,
 }
 
 /// All entries of one or more lexicon files, in file then line order.
@@ -153,10 +176,9 @@ impl Lexicon {
             Lang::En => BUNDLED_EN,
         };
         let parsed = parse::parse(text, path);
-        Lexicon {
-            entries: parsed.entries,
-            files: vec![LexiconFile { path: path.to_owned(), sha256: sha256_hex(text.as_bytes()) }],
-        }
+        let file =
+            LexiconFile { path: path.to_owned(), sha256: sha256_hex(text.as_bytes()), conditions: parsed.conditions };
+        Lexicon { entries: parsed.entries, files: vec![file] }
     }
 
     /// Problems of the bundled lexicon of `lang` (empty unless the bundled file is broken).
@@ -171,6 +193,23 @@ impl Lexicon {
     /// Number of exclusion entries.
     pub fn exclusion_count(&self) -> usize {
         self.entries.iter().filter(|e| e.exclusion).count()
+    }
+
+    /// The context conditions of entry `entry` (an index into [`Lexicon::entries`]), found
+    /// by the entry's file and line; `None` when it has none.
+    pub fn conditions(&self, entry: usize) -> Option<&Conditions> {
+        let e = self.entries.get(entry)?;
+        let file = self.files.iter().find(|f| f.path == e.file && !f.conditions.is_empty())?;
+        let i = file.conditions.binary_search_by_key(&e.line, |c| c.line).ok()?;
+        Some(&file.conditions[i])
+    }
+
+    /// Number of entries with context conditions.
+    pub fn conditional_count(&self) -> usize {
+        if self.files.iter().all(|f| f.conditions.is_empty()) {
+            return 0;
+        }
+        (0..self.entries.len()).filter(|&i| self.conditions(i).is_some()).count()
     }
 
     /// Distinct frame names in first-seen order (inclusions only).
@@ -201,7 +240,8 @@ pub fn check_file(path: &Path) -> Result<Vec<Problem>, LexiconError> {
     Ok(read_and_parse(path)?.1.problems)
 }
 
-/// Reads a file (any encoding `corpus::decode` understands) and parses it.
+/// Reads a file (any encoding `corpus::decode` understands) and parses it; the conditions
+/// go to the file.
 fn read_and_parse(path: &Path) -> Result<(LexiconFile, parse::Parsed), LexiconError> {
     let bytes = crate::corpus::read_regular_file(path, crate::corpus::MAX_INPUT_FILE_BYTES)
         .map_err(|source| LexiconError::Io { path: path.to_path_buf(), source })?;
@@ -210,8 +250,9 @@ fn read_and_parse(path: &Path) -> Result<(LexiconFile, parse::Parsed), LexiconEr
         source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
     })?;
     let name = path.display().to_string();
-    let parsed = parse::parse(&decoded.text, &name);
-    Ok((LexiconFile { path: name, sha256: sha256_hex(&bytes) }, parsed))
+    let mut parsed = parse::parse(&decoded.text, &name);
+    let conditions = std::mem::take(&mut parsed.conditions);
+    Ok((LexiconFile { path: name, sha256: sha256_hex(&bytes), conditions }, parsed))
 }
 
 /// A match of a lexicon entry in a text.

@@ -8,10 +8,10 @@
 use std::borrow::Cow;
 
 use super::pattern::{can_match, normalise};
-use super::{Entry, Problem};
+use super::{Conditions, Entry, Problem};
 
 /// Column names a lexicon header may use, in the canonical order.
-pub(crate) const COLUMNS: [&str; 6] = ["pattern", "frame", "target", "polarity", "weight", "note"];
+pub(crate) const COLUMNS: [&str; 8] = ["pattern", "frame", "target", "polarity", "weight", "require", "forbid", "note"];
 
 /// One field with the position of its first character; borrowed from the text unless it
 /// had `""` escapes.
@@ -20,6 +20,8 @@ struct Field<'a> {
     value: Cow<'a, str>,
     line: usize,
     column: usize,
+    /// Written in double quotes (the value starts one column after `column`).
+    quoted: bool,
 }
 
 /// One CSV record (row), starting on `line`.
@@ -43,10 +45,12 @@ impl Problems<'_> {
     }
 }
 
-/// Entries and problems of one file.
+/// Entries, their context conditions and problems of one file.
 #[derive(Debug, Default)]
 pub(crate) struct Parsed {
     pub(crate) entries: Vec<Entry>,
+    /// The conditions of the entries that have any, in line order.
+    pub(crate) conditions: Vec<Conditions>,
     pub(crate) problems: Vec<Problem>,
 }
 
@@ -55,6 +59,7 @@ pub(crate) struct Parsed {
 pub(crate) fn parse(text: &str, path: &str) -> Parsed {
     let mut problems = Problems { path, list: Vec::new() };
     let mut entries = Vec::new();
+    let mut conditions = Vec::new();
     let mut records = Records::new(text.strip_prefix('\u{feff}').unwrap_or(text));
     let mut record = Record::default();
     let columns = if records.read_into(&mut record, &mut problems) {
@@ -80,6 +85,7 @@ pub(crate) fn parse(text: &str, path: &str) -> Parsed {
                 continue;
             }
             let before = problems.list.len();
+            let found = read_conditions(&record, &columns, &mut problems);
             let Some(entry) = read_entry(&record, &columns, path, &mut problems) else { continue };
             let key = (entry.exclusion, normalise(&entry.pattern));
             if let Some(&earlier) = seen.get(&key) {
@@ -90,13 +96,16 @@ pub(crate) fn parse(text: &str, path: &str) -> Parsed {
             }
             seen.insert(key, entry.line);
             if problems.list.len() == before {
+                if !found.require.is_empty() || !found.forbid.is_empty() {
+                    conditions.push(Conditions { line: entry.line, ..found });
+                }
                 entries.push(entry);
             }
         }
     }
     // Reading order, not detection order (a row's quoting problems are found first).
     problems.list.sort_by_key(|p| (p.line, p.column));
-    Parsed { entries, problems: problems.list }
+    Parsed { entries, conditions, problems: problems.list }
 }
 
 /// Where each column is in a row; `None` for omitted optional columns.
@@ -107,6 +116,8 @@ struct ColumnPositions {
     target: Option<usize>,
     polarity: Option<usize>,
     weight: Option<usize>,
+    require: Option<usize>,
+    forbid: Option<usize>,
     note: Option<usize>,
     len: usize,
 }
@@ -118,7 +129,7 @@ impl ColumnPositions {
 }
 
 fn read_header(header: &Record<'_>, problems: &mut Problems<'_>) -> Option<ColumnPositions> {
-    let mut found: [Option<usize>; 6] = [None; 6];
+    let mut found: [Option<usize>; COLUMNS.len()] = [None; COLUMNS.len()];
     let mut ok = true;
     for (i, field) in header.fields.iter().enumerate() {
         let name = field.value.trim();
@@ -153,7 +164,9 @@ fn read_header(header: &Record<'_>, problems: &mut Problems<'_>) -> Option<Colum
         target: found[2],
         polarity: found[3],
         weight: found[4],
-        note: found[5],
+        require: found[5],
+        forbid: found[6],
+        note: found[7],
         len: header.fields.len(),
     })
 }
@@ -225,6 +238,56 @@ fn read_entry(
         file: path.to_owned(),
         line: record.line,
     })
+}
+
+/// The `require` and `forbid` lists of one row (line left 0), each problem reported.
+fn read_conditions(record: &Record<'_>, columns: &ColumnPositions, problems: &mut Problems<'_>) -> Conditions {
+    let mut read = |i: Option<usize>, name: &str| match i {
+        Some(i) => read_condition_list(&record.fields[i], name, problems),
+        None => Vec::new(),
+    };
+    Conditions { line: 0, require: read(columns.require, "require"), forbid: read(columns.forbid, "forbid") }
+}
+
+/// The patterns of a `;`-separated condition field (empty when the field is blank). Each
+/// problem points at its pattern where the column can be counted (no `""` escape or line
+/// break before it in a quoted field), otherwise at the field.
+fn read_condition_list(field: &Field<'_>, name: &str, problems: &mut Problems<'_>) -> Vec<String> {
+    let value: &str = &field.value;
+    let mut list: Vec<String> = Vec::new();
+    if value.trim().is_empty() {
+        return list;
+    }
+    let mut keys: Vec<String> = Vec::new();
+    let mut at = 0;
+    for raw in value.split(';') {
+        let start = at + (raw.len() - raw.trim_start().len());
+        at += raw.len() + 1;
+        let item = raw.trim();
+        let before = &value[..start];
+        let column = if before.contains(['"', '\n']) {
+            field.column
+        } else {
+            field.column + usize::from(field.quoted) + before.chars().count()
+        };
+        let mut report = |message: String| problems.add(field.line, column, message);
+        if item.is_empty() {
+            report(format!("empty pattern in `{name}`: remove the extra `;`"));
+        } else if item.starts_with('!') {
+            report(format!("pattern `{item}` in `{name}` starts with `!`: conditions are plain patterns"));
+        } else if !can_match(item) {
+            report(format!("pattern `{item}` in `{name}` would match every word: it needs a letter or digit"));
+        } else {
+            let key = normalise(item);
+            if keys.contains(&key) {
+                report(format!("pattern `{item}` appears twice in `{name}`"));
+            } else {
+                keys.push(key);
+                list.push(item.to_owned());
+            }
+        }
+    }
+    list
 }
 
 /// -1, 0 or 1; empty means 0.
@@ -301,12 +364,13 @@ impl<'a> Records<'a> {
         record.line = self.line;
         loop {
             let (line, column) = (self.line, self.column);
-            let value = if self.byte() == Some(b'"') {
+            let quoted = self.byte() == Some(b'"');
+            let value = if quoted {
                 match self.quoted(problems) {
                     Ok(value) => value,
                     Err(partial) => {
                         problems.add(line, column, "unbalanced quote: the quoted field is never closed".to_owned());
-                        record.fields.push(Field { value: partial, line, column });
+                        record.fields.push(Field { value: partial, line, column, quoted: true });
                         record.broken = true;
                         self.ended = true;
                         return true;
@@ -318,7 +382,7 @@ impl<'a> Records<'a> {
                 self.advance(len);
                 Cow::Borrowed(rest[..len].strip_suffix('\r').unwrap_or(&rest[..len]))
             };
-            record.fields.push(Field { value, line, column });
+            record.fields.push(Field { value, line, column, quoted });
             match self.byte() {
                 Some(b',') => self.advance(1),
                 Some(_) => {

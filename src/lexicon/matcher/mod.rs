@@ -17,7 +17,11 @@
 //! checked. Spans are therefore always byte offsets into the original text.
 //!
 //! Results follow the exclusion and overlap rules of `lexicons/README.md` ("Pattern
-//! language"), applied in `resolve.rs`.
+//! language"), applied in `resolve.rs`. Rows with context conditions ("Context conditions"
+//! there) are verified like any other; their matches are set aside and judged once per
+//! searched text, which is the sentence, by one search for every condition pattern
+//! ([`ConditionSearch`]), before exclusions and overlaps: a text without such a match pays
+//! nothing for conditions.
 
 mod case;
 mod resolve;
@@ -31,7 +35,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::dense::DenseDfa;
 use super::pattern::Pattern;
-use super::{Hit, Lexicon};
+use super::{Entry, Hit, Lexicon};
 use crate::text::lowercase_into;
 use case::{build_direct, lower_into, lowers_in_place, to_original};
 use resolve::resolve;
@@ -46,6 +50,85 @@ struct Compiled {
     pattern: Pattern,
     /// Index of the word whose literal is searched for.
     anchor_word: usize,
+    /// Index into [`ConditionSearch::sets`] when the row has context conditions.
+    condition: Option<u32>,
+}
+
+/// The context conditions of a lexicon, compiled: one automaton over every distinct
+/// condition pattern, searched for all their occurrences in a sentence that has a match of
+/// a conditional row.
+#[derive(Debug, Clone)]
+struct ConditionSearch {
+    /// Its entries are the distinct condition patterns; an entry index is a pattern id.
+    automaton: Automaton,
+    /// Per conditional row, the pattern ids it requires and forbids.
+    sets: Vec<ConditionSet>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct ConditionSet {
+    require: Vec<u32>,
+    forbid: Vec<u32>,
+}
+
+impl ConditionSet {
+    /// Whether a sentence in which the patterns `present` (sorted ids) occur meets the set.
+    fn holds(&self, present: &[u32]) -> bool {
+        let occurs = |id: &u32| present.binary_search(id).is_ok();
+        (self.require.is_empty() || self.require.iter().any(occurs)) && !self.forbid.iter().any(occurs)
+    }
+}
+
+impl ConditionSearch {
+    /// The conditions of `lexicon`'s rows; `None` when no row has any. `sets` of the result
+    /// follow `conditional`'s order: `conditional` lists the entry indices with conditions.
+    fn new(lexicon: &Lexicon) -> Option<(ConditionSearch, Vec<usize>)> {
+        if lexicon.files.iter().all(|f| f.conditions.is_empty()) {
+            return None;
+        }
+        let mut ids: crate::text::WordMap<String, u32> = Default::default();
+        let mut patterns: Vec<Entry> = Vec::new();
+        let mut sets = Vec::new();
+        let mut conditional = Vec::new();
+        for entry in 0..lexicon.entries.len() {
+            let Some(conditions) = lexicon.conditions(entry) else { continue };
+            let mut ids_of = |list: &[String]| -> Vec<u32> {
+                let mut out: Vec<u32> = list
+                    .iter()
+                    .filter(|p| Pattern::compile(p).is_some_and(|c| c.anchor().is_some()))
+                    .map(|p| {
+                        *ids.entry(super::pattern::normalise(p)).or_insert_with(|| {
+                            patterns.push(condition_entry(p, patterns.len()));
+                            (patterns.len() - 1) as u32
+                        })
+                    })
+                    .collect();
+                out.sort_unstable();
+                out.dedup();
+                out
+            };
+            let set = ConditionSet { require: ids_of(&conditions.require), forbid: ids_of(&conditions.forbid) };
+            sets.push(set);
+            conditional.push(entry);
+        }
+        let automaton = Automaton::new(&Lexicon { entries: patterns, files: Vec::new() });
+        Some((ConditionSearch { automaton, sets }, conditional))
+    }
+}
+
+/// A condition pattern as an entry of the condition automaton.
+fn condition_entry(pattern: &str, id: usize) -> Entry {
+    Entry {
+        pattern: pattern.to_owned(),
+        frame: String::new(),
+        target: String::new(),
+        polarity: 0,
+        weight: 0.0,
+        note: String::new(),
+        exclusion: false,
+        file: String::new(),
+        line: id,
+    }
 }
 
 /// The automaton and the patterns behind each of its literals.
@@ -64,6 +147,26 @@ pub(crate) struct Automaton {
     /// Literal id → indices into `compiled`.
     by_literal: Vec<Vec<u32>>,
     compiled: Vec<Compiled>,
+    /// The rows' context conditions; `None` when no row has any.
+    conditions: Option<Box<ConditionSearch>>,
+}
+
+/// The matches of one text before exclusions and overlaps are resolved.
+#[derive(Debug, Default)]
+struct Collected {
+    hits: Vec<Hit>,
+    exclusions: Vec<Range<usize>>,
+    /// Matches of rows with conditions, not judged yet: the span and the index into
+    /// `compiled`.
+    conditional: Vec<(Range<usize>, u32)>,
+}
+
+impl Collected {
+    fn clear(&mut self) {
+        self.hits.clear();
+        self.exclusions.clear();
+        self.conditional.clear();
+    }
 }
 
 /// Reusable buffers for one search, so that searching allocates nothing once warm.
@@ -75,9 +178,12 @@ pub struct SearchBuffers {
     shifts: Vec<(usize, usize)>,
     word: String,
     other: String,
-    candidates: Vec<Hit>,
-    exclusions: Vec<Range<usize>>,
+    collected: Collected,
     ends: LiteralEnds,
+    /// Sorted ids of the condition patterns that occur in the text.
+    present: Vec<u32>,
+    /// For the search of the condition patterns, allocated on first use.
+    conditions: Option<Box<SearchBuffers>>,
 }
 
 thread_local! {
@@ -102,6 +208,10 @@ impl Automaton {
             crate::text::WordMap::with_capacity_and_hasher(n, Default::default());
         let mut by_literal: Vec<Vec<u32>> = Vec::with_capacity(n);
         let mut compiled = Vec::with_capacity(n);
+        let (conditions, conditional) = match ConditionSearch::new(lexicon) {
+            Some((search, conditional)) => (Some(Box::new(search)), conditional),
+            None => (None, Vec::new()),
+        };
         for (entry, e) in lexicon.entries.iter().enumerate() {
             let Some(pattern) = Pattern::compile(&e.pattern) else { continue };
             let Some((anchor_word, literal)) = pattern.anchor() else { continue };
@@ -116,10 +226,12 @@ impl Automaton {
                 }
             };
             by_literal[id].push(compiled.len() as u32);
-            compiled.push(Compiled { entry, exclusion: e.exclusion, pattern, anchor_word });
+            // `conditional` is sorted: the set of an entry is where the entry is listed.
+            let condition = conditional.binary_search(&entry).ok().map(|k| k as u32);
+            compiled.push(Compiled { entry, exclusion: e.exclusion, pattern, anchor_word, condition });
         }
         let direct = build_direct(&literals);
-        Automaton { literals, ac: OnceLock::new(), direct, by_literal, compiled }
+        Automaton { literals, ac: OnceLock::new(), direct, by_literal, compiled, conditions }
     }
 
     /// The automaton over the lower-cased literals, built on first use.
@@ -148,32 +260,79 @@ impl Automaton {
         if self.literals.is_empty() {
             return;
         }
+        self.collect(text, scratch);
+        self.settle(text, scratch, out);
+    }
+
+    /// Every match of every row in `text` into `scratch.collected`, before conditions,
+    /// exclusions and overlaps.
+    fn collect(&self, text: &str, scratch: &mut SearchBuffers) {
+        scratch.collected.clear();
+        if self.literals.is_empty() {
+            return;
+        }
         let mut ends = std::mem::take(&mut scratch.ends);
         match self.scan_into(text, &mut ends) {
             Some(dfa) => {
                 let found = Found { dfa, ends: &ends.ends, states: &ends.states, offset: 0 };
-                self.resolve_found(text, found, scratch, out);
+                let SearchBuffers { word, other, collected, .. } = scratch;
+                self.verify_found(text, found, word, other, collected);
             }
-            None => self.find_lower_cased(text, scratch, out),
+            None => self.collect_lower_cased(text, scratch),
         }
         scratch.ends = ends;
     }
 
-    /// [`Automaton::find_with`] for a text whose lower case changes byte lengths: searched
+    /// [`Automaton::collect`] for a text whose lower case changes byte lengths: searched
     /// lower-cased, candidates mapped back to the original text.
-    fn find_lower_cased(&self, text: &str, scratch: &mut SearchBuffers, out: &mut Vec<Hit>) {
+    fn collect_lower_cased(&self, text: &str, scratch: &mut SearchBuffers) {
         let Some(ac) = self.lower_case_automaton() else { return };
-        let SearchBuffers { lower, shifts, word: anchor_buf, other, candidates, exclusions, .. } = scratch;
-        candidates.clear();
-        exclusions.clear();
+        let SearchBuffers { lower, shifts, word: anchor_buf, other, collected, .. } = scratch;
         lower_into(text, lower, shifts);
         for m in ac.find_overlapping_iter(&lower[..]) {
             let at = to_original(shifts, m.start());
             let Some(word) = word_around(text, at) else { continue };
             lowercase_into(&text[word.clone()], anchor_buf);
-            self.verify(m.pattern().as_usize(), text, word, anchor_buf, other, candidates, exclusions);
+            self.verify(m.pattern().as_usize(), text, word, anchor_buf, other, collected);
         }
-        resolve(candidates, exclusions, out);
+    }
+
+    /// Judges the conditional matches collected in `text` (the sentence), then resolves
+    /// exclusions and overlaps into `out`.
+    fn settle(&self, text: &str, scratch: &mut SearchBuffers, out: &mut Vec<Hit>) {
+        if !scratch.collected.conditional.is_empty() {
+            self.judge_conditions(text, scratch);
+        }
+        let Collected { hits, exclusions, .. } = &mut scratch.collected;
+        resolve(hits, exclusions, out);
+    }
+
+    /// Keeps the conditional matches whose row's conditions hold in `text`, as hits or
+    /// exclusions; one search of all condition patterns serves every match in the text.
+    fn judge_conditions(&self, text: &str, scratch: &mut SearchBuffers) {
+        let Some(search) = &self.conditions else { return };
+        let mut inner = scratch.conditions.take().unwrap_or_default();
+        search.automaton.collect(text, &mut inner);
+        let present = &mut scratch.present;
+        present.clear();
+        // Condition patterns have no conditions and no exclusions: every occurrence is a hit.
+        present.extend(inner.collected.hits.iter().map(|h| h.entry as u32));
+        present.sort_unstable();
+        present.dedup();
+        scratch.conditions = Some(inner);
+        let Collected { hits, exclusions, conditional } = &mut scratch.collected;
+        for (span, ci) in conditional.drain(..) {
+            let c = &self.compiled[ci as usize];
+            let Some(set) = c.condition.and_then(|k| search.sets.get(k as usize)) else { continue };
+            if !set.holds(present) {
+                continue;
+            }
+            if c.exclusion {
+                exclusions.push(span);
+            } else {
+                hits.push(Hit { span, entry: c.entry });
+            }
+        }
     }
 
     /// Scans `text` into `ends` when the direct search can (see [`lowers_in_place`]) and
@@ -187,11 +346,10 @@ impl Automaton {
 
     /// Verifies the literal occurrences `found` lists in `text` and appends the resolved hits.
     fn resolve_found(&self, text: &str, found: Found<'_>, scratch: &mut SearchBuffers, out: &mut Vec<Hit>) {
-        let SearchBuffers { word: anchor_buf, other, candidates, exclusions, .. } = scratch;
-        candidates.clear();
-        exclusions.clear();
-        self.verify_found(text, found, anchor_buf, other, candidates, exclusions);
-        resolve(candidates, exclusions, out);
+        scratch.collected.clear();
+        let SearchBuffers { word: anchor_buf, other, collected, .. } = scratch;
+        self.verify_found(text, found, anchor_buf, other, collected);
+        self.settle(text, scratch, out);
     }
 
     /// Verifies every literal occurrence that `found` lists in the words of `text` around
@@ -202,8 +360,7 @@ impl Automaton {
         found: Found<'_>,
         anchor_buf: &mut String,
         other: &mut String,
-        candidates: &mut Vec<Hit>,
-        exclusions: &mut Vec<Range<usize>>,
+        collected: &mut Collected,
     ) {
         let Found { dfa, ends, states, offset } = found;
         let mut j = 0;
@@ -221,7 +378,7 @@ impl Automaton {
                     let literal = literal as usize;
                     // Case variants have the byte length of their literal.
                     if ends[j] - self.literals[literal].len() >= word_start {
-                        self.verify(literal, text, word.clone(), anchor_buf, other, candidates, exclusions);
+                        self.verify(literal, text, word.clone(), anchor_buf, other, collected);
                     }
                 }
                 j += 1;
@@ -261,7 +418,6 @@ impl Automaton {
     }
 
     /// Verifies the patterns of one literal found in `word` (lower-cased in `anchor_buf`).
-    #[allow(clippy::too_many_arguments)]
     fn verify(
         &self,
         literal: usize,
@@ -269,21 +425,20 @@ impl Automaton {
         word: Range<usize>,
         anchor_buf: &str,
         other: &mut String,
-        candidates: &mut Vec<Hit>,
-        exclusions: &mut Vec<Range<usize>>,
+        collected: &mut Collected,
     ) {
-        {
-            for &ci in &self.by_literal[literal] {
-                let c = &self.compiled[ci as usize];
-                if !c.pattern.words[c.anchor_word].matches(anchor_buf) {
-                    continue;
-                }
-                let Some(span) = extend_phrase(c, text, word.clone(), other) else { continue };
-                if c.exclusion {
-                    exclusions.push(span);
-                } else {
-                    candidates.push(Hit { span, entry: c.entry });
-                }
+        for &ci in &self.by_literal[literal] {
+            let c = &self.compiled[ci as usize];
+            if !c.pattern.words[c.anchor_word].matches(anchor_buf) {
+                continue;
+            }
+            let Some(span) = extend_phrase(c, text, word.clone(), other) else { continue };
+            if c.condition.is_some() {
+                collected.conditional.push((span, ci));
+            } else if c.exclusion {
+                collected.exclusions.push(span);
+            } else {
+                collected.hits.push(Hit { span, entry: c.entry });
             }
         }
     }
