@@ -85,6 +85,36 @@ impl NextWord<'_> {
         opens_letter_list(self.rest)
     }
 
+    /// The text starts with a list item: a list marker and then a capitalised word ("2. And
+    /// here"; not "(123) in here").
+    fn opens_list_item(&self) -> bool {
+        if !self.list_marker() {
+            return false;
+        }
+        let Some(space) = self.rest.find(char::is_whitespace) else {
+            return false;
+        };
+        let after = self.rest[space..].trim_start();
+        after.starts_with(|c: char| c.is_uppercase() || is_opener(c))
+    }
+
+    /// The text's first token closes a square bracket opened before the candidate
+    /// ("[16: firma? 13:28]"): the punctuation stands inside the bracket. Only read when the
+    /// text does not go on with a letter.
+    fn closes_a_square_bracket(&self) -> bool {
+        if self.first.is_alphabetic() {
+            return false;
+        }
+        for &b in self.rest.as_bytes().iter().take(MAX_TOKEN) {
+            match b {
+                b']' => return true,
+                b'[' | b' ' | b'\t' | b'\n' | b'\r' => return false,
+                _ => {}
+            }
+        }
+        false
+    }
+
     /// The text starts with a list marker ("b. The", "(ii) Hello", "• ").
     fn list_marker(&self) -> bool {
         is_list_marker(self.rest)
@@ -192,11 +222,11 @@ pub(crate) fn ends_sentence(
     lists: &WordLists,
     lang: Lang,
 ) -> bool {
-    if next.cannot_open_a_sentence() || next.is_bracketed_comment(lists) {
+    if next.cannot_open_a_sentence() || next.closes_a_square_bracket() || next.is_bracketed_comment(lists) {
         return false;
     }
     if punct.strong {
-        return strong_ends(next);
+        return strong_ends(text, sent_start, punct, next, lists);
     }
     if punct.ellipsis {
         return ellipsis_ends(text, sent_start, punct, next);
@@ -205,9 +235,22 @@ pub(crate) fn ends_sentence(
 }
 
 /// `!` and `?` end a sentence unless the text goes on in lower case ("Was? fragte er"), also
-/// after a dash ("and -- voila! -- you have cake"; but "see? - Posted like …" splits).
-fn strong_ends(next: &NextWord<'_>) -> bool {
-    !next.is_lower()
+/// after a dash ("and -- voila! -- you have cake"; but "see? - Posted like …" splits). After
+/// a name written with "!" only a typical sentence opener starts a new sentence ("at Yahoo!
+/// Research").
+fn strong_ends(text: &str, sent_start: usize, punct: Punct, next: &NextWord<'_>, lists: &WordLists) -> bool {
+    if next.is_lower() {
+        return false;
+    }
+    if text.as_bytes()[punct.start] == b'!' && ends_an_exclamation_name(text, sent_start, punct.start, lists) {
+        return lists.is_starter(next.word);
+    }
+    true
+}
+
+/// Whether the word before the `!` at `at` is a name written with it ("Yahoo!").
+fn ends_an_exclamation_name(text: &str, sent_start: usize, at: usize, lists: &WordLists) -> bool {
+    token_before(text, sent_start, at).is_some_and(|before| !before.closed && lists.is_exclamation_name(before.token))
 }
 
 /// An ellipsis ends a sentence only before an upper-case start ("Und dann... kam er" goes
@@ -271,7 +314,7 @@ fn period_ends(text: &str, sent_start: usize, dot: usize, next: &NextWord<'_>, l
     if is_dotted_abbreviation(token) {
         return starts_new_sentence(next, lists);
     }
-    if lang == Lang::En && next.is_digit() && !next.list_marker() && is_short_word(token) {
+    if lang == Lang::En && next.is_digit() && !next.opens_list_item() && is_short_word(token) {
         // English sentences rarely open with a numeral: "Rs. 16720", "SEC. 1262", "et al. 1987".
         return false;
     }

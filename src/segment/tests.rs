@@ -386,6 +386,24 @@ fn speech_broken_off_with_a_dash() {
 }
 
 #[test]
+fn names_written_with_an_exclamation_mark() {
+    assert_eq!(
+        en("The study ran at Yahoo! Labs in 2008. She later left Yahoo! It was time."),
+        ["The study ran at Yahoo! Labs in 2008.", "She later left Yahoo!", "It was time."]
+    );
+}
+
+#[test]
+fn a_bracketed_number_before_lower_case_is_no_list_item() {
+    assert_eq!(en("This is xyzw. (45) in there. Ok."), ["This is xyzw. (45) in there.", "Ok."]);
+}
+
+#[test]
+fn punctuation_inside_square_brackets() {
+    assert_eq!(en("[3:  10:15]  [4:  ready? 10:20] Go on."), ["[3: 10:15] [4: ready? 10:20] Go on."]);
+}
+
+#[test]
 fn dashes_after_exclamations() {
     assert_eq!(
         en("Mix it, put it in the oven, and -- voila! -- you have cake."),
