@@ -165,6 +165,11 @@ proptest! {
                 Just("„".to_string()), Just("“".to_string()), Just("\"".to_string()), Just("»".to_string()),
                 Just("«".to_string()), Just("(".to_string()), Just(")".to_string()), Just(" ".to_string()),
                 Just("\n".to_string()), Just("\n\n".to_string()), Just("# ".to_string()), Just("z. B.".to_string()),
+                // The marks of the English rules: single quotes, full-width marks, dashes
+                // before quotes, separators, square brackets, typeset omissions, letter items.
+                Just("'".to_string()), Just("‘".to_string()), Just("’".to_string()), Just("．".to_string()),
+                Just("？".to_string()), Just("--".to_string()), Just("***".to_string()), Just("[".to_string()),
+                Just("]".to_string()), Just(" . . . ".to_string()), Just("a. ".to_string()), Just("b. ".to_string()),
             ],
             0..60,
         )

@@ -99,6 +99,7 @@ impl Segmenter {
                 0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA6) => {
                     i = self.at_punct(text, i, &mut sent, &mut marks, out)
                 }
+                0xEF if is_fullwidth_terminal(bytes, i) => i = self.at_punct(text, i, &mut sent, &mut marks, out),
                 b'"' | 0xE2 if closes_after_dash(text, i) => {
                     let resume = self.after_broken_off_quote(text, i, &mut sent, out);
                     marks.pass(bytes, i, resume);
@@ -152,8 +153,14 @@ impl Segmenter {
         };
         if !c.is_whitespace() {
             // "3.5", "12.30", "www.taz.de", "z.B.": no space, no boundary, unless a plain
-            // word is glued to a plain capitalised word ("world.Today").
-            if boundary == at + 1 && bytes[at] == b'.' && glued_sentence_end(text, sent.start, at) {
+            // word is glued to a plain capitalised word ("world.Today"), or the mark is a
+            // full-width one, which needs no space ("period．Does").
+            let glued_end = if punct.fullwidth {
+                !c.is_numeric()
+            } else {
+                boundary == at + 1 && bytes[at] == b'.' && glued_sentence_end(text, sent.start, at)
+            };
+            if glued_end {
                 push_trimmed(text, sent.start, boundary, out);
                 *sent = Open::at(self, text, boundary);
             }
@@ -219,8 +226,15 @@ fn closes_after_dash(text: &str, at: usize) -> bool {
 }
 
 /// Bytes the scanner stops at: line breaks, terminal punctuation, the lead byte of `…` and of
-/// the curly quotation marks, `(` and `"` (the last three are noted in [`Marks`]).
-const INTERESTING: &[u8] = b"\n.!?\xE2(\"";
+/// the curly quotation marks, `(` and `"` (the last three are noted in [`Marks`]), and the
+/// lead byte of the full-width marks `．！？`.
+const INTERESTING: &[u8] = b"\n.!?\xE2(\"\xEF";
+
+/// Whether the full-width period, exclamation or question mark (`．！？`, used in East Asian
+/// text and copied into English) starts at `at`.
+fn is_fullwidth_terminal(bytes: &[u8], at: usize) -> bool {
+    matches!(bytes.get(at..at + 3), Some([0xEF, 0xBC, 0x8E | 0x81 | 0x9F]))
+}
 
 /// The first offset from `from` holding one of the [`INTERESTING`] bytes (`bytes.len()`
 /// when none). Tests eight bytes at a time in a `u64` (SWAR): a byte equal to the needle is
@@ -275,6 +289,7 @@ fn punct_run(bytes: &[u8], at: usize) -> (usize, Punct) {
     let mut strong = false;
     let mut ellipsis = false;
     let mut spaced = false;
+    let mut fullwidth = false;
     loop {
         match bytes.get(j) {
             Some(b' ')
@@ -296,11 +311,16 @@ fn punct_run(bytes: &[u8], at: usize) -> (usize, Punct) {
                 ellipsis = true;
                 j += 3;
             }
+            Some(0xEF) if is_fullwidth_terminal(bytes, j) => {
+                fullwidth = true;
+                strong |= bytes[j + 2] != 0x8E;
+                j += 3;
+            }
             _ => break,
         }
     }
     let spaced_periods = if spaced && !strong && j - at == 2 * periods - 1 { periods } else { 0 };
-    (j, Punct { start: at, strong, ellipsis: ellipsis || periods >= 2, spaced_periods })
+    (j, Punct { start: at, strong, ellipsis: ellipsis || periods >= 2, spaced_periods, fullwidth })
 }
 
 /// Skips closing quotes and brackets: `betreten.“` and `(so der Sprecher.)` keep them.

@@ -37,6 +37,8 @@ pub(crate) struct Punct {
     pub ellipsis: bool,
     /// The number of periods of a spaced run of periods only (". . .": 3), else 0.
     pub spaced_periods: usize,
+    /// Contains a full-width mark (`．！？`), which ends a sentence before any text but digits.
+    pub fullwidth: bool,
 }
 
 /// The start of the text after a candidate boundary.
@@ -224,6 +226,9 @@ pub(crate) fn ends_sentence(
 ) -> bool {
     if next.cannot_open_a_sentence() || next.closes_a_square_bracket() || next.is_bracketed_comment(lists) {
         return false;
+    }
+    if punct.fullwidth {
+        return !next.first.is_numeric();
     }
     if punct.strong {
         return strong_ends(text, sent_start, punct, next, lists);

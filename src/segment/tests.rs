@@ -404,6 +404,14 @@ fn punctuation_inside_square_brackets() {
 }
 
 #[test]
+fn full_width_marks_end_sentences_without_a_space() {
+    assert_eq!(
+        en("The plant closed．Workers were told on Monday！Who decided？ It cost ３．５ million．"),
+        ["The plant closed．", "Workers were told on Monday！", "Who decided？", "It cost ３．５ million．"]
+    );
+}
+
+#[test]
 fn dashes_after_exclamations() {
     assert_eq!(
         en("Mix it, put it in the oven, and -- voila! -- you have cake."),
@@ -844,13 +852,13 @@ proptest::proptest! {
     #[test]
     fn interesting_bytes_are_found_like_a_plain_scan(
         bytes in proptest::collection::vec(proptest::sample::select(vec![
-            b'\n', b'.', b'!', b'?', 0xE2, b'(', b'"', 0x00, 0x01, 0x09, 0x0B, 0x20, 0x21 ^ 0x80,
-            0x2D, 0x2F, 0x3E, 0x7F, 0x80, 0xE1, 0xE3, 0xFF, b'a', b'a', b'a', b'a', b'a', b'a',
+            b'\n', b'.', b'!', b'?', 0xE2, b'(', b'"', 0xEF, 0x00, 0x01, 0x09, 0x0B, 0x20, 0x21 ^ 0x80,
+            0x2D, 0x2F, 0x3E, 0x6F, 0x7F, 0x80, 0xE1, 0xE3, 0xEE, 0xFF, b'a', b'a', b'a', b'a', b'a', b'a',
         ]), 0..80),
         from in 0usize..80,
     ) {
         let from = from.min(bytes.len());
-        let plain = bytes[from..].iter().position(|b| b"\n.!?\xE2(\"".contains(b)).map_or(bytes.len(), |p| from + p);
+        let plain = bytes[from..].iter().position(|b| b"\n.!?\xE2(\"\xEF".contains(b)).map_or(bytes.len(), |p| from + p);
         proptest::prop_assert_eq!(super::next_interesting(&bytes, from), plain);
     }
 }
