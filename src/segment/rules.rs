@@ -364,8 +364,13 @@ fn is_short_word(token: &str) -> bool {
 /// A number, roman numeral or letter that opens the sentence (after bullets at most): a list
 /// enumerator, not a sentence end.
 fn is_sentence_initial_enumerator(text: &str, sent_start: usize, token_start: usize, token: &str) -> bool {
-    // A bullet may be glued to the number: "⁃9. The first item".
-    let token = token.trim_start_matches(is_bullet);
+    // A bullet may be glued to the number: "⁃9. The first item" (most tokens start with a
+    // letter or digit and have none).
+    let token = if token.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric) {
+        token
+    } else {
+        token.trim_start_matches(is_bullet)
+    };
     let number = (1..=3).contains(&token.len()) && token.bytes().all(|b| b.is_ascii_digit());
     if !(number || is_roman(token) || is_initial(token)) {
         return false;

@@ -801,6 +801,11 @@ proptest::proptest! {
                 let fast = enclosures::inside_double_quotes(&text, sent_start, at, punct_end, boundary, &mut marks);
                 let slow = naive::inside_double_quotes(&text, sent_start, at, punct_end, boundary, lang);
                 proptest::prop_assert_eq!(fast, slow, "at {} from {} in {:?}", at, sent_start, text);
+                // Single quotes counted on from the last candidate, and afresh.
+                let fast = enclosures::inside_single_quotes(&text, lang, sent_start, at, punct_end, boundary, &mut marks);
+                let mut fresh = enclosures::Marks::new(lang);
+                let slow = enclosures::inside_single_quotes(&text, lang, sent_start, at, punct_end, boundary, &mut fresh);
+                proptest::prop_assert_eq!(fast, slow, "single at {} from {} in {:?}", at, sent_start, text);
                 if moves[n % moves.len()] == 0 {
                     sent_start = boundary;
                 }
@@ -853,12 +858,14 @@ proptest::proptest! {
     fn interesting_bytes_are_found_like_a_plain_scan(
         bytes in proptest::collection::vec(proptest::sample::select(vec![
             b'\n', b'.', b'!', b'?', 0xE2, b'(', b'"', 0xEF, 0x00, 0x01, 0x09, 0x0B, 0x20, 0x21 ^ 0x80,
-            0x2D, 0x2F, 0x3E, 0x6F, 0x7F, 0x80, 0xE1, 0xE3, 0xEE, 0xFF, b'a', b'a', b'a', b'a', b'a', b'a',
+            0x2D, 0x2F, 0x3E, 0x6F, 0x7F, 0x80, 0xC0, 0xDF, 0xE0, 0xE1, 0xE3, 0xEE, 0xF0, 0xF7, 0xFF,
+            0x70, 0x60, b'#', b'$', 0x03, 0x1F, 0x20, b'a', b'a', b'a', b'a', b'a', b'a',
         ]), 0..80),
         from in 0usize..80,
     ) {
         let from = from.min(bytes.len());
-        let plain = bytes[from..].iter().position(|b| b"\n.!?\xE2(\"\xEF".contains(b)).map_or(bytes.len(), |p| from + p);
+        let interesting = |b: &u8| b"\n.!?(\"#".contains(b) || (0xE0..=0xEF).contains(b);
+        let plain = bytes[from..].iter().position(interesting).map_or(bytes.len(), |p| from + p);
         proptest::prop_assert_eq!(super::next_interesting(&bytes, from), plain);
     }
 }
