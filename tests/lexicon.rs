@@ -302,7 +302,7 @@ fn cli_test_prints_hits_with_voice_and_negation() {
         .success()
         .stdout(
             "6-15\tBefreiung\tbefreiung\tliberation\tauthorial\ttrue\ttests/fixtures/lexicon/good.csv:9\n\
-             18-26\tBesatzer\tbesatzer*\toccupation\tscare_quote\tfalse\ttests/fixtures/lexicon/good.csv:3\n",
+             18-26\tBesatzer\tbesatzer*\toccupation\tquoted\tfalse\ttests/fixtures/lexicon/good.csv:3\n",
         );
     framing()
         .args(["lexicon", "test", "tests/fixtures/lexicon/good.csv", "Frieden."])

@@ -224,8 +224,9 @@ impl Quotations {
         self.spans[..candidates].iter().rev().filter(move |q| q.end >= span.end)
     }
 
-    /// The voice of a match at byte span `span` of the same text: decided by the innermost
-    /// quotation that contains the whole span (long: quoted; short: scare quote).
+    /// The voice the quotation marks alone give a match at byte span `span` of the same text:
+    /// decided by the innermost quotation that contains the whole span (long: quoted; short:
+    /// scare quote). [`super::Context::attribute`] also asks who is given as saying it.
     pub fn voice(&self, text: &str, span: Range<usize>) -> Voice {
         match self.enclosing(span).next() {
             None => Voice::Authorial,
