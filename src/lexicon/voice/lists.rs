@@ -227,6 +227,9 @@ pub(super) struct Lists {
     pub auxiliaries: WordList,
     pub relatives: WordList,
     pub name_particles: WordList,
+    pub predicates: WordList,
+    pub tolerating: WordList,
+    pub negation_gap: WordList,
     pub motto: WordList,
     pub distancing: WordList,
     pub distancing_quotes: WordList,
@@ -282,6 +285,9 @@ impl Lists {
             auxiliaries: section("auxiliaries", false),
             relatives: section("relatives", false),
             name_particles: section("name_particles", false),
+            predicates: section("predicates", false),
+            tolerating: section("tolerating", false),
+            negation_gap: section("negation_gap", false),
             motto: section("motto", false),
             distancing: section("distancing", true),
             distancing_quotes: section("distancing_quotes", true),
@@ -367,6 +373,9 @@ mod tests {
         assert_eq!(l.distancing.ends(&["die", "so", "genannte"]), 2);
         assert_eq!(l.distancing_quotes.ends(&["den", "selbst", "ernannten"]), 2);
         assert_eq!(l.distancing_quotes.ends(&["von", "putin", "ernannten"]), 0);
+        assert_eq!(lists(Lang::En).negator("isn’t"), Some(NegatorKind::Adverb));
+        assert_eq!(l.negator("keine"), Some(NegatorKind::Determiner));
+        assert_eq!(l.negator("nichts"), None);
     }
 
     #[test]

@@ -125,7 +125,9 @@ impl Context<'_> {
 
     /// Whether a negation denies that the term at byte range `term` of the text applies.
     pub fn is_negated(&self, term: Range<usize>) -> bool {
-        is_negated(&self.text[self.sentence.clone()], term.start - self.sentence.start, self.lang)
+        let start = self.sentence.start;
+        let sentence = &self.text[self.sentence.clone()];
+        is_negated(sentence, term.start.saturating_sub(start)..term.end.saturating_sub(start), self.lang)
     }
 }
 
