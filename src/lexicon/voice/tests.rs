@@ -359,3 +359,39 @@ fn negation_is_asked_of_the_terms_sentence() {
     assert!(ctx.is_negated(at("Befreiung")));
     assert!(!ctx.is_negated(at("Besatzung")));
 }
+
+// ---- robustness --------------------------------------------------------------------------
+
+proptest::proptest! {
+    /// Any text, any sentence split and any term span: attribution and negation answer
+    /// without panicking, and a speaker is a span of the text.
+    #[test]
+    fn attribution_and_negation_never_panic(
+        words in proptest::collection::vec(
+            "sagte|so|laut|zufolge|wie|soll|haben|sei|nicht|kein|nur|sondern|ohne|zu|von|der|Die|er|Krieg|Ä|ß|„|“|”|»|«|\"|'|‚|‘|,|:|;|–|-|\\(|\\)|\\.|\n\n|Lesen Sie auch|Experten sicher|x\u{fe0f}",
+            0..24,
+        ),
+        cuts in proptest::collection::vec(0usize..200, 4),
+        lang in proptest::prop_oneof![proptest::strategy::Just(Lang::De), proptest::strategy::Just(Lang::En)],
+    ) {
+        let text = words.join(" ");
+        let at = |i: usize| crate::text::floor_char_boundary(&text, cuts[i] % (text.len() + 1));
+        let mut bounds = [at(0), at(1), at(2), at(3)];
+        bounds.sort_unstable();
+        let [prev_start, sentence_start, term_start, term_end] = bounds;
+        let quotes = Quotations::find(&text);
+        let ctx = Context {
+            text: &text,
+            quotes: &quotes,
+            sentence: sentence_start..text.len(),
+            previous: Some(prev_start..sentence_start),
+            lang,
+        };
+        let a = ctx.attribute(term_start..term_end);
+        if let Some(s) = a.speaker {
+            proptest::prop_assert!(s.start <= s.end && s.end <= text.len() && text.is_char_boundary(s.start));
+        }
+        ctx.is_negated(term_start..term_end);
+        is_negated(&text, term_start..term_end, lang);
+    }
+}
