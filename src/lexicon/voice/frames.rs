@@ -5,6 +5,7 @@
 
 use std::ops::Range;
 
+use super::lists::class::*;
 use super::lists::{Phrase, Slot, SourceAt, VerbUse};
 use super::sentence::{Break, Sentence, Who};
 use super::Voice;
@@ -14,7 +15,7 @@ const POSTPOSED: u8 = 0;
 /// "X sagte, …", "X teilte mit: …".
 const MATRIX: u8 = 1;
 /// "bezeichnete … als", "wirft … vor", "die Forderung, …".
-const LABEL: u8 = 2;
+const LABELLING: u8 = 2;
 /// "laut X", "X zufolge", "demnach".
 const PHRASE: u8 = 3;
 /// "Experten sicher: …", "Soldat: …".
@@ -121,6 +122,11 @@ impl Finder<'_, '_> {
             return;
         }
         let w = s.w(i);
+        // Most words trigger nothing: one test of their class bits turns them away.
+        let special = matches!(w, "so" | "wie" | "as" | "soll" | "sollen" | "heißt" | "hieß");
+        if !special && !s.has(i, REPORTING | LABEL | PHRASE_START) {
+            return;
+        }
         for u in s.l.reporting.uses(w) {
             if self.is_used(i, u) {
                 match u.slot {
@@ -249,7 +255,7 @@ impl Finder<'_, '_> {
         let comma = start - 1;
         let from = s.strong_start(comma);
         // "Nachdem die Truppen abgezogen waren, sagte er …": an adverbial clause, no content.
-        if from < comma && !s.l.subordinators.has(s.w(from)) {
+        if from < comma && !s.has(from, SUBORDINATOR) {
             self.push(POSTPOSED, v, from..comma, who);
         }
     }
@@ -258,8 +264,8 @@ impl Finder<'_, '_> {
     /// Soldaten", "sagten viele").
     fn subject_follows(&self, v: usize) -> bool {
         let s = self.s;
-        let next = (v + 1..s.len()).find(|&k| !s.l.adverbs.has(s.w(k)) && s.w(k) != "sich");
-        next.is_some_and(|k| s.l.determiners.has(s.w(k)) || s.l.pronouns.has(s.w(k)))
+        let next = (v + 1..s.len()).find(|&k| !s.has(k, ADVERB) && s.w(k) != "sich");
+        next.is_some_and(|k| s.has(k, DETERMINER) || s.has(k, PRONOUN))
     }
 
     /// Where the content of a verb of saying starts when its clause breaks at `e`: after a
@@ -280,8 +286,8 @@ impl Finder<'_, '_> {
             return Some(that + 1);
         }
         let next = v + 1;
-        let opens_clause = s.l.pronouns.has(s.w(next)) || s.is(next, "the") || s.t.is_capitalised(next);
-        (opens_clause && !s.l.prepositions.has(s.w(next))).then_some(next)
+        let opens_clause = s.has(next, PRONOUN) || s.is(next, "the") || s.t.is_capitalised(next);
+        (opens_clause && !s.has(next, PREPOSITION)).then_some(next)
     }
 
     /// Whether the stretch from `k` renders the content of a saying: "dass", "ob" or a question
@@ -293,11 +299,10 @@ impl Finder<'_, '_> {
             return false;
         }
         let w = s.w(k);
-        if s.l.complementizers.has(w) {
+        if s.has(k, COMPLEMENTIZER) {
             return true;
         }
-        if s.l.subordinators.has(w)
-            || s.l.coordinators.has(w)
+        if s.has(k, SUBORDINATOR | COORDINATOR)
             || matches!(w, "um" | "ohne" | "statt" | "anstatt" | "to")
             || (w == "sei" && s.is(k + 1, "es"))
             || s.apposition_at(k - 1).is_some()
@@ -335,14 +340,14 @@ impl Finder<'_, '_> {
     /// not used as an article.
     fn opens_relative_clause(&self, k: usize) -> bool {
         let s = self.s;
-        let r = if s.l.prepositions.has(s.w(k)) && s.t.is_lower(k) { k + 1 } else { k };
-        s.l.relatives.has(s.w(r)) && !self.is_article(r)
+        let r = if s.has(k, PREPOSITION) && s.t.is_lower(k) { k + 1 } else { k };
+        s.has(r, RELATIVE) && !self.is_article(r)
     }
 
     /// Whether der/die/das at `k` is an article: a noun or adjective follows.
     fn is_article(&self, k: usize) -> bool {
         let s = self.s;
-        s.l.determiners.has(s.w(k)) && (s.t.is_capitalised(k + 1) || s.np_end(k).is_some())
+        s.has(k, DETERMINER) && (s.t.is_capitalised(k + 1) || s.np_end(k).is_some())
     }
 
     /// A noun of saying at `i` ("die Forderung, X müsse …"): the clause after its comma, with
@@ -367,7 +372,7 @@ impl Finder<'_, '_> {
         };
         if s.t.mark(after) == Some(',') && self.is_content_clause(after + 1) {
             let end = self.noun_content_end(after + 1);
-            self.push(LABEL, i, after + 1..end, who);
+            self.push(LABELLING, i, after + 1..end, who);
         }
     }
 
@@ -380,7 +385,7 @@ impl Finder<'_, '_> {
             j = s.seg_end(j);
             let next = j + 1;
             let resumes = s.t.is_lower(next)
-                && (s.l.auxiliaries.has(s.w(next)) || !s.is_function_word(next))
+                && (s.has(next, AUXILIARY) || !s.is_function_word(next))
                 && !self.is_konjunktiv(next, true);
             if j >= s.len() || s.brk(j) == Break::Strong || resumes {
                 return j;
@@ -411,18 +416,18 @@ impl Finder<'_, '_> {
                 } else {
                     s.subject_of(i)
                 };
-                self.push(LABEL, i, a + 1..end, who);
+                self.push(LABELLING, i, a + 1..end, who);
             }
             Slot::Von => {
                 if let Some(von) = (i + 1..s.seg_end(i)).find(|&k| s.is(k, "von")) {
-                    self.push(LABEL, i, von + 1..s.seg_end(von), s.subject_of(i));
+                    self.push(LABELLING, i, von + 1..s.seg_end(von), s.subject_of(i));
                 }
             }
             Slot::Object => {
                 let from = if s.lang == crate::Lang::En { i + 1 } else { s.seg_start(i) };
-                self.push(LABEL, i, from..s.seg_end(i), s.subject_of(i));
+                self.push(LABELLING, i, from..s.seg_end(i), s.subject_of(i));
             }
-            Slot::NounObject => self.push(LABEL, i, i + 1..s.seg_end(i), Who::Unnamed),
+            Slot::NounObject => self.push(LABELLING, i, i + 1..s.seg_end(i), Who::Unnamed),
             Slot::Clause | Slot::NounClause | Slot::Quotation => {}
         }
     }
@@ -469,7 +474,7 @@ impl Finder<'_, '_> {
         let s = self.s;
         let next = i + 1;
         // "so der Sprecher", "so Biden", "so von Wistinghausen"; not "so dass", "so genannte".
-        let noun_like = s.t.is_capitalised(next) || s.l.determiners.has(s.w(next)) || s.l.name_particles.has(s.w(next));
+        let noun_like = s.t.is_capitalised(next) || s.has(next, DETERMINER) || s.has(next, NAME_PARTICLE);
         if i == 0 || s.brk(i - 1) != Break::Comma || !noun_like {
             return;
         }
@@ -532,18 +537,18 @@ impl Finder<'_, '_> {
         let Some(colon) = (i..limit).find(|&k| s.breaks(k)).filter(|&k| s.t.mark(k) == Some(':')) else { return };
         let Some(np) = s.np_end(i).filter(|&e| e <= colon) else { return };
         let head = (i..np).rev().find(|&k| s.t.is_capitalised(k)).unwrap_or(i);
-        let opener = [&s.l.prepositions, &s.l.adverbs, &s.l.subordinators, &s.l.pronouns].iter().any(|l| l.has(s.w(i)));
-        if s.l.not_sources.has(s.w(head)) || s.l.not_sources.has(s.w(i)) || opener {
+        let opener = s.has(i, PREPOSITION | ADVERB | SUBORDINATOR | PRONOUN);
+        if s.has(head, NOT_SOURCE) || s.has(i, NOT_SOURCE) || opener {
             return;
         }
         let rest = np..colon;
-        let stance = rest.clone().any(|k| s.l.stance.has(s.w(k)));
-        let topic = s.l.prepositions.has(s.w(np)) && colon - np <= 5;
-        if !(rest.is_empty() || stance || topic || rest.clone().all(|k| s.l.adverbs.has(s.w(k)))) {
+        let stance = rest.clone().any(|k| s.has(k, STANCE));
+        let topic = s.has(np, PREPOSITION) && colon - np <= 5;
+        if !(rest.is_empty() || stance || topic || rest.clone().all(|k| s.has(k, ADVERB))) {
             return;
         }
         let content = colon + 1..s.len();
-        let first_person = content.clone().any(|k| s.t.is_word(k) && s.l.first_person.has(s.w(k)));
+        let first_person = content.clone().any(|k| s.t.is_word(k) && s.has(k, FIRST_PERSON));
         let voice = if first_person { Voice::Quoted } else { Voice::Reported };
         let frame = Frame {
             rank: HEADLINE,
@@ -598,7 +603,7 @@ pub(super) fn is_konjunktiv(s: &Sentence, j: usize, after_verb: bool) -> bool {
         && w.ends_with('e')
         && !w.ends_with("te")
         && !s.is_function_word(j);
-    let listed = after_pronoun || s.l.konjunktiv.has(w) || (after_verb && s.l.konjunktiv_after_verb.has(w));
+    let listed = after_pronoun || s.has(j, KONJUNKTIV) || (after_verb && s.has(j, KONJUNKTIV_AFTER_VERB));
     let idiom = (matches!(w, "sei" | "seien") && s.is(j + 1, "es")) || s.is(j + 1, "denn") || s.is(j + 1, "dank");
     listed && !idiom && !(j > 0 && s.is(j - 1, "ich"))
 }

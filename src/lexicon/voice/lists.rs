@@ -115,7 +115,7 @@ pub(super) struct VerbUse {
 /// Verb (and noun) forms, lower case, with their uses.
 #[derive(Debug, Default)]
 pub(super) struct VerbList {
-    forms: HashMap<Box<str>, Vec<VerbUse>>,
+    forms: FnvMap<Vec<VerbUse>>,
 }
 
 impl VerbList {
@@ -213,37 +213,117 @@ pub(super) enum NegatorKind {
     Correlative,
 }
 
+/// Word classes as bits: every word of a sentence is looked up once, in one map, and the
+/// rules test bits (most words of a sentence are in no class).
+pub(super) mod class {
+    pub const DETERMINER: u32 = 1 << 0;
+    pub const PRONOUN: u32 = 1 << 1;
+    pub const FIRST_PERSON: u32 = 1 << 2;
+    pub const PREPOSITION: u32 = 1 << 3;
+    pub const SUBORDINATOR: u32 = 1 << 4;
+    pub const COMPLEMENTIZER: u32 = 1 << 5;
+    pub const COORDINATOR: u32 = 1 << 6;
+    pub const ADVERB: u32 = 1 << 7;
+    pub const AUXILIARY: u32 = 1 << 8;
+    pub const RELATIVE: u32 = 1 << 9;
+    pub const NAME_PARTICLE: u32 = 1 << 10;
+    pub const PREDICATE: u32 = 1 << 11;
+    pub const TOLERATING: u32 = 1 << 12;
+    pub const NEGATION_GAP: u32 = 1 << 13;
+    pub const MOTTO: u32 = 1 << 14;
+    /// Konjunktiv I forms that mark reported speech alone.
+    pub const KONJUNKTIV: u32 = 1 << 15;
+    /// Subjunctive forms that mark it only after a verb of saying.
+    pub const KONJUNKTIV_AFTER_VERB: u32 = 1 << 16;
+    /// A form of reporting_verbs_*.txt.
+    pub const REPORTING: u32 = 1 << 17;
+    /// A form of label_verbs_*.txt.
+    pub const LABEL: u32 = 1 << 18;
+    /// The first word of an attribution phrase.
+    pub const PHRASE_START: u32 = 1 << 19;
+    pub const STANCE: u32 = 1 << 20;
+    pub const NOT_SOURCE: u32 = 1 << 21;
+    pub const NEG_DETERMINER: u32 = 1 << 22;
+    pub const NEG_ADVERB: u32 = 1 << 23;
+    pub const NEG_PREPOSITION: u32 = 1 << 24;
+    pub const NEG_CORRELATIVE: u32 = 1 << 25;
+    pub const NEGATOR: u32 = NEG_DETERMINER | NEG_ADVERB | NEG_PREPOSITION | NEG_CORRELATIVE;
+    /// Closed classes: such a word is no adjective, noun or name.
+    pub const FUNCTION: u32 =
+        DETERMINER | PRONOUN | PREPOSITION | SUBORDINATOR | COORDINATOR | ADVERB | AUXILIARY | RELATIVE | NEGATOR;
+}
+
+/// FNV-1a: the keys are short words, for which it is several times faster than SipHash.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FnvMap<V> = HashMap<Box<str>, V, std::hash::BuildHasherDefault<Fnv>>;
+
+/// The classes of words: whole words in a map, `*` entries in short lists.
+#[derive(Debug, Default)]
+struct ClassMap {
+    exact: FnvMap<u32>,
+    prefixes: Vec<(Box<str>, u32)>,
+    suffixes: Vec<(Box<str>, u32)>,
+}
+
+impl ClassMap {
+    /// Adds the words of `lines` (whitespace-separated, `*` for any ending or beginning).
+    fn add(&mut self, lines: &[&str], bits: u32) {
+        for line in lines {
+            for w in line.to_lowercase().replace('’', "'").split_whitespace() {
+                if let Some(p) = w.strip_suffix('*') {
+                    self.prefixes.push((p.into(), bits));
+                } else if let Some(x) = w.strip_prefix('*') {
+                    self.suffixes.push((x.into(), bits));
+                } else {
+                    *self.exact.entry(w.into()).or_default() |= bits;
+                }
+            }
+        }
+    }
+
+    fn get(&self, w: &str) -> u32 {
+        let mut bits = self.exact.get(w).copied().unwrap_or(0);
+        for (p, b) in &self.prefixes {
+            if w.starts_with(&**p) {
+                bits |= b;
+            }
+        }
+        for (x, b) in &self.suffixes {
+            if w.ends_with(&**x) {
+                bits |= b;
+            }
+        }
+        bits
+    }
+}
+
 /// All word lists of one language.
 #[derive(Debug)]
 pub(super) struct Lists {
-    pub determiners: WordList,
-    pub pronouns: WordList,
-    pub first_person: WordList,
-    pub prepositions: WordList,
-    pub subordinators: WordList,
-    pub complementizers: WordList,
-    pub coordinators: WordList,
-    pub adverbs: WordList,
-    pub auxiliaries: WordList,
-    pub relatives: WordList,
-    pub name_particles: WordList,
-    pub predicates: WordList,
-    pub tolerating: WordList,
-    pub negation_gap: WordList,
-    pub motto: WordList,
+    /// The class bits of every listed word.
+    classes: ClassMap,
     pub distancing: WordList,
     pub distancing_quotes: WordList,
-    /// Konjunktiv I forms that mark reported speech alone.
-    pub konjunktiv: WordList,
-    /// Subjunctive forms that mark it only after a verb of saying.
-    pub konjunktiv_after_verb: WordList,
     pub reporting: VerbList,
     pub labels: VerbList,
     pub attribution: Vec<Phrase>,
     pub teasers: Vec<Vec<Box<str>>>,
-    pub not_sources: WordList,
-    pub stance: WordList,
-    pub negators: Vec<(NegatorKind, WordList)>,
     /// Characters that end a clause (clause_breaks.txt); the comma is the weak one.
     pub clause_breaks: Vec<char>,
 }
@@ -261,62 +341,92 @@ struct Files {
 
 impl Lists {
     fn load(files: &Files) -> Lists {
+        use class::*;
         let grammar = sections(files.grammar);
-        let section =
-            |name: &str, phrases: bool| WordList::parse(grammar.get(name).map_or(&[], Vec::as_slice), phrases);
         let konjunktiv = sections(files.konjunktiv);
         let headlines = sections(files.headlines);
         let negators = sections(files.negators);
-        let negator_kinds = [
-            ("determiner", NegatorKind::Determiner),
-            ("adverb", NegatorKind::Adverb),
-            ("preposition", NegatorKind::Preposition),
-            ("correlative", NegatorKind::Correlative),
+        let lines = |sections: &HashMap<&str, Vec<&'static str>>, name: &str| -> Vec<&'static str> {
+            sections.get(name).cloned().unwrap_or_default()
+        };
+        let mut classes = ClassMap::default();
+        let grammar_classes = [
+            ("determiners", DETERMINER),
+            ("pronouns", PRONOUN),
+            ("first_person", FIRST_PERSON),
+            ("prepositions", PREPOSITION),
+            ("subordinators", SUBORDINATOR),
+            ("complementizers", COMPLEMENTIZER),
+            ("coordinators", COORDINATOR),
+            ("adverbs", ADVERB),
+            ("auxiliaries", AUXILIARY),
+            ("relatives", RELATIVE),
+            ("name_particles", NAME_PARTICLE),
+            ("predicates", PREDICATE),
+            ("tolerating", TOLERATING),
+            ("negation_gap", NEGATION_GAP),
+            ("motto", MOTTO),
         ];
+        for (name, bits) in grammar_classes {
+            classes.add(&lines(&grammar, name), bits);
+        }
+        classes.add(&lines(&konjunktiv, "alone"), KONJUNKTIV);
+        classes.add(&lines(&konjunktiv, "after_verb"), KONJUNKTIV_AFTER_VERB);
+        classes.add(&lines(&headlines, "not_sources"), NOT_SOURCE);
+        classes.add(&lines(&headlines, "stance"), STANCE);
+        for (name, bits) in [
+            ("determiner", NEG_DETERMINER),
+            ("adverb", NEG_ADVERB),
+            ("preposition", NEG_PREPOSITION),
+            ("correlative", NEG_CORRELATIVE),
+        ] {
+            classes.add(&lines(&negators, name), bits);
+        }
+        let reporting = VerbList::parse(files.reporting, Slot::Clause);
+        let labels = VerbList::parse(files.labels, Slot::Object);
+        let attribution = parse_phrases(files.attribution);
+        for form in reporting.forms.keys() {
+            classes.add(&[&**form], REPORTING);
+        }
+        for form in labels.forms.keys() {
+            classes.add(&[&**form], LABEL);
+        }
+        for phrase in &attribution {
+            classes.add(&[&phrase.words[0]], PHRASE_START);
+        }
+        let section = |name: &str| WordList::parse(grammar.get(name).map_or(&[], Vec::as_slice), true);
         Lists {
-            determiners: section("determiners", false),
-            pronouns: section("pronouns", false),
-            first_person: section("first_person", false),
-            prepositions: section("prepositions", false),
-            subordinators: section("subordinators", false),
-            complementizers: section("complementizers", false),
-            coordinators: section("coordinators", false),
-            adverbs: section("adverbs", false),
-            auxiliaries: section("auxiliaries", false),
-            relatives: section("relatives", false),
-            name_particles: section("name_particles", false),
-            predicates: section("predicates", false),
-            tolerating: section("tolerating", false),
-            negation_gap: section("negation_gap", false),
-            motto: section("motto", false),
-            distancing: section("distancing", true),
-            distancing_quotes: section("distancing_quotes", true),
-            konjunktiv: WordList::parse(konjunktiv.get("alone").map_or(&[], Vec::as_slice), false),
-            konjunktiv_after_verb: WordList::parse(konjunktiv.get("after_verb").map_or(&[], Vec::as_slice), false),
-            reporting: VerbList::parse(files.reporting, Slot::Clause),
-            labels: VerbList::parse(files.labels, Slot::Object),
-            attribution: parse_phrases(files.attribution),
+            classes,
+            distancing: section("distancing"),
+            distancing_quotes: section("distancing_quotes"),
+            reporting,
+            labels,
+            attribution,
             teasers: headlines
                 .get("teasers")
                 .map(|ls| ls.iter().map(|l| l.split_whitespace().map(Into::into).collect()).collect())
                 .unwrap_or_default(),
-            not_sources: WordList::parse(headlines.get("not_sources").map_or(&[], Vec::as_slice), false),
-            stance: WordList::parse(headlines.get("stance").map_or(&[], Vec::as_slice), false),
-            negators: negator_kinds
-                .iter()
-                .map(|(name, kind)| (*kind, WordList::parse(negators.get(name).map_or(&[], Vec::as_slice), false)))
-                .collect(),
             clause_breaks: data_lines(include_str!("../data/clause_breaks.txt"))
                 .filter_map(|l| l.chars().next())
                 .collect(),
         }
     }
 
-    /// The kind of negator the lower-case word `w` is, if it is one.
-    pub fn negator(&self, w: &str) -> Option<NegatorKind> {
-        let w = if w.contains('’') { std::borrow::Cow::Owned(w.replace('’', "'")) } else { w.into() };
-        self.negators.iter().find(|(_, list)| list.has(&w)).map(|(kind, _)| *kind)
+    /// The class bits of the lower-case word `w` (apostrophes read as ').
+    pub fn classes(&self, w: &str) -> u32 {
+        self.classes.get(w)
     }
+}
+
+/// The kind of negator a word's class bits say it is.
+pub(super) fn negator_kind(bits: u32) -> Option<NegatorKind> {
+    Some(match bits & class::NEGATOR {
+        0 => return None,
+        b if b & class::NEG_DETERMINER != 0 => NegatorKind::Determiner,
+        b if b & class::NEG_ADVERB != 0 => NegatorKind::Adverb,
+        b if b & class::NEG_PREPOSITION != 0 => NegatorKind::Preposition,
+        _ => NegatorKind::Correlative,
+    })
 }
 
 /// The lists of `lang`, loaded on first use.
@@ -357,10 +467,9 @@ mod tests {
     fn every_list_of_both_languages_loads_and_is_lower_case() {
         for lang in [Lang::De, Lang::En] {
             let l = lists(lang);
-            assert!(l.determiners.has("the") || l.determiners.has("der"));
+            assert!(l.classes("the") & class::DETERMINER != 0 || l.classes("der") & class::DETERMINER != 0);
             assert!(!l.reporting.forms.is_empty() && !l.labels.forms.is_empty() && !l.attribution.is_empty());
             assert!(l.reporting.forms.keys().chain(l.labels.forms.keys()).all(|f| f.to_lowercase() == **f));
-            assert_eq!(l.negators.len(), 4);
             assert!(l.clause_breaks.contains(&','));
         }
     }
@@ -368,14 +477,17 @@ mod tests {
     #[test]
     fn word_lists_match_words_endings_and_phrases() {
         let l = lists(Lang::De);
-        assert!(l.determiners.has("keinen") && !l.determiners.has("ke"));
+        assert!(l.classes("keinen") & class::DETERMINER != 0 && l.classes("ke") == 0);
         assert_eq!(l.distancing.ends(&["die", "sogenannte"]), 1);
         assert_eq!(l.distancing.ends(&["die", "so", "genannte"]), 2);
         assert_eq!(l.distancing_quotes.ends(&["den", "selbst", "ernannten"]), 2);
         assert_eq!(l.distancing_quotes.ends(&["von", "putin", "ernannten"]), 0);
-        assert_eq!(lists(Lang::En).negator("isn’t"), Some(NegatorKind::Adverb));
-        assert_eq!(l.negator("keine"), Some(NegatorKind::Determiner));
-        assert_eq!(l.negator("nichts"), None);
+        assert_eq!(negator_kind(lists(Lang::En).classes("isn't")), Some(NegatorKind::Adverb));
+        assert_eq!(negator_kind(l.classes("keine")), Some(NegatorKind::Determiner));
+        assert_eq!(negator_kind(l.classes("noch")), Some(NegatorKind::Correlative));
+        assert_eq!(negator_kind(l.classes("nichts")), None);
+        assert!(l.classes("sagte") & class::REPORTING != 0 && l.classes("laut") & class::PHRASE_START != 0);
+        assert!(l.classes("sei") & class::KONJUNKTIV != 0 && l.classes("hätten") & class::KONJUNKTIV_AFTER_VERB != 0);
     }
 
     #[test]

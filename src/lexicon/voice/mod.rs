@@ -34,15 +34,18 @@ pub use quotes::Quotations;
 use crate::text::floor_char_boundary;
 use crate::Lang;
 use frames::{is_konjunktiv, Frames};
+use lists::class::*;
 use quotes::is_short;
 use sentence::{Sentence, Who};
-use words::is_quote_mark;
+use words::{is_quote_mark, plain_words};
 
 /// How far (bytes) around a term its sentence is read: bounds the work per match in very long
 /// sentences.
 const WINDOW: usize = 1500;
 /// How far after a closing quotation mark its speaker (", sagte X") is looked for.
-const AFTER_QUOTE: usize = 300;
+const AFTER_QUOTE: usize = 160;
+/// How far before a term its distancing word ("sogenannte") is looked for.
+const DISTANCING_BYTES: usize = 64;
 /// How far before an opening quotation mark outside the term's sentences its introducing
 /// clause ("X sagte:") is read.
 const BEFORE_QUOTE: usize = 400;
@@ -177,25 +180,35 @@ impl<'t> Read<'t> {
     }
 }
 
-/// One term being attributed: its sentence read once, the sentence before on demand.
+/// One term being attributed: its sentence and the sentence before, each read once when
+/// first needed (a quotation with its speaker after it needs neither).
 struct Reading<'c, 't> {
     ctx: &'c Context<'t>,
     term: Range<usize>,
-    here: Read<'t>,
-    /// The tokens of the term in `here`.
-    toks: Range<usize>,
+    here: OnceCell<Read<'t>>,
     previous: OnceCell<Option<Read<'t>>>,
 }
 
 impl<'c, 't> Reading<'c, 't> {
     fn new(ctx: &'c Context<'t>, term: Range<usize>) -> Reading<'c, 't> {
-        let text = ctx.text;
-        let from = floor_char_boundary(text, term.start.saturating_sub(WINDOW).max(ctx.sentence.start));
-        let to = floor_char_boundary(text, term.end.saturating_add(WINDOW).min(ctx.sentence.end))
-            .max(term.end.min(text.len()));
-        let here = Read::new(text, from.min(to)..to, ctx.lang);
-        let toks = here.s.t.covering(term.clone());
-        Reading { ctx, term, here, toks, previous: OnceCell::new() }
+        Reading { ctx, term, here: OnceCell::new(), previous: OnceCell::new() }
+    }
+
+    /// The term's sentence, within [`WINDOW`] bytes of the term.
+    fn here(&self) -> &Read<'t> {
+        self.here.get_or_init(|| {
+            let (ctx, term) = (self.ctx, &self.term);
+            let text = ctx.text;
+            let from = floor_char_boundary(text, term.start.saturating_sub(WINDOW).max(ctx.sentence.start));
+            let to = floor_char_boundary(text, term.end.saturating_add(WINDOW).min(ctx.sentence.end))
+                .max(term.end.min(text.len()));
+            Read::new(text, from.min(to)..to, ctx.lang)
+        })
+    }
+
+    /// The tokens of the term in [`Reading::here`].
+    fn toks(&self) -> Range<usize> {
+        self.here().s.t.covering(self.term.clone())
     }
 
     fn previous(&self) -> Option<&Read<'t>> {
@@ -212,7 +225,7 @@ impl<'c, 't> Reading<'c, 't> {
         if let Some(a) = self.quoted() {
             return a;
         }
-        if self.distanced(&self.here.s, self.toks.start, false) {
+        if self.distanced_term() {
             return Attribution::of(Voice::ScareQuote, None);
         }
         if let Some(a) = self.reported() {
@@ -228,8 +241,8 @@ impl<'c, 't> Reading<'c, 't> {
         match source {
             Source::Named(r) => Some(r),
             Source::Pronoun => {
-                let s = &self.here.s;
-                let subject = s.named_subject().filter(|r| r.end <= self.toks.start).map(|r| s.t.bytes(r));
+                let s = &self.here().s;
+                let subject = s.named_subject().filter(|r| r.end <= self.toks().start).map(|r| s.t.bytes(r));
                 subject.or_else(|| self.previous().and_then(Read::speaker))
             }
             Source::Unnamed => None,
@@ -272,6 +285,13 @@ impl<'c, 't> Reading<'c, 't> {
         if !text[q.end..].starts_with(is_quote_mark) {
             return None;
         }
+        // Most closing marks end a sentence ("…“.") or go on without a speaker: only a comma,
+        // a colon or (in English) a word after them is worth reading on.
+        let rest = text[q.end..].trim_start_matches(is_quote_mark).trim_start_matches([' ', '\u{a0}']);
+        let english_word = self.ctx.lang == Lang::En && rest.starts_with(char::is_alphabetic);
+        if !(rest.starts_with([',', ':']) || english_word) {
+            return None;
+        }
         let end = floor_char_boundary(text, q.end.saturating_add(AFTER_QUOTE));
         let s = Sentence::new(text, q.end..end, self.ctx.lang);
         let mut k = 0;
@@ -293,8 +313,8 @@ impl<'c, 't> Reading<'c, 't> {
         let who = match s.w(k) {
             "so" | "wie" | "as" => s.who_at(k + 1),
             "according" if s.is(k + 1, "to") => s.who_at(k + 2),
-            _ if s.t.is_lower(k) && s.l.pronouns.has(s.w(k)) && s.is_reporting_form(k + 1) => s.who_at(k),
-            _ if s.t.is_lower(k) && (!s.is_function_word(k) || s.l.auxiliaries.has(s.w(k))) => s.who_after(k + 1),
+            _ if s.t.is_lower(k) && s.has(k, PRONOUN) && s.is_reporting_form(k + 1) => s.who_at(k),
+            _ if s.t.is_lower(k) && (!s.is_function_word(k) || s.has(k, AUXILIARY)) => s.who_after(k + 1),
             _ if s.t.is_capitalised(k) && s.lang == Lang::En => {
                 let e = s.np_end(k)?;
                 if !s.is_reporting_form(e) {
@@ -315,8 +335,8 @@ impl<'c, 't> Reading<'c, 't> {
         let mark = text[..q.start].chars().next_back().filter(|&c| is_quote_mark(c))?;
         let mark_at = q.start - mark.len_utf8();
         let own;
-        let read = if self.here.s.t.len() > 0 && self.covers(&self.here, mark_at) {
-            &self.here
+        let read = if self.covers(self.here(), mark_at) {
+            self.here()
         } else if let Some(p) = self.previous().filter(|p| self.covers(p, mark_at)) {
             p
         } else {
@@ -337,7 +357,7 @@ impl<'c, 't> Reading<'c, 't> {
         if let Some(name) = self.name_right_before(s, o) {
             return Some(Source::Named(name));
         }
-        if s.l.motto.has(s.w(before)) {
+        if s.has(before, MOTTO) {
             return Some(Source::Unnamed);
         }
         let verb = (s.seg_start(o)..s.seg_end(o)).find(|&v| frames::is_speech_verb(s, v))?;
@@ -374,7 +394,7 @@ impl<'c, 't> Reading<'c, 't> {
     /// ("Obamas «rote Linie»": Obama) or two names ("Preisträger Muratow „…“"), as bytes.
     fn name_right_before(&self, s: &Sentence, o: usize) -> Option<Range<usize>> {
         let start = s.np_start_before(o)?;
-        let has_article = s.l.determiners.has(s.w(start));
+        let has_article = s.has(start, DETERMINER);
         let genitive = o - start == 1 && s.w(start).ends_with('s') && s.w(start).chars().count() > 3;
         let names = o - start >= 2 && (start..o).all(|k| s.t.is_capitalised(k));
         if has_article || !(genitive || names) {
@@ -393,35 +413,56 @@ impl<'c, 't> Reading<'c, 't> {
         s.l.distancing.ends(&words) > 0 || (before_quote && s.l.distancing_quotes.ends(&words) > 0)
     }
 
+    /// Whether "sogenannte", "angebliche", "vermeintliche" stands right before the term, only
+    /// spaces between: the last words before it, split at spaces (no sentence read).
+    fn distanced_term(&self) -> bool {
+        let text = self.ctx.text;
+        let from =
+            floor_char_boundary(text, self.term.start.saturating_sub(DISTANCING_BYTES).max(self.ctx.sentence.start));
+        let mut last: Vec<&str> = text[from..self.term.start]
+            .rsplit(char::is_whitespace)
+            .skip_while(|w| w.is_empty())
+            .take(3)
+            .take_while(|w| !w.is_empty() && w.chars().all(|c| c.is_alphanumeric() || c == '-'))
+            .collect();
+        last.reverse();
+        let lower: Vec<String> = last.iter().map(|w| w.to_lowercase()).collect();
+        let words: Vec<&str> = lower.iter().map(String::as_str).collect();
+        !words.is_empty() && lists::lists(self.ctx.lang).distancing.ends(&words) > 0
+    }
+
     /// Whether a distancing word stands right before the opening mark of quotation `q`.
     fn distanced_quote(&self, q: &Range<usize>) -> bool {
-        let s = &self.here.s;
+        let s = &self.here().s;
         let Some(mark) = self.ctx.text[..q.start].chars().next_back().filter(|&c| is_quote_mark(c)) else {
             return false;
         };
         let at = q.start - mark.len_utf8();
-        self.covers(&self.here, at) && self.distanced(s, s.t.index_at(at), true)
+        self.covers(self.here(), at) && self.distanced(s, s.t.index_at(at), true)
     }
 
     /// Outside quotation marks: reported when a frame of reported speech covers the term, or
     /// when its clause continues reported speech in the Konjunktiv.
     fn reported(&self) -> Option<Attribution> {
-        if self.toks.is_empty() {
+        if !self.may_report() {
             return None;
         }
-        let s = &self.here.s;
-        if let Some(f) = self.here.frames.covering(self.toks.clone(), false) {
+        let (here, toks) = (self.here(), self.toks());
+        if toks.is_empty() {
+            return None;
+        }
+        let s = &here.s;
+        if let Some(f) = here.frames.covering(toks.clone(), false) {
             return Some(Attribution::of(f.voice, self.resolve(Source::of(s, &f.who))));
         }
         if !self.continues_reported_speech() {
             return None;
         }
-        let earlier = self
-            .here
+        let earlier = here
             .frames
             .list
             .iter()
-            .filter(|f| f.scope.end <= self.toks.start && matches!(f.who, Who::Named(_)))
+            .filter(|f| f.scope.end <= toks.start && matches!(f.who, Who::Named(_)))
             .min_by_key(|f| f.rank)
             .map(|f| Source::of(s, &f.who));
         let speaker = match earlier {
@@ -431,13 +472,40 @@ impl<'c, 't> Reading<'c, 't> {
         Some(Attribution::of(Voice::Reported, speaker))
     }
 
+    /// Whether the term's sentence has a word that can open a frame of reported speech or
+    /// mark it (a verb or noun of saying or labelling, an attribution phrase, so, wie, soll,
+    /// heißt, a subjunctive, a colon): a plain scan of its words, so that most sentences, which
+    /// have none, are not read token by token.
+    fn may_report(&self) -> bool {
+        const TRIGGERS: u32 = REPORTING | LABEL | PHRASE_START | KONJUNKTIV | KONJUNKTIV_AFTER_VERB;
+        let (ctx, l) = (self.ctx, lists::lists(self.ctx.lang));
+        let from = floor_char_boundary(ctx.text, self.term.start.saturating_sub(WINDOW).max(ctx.sentence.start));
+        let to = floor_char_boundary(ctx.text, self.term.end.saturating_add(WINDOW).min(ctx.sentence.end));
+        let window = &ctx.text[from.min(to)..to];
+        if window.contains(':') {
+            return true;
+        }
+        let mut buf = String::new();
+        let mut after_pronoun = false;
+        plain_words(window).any(|w| {
+            let w = words::lower_into(w, &mut buf);
+            // "man lehne": a Konjunktiv I no list holds (see frames::is_konjunktiv).
+            let konjunktiv = after_pronoun && w.ends_with('e');
+            after_pronoun = matches!(w, "er" | "sie" | "es" | "man");
+            konjunktiv
+                || matches!(w, "so" | "wie" | "as" | "soll" | "sollen" | "heißt" | "hieß")
+                || l.classes(w) & TRIGGERS != 0
+        })
+    }
+
     /// A clause with a Konjunktiv I and no verb of saying of its own continues someone's
     /// speech ("Die Lage sei ernst."); a Konjunktiv II does so only after a reported sentence.
     fn continues_reported_speech(&self) -> bool {
-        let s = &self.here.s;
-        let t = self.toks.start;
+        let here = self.here();
+        let s = &here.s;
+        let t = self.toks().start;
         let clause = s.strong_start(t)..s.strong_end(t);
-        if self.here.frames.in_island(t) || self.here.frames.triggered_in(clause.clone()) {
+        if here.frames.in_island(t) || here.frames.triggered_in(clause.clone()) {
             return false;
         }
         clause.clone().any(|j| is_konjunktiv(s, j, false))

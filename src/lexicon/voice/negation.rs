@@ -10,13 +10,23 @@
 
 use std::ops::Range;
 
-use super::lists::NegatorKind;
+use super::lists::class::{self, *};
+use super::lists::{lists, NegatorKind};
 use super::sentence::Sentence;
+use super::words::{lower_into, plain_words};
 use crate::text::floor_char_boundary;
 use crate::Lang;
 
-/// How far (bytes) around a term its sentence is read for negation.
-const WINDOW: usize = 400;
+/// How far (bytes) before a term its sentence is read for negation: the negator, the words
+/// between, a copula or a "weder" before them.
+const BEFORE: usize = 120;
+/// How far after it: the rest of its clause (a naming verb, "sondern", a verb of tolerating).
+const AFTER: usize = 160;
+/// How far (bytes) before a term a negator that heads it can stand: [`MAX_GAP`] articles and
+/// adjectives and the negator.
+const NEAR: usize = 100;
+/// How far after a term a negator of it ("eskaliert nicht") can stand.
+const NEAR_AFTER: usize = 24;
 /// Most words between a negator and the term it negates.
 const MAX_GAP: usize = 4;
 
@@ -25,14 +35,32 @@ pub fn is_negated(sentence: &str, term: Range<usize>, lang: Lang) -> bool {
     if term.start >= term.end || term.end > sentence.len() {
         return false;
     }
-    let from = floor_char_boundary(sentence, term.start.saturating_sub(WINDOW));
-    let to = floor_char_boundary(sentence, term.end.saturating_add(WINDOW)).max(term.end);
+    if !negator_near(sentence, term.clone(), lang) {
+        return false;
+    }
+    let from = floor_char_boundary(sentence, term.start.saturating_sub(BEFORE));
+    let to = floor_char_boundary(sentence, term.end.saturating_add(AFTER)).max(term.end);
     let s = Sentence::new(sentence, from..to, lang);
     let toks = s.t.covering(term);
     if toks.is_empty() {
         return false;
     }
     Negation { s: &s, first: toks.start, last: toks.end - 1 }.decide()
+}
+
+/// Whether a negator is among the words right before the term or the word right after it:
+/// most terms have none, and then the sentence need not be read. A plain split of the bytes
+/// around the term, one class lookup per word.
+fn negator_near(sentence: &str, term: Range<usize>, lang: Lang) -> bool {
+    let l = lists(lang);
+    let mut buf = String::new();
+    let mut is_negator = |w: &str| l.classes(lower_into(w, &mut buf)) & class::NEGATOR != 0;
+    let from = floor_char_boundary(sentence, term.start.saturating_sub(NEAR));
+    if plain_words(&sentence[from..term.start]).rev().take(MAX_GAP + 2).any(&mut is_negator) {
+        return true;
+    }
+    let to = floor_char_boundary(sentence, term.end.saturating_add(NEAR_AFTER)).max(term.end);
+    plain_words(&sentence[term.end..to]).next().is_some_and(is_negator)
 }
 
 /// One term of a sentence, its negation asked.
@@ -47,7 +75,7 @@ impl Negation<'_, '_> {
     fn decide(&self) -> bool {
         let Some(neg) = self.negator_before() else { return self.negated_after() };
         let s = self.s;
-        match s.l.negator(s.w(neg)) {
+        match s.negator(neg) {
             Some(NegatorKind::Determiner) => !self.under_tolerating_verb(),
             Some(NegatorKind::Adverb) => self.adverb_negates(neg),
             Some(NegatorKind::Preposition) => !self.zu_infinitive_follows(),
@@ -64,7 +92,7 @@ impl Negation<'_, '_> {
         let mut gap = 0;
         while j > 0 && gap <= MAX_GAP {
             let k = j - 1;
-            if s.t.is_word(k) && s.l.negator(s.w(k)).is_some() {
+            if s.negator(k).is_some() {
                 return Some(k);
             }
             if !self.is_gap(k) {
@@ -84,7 +112,7 @@ impl Negation<'_, '_> {
             return super::words::is_quote_mark(c);
         }
         let w = s.w(k);
-        if s.l.negation_gap.has(w) || s.l.determiners.has(w) || s.t.is_number(k) {
+        if s.has(k, NEGATION_GAP | DETERMINER) || s.t.is_number(k) {
             return true;
         }
         // German adjectives are the lower-case inflected words that are no function words;
@@ -106,7 +134,7 @@ impl Negation<'_, '_> {
         if matches!(s.w(neg + 1), "nur" | "only") {
             return false;
         }
-        let copula_before = neg > 0 && s.l.predicates.has(s.w(neg - 1)) || self.is_copula_contraction(neg);
+        let copula_before = neg > 0 && s.has(neg - 1, PREDICATE) || self.is_copula_contraction(neg);
         let verb_or_adjective = s.lang == Lang::De && self.is_verb_or_predicate_adjective();
         let directly_before_verb = s.lang == Lang::En && neg + 1 == self.first;
         verb_or_adjective || directly_before_verb || copula_before || self.predicate_follows()
@@ -128,14 +156,14 @@ impl Negation<'_, '_> {
     /// Whether a copula or naming verb, or "sondern", follows the term in its clause.
     fn predicate_follows(&self) -> bool {
         let s = self.s;
-        (self.last + 1..s.seg_end(self.last + 1)).any(|k| s.l.predicates.has(s.w(k)) || s.is(k, "sondern"))
+        (self.last + 1..s.seg_end(self.last + 1)).any(|k| s.has(k, PREDICATE) || s.is(k, "sondern"))
             || s.is(s.seg_end(self.last + 1) + 1, "sondern")
     }
 
     /// "kein" under a verb of tolerating quantifies over something that exists.
     fn under_tolerating_verb(&self) -> bool {
         let s = self.s;
-        (s.strong_start(self.first)..s.strong_end(self.first)).any(|k| s.t.is_word(k) && s.l.tolerating.has(s.w(k)))
+        (s.strong_start(self.first)..s.strong_end(self.first)).any(|k| s.t.is_word(k) && s.has(k, TOLERATING))
     }
 
     /// "ohne die Anschläge zu erwähnen": ohne governs the infinitive, not the term.
@@ -160,7 +188,7 @@ impl Negation<'_, '_> {
         let next = self.last + 1;
         s.lang == Lang::De
             && s.t.is_lower(self.last)
-            && matches!(s.l.negator(s.w(next)), Some(NegatorKind::Adverb))
+            && matches!(s.negator(next), Some(NegatorKind::Adverb))
             && !s.is(next + 1, "nur")
     }
 }

@@ -236,9 +236,10 @@ impl Quotations {
     }
 }
 
-/// Whether the quotation `q` of `text` is short enough for scare quotes (≤ 3 words).
+/// Whether the quotation `q` of `text` is short enough for scare quotes (≤ 3 words); the
+/// count stops after the fourth word, so a long quotation costs no more than a short one.
 pub(super) fn is_short(text: &str, q: Range<usize>) -> bool {
-    text.get(q).is_some_and(|quoted| count_words(quoted) <= SCARE_QUOTE_MAX_WORDS)
+    text.get(q).is_some_and(|quoted| words(quoted).nth(SCARE_QUOTE_MAX_WORDS).is_none())
 }
 
 /// True when the rest of the line after a line break is blank and another line break follows.
@@ -258,9 +259,9 @@ fn closes_single(prev: Option<char>, next: Option<char>) -> bool {
     prev.is_some_and(|p| !p.is_whitespace()) && next.is_none_or(|n| !n.is_alphabetic())
 }
 
-/// Number of words (alphanumeric runs) in `s`.
-fn count_words(s: &str) -> usize {
-    s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).count()
+/// The words (alphanumeric runs) of `s`.
+fn words(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
 }
 
 #[cfg(test)]

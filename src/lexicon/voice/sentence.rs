@@ -4,7 +4,8 @@
 
 use std::ops::Range;
 
-use super::lists::{lists, Lists};
+use super::lists::class::*;
+use super::lists::{lists, negator_kind, Lists, NegatorKind};
 use super::words::Tokens;
 use crate::Lang;
 
@@ -35,7 +36,8 @@ const MAX_PREHEAD: usize = 5;
 /// Most capitalised words in an apposition (", Jen Psaki,").
 const MAX_APPOSITION: usize = 4;
 
-/// The tokens of a sentence with the lists of its language.
+/// The tokens of a sentence with the lists of its language; each word's class bits (or a
+/// mark's break) are noted on its token once.
 #[derive(Debug)]
 pub(super) struct Sentence<'t> {
     pub t: Tokens<'t>,
@@ -43,10 +45,42 @@ pub(super) struct Sentence<'t> {
     pub lang: Lang,
 }
 
+/// The note of a comma, and of a stronger break (the other notes are word class bits).
+const COMMA_NOTE: u32 = 1;
+const STRONG_NOTE: u32 = 2;
+
 impl<'t> Sentence<'t> {
     /// The sentence at byte range `range` of `text`.
     pub fn new(text: &'t str, range: Range<usize>, lang: Lang) -> Sentence<'t> {
-        Sentence { t: Tokens::new(text, range), l: lists(lang), lang }
+        let mut t = Tokens::new(text, range);
+        let l = lists(lang);
+        for i in 0..t.len() {
+            let note = if t.is_word(i) {
+                l.classes(t.word(i))
+            } else {
+                match break_of(&t, l, i) {
+                    Break::None => 0,
+                    Break::Comma => COMMA_NOTE,
+                    Break::Strong => STRONG_NOTE,
+                }
+            };
+            t.set_note(i, note);
+        }
+        Sentence { t, l, lang }
+    }
+
+    /// Whether the word at `i` is in one of the classes `bits` (see [`super::lists::class`]).
+    pub fn has(&self, i: usize, bits: u32) -> bool {
+        self.t.is_word(i) && self.t.note(i) & bits != 0
+    }
+
+    /// The kind of negator the word at `i` is, if it is one.
+    pub fn negator(&self, i: usize) -> Option<NegatorKind> {
+        if self.t.is_word(i) {
+            negator_kind(self.t.note(i))
+        } else {
+            None
+        }
     }
 
     /// Number of tokens.
@@ -64,17 +98,14 @@ impl<'t> Sentence<'t> {
         self.t.is_word(i) && self.t.word(i) == word
     }
 
-    /// How token `i` breaks the sentence; marks inside parentheses do not.
+    /// How token `i` breaks the sentence.
     pub fn brk(&self, i: usize) -> Break {
-        let Some(c) = self.t.mark(i) else { return Break::None };
-        if self.t.depth(i) > 0 {
+        if self.t.is_word(i) {
             return Break::None;
         }
-        match c {
-            ',' => Break::Comma,
-            // A hyphen with spaces on both sides is a dash.
-            '-' if self.t.spaced_before(i) && self.t.spaced_after(i) => Break::Strong,
-            c if self.l.clause_breaks.contains(&c) => Break::Strong,
+        match self.t.note(i) {
+            COMMA_NOTE => Break::Comma,
+            STRONG_NOTE => Break::Strong,
             _ => Break::None,
         }
     }
@@ -111,26 +142,12 @@ impl<'t> Sentence<'t> {
 
     /// Whether the word at `i` belongs to a closed class (so it is no adjective or name).
     pub fn is_function_word(&self, i: usize) -> bool {
-        let w = self.w(i);
-        let l = self.l;
-        [
-            &l.determiners,
-            &l.pronouns,
-            &l.prepositions,
-            &l.subordinators,
-            &l.coordinators,
-            &l.adverbs,
-            &l.auxiliaries,
-            &l.relatives,
-        ]
-        .iter()
-        .any(|list| list.has(w))
-            || l.negator(w).is_some()
+        self.has(i, FUNCTION)
     }
 
     /// Whether the word at `i` is a verb of saying in one of its forms (any use).
     pub fn is_reporting_form(&self, i: usize) -> bool {
-        self.t.is_lower(i) && !self.l.reporting.uses(self.w(i)).is_empty()
+        self.has(i, REPORTING) && self.t.is_lower(i)
     }
 
     /// A German inflected adjective or participle in lower case ("damalige", "angeführte").
@@ -154,7 +171,7 @@ impl<'t> Sentence<'t> {
 
     /// A verb of saying even when capitalised (the first word of a sentence).
     fn is_reporting_form_any_case(&self, i: usize) -> bool {
-        self.lang == Lang::En && !self.l.reporting.uses(self.w(i)).is_empty()
+        self.lang == Lang::En && self.has(i, REPORTING)
     }
 
     /// A lower-case name particle inside a name: "von der Leyen", "de Villiers".
@@ -163,9 +180,9 @@ impl<'t> Sentence<'t> {
         let after_particle = i > 0 && matches!(self.w(i - 1), "von" | "van" | "de");
         let article = matches!(self.w(i), "der" | "den" | "ter" | "ten" | "zu" | "und");
         self.t.is_lower(i)
-            && self.l.name_particles.has(self.w(i))
+            && self.has(i, NAME_PARTICLE)
             && (!article || after_particle)
-            && (self.is_name_word(i + 1) || (self.l.name_particles.has(self.w(i + 1)) && self.is_name_word(i + 2)))
+            && (self.is_name_word(i + 1) || (self.has(i + 1, NAME_PARTICLE) && self.is_name_word(i + 2)))
     }
 
     /// End (exclusive) of the noun phrase that starts at `i`, if one does: an article, numbers
@@ -189,7 +206,7 @@ impl<'t> Sentence<'t> {
             }
             return self.is_name_word(j).then_some(j + 1);
         }
-        if self.l.determiners.has(self.w(j)) || self.t.is_number(j) {
+        if self.has(j, DETERMINER) || self.t.is_number(j) {
             j += 1;
         }
         let prehead = j;
@@ -244,7 +261,7 @@ impl<'t> Sentence<'t> {
     /// After the genitives that follow a noun phrase with an article ("die Sprecherin des Weißen
     /// Hauses"), their end; a bare name takes none ("sagte Seehofer den Zeitungen").
     fn after_genitives(&self, start: usize, mut end: usize) -> usize {
-        let with_article = self.l.determiners.has(self.w(start)) || self.t.is_number(start);
+        let with_article = self.has(start, DETERMINER) || self.t.is_number(start);
         if !with_article || self.lang != Lang::De {
             return end;
         }
@@ -295,7 +312,7 @@ impl<'t> Sentence<'t> {
         while j > 0 && end - j < MAX_PREHEAD + 2 && self.is_adjective_form(j - 1) {
             j -= 1;
         }
-        if j > 0 && self.l.determiners.has(self.w(j - 1)) {
+        if j > 0 && self.has(j - 1, DETERMINER) {
             j -= 1;
         }
         Some(j)
@@ -305,7 +322,7 @@ impl<'t> Sentence<'t> {
     pub fn who_at(&self, i: usize) -> Who {
         let w = self.w(i);
         // "viele" opens a noun phrase in "viele Experten" and is one in "viele meinen".
-        let pronoun = self.l.pronouns.has(w) && (!self.l.determiners.has(w) || !self.starts_noun(i + 1));
+        let pronoun = self.has(i, PRONOUN) && (!self.has(i, DETERMINER) || !self.starts_noun(i + 1));
         if pronoun {
             return if matches!(w, "er" | "sie" | "he" | "she" | "they") { Who::Pronoun } else { Who::Unnamed };
         }
@@ -331,14 +348,14 @@ impl<'t> Sentence<'t> {
             if w == "es" || w == "it" {
                 after_es = true;
                 i += 1;
-            } else if self.l.adverbs.has(w)
+            } else if self.has(i, ADVERB)
                 || w == "sich"
                 || (self.t.is_lower(i) && self.is_adjective_form(i) && after_es)
             {
                 i += 1;
             } else if matches!(w, "am" | "on") && self.t.is_word(i + 1) {
                 i += 2;
-            } else if after_es && self.l.prepositions.has(w) {
+            } else if after_es && self.has(i, PREPOSITION) {
                 // "heißt es in einer Mitteilung von X": the source is the place the words stand.
                 return self.who_at(i + 1);
             } else {
@@ -387,16 +404,17 @@ impl<'t> Sentence<'t> {
             return self.who_after(v + 1);
         }
         let w = self.w(start);
-        if self.l.relatives.has(w) && start > 0 && self.t.mark(start - 1) == Some(',') && !self.starts_noun(start + 1) {
+        if self.has(start, RELATIVE) && start > 0 && self.t.mark(start - 1) == Some(',') && !self.starts_noun(start + 1)
+        {
             return self.np_start_before(start - 1).map_or(Who::Unnamed, |s| Who::Named(s..start - 1));
         }
-        if self.l.subordinators.has(w) {
+        if self.has(start, SUBORDINATOR) {
             return self.who_at(start + 1);
         }
         if !self.is_fronted(start) {
             return self.who_at(start);
         }
-        let finite = (start + 1..=v).find(|&k| k == v || (self.t.is_lower(k) && self.l.auxiliaries.has(self.w(k))));
+        let finite = (start + 1..=v).find(|&k| k == v || (self.t.is_lower(k) && self.has(k, AUXILIARY)));
         match finite.map(|k| self.who_after(k + 1)) {
             Some(who @ (Who::Named(_) | Who::Pronoun)) => who,
             _ if matches!(w, "in" | "im" | "bei" | "beim") => self.who_at(start + 1),
@@ -407,10 +425,7 @@ impl<'t> Sentence<'t> {
     /// Whether the clause opening at `start` opens with something other than its subject: a
     /// preposition, an adverb, a bare number ("2012, …"; not "51 Prozent …").
     pub fn is_fronted(&self, start: usize) -> bool {
-        let w = self.w(start);
-        self.l.prepositions.has(w)
-            || self.l.adverbs.has(w)
-            || (self.t.is_number(start) && !self.is_name_word(start + 1))
+        self.has(start, PREPOSITION | ADVERB) || (self.t.is_number(start) && !self.is_name_word(start + 1))
     }
 
     /// The first word of the sentence's content: after leading symbols (▶) and a teaser
@@ -432,8 +447,8 @@ impl<'t> Sentence<'t> {
     pub fn first_subject(&self) -> Option<Range<usize>> {
         let start = self.content_start();
         let at = if self.is_fronted(start) {
-            let finite = (start + 1..self.len()).find(|&k| self.t.is_lower(k) && self.l.auxiliaries.has(self.w(k)))?;
-            (finite + 1..self.len()).find(|&k| !self.l.adverbs.has(self.w(k)))?
+            let finite = (start + 1..self.len()).find(|&k| self.t.is_lower(k) && self.has(k, AUXILIARY))?;
+            (finite + 1..self.len()).find(|&k| !self.has(k, ADVERB))?
         } else {
             start
         };
@@ -443,7 +458,7 @@ impl<'t> Sentence<'t> {
     /// The first subject when it is a name without an article ("Vermutlich war Philippe de
     /// Villiers …, als er twitterte"): whom a later "er" means.
     pub fn named_subject(&self) -> Option<Range<usize>> {
-        self.first_subject().filter(|r| self.t.is_capitalised(r.start) && !self.l.determiners.has(self.w(r.start)))
+        self.first_subject().filter(|r| self.t.is_capitalised(r.start) && !self.has(r.start, DETERMINER))
     }
 
     /// English: the words between the clause start and the verb, when they are a short phrase.
@@ -453,14 +468,14 @@ impl<'t> Sentence<'t> {
             return self.who_after(v + 1);
         }
         let mut s = start;
-        while s < v && (!self.t.is_word(s) || self.l.adverbs.has(self.w(s)) || self.l.subordinators.has(self.w(s))) {
+        while s < v && (!self.t.is_word(s) || self.has(s, ADVERB) || self.has(s, SUBORDINATOR)) {
             s += 1;
         }
-        let end = (s..v).find(|&k| self.l.auxiliaries.has(self.w(k))).unwrap_or(v);
-        if s >= end || end - s > 6 || self.l.prepositions.has(self.w(s)) {
+        let end = (s..v).find(|&k| self.has(k, AUXILIARY)).unwrap_or(v);
+        if s >= end || end - s > 6 || self.has(s, PREPOSITION) {
             return Who::Unnamed;
         }
-        if end - s == 1 && self.l.pronouns.has(self.w(s)) {
+        if end - s == 1 && self.has(s, PRONOUN) {
             return if matches!(self.w(s), "he" | "she" | "they") { Who::Pronoun } else { Who::Unnamed };
         }
         Who::Named(s..end)
@@ -469,6 +484,21 @@ impl<'t> Sentence<'t> {
     /// Whether `word` stands in the comma-delimited stretch around `i`.
     pub fn in_segment(&self, i: usize, word: &str) -> Option<usize> {
         (self.seg_start(i)..self.seg_end(i)).find(|&k| self.is(k, word))
+    }
+}
+
+/// How token `i` of `t` breaks a sentence; marks inside parentheses do not.
+fn break_of(t: &Tokens, l: &Lists, i: usize) -> Break {
+    let Some(c) = t.mark(i) else { return Break::None };
+    if t.depth(i) > 0 {
+        return Break::None;
+    }
+    match c {
+        ',' => Break::Comma,
+        // A hyphen with spaces on both sides is a dash.
+        '-' if t.spaced_before(i) && t.spaced_after(i) => Break::Strong,
+        c if l.clause_breaks.contains(&c) => Break::Strong,
+        _ => Break::None,
     }
 }
 
