@@ -289,6 +289,25 @@ fn cli_check_ok_summary() {
         );
 }
 
+/// Negation must head the term: not a negated verb after it, not "nicht nur".
+#[test]
+fn cli_test_negates_only_terms_a_negator_heads() {
+    framing()
+        .args([
+            "lexicon",
+            "test",
+            "tests/fixtures/lexicon/good.csv",
+            "Die Nato will nicht in die Befreiung eingreifen, es war keine Befreiung und nicht nur Besatzer.",
+        ])
+        .assert()
+        .success()
+        .stdout(
+            "27-36\tBefreiung\tbefreiung\tliberation\tauthorial\tfalse\ttests/fixtures/lexicon/good.csv:9\n\
+             62-71\tBefreiung\tbefreiung\tliberation\tauthorial\ttrue\ttests/fixtures/lexicon/good.csv:9\n\
+             86-94\tBesatzer\tbesatzer*\toccupation\tauthorial\tfalse\ttests/fixtures/lexicon/good.csv:3\n",
+        );
+}
+
 #[test]
 fn cli_test_prints_hits_with_voice_and_negation() {
     framing()
@@ -302,7 +321,7 @@ fn cli_test_prints_hits_with_voice_and_negation() {
         .success()
         .stdout(
             "6-15\tBefreiung\tbefreiung\tliberation\tauthorial\ttrue\ttests/fixtures/lexicon/good.csv:9\n\
-             18-26\tBesatzer\tbesatzer*\toccupation\tscare_quote\tfalse\ttests/fixtures/lexicon/good.csv:3\n",
+             18-26\tBesatzer\tbesatzer*\toccupation\tquoted\tfalse\ttests/fixtures/lexicon/good.csv:3\n",
         );
     framing()
         .args(["lexicon", "test", "tests/fixtures/lexicon/good.csv", "Frieden."])
