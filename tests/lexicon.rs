@@ -541,6 +541,37 @@ fn cli_test_shows_matches_a_condition_dropped() {
         ));
 }
 
+/// The bundled German lexicon on invented sentences: each sense its conditions separate.
+#[test]
+fn bundled_german_conditions_separate_the_senses() {
+    let lex = Lexicon::bundled(Lang::De);
+    let matcher = Matcher::new(&lex);
+    let patterns = |text: &str| -> Vec<String> {
+        let mut hits = Vec::new();
+        matcher.find_into(text, &mut hits);
+        hits.iter().map(|h| lex.entries[h.entry].pattern.clone()).collect()
+    };
+    let cases: [(&str, &[&str]); 14] = [
+        ("Die Verhandlung vor dem Amtsgericht wurde vertagt.", &[]),
+        ("Die Verhandlungen über eine Feuerpause gehen weiter.", &["verhandlung*", "feuerpause*"]),
+        ("Die Koalitionsverhandlungen stocken, die Verhandlungen über den Haushalt auch.", &[]),
+        ("Die Partei will weniger Flüchtlinge aufnehmen.", &[]),
+        ("Flüchtlinge aus der Ukraine kamen in Leipzig an.", &["flüchtling*"]),
+        ("Die Kinder wurden vom Maskentragen befreit.", &[]),
+        ("Der Fahrer war eingeklemmt und wurde von der Feuerwehr befreit.", &[]),
+        ("Die Armee hat das Dorf von den Besatzern befreit.", &["von den * befreit"]),
+        ("Er leistete Widerstand gegen die Festnahme.", &[]),
+        ("Der Widerstand gegen das Regime wächst.", &["widerstand", "regime"]),
+        ("Das Opfer des Raubüberfalls kam ins Krankenhaus.", &[]),
+        ("Die Opfer des Anschlags wurden beigesetzt.", &["opfer", "anschlags"]),
+        ("Die Stelle des Sprechers ist seit Mai besetzt.", &[]),
+        ("Seit Kriegsbeginn gelten Sanktionen gegen Oligarchen.", &["*kriegs*", "*sanktion*", "oligarch*"]),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(patterns(text), expected, "{text}");
+    }
+}
+
 // ---- property test: the automaton equals a naive scan over the same tokenisation ----
 
 /// Naive reference: per pattern, per word position, compare globs (as regexes) and gaps.

@@ -384,11 +384,11 @@ fn a_linfa_matrix_over_512_mb_is_refused_with_advice() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    // 7,036 rows × 38,635 kept features (all there are) × 8 bytes; 512 MB / 8 / 7,036 = 9,538.
+    // 7,036 rows × 38,636 kept features (all there are) × 8 bytes; 512 MB / 8 / 7,036 = 9,538.
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(
         err.contains(
-            "linfa needs a dense matrix of 7036 rows × 38635 features × 8 bytes = 2073 MB, more than the 512 MB \
+            "linfa needs a dense matrix of 7036 rows × 38636 features × 8 bytes = 2073 MB, more than the 512 MB \
              allowed: pass --max-features N with a smaller N (e.g. 9500)"
         ),
         "{err}"
