@@ -999,6 +999,61 @@ fn throughput_shared_and_10000_patterns() {
     eprintln!("{} patterns: {wall:.0} MB/s wall, {cpu:.0} MB/s CPU time ({hits} hits)", big.entries.len());
 }
 
+/// What context conditions cost: the bundled German lexicon (72 rows with conditions) against
+/// the same lexicon with its conditions removed, by thread CPU time, searched as `analyze`
+/// does (one scan per paragraph, then each sentence's span).
+#[test]
+#[ignore = "throughput measurement; prints MB/s"]
+fn throughput_bundled_german_with_and_without_conditions() {
+    let text = prose();
+    let segmenter = framing::segment::Segmenter::new(Lang::De);
+    let paragraphs: Vec<(&str, Vec<std::ops::Range<usize>>)> = text
+        .split("\n\n")
+        .map(|p| {
+            let mut spans = Vec::new();
+            segmenter.split_into(p, &mut spans);
+            (p, spans)
+        })
+        .collect();
+    let with = Lexicon::bundled(Lang::De);
+    let mut without = with.clone();
+    for file in &mut without.files {
+        file.conditions.clear();
+    }
+    let run = |matcher: &Matcher| {
+        let mut hits = Vec::new();
+        let start = std::time::Instant::now();
+        let cpu_start = thread_cpu_ns();
+        let (mut rounds, mut n) = (0, 0);
+        while start.elapsed().as_secs_f64() < 3.0 {
+            n = 0;
+            for (p, spans) in &paragraphs {
+                let scanned = matcher.scan(p);
+                for span in spans {
+                    hits.clear();
+                    matcher.find_in_span(p, span.clone(), scanned.as_ref(), &mut hits);
+                    n += hits.len();
+                }
+            }
+            rounds += 1;
+        }
+        let secs = match (cpu_start, thread_cpu_ns()) {
+            (Some(a), Some(b)) => (b - a) as f64 / 1e9,
+            _ => start.elapsed().as_secs_f64(),
+        };
+        (text.len() as f64 * rounds as f64 / secs / 1e6, n)
+    };
+    let (with, without) = (Matcher::new(&with), Matcher::new(&without));
+    for round in 1..=3 {
+        let (mb_with, hits_with) = run(&with);
+        let (mb_without, hits_without) = run(&without);
+        eprintln!(
+            "round {round}: with conditions {mb_with:.0} MB/s CPU ({hits_with} hits), without \
+             {mb_without:.0} MB/s CPU ({hits_without} hits)"
+        );
+    }
+}
+
 /// Regression: overlap resolution inserted each chosen hit into a sorted Vec, quadratic in
 /// the hits of one text; a 50 MB document without punctuation (one "sentence", 1.5 M hits)
 /// never finished. 200,000 hits in one text must resolve in well under a second.
