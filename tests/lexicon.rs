@@ -495,6 +495,7 @@ a*,f,\"x;;y\",!b,empty pattern; exclusion mark
 c*,f, * ; z ;Z,\"q\"\"r;;s\",matches every word; duplicate; after a quote escape: the field's column
 d*,f,;,,only separators
 e*,f,  ,  ,blank fields: no conditions
+besetzte*,f,besetzt*;*truppen,besetzte,the row's own word
 ";
     let (_dir, path) = temp_lexicon(csv);
     let problems = check_file(&path).unwrap_or_else(|e| panic!("{e}"));
@@ -509,6 +510,8 @@ e*,f,  ,  ,blank fields: no conditions
             "3:16: empty pattern in `forbid`: remove the extra `;`",
             "4:6: empty pattern in `require`: remove the extra `;`",
             "4:7: empty pattern in `require`: remove the extra `;`",
+            "6:13: pattern `besetzt*` in `require` matches the row's own word `besetzte`: the requirement is always met",
+            "6:31: pattern `besetzte` in `forbid` matches the row's own word `besetzte`: the row never applies",
         ]
     );
 }
