@@ -414,21 +414,48 @@ impl Finder<'_, '_> {
                         None => return,
                     }
                 } else {
-                    s.subject_of(i)
+                    self.labeller(i)
                 };
                 self.push(LABELLING, i, a + 1..end, who);
             }
             Slot::Von => {
                 if let Some(von) = (i + 1..s.seg_end(i)).find(|&k| s.is(k, "von")) {
-                    self.push(LABELLING, i, von + 1..s.seg_end(von), s.subject_of(i));
+                    self.push(LABELLING, i, von + 1..s.seg_end(von), self.labeller(i));
                 }
             }
             Slot::Object => {
                 let from = if s.lang == crate::Lang::En { i + 1 } else { s.seg_start(i) };
-                self.push(LABELLING, i, from..s.seg_end(i), s.subject_of(i));
+                self.push(LABELLING, i, from..s.seg_end(i), self.labeller(i));
             }
             Slot::NounObject => self.push(LABELLING, i, i + 1..s.seg_end(i), Who::Unnamed),
             Slot::Clause | Slot::NounClause | Slot::Quotation => {}
+        }
+    }
+
+    /// Who applies the label of the verb at `i`: its subject, but in the passive ("Der Mann
+    /// wurde wegen Terrorismus angeklagt") the subject is the one labelled, and the labeller
+    /// is the agent after "von"/"by" when the clause names one, else nobody named.
+    fn labeller(&self, i: usize) -> Who {
+        let s = self.s;
+        let from = s.seg_start(i);
+        let passive = s.lang == crate::Lang::De
+            && Self::is_participle(s.w(i))
+            && (from..i).any(|k| {
+                matches!(s.w(k), "wurde" | "wurden" | "wird" | "werden" | "worden" | "ist" | "sind" | "war" | "waren")
+            })
+            && s.t.is_lower(i);
+        if !passive {
+            return s.subject_of(i);
+        }
+        // The agent stands between the auxiliary and the participle: "wurde von der
+        // Staatsanwaltschaft … angeklagt".
+        let agent = (from..i).find(|&k| s.is(k, "von") && (s.t.is_capitalised(k + 1) || s.has(k + 1, DETERMINER)));
+        match agent {
+            Some(von) => match s.who_at(von + 1) {
+                who @ Who::Named(_) => who,
+                _ => Who::Unnamed,
+            },
+            None => Who::Unnamed,
         }
     }
 
@@ -450,6 +477,9 @@ impl Finder<'_, '_> {
                 // "nach Angaben von X", but "laut von der Leyen".
                 let particle_name = s.is(end, "von") && s.is_particle_in_name(end + 1);
                 let at = if matches!(s.w(end), "von" | "vom" | "of") && !particle_name { end + 1 } else { end };
+                // A name in quotation marks: "laut „Spiegel“".
+                let at =
+                    if matches!(s.t.mark(at), Some('„' | '“' | '"' | '»' | '«' | '‚')) { at + 1 } else { at };
                 match s.who_at(at) {
                     who @ Who::Named(_) => who,
                     _ => return,

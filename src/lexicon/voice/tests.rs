@@ -232,6 +232,24 @@ fn attribution_phrases_report_their_clause() {
 }
 
 #[test]
+fn a_name_in_quotation_marks_after_laut_is_the_source() {
+    let s = "Laut „Spiegel“ waren die Besatzer schon abgezogen.";
+    assert_eq!(who(s, "Besatzer"), named(Voice::Reported, "Spiegel"));
+}
+
+#[test]
+fn in_the_passive_the_accused_is_not_the_speaker() {
+    // The subject of "wurde … angeklagt" is the one charged; the charge is someone else's.
+    let s = "Der Mann wurde wegen Terrorismus angeklagt.";
+    assert_eq!(who(s, "Terrorismus"), (Voice::Reported, None));
+    let s = "Der Mann wurde von der Staatsanwaltschaft wegen Terrorismus angeklagt.";
+    assert_eq!(who(s, "Terrorismus"), named(Voice::Reported, "der Staatsanwaltschaft"));
+    // Active: the subject charges.
+    let s = "Die Staatsanwaltschaft hat den Mann wegen Terrorismus angeklagt.";
+    assert_eq!(who(s, "Terrorismus"), named(Voice::Reported, "Die Staatsanwaltschaft"));
+}
+
+#[test]
 fn wie_x_mitteilte_reports_its_sentence_but_not_the_words_naming_the_source() {
     let s = "Wie der Leiter der Militärverwaltung mitteilte, wurde die Stadt beschossen.";
     assert_eq!(who(s, "beschossen"), named(Voice::Reported, "der Leiter der Militärverwaltung"));
