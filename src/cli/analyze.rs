@@ -60,13 +60,16 @@ pub struct AnalyzeArgs {
     #[arg(short, long)]
     pub quiet: bool,
     /// Sentence classifier model (JSON written by `framing train`) [default: the bundled
-    /// model for --lang, if any: models/de-sentiment-gerntsa.json for German].
+    /// model for --lang, if any: models/de-sentiment-gerntsa.json for German, which scores
+    /// the sentiment of a sentence towards its topic (negative, neutral, positive), not its
+    /// framing: train your own on coded sentences for that].
     #[arg(long, value_name = "FILE", conflicts_with = "no_model")]
     pub model: Option<PathBuf>,
     /// Do not score sentences with a model.
     #[arg(long)]
     pub no_model: bool,
-    /// Add an `explain` column naming the features that drove each sentence's label.
+    /// Add an `explain` column: why each sentence got its label (the label's bias, the
+    /// function words' summed share, and the five words or features that pushed most).
     #[arg(long)]
     pub explain: bool,
     /// Analyse only shard K of N (a stable hash of doc_id decides); see `framing merge`.

@@ -137,10 +137,12 @@ pub(super) fn write_run_json(
             .iter()
             .map(|f| FileHash { path: f.path.clone(), sha256: f.sha256.clone() })
             .collect(),
+        lexicon_sha256: crate::model::train::lexicon_sha256(cfg.analyzer.lexicon()),
         model: cfg.analyzer.model().map(|m| ModelInfo {
             version: m.version(),
             sha256: m.sha256().to_string(),
             labels: m.labels().to_vec(),
+            lexicon_sha256: m.file().lexicon_sha256.clone(),
         }),
         threads: cfg.threads,
         shard: cfg.shard.map(|s| s.to_string()),

@@ -70,6 +70,11 @@ pub struct RunInfo {
     pub lang: Lang,
     /// Lexicon files and their hashes.
     pub lexicons: Vec<FileHash>,
+    /// The lexicon's identity as a model file records it (`lexicon_sha256`: the sha256 of
+    /// the files' sha256s, one per line), so a report and a model can be compared directly.
+    /// Empty in reports written before 0.2.
+    #[serde(default)]
+    pub lexicon_sha256: String,
     /// The model, if any.
     pub model: Option<ModelInfo>,
     /// Worker threads.
@@ -100,4 +105,8 @@ pub struct ModelInfo {
     pub sha256: String,
     /// Its labels.
     pub labels: Vec<String>,
+    /// The lexicon identity the model was trained with (compare with the run's
+    /// `lexicon_sha256`); empty for models trained without lexicon features.
+    #[serde(default)]
+    pub lexicon_sha256: String,
 }
