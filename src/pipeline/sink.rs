@@ -36,6 +36,9 @@ impl ReportSink<'_> {
             match outcome {
                 Ok(doc) => {
                     totals.counts.documents_ok += u64::from(doc.complete);
+                    if doc.complete {
+                        *totals.counts.languages.entry(doc.lang.to_string()).or_insert(0) += 1;
+                    }
                     totals.counts.sentences += doc.n_sentences;
                     totals.counts.matches += doc.n_matches;
                     if let Some(notice) = doc.notice {
@@ -130,6 +133,7 @@ pub(super) fn write_run_json(
         command_line: cfg.command_line.clone(),
         corpus: cfg.corpus.display().to_string(),
         lang: cfg.analyzer.lang(),
+        languages: if cfg.analyzer.is_auto() { cfg.analyzer.langs() } else { Vec::new() },
         lexicons: cfg
             .analyzer
             .lexicon()
