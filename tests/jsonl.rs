@@ -28,6 +28,8 @@ fn one_json_object_per_sentence_with_matches() {
     assert_eq!(lines[0]["doc_id"], "taz/1");
     assert_eq!(lines[0]["text"], "Die Besatzer zogen ab.");
     assert_eq!(lines[0]["source"], "taz");
+    // Eight words are too few to tell the language.
+    assert_eq!(lines[0]["lang"], "");
     assert_eq!(lines[0]["matches"][0]["surface"], "Besatzer");
     assert_eq!(lines[0]["matches"][0]["voice"], "authorial");
     assert_eq!(lines[0]["matches"][0]["char_start"], 4);
