@@ -326,6 +326,41 @@ pub(super) struct Lists {
     pub teasers: Vec<Vec<Box<str>>>,
     /// Characters that end a clause (clause_breaks.txt); the comma is the weak one.
     pub clause_breaks: Vec<char>,
+    /// What a word must look like to be a negator, read off the negator lists.
+    negator_shape: NegatorShape,
+}
+
+/// The first letters of the negators, and whether one is a suffix ("*n't"): a word that
+/// starts with another letter and has no apostrophe is no negator, without a lookup.
+#[derive(Debug, Default)]
+struct NegatorShape {
+    /// Lower-case ASCII first letters, one bit each (a negator starting otherwise sets `any`).
+    initials: u128,
+    /// A suffix entry: any word with an apostrophe may be one.
+    apostrophe: bool,
+    /// A negator that does not start with an ASCII letter: every word must be looked up.
+    any: bool,
+}
+
+impl NegatorShape {
+    fn of(words: &[&str]) -> NegatorShape {
+        let mut shape = NegatorShape::default();
+        for w in words.iter().flat_map(|line| line.split_whitespace()) {
+            let w = w.to_lowercase();
+            match w.as_bytes().first() {
+                Some(b'*') => shape.apostrophe = true,
+                Some(&b) if b.is_ascii_lowercase() => shape.initials |= 1 << b,
+                _ => shape.any = true,
+            }
+        }
+        shape
+    }
+
+    fn may_be(&self, w: &str) -> bool {
+        let Some(&first) = w.trim_start_matches(['\'', '’', '-']).as_bytes().first() else { return false };
+        let b = first.to_ascii_lowercase();
+        self.any || (b < 128 && self.initials & (1 << b) != 0) || (self.apostrophe && w.contains(['\'', '’']))
+    }
 }
 
 /// The data files of one language.
@@ -374,13 +409,16 @@ impl Lists {
         classes.add(&lines(&konjunktiv, "after_verb"), KONJUNKTIV_AFTER_VERB);
         classes.add(&lines(&headlines, "not_sources"), NOT_SOURCE);
         classes.add(&lines(&headlines, "stance"), STANCE);
+        let mut negator_words = Vec::new();
         for (name, bits) in [
             ("determiner", NEG_DETERMINER),
             ("adverb", NEG_ADVERB),
             ("preposition", NEG_PREPOSITION),
             ("correlative", NEG_CORRELATIVE),
         ] {
-            classes.add(&lines(&negators, name), bits);
+            let words = lines(&negators, name);
+            classes.add(&words, bits);
+            negator_words.extend(words);
         }
         let reporting = VerbList::parse(files.reporting, Slot::Clause);
         let labels = VerbList::parse(files.labels, Slot::Object);
@@ -409,7 +447,14 @@ impl Lists {
             clause_breaks: data_lines(include_str!("../data/clause_breaks.txt"))
                 .filter_map(|l| l.chars().next())
                 .collect(),
+            negator_shape: NegatorShape::of(&negator_words),
         }
+    }
+
+    /// Whether the word `w` (as written) is a negator; words that cannot be one by their
+    /// first letter are not lower-cased and looked up.
+    pub fn is_negator(&self, w: &str, buf: &mut String) -> bool {
+        self.negator_shape.may_be(w) && self.classes(super::words::lower_into(w, buf)) & class::NEGATOR != 0
     }
 
     /// The class bits of the lower-case word `w` (apostrophes read as ').

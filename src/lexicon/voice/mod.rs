@@ -419,16 +419,32 @@ impl<'c, 't> Reading<'c, 't> {
         let text = self.ctx.text;
         let from =
             floor_char_boundary(text, self.term.start.saturating_sub(DISTANCING_BYTES).max(self.ctx.sentence.start));
-        let mut last: Vec<&str> = text[from..self.term.start]
+        // Up to three words, nearest first, lower-cased into one buffer (no allocation per
+        // word: this runs for every match).
+        let mut lower = String::new();
+        let mut ends = [0usize; 3];
+        let mut n = 0;
+        let words = text[from..self.term.start]
             .rsplit(char::is_whitespace)
             .skip_while(|w| w.is_empty())
             .take(3)
-            .take_while(|w| !w.is_empty() && w.chars().all(|c| c.is_alphanumeric() || c == '-'))
-            .collect();
-        last.reverse();
-        let lower: Vec<String> = last.iter().map(|w| w.to_lowercase()).collect();
-        let words: Vec<&str> = lower.iter().map(String::as_str).collect();
-        !words.is_empty() && lists::lists(self.ctx.lang).distancing.ends(&words) > 0
+            .take_while(|w| !w.is_empty() && w.chars().all(|c| c.is_alphanumeric() || c == '-'));
+        for w in words {
+            lower.extend(w.chars().flat_map(char::to_lowercase));
+            ends[n] = lower.len();
+            n += 1;
+        }
+        if n == 0 {
+            return false;
+        }
+        // In text order: the farthest word first.
+        let mut in_order = [""; 3];
+        for (k, slot) in in_order[..n].iter_mut().enumerate() {
+            let i = n - 1 - k;
+            let start = if i == 0 { 0 } else { ends[i - 1] };
+            *slot = &lower[start..ends[i]];
+        }
+        lists::lists(self.ctx.lang).distancing.ends(&in_order[..n]) > 0
     }
 
     /// Whether a distancing word stands right before the opening mark of quotation `q`.

@@ -10,10 +10,10 @@
 
 use std::ops::Range;
 
-use super::lists::class::{self, *};
+use super::lists::class::*;
 use super::lists::{lists, NegatorKind};
 use super::sentence::Sentence;
-use super::words::{lower_into, plain_words};
+use super::words::plain_words;
 use crate::text::floor_char_boundary;
 use crate::Lang;
 
@@ -54,7 +54,7 @@ pub fn is_negated(sentence: &str, term: Range<usize>, lang: Lang) -> bool {
 fn negator_near(sentence: &str, term: Range<usize>, lang: Lang) -> bool {
     let l = lists(lang);
     let mut buf = String::new();
-    let mut is_negator = |w: &str| l.classes(lower_into(w, &mut buf)) & class::NEGATOR != 0;
+    let mut is_negator = |w: &str| l.is_negator(w, &mut buf);
     let from = floor_char_boundary(sentence, term.start.saturating_sub(NEAR));
     if plain_words(&sentence[from..term.start]).rev().take(MAX_GAP + 2).any(&mut is_negator) {
         return true;
