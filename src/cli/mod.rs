@@ -4,8 +4,10 @@
 //! Exit codes: 0 all inputs read; 1 some inputs skipped (listed in `errors.csv` or on
 //! stderr); 2 fatal error (bad lexicon, bad model, unwritable output, bad arguments).
 
+pub mod agree;
 pub mod analyze;
 pub mod evaluate;
+pub mod labels;
 pub mod lexicon;
 pub mod merge;
 pub mod predict;
@@ -63,6 +65,11 @@ enum Command {
     Predict(predict::PredictArgs),
     /// Merge partial reports written by `analyze --shard K/N` into one.
     Merge(merge::MergeArgs),
+    /// Read coded review sheets into training data.
+    #[command(subcommand)]
+    Labels(labels::LabelsCommand),
+    /// Agreement between coders of review sheets (kappa, Krippendorff's alpha).
+    Agree(agree::AgreeArgs),
 }
 
 /// Parses the process arguments, runs the subcommand and maps the result to an exit code.
@@ -79,6 +86,8 @@ pub fn main() -> ExitCode {
         Command::Evaluate(args) => evaluate::run(args),
         Command::Predict(args) => predict::run(args),
         Command::Merge(args) => merge::run(args),
+        Command::Labels(cmd) => labels::run(cmd),
+        Command::Agree(args) => agree::run(args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

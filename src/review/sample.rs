@@ -1,0 +1,1 @@
+//! Drawing sentences of a report for review.
