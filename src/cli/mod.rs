@@ -11,6 +11,7 @@ pub mod labels;
 pub mod lexicon;
 pub mod merge;
 pub mod predict;
+pub mod sample;
 pub mod segment;
 pub mod train;
 
@@ -65,6 +66,8 @@ enum Command {
     Predict(predict::PredictArgs),
     /// Merge partial reports written by `analyze --shard K/N` into one.
     Merge(merge::MergeArgs),
+    /// Draw sentences of a report into review sheets (.xlsx or .csv) for coders.
+    Sample(sample::SampleArgs),
     /// Read coded review sheets into training data.
     #[command(subcommand)]
     Labels(labels::LabelsCommand),
@@ -86,6 +89,7 @@ pub fn main() -> ExitCode {
         Command::Evaluate(args) => evaluate::run(args),
         Command::Predict(args) => predict::run(args),
         Command::Merge(args) => merge::run(args),
+        Command::Sample(args) => sample::run(args),
         Command::Labels(cmd) => labels::run(cmd),
         Command::Agree(args) => agree::run(args),
     };
