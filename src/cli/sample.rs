@@ -174,6 +174,7 @@ pub fn run(args: SampleArgs) -> anyhow::Result<Outcome> {
         ("sentences read".into(), sample.sentences.to_string()),
         ("excluded (earlier rounds)".into(), sample.excluded.to_string()),
         ("drawn".into(), sample.rows.len().to_string()),
+        ("codebook".into(), codebook.iter().map(|e| e.label.as_str()).collect::<Vec<_>>().join(", ")),
     ];
     if !args.coders.is_empty() {
         about.push(("coders".into(), args.coders.join(", ")));

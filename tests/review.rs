@@ -1,0 +1,406 @@
+//! The review loop through the binary: analyze the example corpus → sample → read the
+//! workbook back → code it for two coders → `labels import` → `agree` → `train`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+use std::path::Path;
+
+use calamine::{Data, Reader};
+use predicates::str::contains;
+
+use crate::common::{repo, Workdir};
+
+/// The example corpus analysed into `wd/rep` (with the bundled German model).
+fn analyzed() -> Workdir {
+    let wd = Workdir::new();
+    wd.framing().arg("analyze").arg(repo().join("examples/corpus")).args(["-o", "rep", "-q"]).assert().success();
+    wd
+}
+
+/// A sheet of a workbook as rows of text cells.
+fn sheet(path: &Path, name: &str) -> Vec<Vec<Data>> {
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(path).expect("open workbook");
+    let range = book.worksheet_range(name).expect("sheet");
+    range.rows().map(|r| r.to_vec()).collect()
+}
+
+/// A cell as text.
+fn text(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.clone(),
+        Data::Empty => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// A part of the xlsx zip (e.g. `xl/worksheets/sheet1.xml`) as text.
+fn xml(path: &Path, part: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).expect("open")).expect("zip");
+    let mut s = String::new();
+    zip.by_name(part).expect("part").read_to_string(&mut s).expect("read part");
+    s
+}
+
+/// The review sheet as maps of column → cell text.
+fn review_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let rows = sheet(path, "review");
+    let header: Vec<String> = rows[0].iter().map(text).collect();
+    rows[1..].iter().map(|r| header.iter().cloned().zip(r.iter().map(text)).collect()).collect()
+}
+
+/// The `about` sheet as key → value.
+fn about(path: &Path) -> BTreeMap<String, String> {
+    sheet(path, "about").iter().map(|r| (text(&r[0]), text(&r[1]))).collect()
+}
+
+#[test]
+fn sample_is_deterministic_stratified_and_safe() {
+    let wd = analyzed();
+    let args = ["sample", "../rep", "--n", "24", "--by", "source", "--seed", "5", "--out", "review.xlsx"];
+    std::fs::create_dir_all(wd.path().join("a")).unwrap();
+    std::fs::create_dir_all(wd.path().join("b")).unwrap();
+    for d in ["a", "b"] {
+        wd.framing()
+            .current_dir(wd.path().join(d))
+            .args(args)
+            .assert()
+            .success()
+            .stdout(contains("seed 5"))
+            .stdout(contains("globe 8/46, rundschau 8/99, tagesblatt 8/106"));
+    }
+    let a = std::fs::read(wd.path().join("a/review.xlsx")).unwrap();
+    assert_eq!(a, std::fs::read(wd.path().join("b/review.xlsx")).unwrap(), "same inputs and seed, same bytes");
+    let path = wd.path().join("a/review.xlsx");
+    let header: Vec<String> = sheet(&path, "review")[0].iter().map(text).collect();
+    assert_eq!(
+        header,
+        [
+            "review_id",
+            "doc_id",
+            "sentence_id",
+            "source",
+            "date",
+            "previous",
+            "text",
+            "next",
+            "terms",
+            "frames",
+            "voices",
+            "label_predicted",
+            "confidence",
+            "label",
+            "comment",
+            "text_check"
+        ]
+    );
+    let rows = review_rows(&path);
+    assert_eq!(rows.len(), 24);
+    let mut per_source: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in &rows {
+        *per_source.entry(r["source"].as_str()).or_default() += 1;
+        assert_eq!(r["review_id"].len(), 12);
+        assert!(r["label"].is_empty());
+    }
+    assert_eq!(per_source, BTreeMap::from([("globe", 8), ("rundschau", 8), ("tagesblatt", 8)]));
+    let facts = about(&path);
+    assert_eq!(facts["group globe"], "46 available, 8 drawn");
+    assert_eq!(facts["seed"], "5");
+    assert_eq!(facts["codebook"], "negative, neutral, positive");
+    // The drop-down on `label` (column N) with the model's labels.
+    let sheet1 = xml(&path, "xl/worksheets/sheet1.xml");
+    assert!(sheet1.contains(r#"<dataValidation type="list""#), "{sheet1}");
+    assert!(sheet1.contains("sqref=\"N2:N25\""));
+    assert!(sheet1.contains("<formula1>\"negative,neutral,positive\"</formula1>"));
+    assert!(!sheet1.contains("<f>"), "no formula cell");
+    let codebook: Vec<String> = sheet(&path, "codebook").iter().skip(1).take(3).map(|r| text(&r[0])).collect();
+    assert_eq!(codebook, ["negative", "neutral", "positive"]);
+}
+
+#[test]
+fn matched_terms_are_rich_text_runs_coloured_by_voice() {
+    let wd = analyzed();
+    wd.framing().args(["sample", "rep", "--n", "40", "--out", "review.xlsx"]).assert().success();
+    let path = wd.path().join("review.xlsx");
+    let rows = review_rows(&path);
+    // Stratified by frame: only sentences with a match.
+    assert!(rows.iter().all(|r| !r["terms"].is_empty() && !r["voices"].is_empty()));
+    let strings = xml(&path, "xl/sharedStrings.xml");
+    // A bold run in the authorial colour and one in the quoted colour.
+    assert!(strings.contains(r#"<r><rPr><b/><sz val="11"/><color rgb="FFC00000"/>"#), "authorial run");
+    assert!(strings.contains(r#"<r><rPr><b/><sz val="11"/><color rgb="FF1F4E9A"/>"#), "quoted run");
+    // The run holds exactly the matched surface of some row.
+    let first_authorial = rows
+        .iter()
+        .find(|r| r["voices"].split(';').next() == Some("authorial"))
+        .expect("an authorial match in the sample");
+    let surface = first_authorial["terms"].split(';').next().unwrap().to_string();
+    assert!(strings.to_lowercase().contains(&format!("<t>{}</t>", surface.to_lowercase())), "{surface}");
+}
+
+#[test]
+fn text_that_looks_like_a_formula_stays_text_in_xlsx_and_csv() {
+    let wd = Workdir::new();
+    wd.write(
+        "news/taz/a.txt",
+        "=== Stimmen zur Wahl ===\n\n+++ Eilmeldung +++\n\n- 3 Tote\n\n=HYPERLINK(\"http://x\",\"y\") Die Besatzer zogen ab.\n",
+    );
+    wd.framing().args(["analyze", "news", "-o", "rep", "-q"]).assert().success();
+    let sentences = wd.read_csv("rep/sentences.csv");
+    let texts: BTreeSet<String> = sentences[1..].iter().map(|r| r[4].clone()).collect();
+    wd.framing()
+        .args(["sample", "rep", "--strategy", "random", "--n", "50", "--out", "review.xlsx"])
+        .assert()
+        .success();
+    let path = wd.path().join("review.xlsx");
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
+    let formulas = book.worksheet_formula("review").unwrap();
+    assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()), "no formula anywhere");
+    let range = book.worksheet_range("review").unwrap();
+    let cells: BTreeSet<String> = range
+        .rows()
+        .skip(1)
+        .map(|r| r[6].clone())
+        .map(|d| match d {
+            Data::String(s) => s,
+            other => panic!("text cell is not a string: {other:?}"),
+        })
+        .collect();
+    assert_eq!(cells, texts);
+    assert!(cells.iter().any(|t| t.starts_with("=HYPERLINK(\"http://x\",\"y\")")), "{cells:?}");
+    assert!(cells.contains("+++ Eilmeldung +++"), "{cells:?}");
+    // The Excel CSV: BOM, `;`, CRLF, and `'` before what would be a formula.
+    wd.framing()
+        .args(["sample", "rep", "--strategy", "random", "--n", "50", "--out", "review.csv", "--excel"])
+        .assert()
+        .success();
+    let csv = std::fs::read(wd.path().join("review.csv")).unwrap();
+    assert_eq!(&csv[..3], b"\xEF\xBB\xBF");
+    let csv = String::from_utf8(csv[3..].to_vec()).unwrap();
+    assert!(csv.starts_with("review_id;doc_id;sentence_id;"));
+    assert!(csv.contains("\r\n"));
+    assert!(csv.contains(";'+++ Eilmeldung +++;"), "{csv}");
+    assert!(csv.contains(";\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\") Die Besatzer zogen ab.\";"), "{csv}");
+    // The plain report CSVs stay byte-faithful.
+    assert!(wd.read("rep/sentences.csv").contains(",+++ Eilmeldung +++,"));
+}
+
+/// Codes the rows of a coder's sheet: `label_predicted`, except `flip` rows (by review id)
+/// get `positive` if it was not, else `negative`.
+fn code(rows: &[BTreeMap<String, String>], flip: &BTreeSet<String>) -> Vec<(BTreeMap<String, String>, String)> {
+    rows.iter()
+        .map(|r| {
+            let predicted = r["label_predicted"].clone();
+            let label = if flip.contains(&r["review_id"]) {
+                if predicted == "positive" {
+                    "negative".to_string()
+                } else {
+                    "positive".to_string()
+                }
+            } else {
+                predicted
+            };
+            (r.clone(), label)
+        })
+        .collect()
+}
+
+#[test]
+fn the_loop_sample_code_import_agree_train_and_a_second_round() {
+    let wd = analyzed();
+    wd.framing()
+        .args(["sample", "rep", "--n", "40", "--by", "source", "--coders", "anna,ben", "--overlap", "0.25"])
+        .args(["--out", "review.xlsx"])
+        .assert()
+        .success()
+        .stdout(contains("review-anna.xlsx"));
+    let anna = review_rows(&wd.path().join("review-anna.xlsx"));
+    let ben = review_rows(&wd.path().join("review-ben.xlsx"));
+    // 10 shared (25% of 40), the other 30 split: 25 rows each.
+    assert_eq!((anna.len(), ben.len()), (25, 25));
+    let ids = |rows: &[BTreeMap<String, String>]| rows.iter().map(|r| r["review_id"].clone()).collect::<BTreeSet<_>>();
+    let shared: BTreeSet<String> = ids(&anna).intersection(&ids(&ben)).cloned().collect();
+    assert_eq!(shared.len(), 10);
+    assert_eq!(ids(&anna).union(&ids(&ben)).count(), 40);
+    assert!(anna.iter().all(|r| r["coder"] == "anna"));
+    // Each sheet is shuffled on its own: the shared rows are not in the same order.
+    let order = |rows: &[BTreeMap<String, String>]| {
+        rows.iter().filter(|r| shared.contains(&r["review_id"])).map(|r| r["review_id"].clone()).collect::<Vec<_>>()
+    };
+    assert_ne!(order(&anna), order(&ben));
+
+    // Coding: both take the model's label; ben differs on 3 of the 10 shared items.
+    let flip: BTreeSet<String> = shared.iter().take(3).cloned().collect();
+    // anna's codes as a workbook (as Excel saves it), ben's as a German-Excel CSV.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("review").unwrap();
+    for (c, h) in ["review_id", "text", "label", "coder", "text_check"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (i, (r, label)) in code(&anna, &BTreeSet::new()).iter().enumerate() {
+        for (c, v) in [&r["review_id"], &r["text"], label, &r["coder"], &r["text_check"]].iter().enumerate() {
+            ws.write_string(i as u32 + 1, c as u16, v.as_str()).unwrap();
+        }
+    }
+    wb.save(wd.path().join("coded-anna.xlsx")).unwrap();
+    let mut csv = String::from("\u{feff}review_id;text;label;coder;text_check\r\n");
+    let coded_ben = code(&ben, &flip);
+    for (r, label) in &coded_ben {
+        csv.push_str(&format!(
+            "{};\"{}\";{};ben;{}\r\n",
+            r["review_id"],
+            r["text"].replace('"', "\"\""),
+            label,
+            r["text_check"]
+        ));
+    }
+    wd.write("coded-ben.csv", csv);
+
+    // Agreement on the 10 shared items: 7 agree.
+    let out = wd
+        .framing()
+        .args(["agree", "coded-anna.xlsx", "coded-ben.csv", "--labels", "negative,neutral,positive"])
+        .assert()
+        .success()
+        .stdout(contains("2 coders (anna, ben), 10 items coded by two or more, 20 codes"))
+        .stdout(contains("percent agreement     0.700"))
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("left out, coded by fewer than two coders (30)"), "{out}");
+    let agreement = wd.read_csv("agreement.csv");
+    assert_eq!(agreement[0], ["measure", "label", "coder_a", "coder_b", "label_a", "label_b", "value", "n"]);
+    assert_eq!(agreement[1], ["percent_agreement", "", "", "", "", "", "0.700000", "10"]);
+
+    // Import: 40 items, 7 agreed, 3 ties to conflicts.csv, 37 rows for training.
+    wd.framing()
+        .args(["labels", "import", "coded-anna.xlsx", "coded-ben.csv", "--out", "labeled.csv"])
+        .args(["--labels", "negative,neutral,positive"])
+        .assert()
+        .success()
+        .stdout(contains(
+            "40 items, 50 codes (0 rows not coded), 7 agreed, 0 by majority, 0 adjudicated, 3 conflicting",
+        ));
+    let labeled = wd.read_csv("labeled.csv");
+    assert_eq!(labeled[0], ["id", "text", "label", "coders", "agreement"]);
+    assert_eq!(labeled.len(), 1 + 37);
+    let conflicts = wd.read_csv("conflicts.csv");
+    assert_eq!(conflicts[0], ["review_id", "text", "anna", "ben", "label"]);
+    assert_eq!(conflicts.len(), 1 + 3);
+    let conflict_ids: BTreeSet<String> = conflicts[1..].iter().map(|r| r[0].clone()).collect();
+    assert_eq!(conflict_ids, flip);
+    let row = labeled.iter().find(|r| shared.contains(&r[0])).expect("a shared, agreed item");
+    assert_eq!((row[3].as_str(), row[4].as_str()), ("anna;ben", "1.000"));
+    // Adjudicated: the conflicts decided, all 40 items.
+    let mut adjudicated = String::from("review_id,text,anna,ben,label\n");
+    for r in &conflicts[1..] {
+        adjudicated.push_str(&format!("{},\"{}\",{},{},neutral\n", r[0], r[1].replace('"', "\"\""), r[2], r[3]));
+    }
+    wd.write("adjudicated.csv", adjudicated);
+    wd.framing()
+        .args(["labels", "import", "coded-anna.xlsx", "coded-ben.csv", "--out", "labeled.csv", "--force"])
+        .args(["--adjudicated", "adjudicated.csv"])
+        .assert()
+        .success()
+        .stdout(contains("3 adjudicated, 0 conflicting"));
+    assert_eq!(wd.read_csv("labeled.csv").len(), 1 + 40);
+
+    // Train on the imported file as it is.
+    wd.framing()
+        .args(["train", "--folds", "0", "--min-df", "1", "--data", "labeled.csv", "--model", "mine.json"])
+        .assert()
+        .success()
+        .stdout(contains("40 rows"));
+
+    // Round two: nothing coded before is drawn again.
+    wd.framing()
+        .args(["sample", "rep", "--n", "40", "--strategy", "uncertain", "--out", "round2.xlsx"])
+        .args(["--exclude", "review-anna.xlsx", "review-ben.xlsx"])
+        .assert()
+        .success()
+        .stdout(contains("(40 excluded)"));
+    let round2 = ids(&review_rows(&wd.path().join("round2.xlsx")));
+    assert_eq!(round2.len(), 40);
+    assert!(round2.is_disjoint(&ids(&anna).union(&ids(&ben)).cloned().collect()));
+}
+
+#[test]
+fn import_lists_every_problem_with_file_sheet_and_row() {
+    let wd = Workdir::new();
+    let check = |t: &str| {
+        use std::fmt::Write;
+        let digest = sha256(t);
+        let mut s = String::new();
+        for b in &digest[..4] {
+            let _ = write!(s, "{b:02x}");
+        }
+        s
+    };
+    let good = "Die Besatzer zogen ab.";
+    wd.write(
+        "anna.csv",
+        format!(
+            "review_id,text,label,coder,text_check\n\
+             a1,{good},pro,anna,{c}\n\
+             a2,{good},maybe,anna,{c}\n\
+             a3,Die Befreier zogen ab.,pro,anna,{c}\n\
+             a4,{good},,anna,{c}\n\
+             a1,{good},contra,anna,{c}\n",
+            c = check(good)
+        ),
+    );
+    wd.framing()
+        .args(["labels", "import", "anna.csv", "--labels", "pro,contra"])
+        .assert()
+        .code(2)
+        .stderr(contains("anna.csv:anna:3: unknown label `maybe` (allowed: pro, contra)"))
+        .stderr(contains("anna.csv:anna:4: the text was edited after sampling"))
+        .stderr(contains("anna.csv:anna:6: review_id a1 coded `contra` here but `pro` by anna at anna.csv:anna:2"))
+        .stderr(contains("3 problem(s) in the sheets"));
+    assert!(!wd.path().join("labeled.csv").exists());
+}
+
+/// sha256 of a string, for the `text_check` column (its first 4 bytes in hex).
+fn sha256(s: &str) -> Vec<u8> {
+    framing::hash::sha256_hex(s.as_bytes())
+        .as_bytes()
+        .chunks(2)
+        .map(|h| u8::from_str_radix(std::str::from_utf8(h).unwrap(), 16).unwrap())
+        .collect()
+}
+
+/// Krippendorff, K. (2011). Computing Krippendorff's Alpha-Reliability, section C: 4
+/// observers, 12 units, nominal codes with missing values; alpha = 0.743 (checked with the
+/// `krippendorff` Python package: 0.743421052631579). Here as four coders' sheets.
+#[test]
+fn agree_reproduces_krippendorffs_worked_example() {
+    let wd = Workdir::new();
+    let data: [(&str, [u8; 12]); 4] = [
+        ("a", [1, 2, 3, 3, 2, 1, 4, 1, 2, 0, 0, 0]),
+        ("b", [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, 0, 3]),
+        ("c", [0, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, 0]),
+        ("d", [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, 0]),
+    ];
+    let mut sheets = Vec::new();
+    for (coder, codes) in data {
+        let mut s = String::from("review_id,text,label,coder\n");
+        for (u, c) in codes.iter().enumerate() {
+            let label = if *c == 0 { String::new() } else { c.to_string() };
+            s.push_str(&format!("u{:02},unit {},{label},{coder}\n", u + 1, u + 1));
+        }
+        sheets.push(wd.write(&format!("{coder}.csv"), s));
+    }
+    wd.framing()
+        .arg("agree")
+        .args(&sheets)
+        .args(["--labels", "1,2,3,4,5", "--boot", "500", "--seed", "3"])
+        .assert()
+        .success()
+        .stdout(contains("Krippendorff's alpha  0.743  95% CI ["))
+        .stdout(contains("left out, coded by fewer than two coders (1): u12"));
+    let rows = wd.read_csv("agreement.csv");
+    let alpha = rows.iter().find(|r| r[0] == "krippendorff_alpha_nominal").unwrap();
+    assert_eq!(alpha[6], "0.743421");
+    assert_eq!(alpha[7], "40");
+}
