@@ -28,7 +28,7 @@ impl Table {
     }
 
     /// Cell `col` of `row` (empty when the row is short).
-    pub fn cell<'a>(row: &'a [String], col: Option<usize>) -> &'a str {
+    pub fn cell(row: &[String], col: Option<usize>) -> &str {
         col.and_then(|c| row.get(c)).map(String::as_str).unwrap_or("")
     }
 }
