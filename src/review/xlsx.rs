@@ -193,12 +193,22 @@ pub fn review_workbook(
         }
     }
     ws.set_column_hidden(col(c::TEXT_CHECK))?;
+    // Printed (or converted to PDF) the sheet is one page wide, as a coder reads it.
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, 0)?;
     let run_formats: Vec<(&str, Format)> = ["authorial", "quoted", "reported", "scare_quote", ""]
         .into_iter()
         .map(|v| (v, wrap.clone().set_bold().set_font_color(voice_color(v))))
         .collect();
     for (i, row) in rows.iter().enumerate() {
         let r = i as u32 + 1;
+        // Spreadsheets do not grow rows of wrapped text written by a program: the height
+        // is set from the longest wrapped cell (about 65 characters a line in `text`, 33 in
+        // the context columns), so no sentence is hidden behind the next row.
+        let lines = |s: &str, per_line: usize| s.chars().count().div_ceil(per_line);
+        let n_lines = lines(&row.text, 65).max(lines(&row.previous, 33)).max(lines(&row.next, 33)).clamp(1, 27);
+        ws.set_row_height(r, 15.0 * n_lines as f64)?;
         ws.write_string_with_format(r, col(c::REVIEW_ID), &row.review_id, &plain)?;
         ws.write_string_with_format(r, col(c::DOC_ID), fit(&row.doc_id), &plain)?;
         ws.write_number_with_format(r, col(c::SENTENCE_ID), row.sentence_id as f64, &plain)?;
@@ -223,9 +233,9 @@ pub fn review_workbook(
             ws.write_string_with_format(r, col(c::TEXT), text, &wrap)?;
         }
         ws.write_string_with_format(r, col(c::NEXT), fit(&row.next), &context)?;
-        ws.write_string_with_format(r, col(c::TERMS), fit(&row.terms), &plain)?;
-        ws.write_string_with_format(r, col(c::FRAMES), fit(&row.frames), &plain)?;
-        ws.write_string_with_format(r, col(c::VOICES), row.voices(), &plain)?;
+        ws.write_string_with_format(r, col(c::TERMS), fit(&row.terms), &wrap)?;
+        ws.write_string_with_format(r, col(c::FRAMES), fit(&row.frames), &wrap)?;
+        ws.write_string_with_format(r, col(c::VOICES), row.voices(), &wrap)?;
         if with_model {
             if let Some((l, p)) = &row.predicted {
                 ws.write_string_with_format(r, col(c::LABEL_PREDICTED), l, &predicted)?;
