@@ -404,3 +404,60 @@ fn agree_reproduces_krippendorffs_worked_example() {
     assert_eq!(alpha[6], "0.743421");
     assert_eq!(alpha[7], "40");
 }
+
+#[test]
+fn export_writes_numbers_as_numbers_text_as_text_and_notes_a_cut() {
+    let wd = Workdir::new();
+    wd.write(
+        "news/taz/wahl.md",
+        "---\ndate: 2024-10-15\n---\n=== Stimmen zur Wahl ===\n\n+++ Eilmeldung +++\n\n- 3 Tote\n\n=HYPERLINK(\"http://x\",\"y\")\n\nDie Besatzer zogen ab, sagen die Bürger.\n",
+    );
+    wd.framing().args(["analyze", "news", "-o", "rep", "-q"]).assert().success();
+    let sentences = wd.read_csv("rep/sentences.csv");
+    wd.framing().args(["export", "rep", "--xlsx", "report.xlsx"]).assert().success().stdout(contains("sentences 5"));
+    let path = wd.path().join("report.xlsx");
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
+    assert_eq!(book.sheet_names(), ["documents", "terms", "matches", "sentences", "errors", "about"]);
+    for name in book.sheet_names() {
+        let formulas = book.worksheet_formula(&name).unwrap();
+        assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()), "{name}: no formula");
+    }
+    let rows = sheet(&path, "sentences");
+    assert_eq!(rows.len(), sentences.len());
+    for (got, want) in rows[1..].iter().zip(&sentences[1..]) {
+        assert_eq!(got[1], Data::Float(want[1].parse().unwrap()), "sentence_id is a number");
+        assert_eq!(got[4], Data::String(want[4].clone()), "text is a string, byte for byte");
+        assert_eq!(got[11], Data::Float(want[11].parse().unwrap()), "confidence is a number");
+    }
+    let texts: Vec<String> = rows[1..].iter().map(|r| text(&r[4])).collect();
+    assert_eq!(
+        texts,
+        [
+            "=== Stimmen zur Wahl ===",
+            "+++ Eilmeldung +++",
+            "- 3 Tote",
+            "=HYPERLINK(\"http://x\",\"y\")",
+            "Die Besatzer zogen ab, sagen die Bürger."
+        ]
+    );
+    let documents = sheet(&path, "documents");
+    assert_eq!(text(&documents[0][2]), "date");
+    assert!(matches!(documents[1][2], Data::DateTime(_)), "the date is a date: {:?}", documents[1][2]);
+    assert_eq!(documents[1][5], Data::Float(5.0), "n_sentences");
+    let facts = about(&path);
+    assert_eq!(facts["sentences"], "5");
+    assert!(!facts.keys().any(|k| k.starts_with("cut:")));
+    // A lowered row limit cuts the sheets and says so.
+    wd.framing()
+        .args(["export", "rep", "--xlsx", "cut.xlsx", "--max-rows", "2"])
+        .assert()
+        .success()
+        .stderr(contains("sheet sentences cut after 2 rows, 3 left out"));
+    let cut = wd.path().join("cut.xlsx");
+    assert_eq!(sheet(&cut, "sentences").len(), 3);
+    let note = &about(&cut)["cut: sentences"];
+    assert!(note.starts_with("3 rows left out: the sheet holds the first 2"), "{note}");
+    assert!(note.ends_with(&format!("{}", Path::new("rep").join("sentences.csv").display())), "{note}");
+    // Refused without --force.
+    wd.framing().args(["export", "rep", "--xlsx", "report.xlsx"]).assert().code(2).stderr(contains("exists"));
+}

@@ -7,6 +7,7 @@
 pub mod agree;
 pub mod analyze;
 pub mod evaluate;
+pub mod export;
 pub mod labels;
 pub mod lexicon;
 pub mod merge;
@@ -73,6 +74,8 @@ enum Command {
     Labels(labels::LabelsCommand),
     /// Agreement between coders of review sheets (kappa, Krippendorff's alpha).
     Agree(agree::AgreeArgs),
+    /// Write a report folder as one .xlsx workbook that spreadsheets open correctly.
+    Export(export::ExportArgs),
 }
 
 /// Parses the process arguments, runs the subcommand and maps the result to an exit code.
@@ -92,6 +95,7 @@ pub fn main() -> ExitCode {
         Command::Sample(args) => sample::run(args),
         Command::Labels(cmd) => labels::run(cmd),
         Command::Agree(args) => agree::run(args),
+        Command::Export(args) => export::run(args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

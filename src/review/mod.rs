@@ -5,6 +5,7 @@
 //! Library code returns typed rows and [`ReviewError`]s; only `cli` prints.
 
 pub mod coded;
+pub mod export;
 pub mod sample;
 pub mod sheet;
 pub mod stats;

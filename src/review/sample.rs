@@ -199,6 +199,69 @@ fn col(path: &Path, header: &csv::StringRecord, name: &str) -> Result<usize, Rev
     })
 }
 
+/// `matches.csv` read in step with `sentences.csv`: both are in document and sentence
+/// order, and a sentence's `n_matches` says how many match rows are its.
+pub struct MatchSteps {
+    path: PathBuf,
+    reader: csv::Reader<std::fs::File>,
+    rec: csv::StringRecord,
+    cols: [usize; 4],
+}
+
+impl MatchSteps {
+    /// Opens `matches.csv` of the report in `dir`.
+    pub fn open(dir: &Path) -> Result<MatchSteps, ReviewError> {
+        let (path, mut reader) = open_csv(dir, files::MATCHES)?;
+        let header =
+            reader.headers().map_err(|e| ReviewError::Csv { path: path.clone(), message: e.to_string() })?.clone();
+        let mut cols = [0; 4];
+        for (c, name) in cols.iter_mut().zip(["doc_id", "sentence_id", "surface", "voice"]) {
+            *c = col(&path, &header, name)?;
+        }
+        Ok(MatchSteps { path, reader, rec: csv::StringRecord::new(), cols })
+    }
+
+    /// The next `n` matches, which must be those of sentence `sentence_id` of `doc_id` (at
+    /// `line` of `sentences`).
+    pub fn take(
+        &mut self,
+        doc_id: &str,
+        sentence_id: &str,
+        n: usize,
+        sentences: &Path,
+        line: u64,
+    ) -> Result<Vec<Hit>, ReviewError> {
+        let [m_doc, m_sid, m_surface, m_voice] = self.cols;
+        let mut hits = Vec::with_capacity(n);
+        for _ in 0..n {
+            let more = self
+                .reader
+                .read_record(&mut self.rec)
+                .map_err(|e| ReviewError::Csv { path: self.path.clone(), message: e.to_string() })?;
+            if !more {
+                return Err(ReviewError::Csv {
+                    path: self.path.clone(),
+                    message: format!("ends before the matches of {} line {line}", sentences.display()),
+                });
+            }
+            if self.rec.get(m_doc) != Some(doc_id) || self.rec.get(m_sid) != Some(sentence_id) {
+                return Err(ReviewError::Csv {
+                    path: self.path.clone(),
+                    message: format!(
+                        "out of step with {} at line {line}: not a report of one run",
+                        sentences.display()
+                    ),
+                });
+            }
+            hits.push(Hit {
+                surface: self.rec.get(m_surface).unwrap_or("").to_string(),
+                voice: self.rec.get(m_voice).unwrap_or("").to_string(),
+            });
+        }
+        Ok(hits)
+    }
+}
+
 /// A sentence read and waiting for the next one (its `next` context).
 struct Pending {
     row: ReviewRow,
@@ -209,10 +272,9 @@ struct Pending {
 pub fn draw(dir: &Path, config: &SampleConfig) -> Result<Sample, ReviewError> {
     let docs = read_documents(dir)?;
     let (s_path, mut sentences) = open_csv(dir, files::SENTENCES)?;
-    let (m_path, mut matches) = open_csv(dir, files::MATCHES)?;
+    let mut steps = MatchSteps::open(dir)?;
     let csv_err = |path: &Path, e: csv::Error| ReviewError::Csv { path: path.to_path_buf(), message: e.to_string() };
     let sh = sentences.headers().map_err(|e| csv_err(&s_path, e))?.clone();
-    let mh = matches.headers().map_err(|e| csv_err(&m_path, e))?.clone();
     let [s_doc, s_sid, s_text, s_nm, s_frames, s_terms] =
         ["doc_id", "sentence_id", "text", "n_matches", "frames", "terms"].map(|n| col(&s_path, &sh, n));
     let (s_doc, s_sid, s_text, s_nm, s_frames, s_terms) = (s_doc?, s_sid?, s_text?, s_nm?, s_frames?, s_terms?);
@@ -221,9 +283,6 @@ pub fn draw(dir: &Path, config: &SampleConfig) -> Result<Sample, ReviewError> {
     let probs: Vec<usize> = sh.iter().enumerate().filter(|(_, h)| h.starts_with("p_")).map(|(i, _)| i).collect();
     let model_labels: Vec<String> =
         sh.iter().filter_map(|h| h.strip_prefix("p_")).map(String::from).collect::<Vec<_>>();
-    let [m_doc, m_sid, m_surface, m_voice] =
-        ["doc_id", "sentence_id", "surface", "voice"].map(|n| col(&m_path, &mh, n));
-    let (m_doc, m_sid, m_surface, m_voice) = (m_doc?, m_sid?, m_surface?, m_voice?);
     if config.strategy == Strategy::Uncertain && probs.len() < 2 {
         return Err(ReviewError::Invalid(format!(
             "--strategy uncertain needs a report made with a model (no p_ columns in {})",
@@ -243,7 +302,6 @@ pub fn draw(dir: &Path, config: &SampleConfig) -> Result<Sample, ReviewError> {
     let mut last_doc = String::new();
     let (mut n_sentences, mut excluded) = (0u64, 0u64);
     let mut srec = csv::StringRecord::new();
-    let mut mrec = csv::StringRecord::new();
     let finish = |p: Pending, next: String, groups: &mut BTreeMap<String, Reservoir>| {
         let g = groups.entry(p.row.group.clone()).or_default();
         let mut row = p.row;
@@ -257,26 +315,7 @@ pub fn draw(dir: &Path, config: &SampleConfig) -> Result<Sample, ReviewError> {
         let sid_text = srec.get(s_sid).unwrap_or("");
         let text = srec.get(s_text).unwrap_or("");
         let n_matches: usize = srec.get(s_nm).and_then(|n| n.parse().ok()).unwrap_or(0);
-        // The sentence's match rows come next in matches.csv.
-        let mut hits = Vec::with_capacity(n_matches);
-        for _ in 0..n_matches {
-            if !matches.read_record(&mut mrec).map_err(|e| csv_err(&m_path, e))? {
-                return Err(ReviewError::Csv {
-                    path: m_path.clone(),
-                    message: format!("ends before the matches of {} line {line}", s_path.display()),
-                });
-            }
-            if mrec.get(m_doc) != Some(doc_id) || mrec.get(m_sid) != Some(sid_text) {
-                return Err(ReviewError::Csv {
-                    path: m_path.clone(),
-                    message: format!("out of step with {} at line {line}: not a report of one run", s_path.display()),
-                });
-            }
-            hits.push(Hit {
-                surface: mrec.get(m_surface).unwrap_or("").to_string(),
-                voice: mrec.get(m_voice).unwrap_or("").to_string(),
-            });
-        }
+        let hits = steps.take(doc_id, sid_text, n_matches, &s_path, line)?;
         if doc_id != last_doc {
             if let Some(p) = pending.take() {
                 finish(p, String::new(), &mut groups);

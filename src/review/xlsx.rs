@@ -5,7 +5,7 @@
 
 use rust_xlsxwriter::{Color, DataValidation, DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet};
 
-use super::sample::{ReviewRow, Sample};
+use super::sample::{Hit, ReviewRow, Sample};
 use super::{columns as c, ReviewError, ABOUT_SHEET, CODEBOOK_SHEET, REVIEW_SHEET};
 
 /// Excel's limit on the characters of a cell.
@@ -92,10 +92,10 @@ fn voice_color(voice: &str) -> Color {
 
 /// The sentence cut into runs: plain text and the matched surfaces (found left to right in
 /// the text), each match with its voice.
-pub fn runs<'a>(text: &'a str, row: &ReviewRow) -> Vec<(&'a str, Option<String>)> {
+pub fn runs<'a>(text: &'a str, hits: &[Hit]) -> Vec<(&'a str, Option<String>)> {
     let mut out = Vec::new();
     let mut at = 0;
-    for hit in &row.hits {
+    for hit in hits {
         if hit.surface.is_empty() {
             continue;
         }
@@ -115,8 +115,54 @@ pub fn runs<'a>(text: &'a str, row: &ReviewRow) -> Vec<(&'a str, Option<String>)
     out
 }
 
+/// The formats of a sentence cell: its own, and one per voice for the matched terms.
+#[derive(Debug, Clone)]
+pub struct RunFormats {
+    plain: Format,
+    voices: Vec<(&'static str, Format)>,
+}
+
+impl RunFormats {
+    /// Matches bold and coloured by voice on top of `base`.
+    pub fn new(base: &Format) -> RunFormats {
+        let voices = ["authorial", "quoted", "reported", "scare_quote", ""]
+            .into_iter()
+            .map(|v| (v, base.clone().set_bold().set_font_color(voice_color(v))))
+            .collect();
+        RunFormats { plain: base.clone(), voices }
+    }
+
+    fn voice(&self, voice: &str) -> &Format {
+        self.voices.iter().find(|(v, _)| *v == voice).map_or(&self.voices[4].1, |(_, f)| f)
+    }
+}
+
+/// Writes a sentence as a string cell, its matched terms as bold runs coloured by voice
+/// (rich text) when there are any.
+pub fn write_highlighted(
+    ws: &mut Worksheet,
+    r: u32,
+    c: u16,
+    text: &str,
+    hits: &[Hit],
+    formats: &RunFormats,
+) -> Result<(), ReviewError> {
+    let runs = runs(text, hits);
+    if runs.len() > 1 && runs.iter().any(|(_, v)| v.is_some()) {
+        let parts: Vec<(&Format, &str)> =
+            runs.iter().map(|(s, v)| (v.as_deref().map_or(&formats.plain, |v| formats.voice(v)), *s)).collect();
+        ws.write_rich_string_with_format(r, c, &parts, &formats.plain)?;
+    } else if runs.len() == 1 && runs[0].1.is_some() {
+        // The whole sentence is the match: one bold cell (a rich string needs two runs).
+        ws.write_string_with_format(r, c, text, formats.voice(runs[0].1.as_deref().unwrap_or("")))?;
+    } else {
+        ws.write_string_with_format(r, c, text, &formats.plain)?;
+    }
+    Ok(())
+}
+
 /// Cuts text to Excel's cell limit (at a character boundary).
-fn fit(s: &str) -> &str {
+pub fn fit(s: &str) -> &str {
     match s.char_indices().nth(MAX_CELL_CHARS) {
         Some((i, _)) => &s[..i],
         None => s,
@@ -197,10 +243,7 @@ pub fn review_workbook(
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(0, 0)?;
-    let run_formats: Vec<(&str, Format)> = ["authorial", "quoted", "reported", "scare_quote", ""]
-        .into_iter()
-        .map(|v| (v, wrap.clone().set_bold().set_font_color(voice_color(v))))
-        .collect();
+    let run_formats = RunFormats::new(&wrap);
     for (i, row) in rows.iter().enumerate() {
         let r = i as u32 + 1;
         // Spreadsheets do not grow rows of wrapped text written by a program: the height
@@ -215,23 +258,7 @@ pub fn review_workbook(
         ws.write_string_with_format(r, col(c::SOURCE), fit(&row.source), &plain)?;
         ws.write_string_with_format(r, col(c::DATE), fit(&row.date), &plain)?;
         ws.write_string_with_format(r, col(c::PREVIOUS), fit(&row.previous), &context)?;
-        let text = fit(&row.text);
-        let runs = runs(text, row);
-        if runs.iter().any(|(_, v)| v.is_some()) && runs.len() > 1 {
-            let parts: Vec<(&Format, &str)> = runs
-                .iter()
-                .map(|(s, v)| {
-                    let f = match v {
-                        Some(v) => run_formats.iter().find(|(name, _)| name == v).map_or(&run_formats[4].1, |x| &x.1),
-                        None => &wrap,
-                    };
-                    (f, *s)
-                })
-                .collect();
-            ws.write_rich_string_with_format(r, col(c::TEXT), &parts, &wrap)?;
-        } else {
-            ws.write_string_with_format(r, col(c::TEXT), text, &wrap)?;
-        }
+        write_highlighted(ws, r, col(c::TEXT), fit(&row.text), &row.hits, &run_formats)?;
         ws.write_string_with_format(r, col(c::NEXT), fit(&row.next), &context)?;
         ws.write_string_with_format(r, col(c::TERMS), fit(&row.terms), &wrap)?;
         ws.write_string_with_format(r, col(c::FRAMES), fit(&row.frames), &wrap)?;
