@@ -461,3 +461,21 @@ fn export_writes_numbers_as_numbers_text_as_text_and_notes_a_cut() {
     // Refused without --force.
     wd.framing().args(["export", "rep", "--xlsx", "report.xlsx"]).assert().code(2).stderr(contains("exists"));
 }
+
+#[test]
+fn analyze_xlsx_writes_the_workbook_beside_the_csvs() {
+    let wd = Workdir::new();
+    wd.write("news/taz/a.txt", "+++ Eilmeldung +++\n\nDie Besatzer zogen ab.\n");
+    wd.framing().args(["analyze", "news", "-o", "rep", "-q", "--xlsx"]).assert().success();
+    let path = wd.path().join("rep/report.xlsx");
+    let rows = sheet(&path, "sentences");
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[1][4], Data::String("+++ Eilmeldung +++".into()));
+    // The CSVs are as without --xlsx, and --force replaces a report folder holding the workbook.
+    wd.framing().args(["analyze", "news", "-o", "plain", "-q"]).assert().success();
+    for f in ["sentences.csv", "matches.csv", "documents.csv", "terms.csv", "errors.csv"] {
+        assert_eq!(wd.read(&format!("rep/{f}")), wd.read(&format!("plain/{f}")), "{f}");
+    }
+    wd.framing().args(["analyze", "news", "-o", "rep", "-q", "--force"]).assert().success();
+    assert!(!path.exists(), "replaced by a run without --xlsx");
+}
