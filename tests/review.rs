@@ -298,6 +298,13 @@ fn the_loop_sample_code_import_agree_train_and_a_second_round() {
         adjudicated.push_str(&format!("{},\"{}\",{},{},neutral\n", r[0], r[1].replace('"', "\"\""), r[2], r[3]));
     }
     wd.write("adjudicated.csv", adjudicated);
+    // conflicts.csv itself is refused: the run would replace it.
+    wd.framing()
+        .args(["labels", "import", "coded-anna.xlsx", "coded-ben.csv", "--out", "labeled.csv", "--force"])
+        .args(["--adjudicated", "conflicts.csv"])
+        .assert()
+        .code(2)
+        .stderr(contains("is the conflicts.csv this run writes"));
     wd.framing()
         .args(["labels", "import", "coded-anna.xlsx", "coded-ben.csv", "--out", "labeled.csv", "--force"])
         .args(["--adjudicated", "adjudicated.csv"])
@@ -305,6 +312,7 @@ fn the_loop_sample_code_import_agree_train_and_a_second_round() {
         .success()
         .stdout(contains("3 adjudicated, 0 conflicting"));
     assert_eq!(wd.read_csv("labeled.csv").len(), 1 + 40);
+    assert_eq!(wd.read("conflicts.csv"), "review_id,text,anna,ben,label\n", "no ties left");
 
     // Train on the imported file as it is.
     wd.framing()

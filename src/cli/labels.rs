@@ -25,8 +25,9 @@ pub enum LabelsCommand {
     Every row of every sheet is checked; problems are listed as file:sheet:row: message \
     (the row number the spreadsheet shows) and end the run with exit 2. An empty label means \
     not coded. Writes id,text,label,coders,agreement: one row per item, the majority label \
-    where coders disagree; ties go to conflicts.csv (beside --out) with each coder's code \
-    side by side and an empty `label` column to fill in, read back with --adjudicated.")]
+    where coders disagree; ties go to conflicts.csv (beside --out; just its header when there \
+    are none) with each coder's code side by side and an empty `label` column: fill it in, \
+    save it as adjudicated.csv and import again with --adjudicated adjudicated.csv --force.")]
 pub struct ImportArgs {
     /// Coded sheets (.xlsx or .csv).
     #[arg(required = true)]
@@ -77,6 +78,17 @@ fn import(args: ImportArgs) -> anyhow::Result<Outcome> {
     let existing = Existing::from_force(args.force);
     let conflicts_out = conflicts_path(&args.out);
     check_target(&args.out, existing)?;
+    check_target(&conflicts_out, existing)?;
+    if let Some(adjudicated) = &args.adjudicated {
+        // Read first and then replaced by the ties still open, the decisions would be gone.
+        let same = std::fs::canonicalize(adjudicated).ok().zip(std::fs::canonicalize(&conflicts_out).ok());
+        if same.is_some_and(|(a, b)| a == b) {
+            anyhow::bail!(
+                "--adjudicated {} is the conflicts.csv this run writes; save the decided conflicts under another name (e.g. adjudicated.csv)",
+                adjudicated.display()
+            );
+        }
+    }
     let labels = allowed_labels(&args.labels, args.codebook.as_deref())?;
     let coded = read_coded(&args.sheets, &labels)?;
     let adjudicated = match &args.adjudicated {
@@ -130,15 +142,15 @@ fn import(args: ImportArgs) -> anyhow::Result<Outcome> {
     let header = ["id", "text", "label", "coders", "agreement"].map(String::from).to_vec();
     let bytes = csv_bytes(CsvFlavour::Data, &header, &rows)?;
     write_atomic(&args.out, &bytes, existing).map_err(|e| write_error(&args.out, e)).context("cannot write")?;
-    if !conflicts.is_empty() {
-        let mut header = vec!["review_id".to_string(), "text".to_string()];
-        header.extend(coders.iter().cloned());
-        header.push("label".into());
-        let bytes = csv_bytes(CsvFlavour::Plain, &header, &conflicts)?;
-        write_atomic(&conflicts_out, &bytes, existing)
-            .map_err(|e| write_error(&conflicts_out, e))
-            .context("cannot write")?;
-    }
+    // Always written (just the header when every item is decided), so a conflicts.csv
+    // beside labeled.csv always belongs to it.
+    let mut header = vec!["review_id".to_string(), "text".to_string()];
+    header.extend(coders.iter().cloned());
+    header.push("label".into());
+    let bytes = csv_bytes(CsvFlavour::Plain, &header, &conflicts)?;
+    write_atomic(&conflicts_out, &bytes, existing)
+        .map_err(|e| write_error(&conflicts_out, e))
+        .context("cannot write")?;
     println!(
         "{} items, {} codes ({} rows not coded), {} agreed, {} by majority, {} adjudicated, {} conflicting{} -> {}",
         items.len(),
