@@ -487,3 +487,31 @@ fn analyze_xlsx_writes_the_workbook_beside_the_csvs() {
     wd.framing().args(["analyze", "news", "-o", "rep", "-q", "--force"]).assert().success();
     assert!(!path.exists(), "replaced by a run without --xlsx");
 }
+
+#[test]
+fn train_reads_a_csv_as_german_excel_saves_it() {
+    let wd = Workdir::new();
+    // windows-1252, `;`, CRLF: Excel's "CSV (Trennzeichen-getrennt)".
+    let mut csv: Vec<u8> = b"id;text;label\r\n".to_vec();
+    let rows = [
+        ("Die Besatzer zogen ab.", "neg"),
+        ("Die Befreier kamen an.", "pos"),
+        ("Die Besatzer blieben im Ort.", "neg"),
+        ("Die Befreier wurden begr\u{fc}\u{df}t.", "pos"),
+    ];
+    for (i, (t, l)) in rows.iter().enumerate() {
+        let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(t);
+        csv.extend_from_slice(format!("{i};").as_bytes());
+        csv.extend_from_slice(&bytes);
+        csv.extend_from_slice(format!(";{l}\r\n").as_bytes());
+    }
+    wd.write("excel.csv", &csv);
+    wd.framing()
+        .args(["train", "--folds", "0", "--min-df", "1", "--data", "excel.csv", "--model", "m.json"])
+        .assert()
+        .success()
+        .stdout(contains("4 rows, 2 labels"));
+    // The umlauts arrived: the model predicts from the decoded words.
+    wd.framing().args(["predict", "--model", "m.json", "--data", "excel.csv", "--out", "p.csv"]).assert().success();
+    assert!(wd.read("p.csv").contains("begrüßt"), "{}", wd.read("p.csv"));
+}

@@ -94,12 +94,23 @@ fn cell_text(d: &Data) -> String {
     }
 }
 
-/// Reads a CSV file as a spreadsheet saved it: a UTF-8 byte-order mark is dropped, the
+/// Reads a CSV file as a spreadsheet saved it: a UTF-8 byte-order mark is dropped, a
+/// legacy encoding or UTF-16 decoded, the
 /// separator is `;` when the header has more `;` than `,`, line ends may be CRLF.
 pub fn read_csv(path: &Path) -> Result<Table, ReviewError> {
-    let bytes = crate::corpus::read_regular_file(path, crate::corpus::MAX_INPUT_FILE_BYTES)
+    let raw = crate::corpus::read_regular_file(path, crate::corpus::MAX_INPUT_FILE_BYTES)
         .map_err(|e| ReviewError::io(path, e))?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    // Excel's plain "CSV" is windows-1252, "Unicode text" UTF-16: decoded as `analyze`
+    // decodes text; UTF-8 with stray bytes stays an error naming the line.
+    let decoded = match std::str::from_utf8(&raw) {
+        Ok(_) => None,
+        Err(_) => match crate::corpus::decode(&raw) {
+            Ok(d) if d.repaired_at.is_empty() => Some(d.text.into_bytes()),
+            _ => None,
+        },
+    };
+    let bytes = decoded.as_deref().unwrap_or(&raw);
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let first_line = bytes.split(|&b| b == b'\n').next().unwrap_or(&[]);
     let count = |c: u8| first_line.iter().filter(|&&b| b == c).count();
     let delimiter = if count(b';') > count(b',') { b';' } else { b',' };
