@@ -256,13 +256,16 @@ fn the_loop_sample_code_import_agree_train_and_a_second_round() {
     }
     wd.write("coded-ben.csv", csv);
 
-    // Agreement on the 10 shared items: 7 agree.
+    // Agreement on the 10 shared items: 7 agree. The labels come from the codebook sheet of
+    // the sampled workbook.
     let out = wd
         .framing()
-        .args(["agree", "coded-anna.xlsx", "coded-ben.csv", "--labels", "negative,neutral,positive"])
+        .args(["agree", "review-anna.xlsx", "coded-anna.xlsx", "coded-ben.csv"])
         .assert()
         .success()
         .stdout(contains("2 coders (anna, ben), 10 items coded by two or more, 20 codes"))
+        .stdout(contains("per label (share of a label's pairings with itself):\n  negative  "))
+        .stdout(contains("\n  positive  "))
         .stdout(contains("percent agreement     0.700"))
         .get_output()
         .stdout

@@ -44,7 +44,13 @@ pub struct Coded {
 pub fn codebook_labels(path: &Path) -> Result<Vec<String>, ReviewError> {
     let table = if super::sheet::is_xlsx(path) {
         match read_xlsx_sheet(path, CODEBOOK_SHEET)? {
-            Some(t) => t,
+            // The labels are the rows right under the header; the notes on how to code
+            // follow after an empty row.
+            Some(mut t) => {
+                let n = t.rows.iter().enumerate().take_while(|(i, (row, _))| *row as usize == i + 2).count();
+                t.rows.truncate(n);
+                t
+            }
             None => return Ok(Vec::new()),
         }
     } else {
