@@ -100,9 +100,10 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
     let summary = pipeline::run(&cfg, &on_progress)?;
     if args.xlsx {
         // Written into the folder this run has just made (and --force allowed to replace).
-        let exported = crate::review::export::export(&summary.out, crate::review::export::MAX_DATA_ROWS)?;
+        let mut exported = crate::review::export::export(&summary.out, crate::review::export::MAX_DATA_ROWS)?;
         let path = summary.out.join(crate::report::files::XLSX);
-        crate::model::write_atomic(&path, &exported.bytes, crate::model::Existing::Replace)
+        exported
+            .save(&path, crate::model::Existing::Replace)
             .with_context(|| format!("cannot write {}", path.display()))?;
         for cut in &exported.cuts {
             eprintln!(

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 
 use super::Outcome;
-use crate::model::{check_target, write_atomic, write_error, Existing};
+use crate::model::{check_target, write_error, Existing};
 use crate::review::export::{export, MAX_DATA_ROWS};
 
 /// Arguments of `framing export`.
@@ -37,10 +37,8 @@ pub struct ExportArgs {
 pub fn run(args: ExportArgs) -> anyhow::Result<Outcome> {
     let existing = Existing::from_force(args.force);
     check_target(&args.xlsx, existing)?;
-    let exported = export(&args.report, args.max_rows)?;
-    write_atomic(&args.xlsx, &exported.bytes, existing)
-        .map_err(|e| write_error(&args.xlsx, e))
-        .context("cannot write the workbook")?;
+    let mut exported = export(&args.report, args.max_rows)?;
+    exported.save(&args.xlsx, existing).map_err(|e| write_error(&args.xlsx, e)).context("cannot write the workbook")?;
     let sheets: Vec<String> = exported.rows.iter().map(|(s, n)| format!("{s} {n}")).collect();
     println!("export: {} rows per sheet -> {}", sheets.join(", "), args.xlsx.display());
     for cut in &exported.cuts {

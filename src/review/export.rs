@@ -31,11 +31,10 @@ pub struct Cut {
     pub left_out: u64,
 }
 
-/// What an export wrote.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What an export made.
 pub struct Exported {
-    /// The workbook.
-    pub bytes: Vec<u8>,
+    /// The workbook, its sheets streamed to temp files; [`Exported::save`] writes it.
+    pub workbook: rust_xlsxwriter::Workbook,
     /// Rows written per sheet.
     pub rows: Vec<(String, u64)>,
     /// Sheets cut at the row limit.
@@ -233,7 +232,17 @@ pub fn export(dir: &Path, max_rows: u32) -> Result<Exported, ReviewError> {
         ));
     }
     about_sheet(&mut wb, &about)?;
-    Ok(Exported { bytes: wb.save_to_buffer()?, rows: rows_written, cuts })
+    Ok(Exported { workbook: wb, rows: rows_written, cuts })
+}
+
+impl Exported {
+    /// Writes the workbook to `path` whole or not at all, as `existing` allows, without
+    /// holding the zipped file in memory.
+    pub fn save(&mut self, path: &Path, existing: crate::model::Existing) -> std::io::Result<()> {
+        crate::model::write_atomic_with(path, existing, |f| {
+            self.workbook.save_to_writer(f).map_err(std::io::Error::other)
+        })
+    }
 }
 
 #[cfg(test)]
