@@ -334,6 +334,27 @@ fn the_loop_sample_code_import_agree_train_and_a_second_round() {
     let round2 = ids(&review_rows(&wd.path().join("round2.xlsx")));
     assert_eq!(round2.len(), 40);
     assert!(round2.is_disjoint(&ids(&anna).union(&ids(&ben)).cloned().collect()));
+    // Uncertain: no sentence left behind has a smaller margin between its two most probable
+    // labels than one drawn.
+    let sentences = wd.read_csv("rep/sentences.csv");
+    let p_cols: Vec<usize> = (0..sentences[0].len()).filter(|&i| sentences[0][i].starts_with("p_")).collect();
+    let coded: BTreeSet<String> = ids(&anna).union(&ids(&ben)).cloned().collect();
+    let (mut drawn, mut left): (Vec<f64>, Vec<f64>) = (Vec::new(), Vec::new());
+    for r in &sentences[1..] {
+        let id = framing::review::review_id(&r[0], &r[1]);
+        let mut p: Vec<f64> = p_cols.iter().map(|&i| r[i].parse().unwrap()).collect();
+        p.sort_by(|a, b| b.total_cmp(a));
+        let margin = p[0] - p[1];
+        if round2.contains(&id) {
+            drawn.push(margin);
+        } else if !coded.contains(&id) {
+            left.push(margin);
+        }
+    }
+    assert_eq!((drawn.len(), left.len()), (40, 251 - 40 - 40));
+    let worst_drawn = drawn.iter().copied().fold(f64::MIN, f64::max);
+    let best_left = left.iter().copied().fold(f64::MAX, f64::min);
+    assert!(worst_drawn <= best_left + 1e-9, "{worst_drawn} > {best_left}");
 }
 
 #[test]
@@ -517,4 +538,49 @@ fn train_reads_a_csv_as_german_excel_saves_it() {
     // The umlauts arrived: the model predicts from the decoded words.
     wd.framing().args(["predict", "--model", "m.json", "--data", "excel.csv", "--out", "p.csv"]).assert().success();
     assert!(wd.read("p.csv").contains("begrüßt"), "{}", wd.read("p.csv"));
+}
+
+#[test]
+fn sample_by_label_month_and_term_groups_and_needs_labels_without_a_model() {
+    let wd = analyzed();
+    wd.framing()
+        .args(["sample", "rep", "--n", "9", "--by", "label", "--out", "l.csv"])
+        .assert()
+        .success()
+        .stdout(contains("negative 3/"))
+        .stdout(contains("neutral 3/"))
+        .stdout(contains("positive 3/"));
+    let rows = wd.read_csv("l.csv");
+    assert_eq!(rows.len(), 1 + 9);
+    assert_eq!(rows[0][11], "label_predicted");
+    // By month: groups are YYYY-MM of the document date, `(none)` without one.
+    let out = wd.framing().args(["sample", "rep", "--n", "12", "--by", "month", "--out", "m.csv"]).assert().success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(stdout.contains("2024-10 "), "{stdout}");
+    // By term: only sentences with a match.
+    wd.framing().args(["sample", "rep", "--n", "30", "--by", "term", "--out", "t.csv"]).assert().success();
+    assert!(wd.read_csv("t.csv")[1..].iter().all(|r| !r[8].is_empty()));
+    // A report without a model needs labels, and says how to give them.
+    wd.framing()
+        .arg("analyze")
+        .arg(repo().join("examples/corpus"))
+        .args(["-o", "plain", "-q", "--no-model"])
+        .assert()
+        .success();
+    wd.framing()
+        .args(["sample", "plain", "--out", "p.xlsx"])
+        .assert()
+        .code(2)
+        .stderr(contains("give them with --labels a,b,c or --codebook codebook.csv"));
+    wd.framing()
+        .args(["sample", "plain", "--strategy", "uncertain", "--labels", "a,b", "--out", "p.xlsx"])
+        .assert()
+        .code(2)
+        .stderr(contains("--strategy uncertain needs a report made with a model"));
+    wd.write("codebook.csv", "label,description\npro,for it\ncontra,against it\n");
+    wd.framing().args(["sample", "plain", "--codebook", "codebook.csv", "--out", "p.xlsx"]).assert().success();
+    let book = sheet(&wd.path().join("p.xlsx"), "codebook");
+    assert_eq!((text(&book[1][0]), text(&book[1][1])), ("pro".to_string(), "for it".to_string()));
+    let header: Vec<String> = sheet(&wd.path().join("p.xlsx"), "review")[0].iter().map(text).collect();
+    assert!(header.contains(&"label".to_string()) && !header.contains(&"label_predicted".to_string()), "{header:?}");
 }
