@@ -307,16 +307,21 @@ fn codebook_sheet(wb: &mut Workbook, codebook: &[CodebookEntry]) -> Result<(), R
     }
     let note = codebook.len() as u32 + 3;
     let how = [
-        "How to code: read the sentence in the `text` column (with `previous` and `next` for context) and \
+        "Read the sentence in the `text` column (with `previous` and `next` for context) and \
          choose one label in the `label` column from the drop-down list.",
         "Leave `label` empty for a sentence you cannot code; it counts as not coded. Do not edit `text`: \
          a label on an edited sentence is refused on import.",
         "Matched lexicon terms are bold: red in the author's voice, blue in quotations, purple in reported \
          speech, orange in scare quotes. `label_predicted` is the model's guess; do not let it decide for you.",
     ];
+    ws.write_string_with_format(note, 0, "how to code", &Format::new().set_bold())?;
     for (i, line) in how.iter().enumerate() {
-        ws.write_string_with_format(note + i as u32, 0, *line, &Format::new())?;
+        // Two lines each at this width; rows of wrapped text do not grow by themselves.
+        ws.set_row_height(note + i as u32, 30)?;
+        ws.write_string_with_format(note + i as u32, 1, *line, &wrap)?;
     }
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
     Ok(())
 }
 
@@ -326,8 +331,10 @@ pub fn about_sheet(wb: &mut Workbook, about: &About) -> Result<(), ReviewError> 
     ws.set_name(ABOUT_SHEET)?;
     let bold = Format::new().set_bold();
     let wrap = Format::new().set_text_wrap();
-    ws.set_column_width(0, 28)?;
+    ws.set_column_width(0, 40)?;
     ws.set_column_width(1, 90)?;
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
     for (i, (k, v)) in about.iter().enumerate() {
         ws.write_string_with_format(i as u32, 0, fit(k), &bold)?;
         ws.write_string_with_format(i as u32, 1, fit(v), &wrap)?;
