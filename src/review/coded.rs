@@ -1,5 +1,5 @@
 //! Coded sheets read back: every row checked ([`read_coded`]), the codes per item and coder,
-//! the majority label per item ([`resolve`]) and the reliability matrix for `agree`.
+//! the majority label per item ([`Item::decide`]) and the reliability matrix for `agree`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

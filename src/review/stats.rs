@@ -180,7 +180,9 @@ impl Reliability {
     /// values within units are drawn with replacement as often as there are pairs, each
     /// weighted by 2/(m_u − 1) as in the coincidence matrix, and the expected disagreement
     /// of the data is held fixed; the interval is the 2.5th and 97.5th percentile of the
-    /// `samples` alphas (each capped below at −1, as in their KALPHA macro).
+    /// `samples` alphas (each capped below at −1). Implemented from the published
+    /// description; the tests check determinism and that the interval brackets alpha, not
+    /// figures of their KALPHA macro.
     pub fn alpha_interval(&self, samples: usize, seed: u64) -> Option<Interval> {
         let o = self.coincidences();
         let (_, expected, n) = disagreements(&o);
