@@ -182,6 +182,29 @@ fn text_that_looks_like_a_formula_stays_text_in_xlsx_and_csv() {
     assert!(csv.contains(";\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\") Die Besatzer zogen ab.\";"), "{csv}");
     // The plain report CSVs stay byte-faithful.
     assert!(wd.read("rep/sentences.csv").contains(",+++ Eilmeldung +++,"));
+    // Coded in that CSV and imported, the texts lose the `'` again: labeled.csv has them as
+    // the report does.
+    let mut reader = csv::ReaderBuilder::new().delimiter(b';').has_headers(false).from_reader(csv.as_bytes());
+    let mut rows: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
+    let label = rows[0].iter().position(|h| h == "label").unwrap();
+    for row in &mut rows[1..] {
+        row[label] = "pro".into();
+    }
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut w = csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::CRLF).from_writer(&mut bytes);
+        for row in &rows {
+            w.write_record(row).unwrap();
+        }
+    }
+    wd.write("coded.csv", bytes);
+    wd.framing()
+        .args(["labels", "import", "coded.csv", "--labels", "pro,contra", "--out", "labeled.csv"])
+        .assert()
+        .success()
+        .stdout(contains("4 items, 4 codes"));
+    let labeled: BTreeSet<String> = wd.read_csv("labeled.csv")[1..].iter().map(|r| r[1].clone()).collect();
+    assert_eq!(labeled, texts);
 }
 
 /// Codes the rows of a coder's sheet: `label_predicted`, except `flip` rows (by review id)
