@@ -15,12 +15,19 @@ sentences go through `framing analyze --jsonl` (bundled lexicon, no model); each
 paired with the framing match whose character span overlaps it.
 - voice accuracy over the paired gold rows, and per voice precision / recall / F1 over the
   pairs (a gold row without a match counts against recall only through `found`);
-- speaker: of the paired quoted/reported gold rows, the share where framing names a speaker
-  (found) and, of those, the share whose head word (last capitalised word, or the last word)
-  equals the gold speaker's (right); "n/a" while framing has no speaker field;
+- speaker: of the paired quoted/reported gold rows whose speaker the text names, the share
+  where framing names a speaker (found) and, of those, the share whose head word (last
+  capitalised word, or the last word) equals the gold speaker's (right). The annotators'
+  notes in parentheses ("Gesetz (Ukrainian law)", "Russland (Peskow)") are not part of the
+  name (GUIDELINES.md: the speaker "as the text names it"), and rows whose gold speaker is a
+  descriptor because the text names nobody ("unnamed (context)", "sie (not named in
+  sentence)", "manche (unspecified)") are left out: there the right answer is no name;
 - negation precision / recall over the pairs;
 - lexicon precision: the share of framing's matches that overlap a gold row in the conflict
   sense (`in_conflict_sense = y`); recall: the share of those gold rows that a match overlaps;
+- `--voice-set bench/data/voice-extra.tsv` scores the hand-written scare-quote and negation
+  sentences the same way (there only the focus terms are annotated, so lexicon precision
+  is not meaningful);
 - with --segmentation, exact sentence lists on ../shared/data/segmentation/{de,en}.jsonl
   through ../shared/bench/seg_baseline.py.
 Prints a table; --json writes the figures; --errors K prints K disagreements of each kind.
@@ -28,6 +35,7 @@ Prints a table; --json writes the figures; --errors K prints K disagreements of 
 import argparse
 import csv
 import json
+import re
 import os
 import subprocess
 import sys
@@ -39,12 +47,35 @@ VOICES = ["authorial", "quoted", "reported", "scare_quote"]
 
 
 def load_gold(path):
+    if path.endswith(".tsv"):
+        return load_extra(path)
     with open(path, encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     for r in rows:
         r["char_start"], r["char_end"] = int(r["char_start"]), int(r["char_end"])
         if r["text"][r["char_start"]:r["char_end"]] != r["term"]:
             sys.exit(f"{path}: {r['id']}: offsets do not give {r['term']!r}")
+    return rows
+
+
+def load_extra(path):
+    """The hand-written sentences of bench/data/voice-extra.tsv as gold rows (offsets of the
+    term's first occurrence; every row in the conflict sense)."""
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if line.startswith("#") or not line.strip():
+                continue
+            fields = line.rstrip("\n").split("\t")
+            if len(fields) != 8:
+                sys.exit(f"{path}:{n}: expected 8 tab-separated fields, found {len(fields)}")
+            id_, text, term, frame, voice, negated, speaker, note = fields
+            start = text.find(term)
+            if start < 0:
+                sys.exit(f"{path}:{n}: {term!r} is not in the text")
+            rows.append({"id": id_, "text": text, "term": term, "char_start": start, "char_end": start + len(term),
+                         "frame": frame, "in_conflict_sense": "y", "voice": voice, "negated": negated,
+                         "speaker": speaker, "note": note})
     return rows
 
 
@@ -62,8 +93,20 @@ def run_framing(binary, texts):
     return matches
 
 
+def without_notes(name):
+    """The speaker as the text names it: the annotators' notes in parentheses removed."""
+    return re.sub(r"\s*\([^)]*\)", "", name).strip()
+
+
+def named_in_text(gold_speaker):
+    """Whether the gold speaker is a name from the text, not a descriptor of an unnamed one."""
+    note = gold_speaker.lower()
+    return bool(without_notes(gold_speaker)) and not note.startswith("unnamed") \
+        and "not named" not in note and "unspecified" not in note
+
+
 def head_word(name):
-    words = [w.strip(".,;:()„“\"'") for w in name.split()]
+    words = [w.strip(".,;:()„“\"'") for w in without_notes(name).split()]
     words = [w for w in words if w]
     if not words:
         return ""
@@ -95,7 +138,7 @@ def score(gold, matches):
         per_voice[v] = {"precision": p, "recall": r, "f1": f, "gold": sum(g["voice"] == v for g, _ in paired),
                         "predicted": sum(m["voice"] == v for _, m in paired)}
     fig["per_voice"] = per_voice
-    attributed = [(g, m) for g, m in paired if g["voice"] in ("quoted", "reported") and g["speaker"].strip()]
+    attributed = [(g, m) for g, m in paired if g["voice"] in ("quoted", "reported") and named_in_text(g["speaker"])]
     if any("speaker" in m for _, m in paired):
         named = [(g, m) for g, m in attributed if m.get("speaker")]
         right = [(g, m) for g, m in named if head_word(g["speaker"]) == head_word(m["speaker"])]
@@ -190,9 +233,12 @@ def main():
         shown = Counter()
         for g, m in pairs:
             kind = "missed" if m is None else ("voice" if g["voice"] != m["voice"] else None)
+            if kind is None and g["voice"] in ("quoted", "reported") and named_in_text(g["speaker"]) and m.get("speaker") \
+                    and head_word(g["speaker"]) != head_word(m["speaker"]):
+                kind = "speaker"
             if kind and shown[kind] < args.errors:
                 shown[kind] += 1
-                got = "-" if m is None else m["voice"]
+                got = "-" if m is None else f"{m['voice']} ({m.get('speaker', '')})"
                 print(f"[{kind}] {g['id']} {g['term']!r}: gold {g['voice']} ({g['speaker']}), framing {got}")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:

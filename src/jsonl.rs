@@ -43,6 +43,8 @@ struct JsonSentence<'a> {
     n_tokens: usize,
     source: &'a str,
     date: &'a str,
+    /// The language identified in the document (`documents.csv`'s `lang`).
+    lang: &'a str,
     matches: Vec<JsonMatch<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     label: Option<&'a str>,
@@ -282,6 +284,7 @@ fn to_json_lines(analyzer: &Analyzer, meta: &Metadata, report: &DocumentReport<'
             n_tokens: s.n_tokens,
             source: &meta.source,
             date: &meta.date,
+            lang: report.document.lang,
             matches: ms,
             label: scores.map(|x| x.label),
             confidence: scores.map(|x| x.confidence),

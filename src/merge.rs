@@ -70,10 +70,15 @@ fn check_parts(parts: &[PathBuf], infos: &[RunInfo]) -> Result<(u32, Vec<u32>), 
         if info.model.as_ref().map(|m| &m.sha256) != first.model.as_ref().map(|m| &m.sha256) {
             return Err(bad(part, format!("was made with another model than {}", parts[0].display())));
         }
-        if info.lang != first.lang {
+        if info.lang != first.lang || info.languages != first.languages {
             return Err(bad(
                 part,
-                format!("was made with --lang {} but {} with {}", info.lang, parts[0].display(), first.lang),
+                format!(
+                    "was made with --lang {} but {} with {}",
+                    lang_option(info),
+                    parts[0].display(),
+                    lang_option(first)
+                ),
             ));
         }
         let Some(shard) = info.shard.as_deref() else {
@@ -366,6 +371,10 @@ pub fn merge_reports(
         sentences: n_sentences,
         matches: n_matches,
         bytes: infos.iter().map(|i| i.counts.bytes).sum(),
+        languages: infos.iter().flat_map(|i| &i.counts.languages).fold(Default::default(), |mut all, (code, n)| {
+            *all.entry(code.clone()).or_insert(0) += n;
+            all
+        }),
     };
     let mut info = infos[0].clone();
     info.command_line = command_line;
@@ -418,6 +427,15 @@ fn merge_errors(parts: &[PathBuf], dir: &ReportDir) -> Result<u64, Error> {
     }
     w.flush().map_err(|e| Error::io(&path, e))?;
     Ok(rows.len() as u64)
+}
+
+/// The `--lang` a part was made with, as the user typed it.
+fn lang_option(info: &RunInfo) -> String {
+    if info.languages.is_empty() {
+        info.lang.to_string()
+    } else {
+        "auto".to_string()
+    }
 }
 
 #[cfg(test)]

@@ -57,7 +57,68 @@ fn clean_corpus_exits_zero_with_header_only_errors_csv() {
     // Default output: reports/<corpus folder name>/ under the working directory.
     assert_eq!(wd.read("reports/news/errors.csv"), "path,kind,message\n");
     let docs = wd.read_csv("reports/news/documents.csv");
-    assert_eq!(docs[1][..6], ["taz/a.txt", "taz", "", "", "UTF-8", "1"]);
+    // Four words are too few to tell the language: `lang` stays empty.
+    assert_eq!(docs[1][..7], ["taz/a.txt", "taz", "", "", "UTF-8", "", "1"]);
+}
+
+/// The example corpus mixes German outlets with an English one (`globe`).
+#[test]
+fn lang_auto_analyses_each_document_in_its_own_language() {
+    let wd = Workdir::new();
+    let corpus = repo().join("examples/corpus");
+    let out = wd.framing().arg("analyze").arg(&corpus).args(["-o", "de", "-j", "2"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains(
+            "framing: warning: 4 document(s) look written in another language than --lang de (4 English): they \
+             were analysed with the German rules, lexicon and model"
+        ),
+        "{err}"
+    );
+    let out = wd.framing().arg("analyze").arg(&corpus).args(["-o", "auto", "--lang", "auto"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("framing: documents by language: 13 German, 4 English"), "{err}");
+
+    let docs = wd.read_csv("auto/documents.csv");
+    let lang = docs[0].iter().position(|c| c == "lang").unwrap();
+    let by_outlet =
+        |outlet: &str| -> Vec<&str> { docs[1..].iter().filter(|d| d[1] == outlet).map(|d| d[lang].as_str()).collect() };
+    assert_eq!(by_outlet("globe"), ["en"; 4]);
+    assert_eq!(by_outlet("tagesblatt"), ["de"; 7]);
+    // The English article's "condemns occupation" is matched by the English lexicon; the
+    // German model does not score English sentences, so their model cells are empty.
+    let sentences = wd.read_csv("auto/sentences.csv");
+    let headline = sentences.iter().find(|s| s[0] == "globe/2024/2024-11-25-dravik.txt" && s[1] == "1").unwrap();
+    assert_eq!(
+        headline[4..],
+        [
+            "Talmerian forces take Dravik as Ardosia condemns occupation",
+            "8",
+            "1",
+            "occupation",
+            "occupation",
+            "",
+            "",
+            "",
+            "",
+            "",
+            ""
+        ]
+    );
+    let matches = wd.read_csv("auto/matches.csv");
+    let first = matches.iter().find(|m| m[0] == "globe/2024/2024-11-25-dravik.txt").unwrap();
+    assert_eq!((first[2].as_str(), first[15].as_str()), ("occupation", "lexicons/en/conflict.csv:14"));
+    // German documents are scored as in a German run.
+    let de = wd.read_csv("de/sentences.csv");
+    let german = |rows: &[Vec<String>]| -> Vec<Vec<String>> {
+        rows.iter().filter(|s| s[0].starts_with("rundschau/")).cloned().collect()
+    };
+    assert_eq!(german(&sentences), german(&de));
+    let run: serde_json::Value = serde_json::from_str(&wd.read("auto/run.json")).unwrap();
+    assert_eq!(run["languages"], serde_json::json!(["de", "en"]));
+    assert_eq!(run["counts"]["languages"], serde_json::json!({"de": 13, "en": 4}));
 }
 
 #[test]

@@ -28,15 +28,65 @@ fn one_json_object_per_sentence_with_matches() {
     assert_eq!(lines[0]["doc_id"], "taz/1");
     assert_eq!(lines[0]["text"], "Die Besatzer zogen ab.");
     assert_eq!(lines[0]["source"], "taz");
+    // Eight words are too few to tell the language.
+    assert_eq!(lines[0]["lang"], "");
     assert_eq!(lines[0]["matches"][0]["surface"], "Besatzer");
     assert_eq!(lines[0]["matches"][0]["voice"], "authorial");
     assert_eq!(lines[0]["matches"][0]["char_start"], 4);
     assert_eq!(lines[0]["matches"][0]["char_end"], 12);
     assert_eq!(lines[1]["sentence_id"], 2);
-    assert_eq!(lines[1]["matches"][0]["voice"], "scare_quote");
+    // "sprachen von „…“": the quotation is the speakers' (no name: "Viele").
+    assert_eq!(lines[1]["matches"][0]["voice"], "quoted");
     assert_eq!(lines[2]["doc_id"], "zeit/2");
     assert_eq!(lines[2]["source"], "zeit");
     assert_eq!(lines[2]["matches"][0]["negated"], true);
+}
+
+/// Each voice with its speaker: a scare quote, reported speech with a named source, a
+/// Konjunktiv sentence continuing it, direct speech, and a negation the "sondern" part escapes.
+#[test]
+fn matches_carry_voice_speaker_and_negation() {
+    let wd = Workdir::new();
+    let text = "Die „Befreiung“ kam spät. Die Ministerin sagte, die Besatzer seien abgezogen. \
+                Die Besatzung sei vorbei. „Das ist eine Befreiung für alle“, sagte der Bürgermeister. \
+                Es war keine Befreiung, sondern eine neue Besatzung.";
+    let input = serde_json::json!({ "id": "v", "text": text }).to_string() + "\n";
+    let out = wd
+        .framing()
+        .args(["analyze", "--jsonl", "-", "-q", "--lexicon"])
+        .arg(repo().join("tests/fixtures/analyze/lexicon.csv"))
+        .write_stdin(input)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let rows: Vec<(String, String, String, bool)> = String::from_utf8(out)
+        .expect("utf-8")
+        .lines()
+        .flat_map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("json");
+            v["matches"].as_array().cloned().unwrap_or_default()
+        })
+        .map(|m| {
+            let s = |k: &str| m[k].as_str().unwrap_or("").to_string();
+            (s("surface"), s("voice"), s("speaker"), m["negated"].as_bool().unwrap_or(false))
+        })
+        .collect();
+    let row = |surface: &str, voice: &str, speaker: &str, negated| {
+        (surface.to_string(), voice.to_string(), speaker.to_string(), negated)
+    };
+    assert_eq!(
+        rows,
+        [
+            row("Befreiung", "scare_quote", "", false),
+            row("Besatzer", "reported", "Die Ministerin", false),
+            row("Besatzung", "reported", "Die Ministerin", false),
+            row("Befreiung", "quoted", "der Bürgermeister", false),
+            row("Befreiung", "authorial", "", true),
+            row("Besatzung", "authorial", "", false),
+        ]
+    );
 }
 
 #[test]

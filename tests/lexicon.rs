@@ -289,6 +289,25 @@ fn cli_check_ok_summary() {
         );
 }
 
+/// Negation must head the term: not a negated verb after it, not "nicht nur".
+#[test]
+fn cli_test_negates_only_terms_a_negator_heads() {
+    framing()
+        .args([
+            "lexicon",
+            "test",
+            "tests/fixtures/lexicon/good.csv",
+            "Die Nato will nicht in die Befreiung eingreifen, es war keine Befreiung und nicht nur Besatzer.",
+        ])
+        .assert()
+        .success()
+        .stdout(
+            "27-36\tBefreiung\tbefreiung\tliberation\tauthorial\tfalse\ttests/fixtures/lexicon/good.csv:9\n\
+             62-71\tBefreiung\tbefreiung\tliberation\tauthorial\ttrue\ttests/fixtures/lexicon/good.csv:9\n\
+             86-94\tBesatzer\tbesatzer*\toccupation\tauthorial\tfalse\ttests/fixtures/lexicon/good.csv:3\n",
+        );
+}
+
 #[test]
 fn cli_test_prints_hits_with_voice_and_negation() {
     framing()
@@ -302,7 +321,7 @@ fn cli_test_prints_hits_with_voice_and_negation() {
         .success()
         .stdout(
             "6-15\tBefreiung\tbefreiung\tliberation\tauthorial\ttrue\ttests/fixtures/lexicon/good.csv:9\n\
-             18-26\tBesatzer\tbesatzer*\toccupation\tscare_quote\tfalse\ttests/fixtures/lexicon/good.csv:3\n",
+             18-26\tBesatzer\tbesatzer*\toccupation\tquoted\tfalse\ttests/fixtures/lexicon/good.csv:3\n",
         );
     framing()
         .args(["lexicon", "test", "tests/fixtures/lexicon/good.csv", "Frieden."])
@@ -495,6 +514,7 @@ a*,f,\"x;;y\",!b,empty pattern; exclusion mark
 c*,f, * ; z ;Z,\"q\"\"r;;s\",matches every word; duplicate; after a quote escape: the field's column
 d*,f,;,,only separators
 e*,f,  ,  ,blank fields: no conditions
+besetzte*,f,besetzt*;*truppen,besetzte,the row's own word
 ";
     let (_dir, path) = temp_lexicon(csv);
     let problems = check_file(&path).unwrap_or_else(|e| panic!("{e}"));
@@ -509,6 +529,8 @@ e*,f,  ,  ,blank fields: no conditions
             "3:16: empty pattern in `forbid`: remove the extra `;`",
             "4:6: empty pattern in `require`: remove the extra `;`",
             "4:7: empty pattern in `require`: remove the extra `;`",
+            "6:13: pattern `besetzt*` in `require` matches the row's own word `besetzte`: the requirement is always met",
+            "6:31: pattern `besetzte` in `forbid` matches the row's own word `besetzte`: the row never applies",
         ]
     );
 }
@@ -539,6 +561,37 @@ fn cli_test_shows_matches_a_condition_dropped() {
              29-40\tFlüchtlinge\tflüchtling*\thumanitarian\tdropped\tno `require` pattern in the sentence (krieg*; kriegs*; flucht vor dem krieg)\t{p}:3\n\
              42-47\tOpfer\topfer\tvictimhood\tauthorial\tfalse\t{p}:4\n"
         ));
+}
+
+/// The bundled German lexicon on invented sentences: each sense its conditions separate.
+#[test]
+fn bundled_german_conditions_separate_the_senses() {
+    let lex = Lexicon::bundled(Lang::De);
+    let matcher = Matcher::new(&lex);
+    let patterns = |text: &str| -> Vec<String> {
+        let mut hits = Vec::new();
+        matcher.find_into(text, &mut hits);
+        hits.iter().map(|h| lex.entries[h.entry].pattern.clone()).collect()
+    };
+    let cases: [(&str, &[&str]); 14] = [
+        ("Die Verhandlung vor dem Amtsgericht wurde vertagt.", &[]),
+        ("Die Verhandlungen über eine Feuerpause gehen weiter.", &["verhandlung*", "feuerpause*"]),
+        ("Die Koalitionsverhandlungen stocken, die Verhandlungen über den Haushalt auch.", &[]),
+        ("Die Partei will weniger Flüchtlinge aufnehmen.", &[]),
+        ("Flüchtlinge aus der Ukraine kamen in Leipzig an.", &["flüchtling*"]),
+        ("Die Kinder wurden vom Maskentragen befreit.", &[]),
+        ("Der Fahrer war eingeklemmt und wurde von der Feuerwehr befreit.", &[]),
+        ("Die Armee hat das Dorf von den Besatzern befreit.", &["von den * befreit"]),
+        ("Er leistete Widerstand gegen die Festnahme.", &[]),
+        ("Der Widerstand gegen das Regime wächst.", &["widerstand", "regime"]),
+        ("Das Opfer des Raubüberfalls kam ins Krankenhaus.", &[]),
+        ("Die Opfer des Anschlags wurden beigesetzt.", &["opfer", "anschlags"]),
+        ("Die Stelle des Sprechers ist seit Mai besetzt.", &[]),
+        ("Seit Kriegsbeginn gelten Sanktionen gegen Oligarchen.", &["*kriegs*", "*sanktion*", "oligarch*"]),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(patterns(text), expected, "{text}");
+    }
 }
 
 // ---- property test: the automaton equals a naive scan over the same tokenisation ----
@@ -966,6 +1019,61 @@ fn throughput_shared_and_10000_patterns() {
     eprintln!("compiled {} patterns in {:.2} s", big.entries.len(), built.elapsed().as_secs_f64());
     let (wall, cpu, hits) = measure(&matcher, &text);
     eprintln!("{} patterns: {wall:.0} MB/s wall, {cpu:.0} MB/s CPU time ({hits} hits)", big.entries.len());
+}
+
+/// What context conditions cost: the bundled German lexicon (72 rows with conditions) against
+/// the same lexicon with its conditions removed, by thread CPU time, searched as `analyze`
+/// does (one scan per paragraph, then each sentence's span).
+#[test]
+#[ignore = "throughput measurement; prints MB/s"]
+fn throughput_bundled_german_with_and_without_conditions() {
+    let text = prose();
+    let segmenter = framing::segment::Segmenter::new(Lang::De);
+    let paragraphs: Vec<(&str, Vec<std::ops::Range<usize>>)> = text
+        .split("\n\n")
+        .map(|p| {
+            let mut spans = Vec::new();
+            segmenter.split_into(p, &mut spans);
+            (p, spans)
+        })
+        .collect();
+    let with = Lexicon::bundled(Lang::De);
+    let mut without = with.clone();
+    for file in &mut without.files {
+        file.conditions.clear();
+    }
+    let run = |matcher: &Matcher| {
+        let mut hits = Vec::new();
+        let start = std::time::Instant::now();
+        let cpu_start = thread_cpu_ns();
+        let (mut rounds, mut n) = (0, 0);
+        while start.elapsed().as_secs_f64() < 3.0 {
+            n = 0;
+            for (p, spans) in &paragraphs {
+                let scanned = matcher.scan(p);
+                for span in spans {
+                    hits.clear();
+                    matcher.find_in_span(p, span.clone(), scanned.as_ref(), &mut hits);
+                    n += hits.len();
+                }
+            }
+            rounds += 1;
+        }
+        let secs = match (cpu_start, thread_cpu_ns()) {
+            (Some(a), Some(b)) => (b - a) as f64 / 1e9,
+            _ => start.elapsed().as_secs_f64(),
+        };
+        (text.len() as f64 * rounds as f64 / secs / 1e6, n)
+    };
+    let (with, without) = (Matcher::new(&with), Matcher::new(&without));
+    for round in 1..=3 {
+        let (mb_with, hits_with) = run(&with);
+        let (mb_without, hits_without) = run(&without);
+        eprintln!(
+            "round {round}: with conditions {mb_with:.0} MB/s CPU ({hits_with} hits), without \
+             {mb_without:.0} MB/s CPU ({hits_without} hits)"
+        );
+    }
 }
 
 /// Regression: overlap resolution inserted each chosen hit into a sorted Vec, quadratic in

@@ -124,7 +124,7 @@ fn large_document_streamed_in_parts_equals_whole_analysis() {
     ]
     .map(String::into_bytes);
     let mut terms = TermTally::default();
-    let format = framing::report::CsvFormat::new(&lexicon, None);
+    let format = framing::report::CsvFormat::new(&lexicon, None, columns);
     for (k, (name, _)) in docs.iter().enumerate() {
         // Walked as empty: the file is read whole anyway.
         let file = framing::corpus::CorpusFile { doc_id: (*name).into(), odd_path: None, bytes: 0 };

@@ -67,11 +67,21 @@ fn scores_are_probabilities_and_explain_adds_up_to_the_centred_decision_value() 
     assert!((s.probs.iter().sum::<f64>() - 1.0).abs() < 1e-9);
     assert!(s.probs.iter().all(|p| p.is_finite() && *p > 0.0));
     let all = model.explain(SENTENCES[1], &hits, usize::MAX);
-    assert!(all.windows(2).all(|w| w[0].1 >= w[1].1), "sorted, largest first");
+    // First the label's bias, then the function words ("die", "den") in one sum.
+    assert_eq!((all[0].0.as_str(), all[1].0.as_str()), ("(bias)", "(function words)"), "{all:?}");
+    let features = &all[2..];
+    assert!(features.windows(2).all(|w| w[0].1 >= w[1].1), "sorted, largest first");
+    assert!(features.iter().all(|(f, _)| !matches!(f.as_str(), "die" | "den")), "{all:?}");
     let top = model.explain(SENTENCES[1], &hits, 2);
-    assert_eq!(top, all[..2]);
+    assert_eq!(top, all[..all.len().min(4)]);
     // "Skandal" occurs only in negative rows of the fixture.
-    assert_eq!(all[0].0, "skandal", "{all:?}");
+    assert_eq!(features[0].0, "skandal", "{all:?}");
+    // Softmax: the centred decision value of the label is ln p_best − mean ln p, computed
+    // here from the probabilities, not from the weights explain reads.
+    let logs: Vec<f64> = s.probs.iter().map(|p| p.ln()).collect();
+    let centred = logs[s.best] - logs.iter().sum::<f64>() / logs.len() as f64;
+    let total: f64 = all.iter().map(|(_, c)| c).sum();
+    assert!((total - centred).abs() < 1e-4, "explain adds up to {total}, the decision value is {centred}");
 }
 
 #[test]

@@ -498,7 +498,8 @@ fn export_writes_numbers_as_numbers_text_as_text_and_notes_a_cut() {
     let documents = sheet(&path, "documents");
     assert_eq!(text(&documents[0][2]), "date");
     assert!(matches!(documents[1][2], Data::DateTime(_)), "the date is a date: {:?}", documents[1][2]);
-    assert_eq!(documents[1][5], Data::Float(5.0), "n_sentences");
+    let n_sentences = documents[0].iter().position(|h| text(h) == "n_sentences").unwrap();
+    assert_eq!(documents[1][n_sentences], Data::Float(5.0), "n_sentences");
     let facts = about(&path);
     assert_eq!(facts["sentences"], "5");
     assert!(!facts.keys().any(|k| k.starts_with("cut:")));

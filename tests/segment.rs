@@ -165,6 +165,11 @@ proptest! {
                 Just("„".to_string()), Just("“".to_string()), Just("\"".to_string()), Just("»".to_string()),
                 Just("«".to_string()), Just("(".to_string()), Just(")".to_string()), Just(" ".to_string()),
                 Just("\n".to_string()), Just("\n\n".to_string()), Just("# ".to_string()), Just("z. B.".to_string()),
+                // The marks of the English rules: single quotes, full-width marks, dashes
+                // before quotes, separators, square brackets, typeset omissions, letter items.
+                Just("'".to_string()), Just("‘".to_string()), Just("’".to_string()), Just("．".to_string()),
+                Just("？".to_string()), Just("--".to_string()), Just("***".to_string()), Just("[".to_string()),
+                Just("]".to_string()), Just(" . . . ".to_string()), Just("a. ".to_string()), Just("b. ".to_string()),
             ],
             0..60,
         )
@@ -232,18 +237,32 @@ fn one_long_word_is_cut_at_a_character_boundary() {
 #[test]
 #[ignore]
 fn throughput_mb_per_s() {
-    let Some(path) = golden("de.jsonl") else { return };
+    throughput(Lang::De, "de.jsonl", |source| source.starts_with("ud_"));
+}
+
+/// Throughput on the English golden texts (all suites: literature, lists, abbreviations,
+/// scientific prose), repeated to ~50 MB. `SEGMENT_THROUGHPUT_MB` sets another size (a small
+/// one for instruction counts under valgrind).
+#[test]
+#[ignore]
+fn english_throughput_mb_per_s() {
+    throughput(Lang::En, "en.jsonl", |_| true);
+}
+
+fn throughput(lang: Lang, golden_name: &str, keep: impl Fn(&str) -> bool) {
+    let Some(path) = golden(golden_name) else { return };
     let data = std::fs::read_to_string(path).expect("golden file");
     let mut prose = String::new();
     for line in data.lines() {
         let item: serde_json::Value = serde_json::from_str(line).expect("JSON");
-        if item["source"].as_str().is_some_and(|s| s.starts_with("ud_")) {
+        if item["source"].as_str().is_some_and(&keep) {
             prose.push_str(item["text"].as_str().expect("text"));
             prose.push_str("\n\n");
         }
     }
-    let text = prose.repeat((50_000_000 / prose.len()).max(1));
-    let seg = Segmenter::new(Lang::De);
+    let mb: usize = std::env::var("SEGMENT_THROUGHPUT_MB").ok().and_then(|v| v.parse().ok()).unwrap_or(50);
+    let text = prose.repeat((mb * 1_000_000 / prose.len()).max(1));
+    let seg = Segmenter::new(lang);
     let mut out = Vec::new();
     let mut best = f64::MAX;
     for _ in 0..5 {
@@ -252,5 +271,10 @@ fn throughput_mb_per_s() {
         seg.split_into(&text, &mut out);
         best = best.min(t.elapsed().as_secs_f64());
     }
-    eprintln!("{} MB, {} sentences, {:.0} MB/s", text.len() / 1_000_000, out.len(), text.len() as f64 / 1e6 / best);
+    eprintln!(
+        "{lang}: {} MB, {} sentences, {:.0} MB/s",
+        text.len() / 1_000_000,
+        out.len(),
+        text.len() as f64 / 1e6 / best
+    );
 }

@@ -4,13 +4,16 @@
     python3 lexicons/tools/check_lexicon.py lexicons/de/conflict.csv lexicons/en/conflict.csv
     python3 lexicons/tools/check_lexicon.py LEXICON.csv --match FILE_OR_DIR...   # hits per document
 
-Checks: exact header, RFC 4180 parse, pattern/frame/note present, polarity in {-1,0,1},
-weight a number >= 0, no duplicate pattern (case-insensitive), every pattern has a letter,
-single spaces between tokens. Prints the entry count per frame.
+Checks: the bundled header (with or without the require/forbid columns), RFC 4180 parse,
+pattern/frame/note present, polarity in {-1,0,1}, weight a number >= 0, no duplicate pattern
+(case-insensitive), every pattern has a letter, single spaces between tokens, and the
+;-separated require/forbid patterns (none empty, none with `!`, each with a letter, none
+twice). Prints the entry count per frame.
 
---match applies the pattern language specified in lexicons/README.md ("Pattern language").
-The Rust matcher is the reference; this is a preview to curate entries and the example
-corpus with.
+--match applies the pattern language specified in lexicons/README.md ("Pattern language"),
+context conditions included, judged in rough sentences (split after . ! ? before a capital
+letter or an opening quote). The Rust matcher is the reference; this is a preview to curate
+entries and the example corpus with.
 """
 import csv
 import os
@@ -18,8 +21,10 @@ import re
 import sys
 from collections import Counter, defaultdict
 
-HEADER = ["pattern", "frame", "target", "polarity", "weight", "note"]
+HEADER = ["pattern", "frame", "target", "polarity", "weight", "require", "forbid", "note"]
+HEADER_WITHOUT_CONDITIONS = ["pattern", "frame", "target", "polarity", "weight", "note"]
 WORD = r"[^\W_]"
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ„\"»«(])")
 
 
 def load(path):
@@ -30,7 +35,8 @@ def load(path):
     if "\r" in raw:
         problems.append(f"{path}: CR line ends; use \\n")
     lines = raw.split("\n")
-    if lines[0] != ",".join(HEADER):
+    header = HEADER if lines[0] == ",".join(HEADER) else HEADER_WITHOUT_CONDITIONS
+    if lines[0] != ",".join(header):
         problems.append(f"{path}:1: header must be {','.join(HEADER)}")
     # Parse record by record so that line numbers stay exact (notes never span lines here).
     for lineno, line in enumerate(lines[1:], start=2):
@@ -41,10 +47,12 @@ def load(path):
         except ValueError as e:
             problems.append(f"{path}:{lineno}: {e}")
             continue
-        if len(rec) != 6:
-            problems.append(f"{path}:{lineno}: {len(rec)} fields, expected 6")
+        if len(rec) != len(header):
+            problems.append(f"{path}:{lineno}: {len(rec)} fields, expected {len(header)}")
             continue
-        row = dict(zip(HEADER, rec), line=lineno)
+        row = dict(zip(header, rec), line=lineno)
+        for column in ("require", "forbid"):
+            row[column] = conditions(row.get(column, ""), f"{path}:{lineno}", column, problems)
         pat, frame, note = row["pattern"], row["frame"], row["note"]
         if not pat or not frame or not note:
             problems.append(f"{path}:{lineno}: pattern, frame and note are required")
@@ -72,6 +80,25 @@ def load(path):
     return rows, problems
 
 
+def conditions(field, where, column, problems):
+    """The ;-separated patterns of a require/forbid field; problems are appended."""
+    if not field.strip():
+        return []
+    out = []
+    for item in (p.strip() for p in field.split(";")):
+        if not item:
+            problems.append(f"{where}: empty pattern in `{column}`: remove the extra `;`")
+        elif item.startswith("!"):
+            problems.append(f"{where}: pattern `{item}` in `{column}` starts with `!`")
+        elif not re.search(r"[^\W_]", item):
+            problems.append(f"{where}: pattern `{item}` in `{column}` has no letter or digit")
+        elif item.lower() in (o.lower() for o in out):
+            problems.append(f"{where}: pattern `{item}` appears twice in `{column}`")
+        else:
+            out.append(item)
+    return out
+
+
 def token_regex(token):
     if token == "*":
         return WORD + "+"
@@ -88,23 +115,44 @@ def pattern_regex(pattern):
 
 class Matcher:
     def __init__(self, rows):
-        self.inc, self.exc = [], []
+        self.inc, self.exc, self.cond = [], [], {}
         for r in rows:
             pat = r["pattern"]
             if pat.startswith("!"):
                 self.exc.append((pattern_regex(pat[1:]), r))
             else:
                 self.inc.append((pattern_regex(pat), r))
+            if r.get("require") or r.get("forbid"):
+                self.cond[id(r)] = ([pattern_regex(p) for p in r["require"]], [pattern_regex(p) for p in r["forbid"]])
+
+    def applies(self, r, sentence):
+        """A row applies where one require pattern (if any) and no forbid pattern occurs."""
+        if id(r) not in self.cond:
+            return True
+        require, forbid = self.cond[id(r)]
+        occurs = lambda rx: any(rx.match(sentence, m.start()) for m in re.finditer(rf"(?<!{WORD}){WORD}", sentence))
+        return (not require or any(map(occurs, require))) and not any(map(occurs, forbid))
 
     def find(self, text):
+        """Hits sentence by sentence (rough split), as analyze matches per sentence."""
+        hits, at = [], 0
+        for sentence in SENTENCE_END.split(text):
+            start = text.index(sentence, at)
+            hits += [(s + start, e + start, r) for s, e, r in self.find_in_sentence(sentence)]
+            at = start + len(sentence)
+        return hits
+
+    def find_in_sentence(self, text):
         cands = []
         for rx, r in self.inc:
+            if not self.applies(r, text):
+                continue
             # Every start position, so a pattern can be tried at each word.
             for start in (m.start() for m in re.finditer(rf"(?<!{WORD}){WORD}", text)):
                 m = rx.match(text, start)
                 if m and m.end() > m.start():
                     cands.append((m.start(), m.end(), r))
-        blocked = [(m.start(), m.end()) for rx, _ in self.exc for m in rx.finditer(text)]
+        blocked = [(m.start(), m.end()) for rx, r in self.exc if self.applies(r, text) for m in rx.finditer(text)]
         cands = [c for c in cands if not any(c[0] < e and s < c[1] for s, e in blocked)]
         cands.sort(key=lambda c: (-(c[1] - c[0]), c[2]["line"]))
         taken = []

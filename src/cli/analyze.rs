@@ -7,8 +7,9 @@ use anyhow::Context;
 
 use super::{load_lexicon, Outcome};
 use crate::corpus::{self, MetaTable};
+use crate::lexicon::Lexicon;
 use crate::model::Model;
-use crate::pipeline::{self, AnalyzeConfig, Analyzer, Shard};
+use crate::pipeline::{self, AnalyzeConfig, Analyzer, AutoLexicons, Shard};
 use crate::Lang;
 
 /// Arguments of `framing analyze`.
@@ -30,9 +31,12 @@ pub struct AnalyzeArgs {
     /// Lexicon CSV file; repeat for several [default: the bundled lexicon for --lang].
     #[arg(long = "lexicon", value_name = "FILE")]
     pub lexicons: Vec<PathBuf>,
-    /// Language rules (segmentation, negation, bundled lexicon).
-    #[arg(long, value_enum, default_value_t = Lang::De)]
-    pub lang: Lang,
+    /// Language rules (segmentation, voice, negation, bundled lexicon and model). `auto`
+    /// identifies each document's language and analyses German and English documents each
+    /// with their own rules (others with the German ones); the model scores only documents
+    /// in its own language.
+    #[arg(long, value_enum, default_value_t = LangChoice::De)]
+    pub lang: LangChoice,
     /// File extensions to read, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "txt,md")]
     pub ext: Vec<String>,
@@ -60,13 +64,16 @@ pub struct AnalyzeArgs {
     #[arg(short, long)]
     pub quiet: bool,
     /// Sentence classifier model (JSON written by `framing train`) [default: the bundled
-    /// model for --lang, if any: models/de-sentiment-gerntsa.json for German].
+    /// model for --lang, if any: models/de-sentiment-gerntsa.json for German, which scores
+    /// the sentiment of a sentence towards its topic (negative, neutral, positive), not its
+    /// framing: train your own on coded sentences for that].
     #[arg(long, value_name = "FILE", conflicts_with = "no_model")]
     pub model: Option<PathBuf>,
     /// Do not score sentences with a model.
     #[arg(long)]
     pub no_model: bool,
-    /// Add an `explain` column naming the features that drove each sentence's label.
+    /// Add an `explain` column: why each sentence got its label (the label's bias, the
+    /// function words' summed share, and the five words or features that pushed most).
     #[arg(long)]
     pub explain: bool,
     /// Analyse only shard K of N (a stable hash of doc_id decides); see `framing merge`.
@@ -82,6 +89,30 @@ pub struct AnalyzeArgs {
     #[arg(long, conflicts_with = "jsonl")]
     pub xlsx: bool,
 }
+
+/// `--lang`: one language's rules for every document, or each document's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LangChoice {
+    /// German.
+    De,
+    /// English.
+    En,
+    /// Each document in the language identified in it (German or English).
+    Auto,
+}
+
+impl LangChoice {
+    /// The main language: the only one, or German for `auto`.
+    pub fn main(self) -> Lang {
+        match self {
+            LangChoice::De | LangChoice::Auto => Lang::De,
+            LangChoice::En => Lang::En,
+        }
+    }
+}
+
+/// The languages `--lang auto` has rules for, the main one first.
+const AUTO_LANGS: [Lang; 2] = [Lang::De, Lang::En];
 
 /// Runs `framing analyze`.
 pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
@@ -134,6 +165,7 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
             mb / summary.elapsed_secs.max(1e-9),
             summary.out.display()
         );
+        warn_other_languages(&c.languages, args.lang);
         for s in &summary.skipped {
             let verb = if s.kind == "repaired" { "repaired" } else { "skipped" };
             eprintln!("framing: {verb} {}: {}: {}", s.path, s.kind, s.message);
@@ -222,21 +254,72 @@ fn run_jsonl(args: &AnalyzeArgs) -> anyhow::Result<Outcome> {
     Ok(if summary.bad_lines.is_empty() { Outcome::Clean } else { Outcome::Skipped })
 }
 
+/// Says how many documents look written in another language than the rules they got, and
+/// with `--lang auto` how many got each language's rules.
+fn warn_other_languages(languages: &std::collections::BTreeMap<String, u64>, choice: LangChoice) {
+    let name = |code: &str| match code {
+        "de" => "German".to_string(),
+        "en" => "English".to_string(),
+        other => format!("language {other}"),
+    };
+    if choice == LangChoice::Auto {
+        let counts: Vec<String> = languages
+            .iter()
+            .map(|(code, n)| format!("{n} {}", if code.is_empty() { "undetermined".to_string() } else { name(code) }))
+            .collect();
+        eprintln!("framing: documents by language: {} (see the `lang` column of documents.csv)", counts.join(", "));
+        return;
+    }
+    let main = choice.main();
+    let other: Vec<String> = languages
+        .iter()
+        .filter(|(code, _)| !code.is_empty() && code.as_str() != main.code())
+        .map(|(code, n)| format!("{n} {}", name(code)))
+        .collect();
+    if !other.is_empty() {
+        eprintln!(
+            "framing: warning: {} document(s) look written in another language than --lang {main} ({}): they were \
+             analysed with the {} rules, lexicon and model; `--lang auto` analyses German and English documents \
+             each in its own language (the `lang` column of documents.csv names each document's)",
+            languages
+                .iter()
+                .filter(|(code, _)| !code.is_empty() && code.as_str() != main.code())
+                .map(|(_, n)| n)
+                .sum::<u64>(),
+            other.join(", "),
+            name(main.code())
+        );
+    }
+}
+
 /// Loads lexicon and model: the stages every mode needs.
 fn build_analyzer(args: &AnalyzeArgs) -> anyhow::Result<Analyzer> {
-    let lexicon = load_lexicon(&args.lexicons, args.lang)?;
+    let main = args.lang.main();
     let model = match (&args.model, args.no_model) {
         (Some(path), _) => Some(Model::load(path)?),
         (None, true) => None,
-        (None, false) => Model::bundled(args.lang).transpose()?,
+        (None, false) => Model::bundled(main).transpose()?,
     };
+    if args.explain && model.is_none() {
+        anyhow::bail!("--explain needs a model (--model FILE)");
+    }
+    if args.lang == LangChoice::Auto {
+        let lexicons = if args.lexicons.is_empty() {
+            AutoLexicons::PerLanguage(AUTO_LANGS.iter().map(|&l| Lexicon::bundled(l)).collect())
+        } else {
+            AutoLexicons::Shared(load_lexicon(&args.lexicons, main)?)
+        };
+        return Ok(Analyzer::auto(&AUTO_LANGS, lexicons, model, args.explain));
+    }
+    let lang = main;
+    let lexicon = load_lexicon(&args.lexicons, lang)?;
     if let Some(m) = &model {
-        if m.lang() != args.lang {
+        if m.lang() != lang {
             eprintln!(
                 "framing: warning: model {} was trained on --lang {} text, the corpus is --lang {}",
                 m.version(),
                 m.lang(),
-                args.lang
+                lang
             );
         }
         let expected = &m.file().lexicon_sha256;
@@ -247,10 +330,7 @@ fn build_analyzer(args: &AnalyzeArgs) -> anyhow::Result<Analyzer> {
             );
         }
     }
-    if args.explain && model.is_none() {
-        anyhow::bail!("--explain needs a model (--model FILE)");
-    }
-    Ok(Analyzer::new(args.lang, lexicon, model, args.explain))
+    Ok(Analyzer::new(lang, lexicon, model, args.explain))
 }
 
 /// Threads to use: all cores by default; more than [`THREADS_PER_CORE`] per core only adds

@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use super::pattern::{can_match, normalise};
+use super::pattern::{can_match, normalise, Pattern};
 use super::{Conditions, Entry, Problem};
 
 /// Column names a lexicon header may use, in the canonical order.
@@ -242,17 +242,34 @@ fn read_entry(
 
 /// The `require` and `forbid` lists of one row (line left 0), each problem reported.
 fn read_conditions(record: &Record<'_>, columns: &ColumnPositions, problems: &mut Problems<'_>) -> Conditions {
+    let blank = |i: Option<usize>| i.is_none_or(|i| record.fields[i].value.trim().is_empty());
+    if blank(columns.require) && blank(columns.forbid) {
+        return Conditions::default();
+    }
+    let own = own_words(record.fields[columns.pattern].value.trim());
     let mut read = |i: Option<usize>, name: &str| match i {
-        Some(i) => read_condition_list(&record.fields[i], name, problems),
+        Some(i) => read_condition_list(&record.fields[i], name, &own, problems),
         None => Vec::new(),
     };
     Conditions { line: 0, require: read(columns.require, "require"), forbid: read(columns.forbid, "forbid") }
 }
 
+/// The shortest words the row's pattern matches, one per word of the pattern that has a
+/// letter (`besetzte*` → `besetzte`; `von * befreit` → `von`, `befreit`), lower-cased.
+fn own_words(pattern: &str) -> Vec<String> {
+    let pattern = pattern.strip_prefix('!').unwrap_or(pattern);
+    Pattern::compile(pattern)
+        .map(|p| p.words.iter().filter(|w| !w.parts.is_empty()).map(|w| w.parts.concat()).collect())
+        .unwrap_or_default()
+}
+
 /// The patterns of a `;`-separated condition field (empty when the field is blank). Each
 /// problem points at its pattern where the column can be counted (no `""` escape or line
 /// break before it in a quoted field), otherwise at the field.
-fn read_condition_list(field: &Field<'_>, name: &str, problems: &mut Problems<'_>) -> Vec<String> {
+///
+/// A one-word pattern that matches one of the row's `own` words is reported: it would make
+/// a `require` always met, or a `forbid` drop every match of the row.
+fn read_condition_list(field: &Field<'_>, name: &str, own: &[String], problems: &mut Problems<'_>) -> Vec<String> {
     let value: &str = &field.value;
     let mut list: Vec<String> = Vec::new();
     if value.trim().is_empty() {
@@ -279,8 +296,13 @@ fn read_condition_list(field: &Field<'_>, name: &str, problems: &mut Problems<'_
             report(format!("pattern `{item}` in `{name}` would match every word: it needs a letter or digit"));
         } else {
             let key = normalise(item);
+            let glob = Pattern::compile(item).filter(|p| p.words.len() == 1);
+            let own_word = glob.and_then(|p| own.iter().find(|w| p.words[0].matches(w)));
             if keys.contains(&key) {
                 report(format!("pattern `{item}` appears twice in `{name}`"));
+            } else if let Some(word) = own_word {
+                let effect = if name == "require" { "the requirement is always met" } else { "the row never applies" };
+                report(format!("pattern `{item}` in `{name}` matches the row's own word `{word}`: {effect}"));
             } else {
                 keys.push(key);
                 list.push(item.to_owned());

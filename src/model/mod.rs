@@ -84,6 +84,22 @@ pub struct Model {
     weights: Vec<f32>,
     bias: Vec<f64>,
     file: ModelFile,
+    /// Function words of the model's language, summed into one entry by [`Model::explain`].
+    function_words: std::collections::HashSet<&'static str>,
+}
+
+/// The name of [`Model::explain`]'s entry for the predicted label's bias.
+pub const EXPLAIN_BIAS: &str = "(bias)";
+/// The name of [`Model::explain`]'s entry for the function words' summed contribution.
+pub const EXPLAIN_FUNCTION_WORDS: &str = "(function words)";
+
+/// The words of a language that [`Model::explain`] does not list one by one.
+fn function_words(lang: crate::Lang) -> std::collections::HashSet<&'static str> {
+    let list = match lang {
+        crate::Lang::De => include_str!("data/function_words_de.txt"),
+        crate::Lang::En => include_str!("data/function_words_en.txt"),
+    };
+    list.lines().filter(|l| !l.starts_with('#')).flat_map(str::split_whitespace).collect()
 }
 
 /// Probabilities of one sentence, in the order of [`Model::labels`].
@@ -179,6 +195,7 @@ impl Model {
             vectorizer,
             weights,
             bias: file.bias.clone(),
+            function_words: function_words(file.lang),
             file,
         })
     }
@@ -268,29 +285,59 @@ impl Model {
         self.probabilities(logits)
     }
 
-    /// The `k` features that push most toward the predicted label, with their contribution
-    /// to its decision value, largest first. Exact: for softmax models the contribution of feature j is
-    /// `x_j · (w_j[best] − mean_c w_j[c])` (softmax ignores a common shift), for multi-label
-    /// models `x_j · w_j[best]`.
+    /// Why the sentence got its label: the predicted label's bias (centred on the mean over
+    /// labels), then the summed contribution of the function words ("der", "the", "of the":
+    /// they count in the score, but listing them one by one tells a researcher nothing), then
+    /// the `k` content features that pushed most towards the label, each with its
+    /// contribution to that label's decision value (centred on the mean over labels, so
+    /// features that raise every label equally count 0: softmax ignores a common shift;
+    /// multi-label models are not centred). With `k` = all features, the entries add up to
+    /// the label's centred decision value.
     pub fn explain(&self, sentence: &str, hits: &[LexiconHit<'_>], k: usize) -> Vec<(String, f64)> {
         let n = self.labels.len();
         let mut logits = vec![0.0; n];
         let mut contrib: Vec<(usize, f64)> = Vec::new();
+        let mut best = 0;
         SCRATCH.with(|s| {
             let mut s = s.borrow_mut();
             self.vectorizer.vectorize(sentence, hits, &mut s);
             self.logits_into(&s, &mut logits);
-            let best = self.probabilities(logits.clone()).best;
+            best = self.probabilities(logits.clone()).best;
             for &(j, v) in &s.vector {
                 let w = &self.weights[j as usize * n..j as usize * n + n];
-                let centre =
-                    if self.file.multi_label { 0.0 } else { w.iter().map(|&x| f64::from(x)).sum::<f64>() / n as f64 };
-                contrib.push((j as usize, f64::from(v) * (f64::from(w[best]) - centre)));
+                contrib.push((
+                    j as usize,
+                    f64::from(v) * (f64::from(w[best]) - self.centre(w.iter().map(|&x| f64::from(x)))),
+                ));
             }
         });
-        contrib.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        contrib.truncate(k);
-        contrib.into_iter().map(|(j, c)| (self.file.terms[j].name.clone(), c)).collect()
+        let bias = self.bias[best] - self.centre(self.bias.iter().copied());
+        let (function, mut content): (Vec<_>, Vec<_>) =
+            contrib.into_iter().partition(|&(j, _)| self.is_function_feature(&self.file.terms[j].name));
+        content.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        content.truncate(k);
+        let mut out = vec![(EXPLAIN_BIAS.to_string(), bias)];
+        if !function.is_empty() {
+            out.push((EXPLAIN_FUNCTION_WORDS.to_string(), function.iter().map(|&(_, c)| c).sum()));
+        }
+        out.extend(content.into_iter().map(|(j, c)| (self.file.terms[j].name.clone(), c)));
+        out
+    }
+
+    /// The mean of a label's values that [`Model::explain`] subtracts (0 for multi-label
+    /// models, whose labels are scored independently).
+    fn centre(&self, values: impl Iterator<Item = f64>) -> f64 {
+        if self.file.multi_label {
+            return 0.0;
+        }
+        let (sum, count) = values.fold((0.0, 0usize), |(s, c), x| (s + x, c + 1));
+        sum / count.max(1) as f64
+    }
+
+    /// Whether a feature is made of function words only ("der", "of the", "t:the").
+    fn is_function_feature(&self, name: &str) -> bool {
+        let words = name.strip_prefix("t:").unwrap_or(name);
+        !words.contains('=') && !name.starts_with("c:") && words.split(' ').all(|w| self.function_words.contains(w))
     }
 }
 

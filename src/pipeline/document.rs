@@ -25,10 +25,13 @@ pub const EXPLAIN_FEATURES: usize = 5;
 /// The per-document stages, ready to run on any thread.
 #[derive(Debug)]
 pub struct Analyzer {
-    lang: Lang,
-    segmenter: Segmenter,
+    /// The rules of each language the run analyses; the first is the run's main language.
+    rules: Vec<Rules>,
+    /// Whether each document is analysed with the rules of the language identified in it
+    /// (`--lang auto`), instead of the main language's.
+    auto: bool,
+    /// Every language's lexicon entries, in the order of `rules` (entry indexes refer to it).
     lexicon: Lexicon,
-    matcher: Matcher,
     model: Option<Model>,
     columns: Columns,
     /// Column index in `columns.frames` of each lexicon entry's frame.
@@ -39,9 +42,82 @@ pub struct Analyzer {
     model_version: Option<String>,
 }
 
+/// The stages of one language: its segmenter and its part of the lexicon.
+#[derive(Debug)]
+struct Rules {
+    lang: Lang,
+    segmenter: Segmenter,
+    matcher: Matcher,
+    /// Index in [`Analyzer::lexicon`] of this language's first entry.
+    offset: usize,
+    /// Whether the model scores this language's documents.
+    scored: bool,
+}
+
+/// The lexicons of a `--lang auto` run.
+#[derive(Debug)]
+pub enum AutoLexicons {
+    /// One lexicon for every language (the user's `--lexicon` files).
+    Shared(Lexicon),
+    /// One lexicon per language (the bundled ones), in the order of the languages.
+    PerLanguage(Vec<Lexicon>),
+}
+
 impl Analyzer {
     /// Builds the stages for a language, a lexicon and an optional model.
     pub fn new(lang: Lang, lexicon: Lexicon, model: Option<Model>, explain: bool) -> Analyzer {
+        let rules = vec![Rules {
+            lang,
+            segmenter: Segmenter::new(lang),
+            matcher: Matcher::new(&lexicon),
+            offset: 0,
+            scored: true,
+        }];
+        Analyzer::build(rules, false, lexicon, model, explain)
+    }
+
+    /// Builds the stages of a `--lang auto` run: each document is analysed with the rules of
+    /// the language identified in it, among `langs` (the first for any other language); the
+    /// model scores only the documents in its own language.
+    pub fn auto(langs: &[Lang], lexicons: AutoLexicons, model: Option<Model>, explain: bool) -> Analyzer {
+        let model_lang = model.as_ref().map(Model::lang);
+        let scored = |lang: Lang| model_lang.is_none_or(|m| m == lang);
+        let (rules, lexicon) = match lexicons {
+            AutoLexicons::Shared(lexicon) => {
+                let matcher = Matcher::new(&lexicon);
+                let rules = langs
+                    .iter()
+                    .map(|&lang| Rules {
+                        lang,
+                        segmenter: Segmenter::new(lang),
+                        matcher: matcher.clone(),
+                        offset: 0,
+                        scored: scored(lang),
+                    })
+                    .collect();
+                (rules, lexicon)
+            }
+            AutoLexicons::PerLanguage(parts) => {
+                let mut all = Lexicon { entries: Vec::new(), files: Vec::new() };
+                let mut rules = Vec::new();
+                for (&lang, part) in langs.iter().zip(parts) {
+                    rules.push(Rules {
+                        lang,
+                        segmenter: Segmenter::new(lang),
+                        matcher: Matcher::new(&part),
+                        offset: all.entries.len(),
+                        scored: scored(lang),
+                    });
+                    all.entries.extend(part.entries);
+                    all.files.extend(part.files);
+                }
+                (rules, all)
+            }
+        };
+        Analyzer::build(rules, true, lexicon, model, explain)
+    }
+
+    fn build(rules: Vec<Rules>, auto: bool, lexicon: Lexicon, model: Option<Model>, explain: bool) -> Analyzer {
         let frames = lexicon.frames();
         let targets = lexicon.targets();
         let entry_frame =
@@ -50,17 +126,23 @@ impl Analyzer {
         let labels = model.as_ref().map(|m| m.labels().to_vec()).unwrap_or_default();
         let columns = Columns { frames, targets, labels, explain: explain && model.is_some() };
         let model_version = model.as_ref().map(Model::version);
-        Analyzer {
-            lang,
-            segmenter: Segmenter::new(lang),
-            matcher: Matcher::new(&lexicon),
-            lexicon,
-            model,
-            columns,
-            entry_frame,
-            entry_target,
-            model_version,
-        }
+        Analyzer { rules, auto, lexicon, model, columns, entry_frame, entry_target, model_version }
+    }
+
+    /// The languages whose rules the run has, the main one first.
+    pub fn langs(&self) -> Vec<Lang> {
+        self.rules.iter().map(|r| r.lang).collect()
+    }
+
+    /// Whether each document gets the rules of its own language (`--lang auto`).
+    pub fn is_auto(&self) -> bool {
+        self.auto
+    }
+
+    /// The rules for a document in the identified language `code`.
+    fn rules_for(&self, code: &str) -> &Rules {
+        let own = self.auto.then(|| Lang::from_code(code)).flatten();
+        own.and_then(|lang| self.rules.iter().find(|r| r.lang == lang)).unwrap_or(&self.rules[0])
     }
 
     /// The run-dependent columns of the reports.
@@ -83,16 +165,16 @@ impl Analyzer {
         self.model_version.as_deref()
     }
 
-    /// The language of the rules.
+    /// The main language of the rules.
     pub fn lang(&self) -> Lang {
-        self.lang
+        self.rules[0].lang
     }
 
     /// Sentence byte spans of a document's body, as offsets into the whole text.
-    pub fn sentence_spans(&self, doc: &Document) -> Vec<Range<usize>> {
+    fn sentence_spans(rules: &Rules, doc: &Document) -> Vec<Range<usize>> {
         // News sentences average over 100 bytes: room for all of them in one allocation.
         let mut spans = Vec::with_capacity(doc.body().len() / 64);
-        self.segmenter.split_into(doc.body(), &mut spans);
+        rules.segmenter.split_into(doc.body(), &mut spans);
         for s in &mut spans {
             s.start += doc.body_start;
             s.end += doc.body_start;
@@ -122,12 +204,15 @@ impl Analyzer {
         mut emit: impl FnMut(RowsPart<'a>),
     ) -> DocumentRow {
         let text = doc.text.as_str();
-        let spans = self.sentence_spans(doc);
+        let lang_code = crate::lang::identify(doc.body());
+        let rules = self.rules_for(lang_code);
+        let model = self.model.as_ref().filter(|_| rules.scored);
+        let spans = Self::sentence_spans(rules, doc);
         let quotes = Quotations::find(text);
         let spacing = WhitespaceMarks::find(text);
         // The scan holds one offset per literal occurrence: bounded for huge documents by
         // falling back to searching sentence by sentence.
-        let literals = if text.len() <= MAX_SCANNED_BYTES { self.matcher.scan(text) } else { None };
+        let literals = if text.len() <= MAX_SCANNED_BYTES { rules.matcher.scan(text) } else { None };
         let mut chars = CharOffsets::new(text);
         let mut hits: Vec<Hit> = Vec::new();
         // The current sentence's hits as the model sees them (one conversion: features).
@@ -139,6 +224,8 @@ impl Analyzer {
         let mut doc_row = DocumentRow {
             meta: doc.meta.clone(),
             encoding: doc.encoding.to_string(),
+            lang: lang_code,
+            rules_lang: rules.lang,
             n_sentences: spans.len(),
             n_tokens: 0,
             n_matches: 0,
@@ -148,14 +235,20 @@ impl Analyzer {
             n_scare_quote: 0,
             frame_counts: vec![0; n_frames],
             stance: vec![0.0; self.columns.targets.len()],
-            shares: vec![0.0; self.columns.labels.len()],
+            // Empty when the model does not score this document's language.
+            shares: vec![0.0; if model.is_some() { self.columns.labels.len() } else { 0 }],
         };
         for (i, span) in spans.iter().enumerate() {
             let sentence_id = (i + 1) as u32;
             let sentence = &text[span.clone()];
             let char_start = chars.char_at(span.start);
             hits.clear();
-            self.matcher.find_in_span(text, span.clone(), literals.as_ref(), &mut hits);
+            rules.matcher.find_in_span(text, span.clone(), literals.as_ref(), &mut hits);
+            if rules.offset > 0 {
+                for hit in &mut hits {
+                    hit.entry += rules.offset;
+                }
+            }
             // Most sentences are collapsed already; then so are their matches and contexts.
             let sentence_text = spacing.collapse(text, span.clone());
             let collapsed = matches!(sentence_text, Cow::Borrowed(_));
@@ -164,7 +257,7 @@ impl Analyzer {
                 |r: Range<usize>| spacing.collapse_part(text, span.start + r.start..span.start + r.end, collapsed);
             seen.clear();
             let previous = i.checked_sub(1).map(|p| spans[p].clone());
-            let context = Context { text, quotes: &quotes, sentence: span.clone(), previous, lang: self.lang };
+            let context = Context { text, quotes: &quotes, sentence: span.clone(), previous, lang: rules.lang };
             for hit in &hits {
                 let abs = span.start + hit.span.start..span.start + hit.span.end;
                 let (hit_seen, attribution) = LexiconHit::attributed(&self.lexicon, &context, hit);
@@ -200,7 +293,7 @@ impl Analyzer {
             let n_tokens = count_collapsed_tokens(&sentence_text);
             doc_row.n_tokens += n_tokens;
             doc_row.n_matches += hits.len();
-            let scores = self.model.as_ref().map(|model| {
+            let scores = model.map(|model| {
                 let lexicon_hits = &seen[..];
                 let s = model.score(&sentence_text, lexicon_hits);
                 for (share, p) in doc_row.shares.iter_mut().zip(&s.probs) {

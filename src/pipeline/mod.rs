@@ -29,7 +29,7 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::Instant;
 
-pub use document::{Analyzer, RowsPart, CONTEXT_CHARS, EXPLAIN_FEATURES};
+pub use document::{Analyzer, AutoLexicons, RowsPart, CONTEXT_CHARS, EXPLAIN_FEATURES};
 // Run facts live in the report module, where `merge` finds them too; re-exported here
 // because they describe an `analyze` run.
 pub use crate::report::run::{Counts, FileHash, ModelInfo, RunInfo, Shard};
@@ -108,7 +108,10 @@ pub fn run(cfg: &AnalyzeConfig, progress: Progress<'_>) -> Result<Summary, Error
     let walk = cfg.walk()?;
     let not_read = walk.not_read();
     let dir = ReportDir::create_for(&cfg.out, cfg.force, std::slice::from_ref(&cfg.corpus))?;
-    let job = Job { cfg, format: CsvFormat::new(cfg.analyzer.lexicon(), cfg.analyzer.model_version()) };
+    let job = Job {
+        cfg,
+        format: CsvFormat::new(cfg.analyzer.lexicon(), cfg.analyzer.model_version(), cfg.analyzer.columns()),
+    };
     let recovered = dir.recovered().to_vec();
     let columns = cfg.analyzer.columns();
     let mut w = Writers {

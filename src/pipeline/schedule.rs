@@ -9,7 +9,7 @@ use super::sink::ReportSink;
 use super::AnalyzeConfig;
 use super::Counts;
 use crate::corpus::{self, CorpusFile, Document, Skip};
-use crate::report::{self, CsvFormat, DocumentCsv, TermTally};
+use crate::report::{CsvFormat, DocumentCsv, TermTally};
 use crate::Error;
 
 /// Upper bound of input bytes in one batch: bounds memory with any file sizes.
@@ -93,6 +93,8 @@ pub(super) struct DocResult {
     /// Its `errors.csv` entry when it was analysed after a repair (see
     /// [`Document::repair_notice`]).
     pub(super) notice: Option<Skip>,
+    /// The language identified in it, once complete (see [`crate::lang::identify`]).
+    pub(super) lang: &'static str,
 }
 
 /// One document's result: analysed, or skipped with a reason.
@@ -142,6 +144,7 @@ pub(super) fn process(
         n_matches: report.matches.len() as u64,
         complete: true,
         notice: doc.repair_notice(),
+        lang: report.document.lang,
     })
 }
 
@@ -179,15 +182,16 @@ pub(super) fn stream_large(file: &CorpusFile, number: u64, job: &Job<'_>, send: 
         job.format.write_rows(&mut csv, &doc.doc_id, &part.sentences, &part.matches);
         let n_sentences = part.sentences.len() as u64;
         let n_matches = part.matches.len() as u64;
-        let result = DocResult { n_sentences, n_matches, complete: false, notice: None };
+        let result = DocResult { n_sentences, n_matches, complete: false, notice: None, lang: "" };
         writing_ok = send(one(Ok(result), csv, TermTally::default()));
     });
     if !writing_ok {
         return false;
     }
     let mut csv = DocumentCsv::default();
-    report::write_document(&mut csv.documents, &doc.doc_id, &document);
-    let result = DocResult { n_sentences: 0, n_matches: 0, complete: true, notice: doc.repair_notice() };
+    job.format.write_document(&mut csv.documents, &doc.doc_id, &document);
+    let result =
+        DocResult { n_sentences: 0, n_matches: 0, complete: true, notice: doc.repair_notice(), lang: document.lang };
     send(one(Ok(result), csv, terms))
 }
 

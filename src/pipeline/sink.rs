@@ -36,6 +36,9 @@ impl ReportSink<'_> {
             match outcome {
                 Ok(doc) => {
                     totals.counts.documents_ok += u64::from(doc.complete);
+                    if doc.complete {
+                        *totals.counts.languages.entry(doc.lang.to_string()).or_insert(0) += 1;
+                    }
                     totals.counts.sentences += doc.n_sentences;
                     totals.counts.matches += doc.n_matches;
                     if let Some(notice) = doc.notice {
@@ -130,6 +133,7 @@ pub(super) fn write_run_json(
         command_line: cfg.command_line.clone(),
         corpus: cfg.corpus.display().to_string(),
         lang: cfg.analyzer.lang(),
+        languages: if cfg.analyzer.is_auto() { cfg.analyzer.langs() } else { Vec::new() },
         lexicons: cfg
             .analyzer
             .lexicon()
@@ -137,10 +141,12 @@ pub(super) fn write_run_json(
             .iter()
             .map(|f| FileHash { path: f.path.clone(), sha256: f.sha256.clone() })
             .collect(),
+        lexicon_sha256: crate::model::train::lexicon_sha256(cfg.analyzer.lexicon()),
         model: cfg.analyzer.model().map(|m| ModelInfo {
             version: m.version(),
             sha256: m.sha256().to_string(),
             labels: m.labels().to_vec(),
+            lexicon_sha256: m.file().lexicon_sha256.clone(),
         }),
         threads: cfg.threads,
         shard: cfg.shard.map(|s| s.to_string()),

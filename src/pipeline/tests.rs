@@ -51,7 +51,7 @@ fn numbered_batch(n: u64) -> Batch {
         documents: Vec::new(),
     };
     Batch {
-        docs: vec![(1, Ok(DocResult { n_sentences: 1, n_matches: 0, complete: true, notice: None }))],
+        docs: vec![(1, Ok(DocResult { n_sentences: 1, n_matches: 0, complete: true, notice: None, lang: "de" }))],
         csv,
         ..Batch::default()
     }

@@ -49,19 +49,28 @@ pub struct CsvFormat {
     entry_frame: Vec<usize>,
     /// `NAME@hash` of the model as a serialized cell (empty without a model).
     model_version: Vec<u8>,
+    /// Model cells of a sentence the model did not score (`--lang auto`, another language):
+    /// one empty cell per model column of `sentences.csv`.
+    unscored_sentence: usize,
+    /// Empty `share_<label>` cells of a document the model did not score.
+    unscored_document: usize,
 }
 
 impl CsvFormat {
-    /// The format of the rows of a run with `lexicon` and a model of `model_version`.
-    pub fn new(lexicon: &Lexicon, model_version: Option<&str>) -> CsvFormat {
+    /// The format of the rows of a run with `lexicon`, a model of `model_version`, and the
+    /// run-dependent `columns`.
+    pub fn new(lexicon: &Lexicon, model_version: Option<&str>, columns: &super::Columns) -> CsvFormat {
         let frames = lexicon.frames();
         let entry_frame =
             lexicon.entries.iter().map(|e| frames.iter().position(|f| *f == e.frame).unwrap_or(0)).collect();
+        let labels = columns.labels.len();
         CsvFormat {
             entries: EntryCells::new(lexicon),
             frames,
             entry_frame,
             model_version: serialized_field(model_version.unwrap_or("")),
+            unscored_sentence: if labels > 0 { 3 + labels + usize::from(columns.explain) } else { 0 },
+            unscored_document: labels,
         }
     }
 
@@ -81,7 +90,13 @@ impl CsvFormat {
     /// Appends all rows of one document (without headers).
     pub fn write_report(&self, out: &mut DocumentCsv, report: &DocumentReport<'_>) {
         self.write_rows(out, &report.doc_id, &report.sentences, &report.matches);
-        write_document(&mut out.documents, &report.doc_id, &report.document);
+        self.write_document(&mut out.documents, &report.doc_id, &report.document);
+    }
+
+    /// Appends the `documents.csv` row (without header) of document `doc_id`.
+    pub fn write_document(&self, out: &mut Vec<u8>, doc_id: &str, d: &DocumentRow) {
+        let unscored = if d.shares.is_empty() { self.unscored_document } else { 0 };
+        write_document(out, doc_id, d, unscored);
     }
 
     /// Appends the `sentences.csv` rows of sentences of document `doc_id`; `matches` are
@@ -129,6 +144,10 @@ impl CsvFormat {
             if let Some(explain) = &scores.explain {
                 explain_cell(explain, cell);
                 row.field(&cell[..]);
+            }
+        } else {
+            for _ in 0..self.unscored_sentence {
+                row.field(b"");
             }
         }
         row.end();
@@ -365,8 +384,9 @@ fn write_match(out: &mut Vec<u8>, doc_id: &[u8], m: &MatchRow<'_>, entries: &Ent
         .end();
 }
 
-/// Appends the `documents.csv` row (without header) of document `doc_id`.
-pub fn write_document(out: &mut Vec<u8>, doc_id: &str, d: &DocumentRow) {
+/// Appends the `documents.csv` row (without header) of document `doc_id`, with `unscored`
+/// empty cells after it for the model's shares it does not have.
+fn write_document(out: &mut Vec<u8>, doc_id: &str, d: &DocumentRow, unscored: usize) {
     let per_1k = if d.n_tokens == 0 { 0.0 } else { d.n_matches as f64 * 1000.0 / d.n_tokens as f64 };
     let mut row = CsvRow::new(out);
     row.field(doc_id)
@@ -374,6 +394,7 @@ pub fn write_document(out: &mut Vec<u8>, doc_id: &str, d: &DocumentRow) {
         .field(&d.meta.date)
         .field(&d.meta.title)
         .field(&d.encoding)
+        .field(d.lang)
         .int(d.n_sentences as u64)
         .int(d.n_tokens as u64)
         .int(d.n_matches as u64)
@@ -390,6 +411,9 @@ pub fn write_document(out: &mut Vec<u8>, doc_id: &str, d: &DocumentRow) {
     }
     for p in &d.shares {
         row.prob(*p);
+    }
+    for _ in 0..unscored {
+        row.field(b"");
     }
     row.end();
 }

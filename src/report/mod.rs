@@ -17,7 +17,7 @@ pub mod terms;
 
 use std::borrow::Cow;
 
-pub use self::csv::{csv_writer, write_document, CsvFormat, CsvRow, DocumentCsv};
+pub use self::csv::{csv_writer, CsvFormat, CsvRow, DocumentCsv};
 pub use numfmt::{fmt_num, fmt_prob, fmt_thousandths};
 pub use terms::{term_keys, write_terms, TermKey, TermStats, TermTally, TOP_SURFACES};
 
@@ -83,6 +83,7 @@ impl Columns {
             "date",
             "title",
             "encoding",
+            "lang",
             "n_sentences",
             "n_tokens",
             "n_matches",
@@ -207,6 +208,11 @@ pub struct DocumentRow {
     pub meta: Metadata,
     /// Encoding decoded from.
     pub encoding: String,
+    /// The language identified in the document (see [`crate::lang::identify`]): `de`,
+    /// `en`, another ISO 639-3 code, or empty.
+    pub lang: &'static str,
+    /// The language whose rules analysed it.
+    pub rules_lang: crate::Lang,
     /// Sentences.
     pub n_sentences: usize,
     /// Tokens over all sentences.

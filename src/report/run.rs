@@ -55,6 +55,10 @@ pub struct Counts {
     pub matches: u64,
     /// Bytes of input read.
     pub bytes: u64,
+    /// Documents analysed per identified language (`de`, `en`, another ISO 639-3 code, or
+    /// `""` when unsure; see [`crate::lang::identify`]).
+    #[serde(default)]
+    pub languages: std::collections::BTreeMap<String, u64>,
 }
 
 /// `run.json`: what produced the reports.
@@ -66,10 +70,18 @@ pub struct RunInfo {
     pub command_line: Vec<String>,
     /// Corpus root.
     pub corpus: String,
-    /// Rules language.
+    /// Rules language (with `--lang auto`, the one for documents in other languages).
     pub lang: Lang,
+    /// With `--lang auto`, the languages whose rules each document could get, else empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub languages: Vec<Lang>,
     /// Lexicon files and their hashes.
     pub lexicons: Vec<FileHash>,
+    /// The lexicon's identity as a model file records it (`lexicon_sha256`: the sha256 of
+    /// the files' sha256s, one per line), so a report and a model can be compared directly.
+    /// Empty in reports written before 0.2.
+    #[serde(default)]
+    pub lexicon_sha256: String,
     /// The model, if any.
     pub model: Option<ModelInfo>,
     /// Worker threads.
@@ -100,4 +112,8 @@ pub struct ModelInfo {
     pub sha256: String,
     /// Its labels.
     pub labels: Vec<String>,
+    /// The lexicon identity the model was trained with (compare with the run's
+    /// `lexicon_sha256`); empty for models trained without lexicon features.
+    #[serde(default)]
+    pub lexicon_sha256: String,
 }

@@ -51,7 +51,7 @@ fn headers_follow_the_documented_order() {
         );
     assert_eq!(
         c.documents_header().join(","),
-        "doc_id,source,date,title,encoding,n_sentences,n_tokens,n_matches,n_authorial,n_quoted,n_reported,\
+        "doc_id,source,date,title,encoding,lang,n_sentences,n_tokens,n_matches,n_authorial,n_quoted,n_reported,\
              n_scare_quote,matches_per_1k_tokens,frame_occupation,stance_russia,share_neg,share_pos"
     );
     assert_eq!(

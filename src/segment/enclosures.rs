@@ -107,18 +107,15 @@ pub(crate) fn brackets_hold_two_clauses(text: &str, sent_start: usize, at: usize
     words(&text[floor + open + 1..at]) && words(&text[boundary..boundary + close])
 }
 
-/// When the sentence starting at `from` opens with a bracketed remark without closing
+/// When the sentence whose first character is at `open` is a bracketed remark without closing
 /// punctuation and a capitalised word follows it ("(Phil. 4:8) Yes, it is!"), the offset
 /// right after the closing bracket: the remark stands between two sentences and belongs to
 /// neither. Not for enumerators ("(A) First things here") or bracketed numbers ("(1999) This
 /// …", which read as enumerators too).
-pub(crate) fn standalone_remark_end(text: &str, from: usize) -> Option<usize> {
-    let rest = &text[from..];
-    let spaces = rest.bytes().take_while(|&b| matches!(b, b' ' | b'\n')).count();
-    if rest.as_bytes().get(spaces) != Some(&b'(') || is_list_marker(&rest[spaces..]) {
+pub(crate) fn standalone_remark_end(text: &str, open: usize) -> Option<usize> {
+    if text.as_bytes().get(open) != Some(&b'(') || is_list_marker(&text[open..]) {
         return None;
     }
-    let open = from + spaces;
     let end = (open + PAREN_WINDOW).min(text.len());
     let mut depth = 0usize;
     let close = open
@@ -167,6 +164,10 @@ pub(crate) struct Marks {
     counted: (usize, usize),
     /// Number of `"`, opening and closing curly marks in `counted`.
     counts: MarkCounts,
+    /// The English single quotation marks counted in `singles_counted.0..singles_counted.1`.
+    singles_counted: (usize, usize),
+    /// Number of opening and closing single quotation marks in `singles_counted`.
+    singles: (usize, usize),
 }
 
 /// How many quotation marks of each kind a stretch of text holds.
@@ -187,7 +188,27 @@ impl Marks {
             quotes: quote_marks(lang),
             counted: (usize::MAX, usize::MAX),
             counts: MarkCounts::default(),
+            singles_counted: (usize::MAX, usize::MAX),
+            singles: (0, 0),
         }
+    }
+
+    /// The opening and closing single quotation marks in `text[start..at]`, counting on from
+    /// the last call when `start` is the same and `at` did not go back.
+    fn single_counts(&mut self, text: &str, start: usize, at: usize) -> (usize, usize) {
+        if self.singles_counted.0 != start || self.singles_counted.1 > at {
+            self.singles_counted = (start, start);
+            self.singles = (0, 0);
+        }
+        for i in single_quote_marks(text, self.singles_counted.1, at) {
+            match single_quote_role(text, i) {
+                QuoteRole::Open => self.singles.0 += 1,
+                QuoteRole::Close => self.singles.1 += 1,
+                QuoteRole::Apostrophe => {}
+            }
+        }
+        self.singles_counted.1 = at;
+        self.singles
     }
 
     /// Notes the mark that starts at byte `i`, if any. The scanner calls this (or
@@ -305,8 +326,8 @@ pub(crate) fn inside_double_quotes(
 /// How brave they'll think me!'` and `‘it is said to grow in dragon’s blood. It grows …’`
 /// are one sentence each, like double-quoted speech. Apostrophes ("they'll", "dragon’s") are
 /// told apart from quotation marks by their neighbours ([`single_quote_role`]). English
-/// only: German writes ‚…‘. The passage is searched only at candidate boundaries, within
-/// bounded windows, and only when the sentence holds a single quotation mark at all.
+/// only: German writes ‚…‘. The marks are counted at candidate boundaries only, on from the
+/// last candidate of the same sentence ([`Marks`]), within bounded windows.
 pub(crate) fn inside_single_quotes(
     text: &str,
     lang: Lang,
@@ -314,18 +335,12 @@ pub(crate) fn inside_single_quotes(
     at: usize,
     punct_end: usize,
     boundary: usize,
+    marks: &mut Marks,
 ) -> bool {
     if lang != Lang::En || at - sent_start > QUOTE_WINDOW {
         return false;
     }
-    let (mut open, mut close) = (0usize, 0usize);
-    for i in single_quote_marks(text, sent_start, at) {
-        match single_quote_role(text, i) {
-            QuoteRole::Open => open += 1,
-            QuoteRole::Close => close += 1,
-            QuoteRole::Apostrophe => {}
-        }
-    }
+    let (open, close) = marks.single_counts(text, sent_start, at);
     if open <= close || single_quote_marks(text, punct_end, boundary).next().is_some() {
         return false;
     }

@@ -38,14 +38,17 @@ impl LineBreaks {
         let line = line.trim();
         let short = is_short_bare_line(line);
         let prev_short = std::mem::replace(&mut self.prev_short, short);
-        let next = first_line(rest);
+        if line.is_empty() {
+            // The second break of a blank line, which has ended the sentence already.
+            return false;
+        }
         is_heading(line)
             || is_heading(rest)
             || list_item_ends(line, rest, in_item)
             || is_separator_line(line)
-            || next.is_some_and(is_separator_line)
+            || (may_open_separator(rest) && first_line(rest).is_some_and(is_separator_line))
             || colon_opens_a_block(line, rest)
-            || short_lines_form_a_list(prev_short, short, next, rest)
+            || short_lines_form_a_list(prev_short, short, rest)
             || (lang == Lang::En && title_line_ends(line, rest))
     }
 }
@@ -102,18 +105,35 @@ fn is_short_bare_line(line: &str) -> bool {
 /// Two or more short lines in a row are a list, one entry per line ("features⏎contact
 /// manager⏎events, activities"; answer options under an exercise). The break ends the
 /// sentence when it stands inside such a run or right before one.
-fn short_lines_form_a_list(prev_short: bool, short: bool, next: Option<&str>, rest: &str) -> bool {
-    let Some(next) = next.filter(|next| is_short_bare_line(next.trim())) else {
+fn short_lines_form_a_list(prev_short: bool, short: bool, rest: &str) -> bool {
+    let Some(next) = short_first_line(rest).filter(|next| is_short_bare_line(next.trim())) else {
         return short && prev_short;
     };
     short || second_line(rest, next).is_some_and(|l| is_short_bare_line(l.trim()))
+}
+
+/// The first line of `rest` when it is short enough to be a short line (looks at no more
+/// than [`SHORT_LINE`] bytes and a few of trailing space).
+fn short_first_line(rest: &str) -> Option<&str> {
+    let window = &rest.as_bytes()[..rest.len().min(SHORT_LINE + 8)];
+    match memchr::memchr(b'\n', window) {
+        Some(i) => Some(&rest[..i]),
+        None if rest.len() <= SHORT_LINE => Some(rest),
+        None => None,
+    }
+}
+
+/// Whether `s` starts like a separator line: with an ASCII mark or a dash (lead byte 0xE2).
+fn may_open_separator(s: &str) -> bool {
+    s.as_bytes().first().is_some_and(|&b| b.is_ascii_punctuation() || b == 0xE2)
 }
 
 /// A line of three or more marks and no letters or digits ("***", "* * *", "-----") separates
 /// what comes before from what follows.
 fn is_separator_line(line: &str) -> bool {
     let line = line.trim();
-    line.len() <= SHORT_LINE
+    may_open_separator(line)
+        && line.len() <= SHORT_LINE
         && line.bytes().filter(|b| !b.is_ascii_whitespace()).count() >= 3
         && line.chars().all(|c| c.is_whitespace() || c.is_ascii_punctuation() || matches!(c, '—' | '–'))
 }

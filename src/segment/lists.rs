@@ -114,15 +114,12 @@ fn enumerator_core_len(body: &str) -> Option<usize> {
 /// How far ahead (bytes) the next item of an inline list is looked for: list items are short.
 const ITEM_WINDOW: usize = 400;
 
-/// When the text at `from` opens with an enumerator ("1.)", "2)", "a.", "(b)"), the offset of
+/// When the text at `start` (a sentence start, whitespace skipped) opens with an enumerator
+/// ("1.)", "2)", "a.", "(b)"), the offset of
 /// the space before the next enumerator of the same list on the same stretch of text
 /// ("1) The first item 2) The second item"). German "1. FC Köln in der 2. Liga" is no list:
 /// a bare-period number after an ordinal trigger or before an ordinal noun is an ordinal.
-pub(crate) fn next_inline_item(text: &str, from: usize, lists: &WordLists, lang: Lang) -> Option<usize> {
-    let rest = &text[from..];
-    // The sentence mostly starts after ASCII spaces: skipped as bytes before the full trim.
-    let spaces = rest.bytes().take_while(|&b| matches!(b, b' ' | b'\n')).count();
-    let start = from + rest.len() - rest[spaces..].trim_start().len();
+pub(crate) fn next_inline_item(text: &str, start: usize, lists: &WordLists, lang: Lang) -> Option<usize> {
     let s = &text[start..];
     if !(is_list_marker(s) || (lang == Lang::En && opens_letter_list(s))) {
         return None;

@@ -37,6 +37,8 @@ pub(crate) struct Punct {
     pub ellipsis: bool,
     /// The number of periods of a spaced run of periods only (". . .": 3), else 0.
     pub spaced_periods: usize,
+    /// Contains a full-width mark (`．！？`), which ends a sentence before any text but digits.
+    pub fullwidth: bool,
 }
 
 /// The start of the text after a candidate boundary.
@@ -83,6 +85,36 @@ impl NextWord<'_> {
     /// The text opens an inline list of letter items: "a. here it is b. another".
     fn opens_letter_list(&self) -> bool {
         opens_letter_list(self.rest)
+    }
+
+    /// The text starts with a list item: a list marker and then a capitalised word ("2. And
+    /// here"; not "(123) in here").
+    fn opens_list_item(&self) -> bool {
+        if !self.list_marker() {
+            return false;
+        }
+        let Some(space) = self.rest.find(char::is_whitespace) else {
+            return false;
+        };
+        let after = self.rest[space..].trim_start();
+        after.starts_with(|c: char| c.is_uppercase() || is_opener(c))
+    }
+
+    /// The text's first token closes a square bracket opened before the candidate
+    /// ("[16: firma? 13:28]"): the punctuation stands inside the bracket. Only read when the
+    /// text does not go on with a letter.
+    fn closes_a_square_bracket(&self) -> bool {
+        if self.first.is_alphabetic() {
+            return false;
+        }
+        for &b in self.rest.as_bytes().iter().take(MAX_TOKEN) {
+            match b {
+                b']' => return true,
+                b'[' | b' ' | b'\t' | b'\n' | b'\r' => return false,
+                _ => {}
+            }
+        }
+        false
     }
 
     /// The text starts with a list marker ("b. The", "(ii) Hello", "• ").
@@ -192,11 +224,14 @@ pub(crate) fn ends_sentence(
     lists: &WordLists,
     lang: Lang,
 ) -> bool {
-    if next.cannot_open_a_sentence() || next.is_bracketed_comment(lists) {
+    if next.cannot_open_a_sentence() || next.closes_a_square_bracket() || next.is_bracketed_comment(lists) {
         return false;
     }
+    if punct.fullwidth {
+        return !next.first.is_numeric();
+    }
     if punct.strong {
-        return strong_ends(next);
+        return strong_ends(text, sent_start, punct, next, lists);
     }
     if punct.ellipsis {
         return ellipsis_ends(text, sent_start, punct, next);
@@ -205,9 +240,22 @@ pub(crate) fn ends_sentence(
 }
 
 /// `!` and `?` end a sentence unless the text goes on in lower case ("Was? fragte er"), also
-/// after a dash ("and -- voila! -- you have cake"; but "see? - Posted like …" splits).
-fn strong_ends(next: &NextWord<'_>) -> bool {
-    !next.is_lower()
+/// after a dash ("and -- voila! -- you have cake"; but "see? - Posted like …" splits). After
+/// a name written with "!" only a typical sentence opener starts a new sentence ("at Yahoo!
+/// Research").
+fn strong_ends(text: &str, sent_start: usize, punct: Punct, next: &NextWord<'_>, lists: &WordLists) -> bool {
+    if next.is_lower() {
+        return false;
+    }
+    if text.as_bytes()[punct.start] == b'!' && ends_an_exclamation_name(text, sent_start, punct.start, lists) {
+        return lists.is_starter(next.word);
+    }
+    true
+}
+
+/// Whether the word before the `!` at `at` is a name written with it ("Yahoo!").
+fn ends_an_exclamation_name(text: &str, sent_start: usize, at: usize, lists: &WordLists) -> bool {
+    token_before(text, sent_start, at).is_some_and(|before| !before.closed && lists.is_exclamation_name(before.token))
 }
 
 /// An ellipsis ends a sentence only before an upper-case start ("Und dann... kam er" goes
@@ -271,7 +319,7 @@ fn period_ends(text: &str, sent_start: usize, dot: usize, next: &NextWord<'_>, l
     if is_dotted_abbreviation(token) {
         return starts_new_sentence(next, lists);
     }
-    if lang == Lang::En && next.is_digit() && !next.list_marker() && is_short_word(token) {
+    if lang == Lang::En && next.is_digit() && !next.opens_list_item() && is_short_word(token) {
         // English sentences rarely open with a numeral: "Rs. 16720", "SEC. 1262", "et al. 1987".
         return false;
     }
@@ -316,8 +364,13 @@ fn is_short_word(token: &str) -> bool {
 /// A number, roman numeral or letter that opens the sentence (after bullets at most): a list
 /// enumerator, not a sentence end.
 fn is_sentence_initial_enumerator(text: &str, sent_start: usize, token_start: usize, token: &str) -> bool {
-    // A bullet may be glued to the number: "⁃9. The first item".
-    let token = token.trim_start_matches(is_bullet);
+    // A bullet may be glued to the number: "⁃9. The first item" (most tokens start with a
+    // letter or digit and have none).
+    let token = if token.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric) {
+        token
+    } else {
+        token.trim_start_matches(is_bullet)
+    };
     let number = (1..=3).contains(&token.len()) && token.bytes().all(|b| b.is_ascii_digit());
     if !(number || is_roman(token) || is_initial(token)) {
         return false;

@@ -386,6 +386,32 @@ fn speech_broken_off_with_a_dash() {
 }
 
 #[test]
+fn names_written_with_an_exclamation_mark() {
+    assert_eq!(
+        en("The study ran at Yahoo! Labs in 2008. She later left Yahoo! It was time."),
+        ["The study ran at Yahoo! Labs in 2008.", "She later left Yahoo!", "It was time."]
+    );
+}
+
+#[test]
+fn a_bracketed_number_before_lower_case_is_no_list_item() {
+    assert_eq!(en("This is xyzw. (45) in there. Ok."), ["This is xyzw. (45) in there.", "Ok."]);
+}
+
+#[test]
+fn punctuation_inside_square_brackets() {
+    assert_eq!(en("[3:  10:15]  [4:  ready? 10:20] Go on."), ["[3: 10:15] [4: ready? 10:20] Go on."]);
+}
+
+#[test]
+fn full_width_marks_end_sentences_without_a_space() {
+    assert_eq!(
+        en("The plant closed．Workers were told on Monday！Who decided？ It cost ３．５ million．"),
+        ["The plant closed．", "Workers were told on Monday！", "Who decided？", "It cost ３．５ million．"]
+    );
+}
+
+#[test]
 fn dashes_after_exclamations() {
     assert_eq!(
         en("Mix it, put it in the oven, and -- voila! -- you have cake."),
@@ -775,6 +801,11 @@ proptest::proptest! {
                 let fast = enclosures::inside_double_quotes(&text, sent_start, at, punct_end, boundary, &mut marks);
                 let slow = naive::inside_double_quotes(&text, sent_start, at, punct_end, boundary, lang);
                 proptest::prop_assert_eq!(fast, slow, "at {} from {} in {:?}", at, sent_start, text);
+                // Single quotes counted on from the last candidate, and afresh.
+                let fast = enclosures::inside_single_quotes(&text, lang, sent_start, at, punct_end, boundary, &mut marks);
+                let mut fresh = enclosures::Marks::new(lang);
+                let slow = enclosures::inside_single_quotes(&text, lang, sent_start, at, punct_end, boundary, &mut fresh);
+                proptest::prop_assert_eq!(fast, slow, "single at {} from {} in {:?}", at, sent_start, text);
                 if moves[n % moves.len()] == 0 {
                     sent_start = boundary;
                 }
@@ -826,13 +857,15 @@ proptest::proptest! {
     #[test]
     fn interesting_bytes_are_found_like_a_plain_scan(
         bytes in proptest::collection::vec(proptest::sample::select(vec![
-            b'\n', b'.', b'!', b'?', 0xE2, b'(', b'"', 0x00, 0x01, 0x09, 0x0B, 0x20, 0x21 ^ 0x80,
-            0x2D, 0x2F, 0x3E, 0x7F, 0x80, 0xE1, 0xE3, 0xFF, b'a', b'a', b'a', b'a', b'a', b'a',
+            b'\n', b'.', b'!', b'?', 0xE2, b'(', b'"', 0xEF, 0x00, 0x01, 0x09, 0x0B, 0x20, 0x21 ^ 0x80,
+            0x2D, 0x2F, 0x3E, 0x6F, 0x7F, 0x80, 0xC0, 0xDF, 0xE0, 0xE1, 0xE3, 0xEE, 0xF0, 0xF7, 0xFF,
+            0x70, 0x60, b'#', b'$', 0x03, 0x1F, 0x20, b'a', b'a', b'a', b'a', b'a', b'a',
         ]), 0..80),
         from in 0usize..80,
     ) {
         let from = from.min(bytes.len());
-        let plain = bytes[from..].iter().position(|b| b"\n.!?\xE2(\"".contains(b)).map_or(bytes.len(), |p| from + p);
+        let interesting = |b: &u8| b"\n.!?(\"#".contains(b) || (0xE0..=0xEF).contains(b);
+        let plain = bytes[from..].iter().position(interesting).map_or(bytes.len(), |p| from + p);
         proptest::prop_assert_eq!(super::next_interesting(&bytes, from), plain);
     }
 }

@@ -43,6 +43,21 @@ pub(crate) struct WordLists {
     time_followers: WordSet<&'static str>,
     /// Relative pronouns that open a bracketed comment on the sentence before ("(Which …)").
     relative_openers: WordSet<&'static str>,
+    /// Names written with an exclamation mark ("Yahoo!").
+    exclamation_names: WordSet<&'static str>,
+}
+
+/// The text of the data files of one language; a list the language does not use is empty.
+#[derive(Default)]
+struct Sources {
+    abbreviations: &'static str,
+    starters: &'static str,
+    months: &'static str,
+    ordinal_nouns: &'static str,
+    ordinal_triggers: &'static str,
+    time_followers: &'static str,
+    relative_openers: &'static str,
+    exclamation_names: &'static str,
 }
 
 impl WordLists {
@@ -52,39 +67,39 @@ impl WordLists {
         static EN: OnceLock<WordLists> = OnceLock::new();
         match lang {
             Lang::De => DE.get_or_init(|| {
-                WordLists::parse(
-                    include_str!("data/abbreviations_de.txt"),
-                    include_str!("data/sentence_starters_de.txt"),
-                    include_str!("data/months_de.txt"),
-                    include_str!("data/ordinal_nouns_de.txt"),
-                    include_str!("data/ordinal_triggers_de.txt"),
-                    "",
-                    "",
-                )
+                WordLists::parse(Sources {
+                    abbreviations: include_str!("data/abbreviations_de.txt"),
+                    starters: include_str!("data/sentence_starters_de.txt"),
+                    months: include_str!("data/months_de.txt"),
+                    ordinal_nouns: include_str!("data/ordinal_nouns_de.txt"),
+                    ordinal_triggers: include_str!("data/ordinal_triggers_de.txt"),
+                    ..Sources::default()
+                })
             }),
             Lang::En => EN.get_or_init(|| {
-                WordLists::parse(
-                    include_str!("data/abbreviations_en.txt"),
-                    include_str!("data/sentence_starters_en.txt"),
-                    "",
-                    "",
-                    "",
-                    include_str!("data/time_followers_en.txt"),
-                    include_str!("data/relative_openers_en.txt"),
-                )
+                WordLists::parse(Sources {
+                    abbreviations: include_str!("data/abbreviations_en.txt"),
+                    starters: include_str!("data/sentence_starters_en.txt"),
+                    time_followers: include_str!("data/time_followers_en.txt"),
+                    relative_openers: include_str!("data/relative_openers_en.txt"),
+                    exclamation_names: include_str!("data/exclamation_names_en.txt"),
+                    ..Sources::default()
+                })
             }),
         }
     }
 
-    fn parse(
-        abbreviations: &'static str,
-        starters: &'static str,
-        months: &'static str,
-        ordinal_nouns: &'static str,
-        ordinal_triggers: &'static str,
-        time_followers: &'static str,
-        relative_openers: &'static str,
-    ) -> WordLists {
+    fn parse(sources: Sources) -> WordLists {
+        let Sources {
+            abbreviations,
+            starters,
+            months,
+            ordinal_nouns,
+            ordinal_triggers,
+            time_followers,
+            relative_openers,
+            exclamation_names,
+        } = sources;
         let mut abbrevs = WordMap::default();
         for entry in entries(abbreviations) {
             let (word, kind) = match entry.split_once('|') {
@@ -119,6 +134,7 @@ impl WordLists {
             ordinal_triggers: entries(ordinal_triggers).collect(),
             time_followers: entries(time_followers).collect(),
             relative_openers: entries(relative_openers).collect(),
+            exclamation_names: entries(exclamation_names).collect(),
         }
     }
 
@@ -148,6 +164,11 @@ impl WordLists {
     /// Whether `word` opens a relative clause ("Which").
     pub(crate) fn is_relative_opener(&self, word: &str) -> bool {
         self.relative_openers.contains(word)
+    }
+
+    /// Whether `word` is a name written with an exclamation mark ("Yahoo").
+    pub(crate) fn is_exclamation_name(&self, word: &str) -> bool {
+        self.exclamation_names.contains(word)
     }
 
     /// Whether `word` is a month name.

@@ -19,9 +19,9 @@
 //! Results follow the exclusion and overlap rules of `lexicons/README.md` ("Pattern
 //! language"), applied in `resolve.rs`. Rows with context conditions ("Context conditions"
 //! there) are verified like any other; their matches are set aside and judged once per
-//! searched text, which is the sentence, by one search for every condition pattern
-//! ([`ConditionSearch`]), before exclusions and overlaps: a text without such a match pays
-//! nothing for conditions.
+//! searched text, which is the sentence, by one more search ([`ConditionSearch`]) that
+//! verifies only the condition patterns those matches name, before exclusions and overlaps:
+//! a text without such a match pays nothing for conditions.
 
 mod case;
 mod resolve;
@@ -116,6 +116,39 @@ impl ConditionSearch {
     }
 }
 
+/// Which compiled patterns a search verifies: all of them (the lexicon's own search, where
+/// the test compiles away) or only the condition patterns that a sentence's conditional
+/// matches need ([`Needed`]), so that literal occurrences of the others cost no verification.
+trait Keep: Copy {
+    /// True when every pattern is verified.
+    const ALL: bool;
+    /// Whether the pattern of entry `entry` is verified.
+    fn keep(self, entry: usize) -> bool;
+}
+
+#[derive(Clone, Copy)]
+struct All;
+
+impl Keep for All {
+    const ALL: bool = true;
+    #[inline(always)]
+    fn keep(self, _: usize) -> bool {
+        true
+    }
+}
+
+/// The condition patterns (entry = pattern id) marked in the slice.
+#[derive(Clone, Copy)]
+struct Needed<'a>(&'a [bool]);
+
+impl Keep for Needed<'_> {
+    const ALL: bool = false;
+    #[inline]
+    fn keep(self, entry: usize) -> bool {
+        self.0.get(entry).copied().unwrap_or(false)
+    }
+}
+
 /// A condition pattern as an entry of the condition automaton.
 fn condition_entry(pattern: &str, id: usize) -> Entry {
     Entry {
@@ -182,6 +215,9 @@ pub struct SearchBuffers {
     ends: LiteralEnds,
     /// Sorted ids of the condition patterns that occur in the text.
     present: Vec<u32>,
+    /// By condition pattern id: needed by a conditional match of the current text (all
+    /// false between searches).
+    needed: Vec<bool>,
     /// For the search of the condition patterns, allocated on first use.
     conditions: Option<Box<SearchBuffers>>,
 }
@@ -260,13 +296,13 @@ impl Automaton {
         if self.literals.is_empty() {
             return;
         }
-        self.collect(text, scratch);
+        self.collect(text, scratch, All);
         self.settle(text, scratch, out);
     }
 
-    /// Every match of every row in `text` into `scratch.collected`, before conditions,
-    /// exclusions and overlaps.
-    fn collect(&self, text: &str, scratch: &mut SearchBuffers) {
+    /// Every match of every row `keep` accepts in `text` into `scratch.collected`, before
+    /// conditions, exclusions and overlaps.
+    fn collect<K: Keep>(&self, text: &str, scratch: &mut SearchBuffers, keep: K) {
         scratch.collected.clear();
         if self.literals.is_empty() {
             return;
@@ -276,25 +312,33 @@ impl Automaton {
             Some(dfa) => {
                 let found = Found { dfa, ends: &ends.ends, states: &ends.states, offset: 0 };
                 let SearchBuffers { word, other, collected, .. } = scratch;
-                self.verify_found(text, found, word, other, collected);
+                self.verify_found(text, found, word, other, collected, keep);
             }
-            None => self.collect_lower_cased(text, scratch),
+            None => self.collect_lower_cased(text, scratch, keep),
         }
         scratch.ends = ends;
     }
 
     /// [`Automaton::collect`] for a text whose lower case changes byte lengths: searched
     /// lower-cased, candidates mapped back to the original text.
-    fn collect_lower_cased(&self, text: &str, scratch: &mut SearchBuffers) {
+    fn collect_lower_cased<K: Keep>(&self, text: &str, scratch: &mut SearchBuffers, keep: K) {
         let Some(ac) = self.lower_case_automaton() else { return };
         let SearchBuffers { lower, shifts, word: anchor_buf, other, collected, .. } = scratch;
         lower_into(text, lower, shifts);
         for m in ac.find_overlapping_iter(&lower[..]) {
+            if !K::ALL && !self.literal_kept(m.pattern().as_usize(), keep) {
+                continue;
+            }
             let at = to_original(shifts, m.start());
             let Some(word) = word_around(text, at) else { continue };
             lowercase_into(&text[word.clone()], anchor_buf);
-            self.verify(m.pattern().as_usize(), text, word, anchor_buf, other, collected);
+            self.verify(m.pattern().as_usize(), text, word, anchor_buf, other, collected, keep);
         }
+    }
+
+    /// Whether `keep` accepts a pattern searched by `literal`.
+    fn literal_kept<K: Keep>(&self, literal: usize, keep: K) -> bool {
+        self.by_literal[literal].iter().any(|&ci| keep.keep(self.compiled[ci as usize].entry))
     }
 
     /// Judges the conditional matches collected in `text` (the sentence), then resolves
@@ -308,11 +352,16 @@ impl Automaton {
     }
 
     /// Keeps the conditional matches whose row's conditions hold in `text`, as hits or
-    /// exclusions; one search of all condition patterns serves every match in the text.
+    /// exclusions; one search for the condition patterns they name serves every match in
+    /// the text.
     fn judge_conditions(&self, text: &str, scratch: &mut SearchBuffers) {
         let Some(search) = &self.conditions else { return };
+        let needed = &mut scratch.needed;
+        needed.resize(search.automaton.compiled.len().max(needed.len()), false);
+        self.mark_needed(search, &scratch.collected.conditional, needed, true);
         let mut inner = scratch.conditions.take().unwrap_or_default();
-        search.automaton.collect(text, &mut inner);
+        search.automaton.collect(text, &mut inner, Needed(needed));
+        self.mark_needed(search, &scratch.collected.conditional, needed, false);
         let present = &mut scratch.present;
         present.clear();
         // Condition patterns have no conditions and no exclusions: every occurrence is a hit.
@@ -335,6 +384,23 @@ impl Automaton {
         }
     }
 
+    /// Sets `needed` to `value` for every pattern the conditions of the `conditional`
+    /// matches name.
+    fn mark_needed(
+        &self,
+        search: &ConditionSearch,
+        conditional: &[(Range<usize>, u32)],
+        needed: &mut [bool],
+        value: bool,
+    ) {
+        for k in conditional.iter().filter_map(|&(_, ci)| self.compiled[ci as usize].condition) {
+            let set = &search.sets[k as usize];
+            for &id in set.require.iter().chain(&set.forbid) {
+                needed[id as usize] = value;
+            }
+        }
+    }
+
     /// Scans `text` into `ends` when the direct search can (see [`lowers_in_place`]) and
     /// returns its automaton, which lists the literals of the states in `ends`; `None` when
     /// `text` needs the lower-cased search.
@@ -348,23 +414,28 @@ impl Automaton {
     fn resolve_found(&self, text: &str, found: Found<'_>, scratch: &mut SearchBuffers, out: &mut Vec<Hit>) {
         scratch.collected.clear();
         let SearchBuffers { word: anchor_buf, other, collected, .. } = scratch;
-        self.verify_found(text, found, anchor_buf, other, collected);
+        self.verify_found(text, found, anchor_buf, other, collected, All);
         self.settle(text, scratch, out);
     }
 
     /// Verifies every literal occurrence that `found` lists in the words of `text` around
-    /// the literal ends.
-    fn verify_found(
+    /// the literal ends (of the patterns `keep` accepts).
+    fn verify_found<K: Keep>(
         &self,
         text: &str,
         found: Found<'_>,
         anchor_buf: &mut String,
         other: &mut String,
         collected: &mut Collected,
+        keep: K,
     ) {
         let Found { dfa, ends, states, offset } = found;
         let mut j = 0;
         while j < ends.len() {
+            if !K::ALL && !dfa.ending(states[j]).iter().any(|&l| self.literal_kept(l as usize, keep)) {
+                j += 1;
+                continue;
+            }
             let Some(word) = word_around(text, ends[j] - 1 - offset) else {
                 j += 1;
                 continue;
@@ -378,7 +449,7 @@ impl Automaton {
                     let literal = literal as usize;
                     // Case variants have the byte length of their literal.
                     if ends[j] - self.literals[literal].len() >= word_start {
-                        self.verify(literal, text, word.clone(), anchor_buf, other, collected);
+                        self.verify(literal, text, word.clone(), anchor_buf, other, collected, keep);
                     }
                 }
                 j += 1;
@@ -417,8 +488,10 @@ impl Automaton {
         with_scratch(|scratch| self.resolve_found(sentence, found, scratch, out));
     }
 
-    /// Verifies the patterns of one literal found in `word` (lower-cased in `anchor_buf`).
-    fn verify(
+    /// Verifies the patterns (those `keep` accepts) of one literal found in `word`
+    /// (lower-cased in `anchor_buf`).
+    #[allow(clippy::too_many_arguments)]
+    fn verify<K: Keep>(
         &self,
         literal: usize,
         text: &str,
@@ -426,9 +499,13 @@ impl Automaton {
         anchor_buf: &str,
         other: &mut String,
         collected: &mut Collected,
+        keep: K,
     ) {
         for &ci in &self.by_literal[literal] {
             let c = &self.compiled[ci as usize];
+            if !K::ALL && !keep.keep(c.entry) {
+                continue;
+            }
             if !c.pattern.words[c.anchor_word].matches(anchor_buf) {
                 continue;
             }

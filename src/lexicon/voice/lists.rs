@@ -1,0 +1,506 @@
+//! The word lists of the voice and negation rules, read once per language from the data files
+//! in `src/lexicon/data/` (compiled in).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::Lang;
+
+/// Non-comment, non-blank lines of a data file, trimmed.
+pub(super) fn data_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// The lines of each `[section]` of a data file.
+fn sections(text: &str) -> HashMap<&str, Vec<&str>> {
+    let mut out: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut current = "";
+    for line in data_lines(text) {
+        match line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            Some(name) => current = name,
+            None => out.entry(current).or_default().push(line),
+        }
+    }
+    out
+}
+
+/// A set of lower-case words; an entry ending in `*` matches any ending, one starting with `*`
+/// any beginning, and one of several words the last words of a phrase.
+#[derive(Debug, Default)]
+pub(super) struct WordList {
+    exact: std::collections::HashSet<Box<str>>,
+    prefixes: Vec<Box<str>>,
+    suffixes: Vec<Box<str>>,
+    /// Entries of several words, as their words.
+    phrases: Vec<Vec<WordList>>,
+}
+
+impl WordList {
+    /// The whitespace-separated words of `lines`; with `phrases`, each line is one entry, of
+    /// several words where it has spaces.
+    fn parse(lines: &[&str], phrases: bool) -> WordList {
+        let mut list = WordList::default();
+        for line in lines {
+            let line = line.to_lowercase().replace('’', "'");
+            if phrases && line.contains(' ') {
+                let words = line.split_whitespace().map(|w| WordList::parse(&[w], false)).collect();
+                list.phrases.push(words);
+                continue;
+            }
+            for w in line.split_whitespace() {
+                if let Some(p) = w.strip_suffix('*') {
+                    list.prefixes.push(p.into());
+                } else if let Some(s) = w.strip_prefix('*') {
+                    list.suffixes.push(s.into());
+                } else {
+                    list.exact.insert(w.into());
+                }
+            }
+        }
+        list
+    }
+
+    /// Whether the lower-case word `w` is in the list (phrases aside).
+    pub fn has(&self, w: &str) -> bool {
+        !w.is_empty()
+            && (self.exact.contains(w)
+                || self.prefixes.iter().any(|p| w.starts_with(&**p))
+                || self.suffixes.iter().any(|s| w.ends_with(&**s)))
+    }
+
+    /// The number of words of the longest entry that the lower-case words `before` end with
+    /// (the last word of `before` is the one right before the position asked about).
+    pub fn ends(&self, before: &[&str]) -> usize {
+        let mut best = usize::from(before.last().is_some_and(|w| self.has(w)));
+        for phrase in &self.phrases {
+            let n = phrase.len();
+            if n <= before.len() && phrase.iter().zip(&before[before.len() - n..]).all(|(l, w)| l.has(w)) {
+                best = best.max(n);
+            }
+        }
+        best
+    }
+}
+
+/// What a verb of saying or labelling governs, which decides which of its words are the
+/// source's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Slot {
+    /// A clause after a comma or colon ("sagte, …").
+    Clause,
+    /// A noun whose clause runs to the next comma ("die Forderung, …").
+    NounClause,
+    /// The label after "als" in the same clause.
+    Als,
+    /// The label after "als", only with "für X" naming who holds the view.
+    AlsFor,
+    /// The label after "von" ("sprach von einem Völkermord").
+    Von,
+    /// The verb's whole clause is the charge ("wirft … vor").
+    Object,
+    /// The noun's following words are the charge ("Verdacht der Folter").
+    NounObject,
+    /// Only a quotation in the verb's clause is the subject's ("nannte die Angreifer
+    /// „Terroristen“"); without marks its objects stay the author's ("nannte vier Themen").
+    Quotation,
+}
+
+/// One use of a verb form: what it governs and the particle it needs in its clause.
+#[derive(Debug, Clone)]
+pub(super) struct VerbUse {
+    pub slot: Slot,
+    pub particle: Option<Box<str>>,
+}
+
+/// Verb (and noun) forms, lower case, with their uses.
+#[derive(Debug, Default)]
+pub(super) struct VerbList {
+    forms: FnvMap<Vec<VerbUse>>,
+}
+
+impl VerbList {
+    /// Lines of `[slot:] form form … [+particle]`; `default` is the slot without a prefix.
+    fn parse(text: &str, default: Slot) -> VerbList {
+        let mut list = VerbList::default();
+        for line in data_lines(text) {
+            let (slot, rest) = match line.split_once(':') {
+                Some((name, rest)) => (slot_named(name.trim()).unwrap_or(default), rest),
+                None => (default, line),
+            };
+            let mut forms = Vec::new();
+            let mut particle = None;
+            for w in rest.split_whitespace() {
+                match w.strip_prefix('+') {
+                    Some(p) => particle = Some(p.to_lowercase().into_boxed_str()),
+                    None => forms.push(w.to_lowercase()),
+                }
+            }
+            for form in forms {
+                list.forms.entry(form.into()).or_default().push(VerbUse { slot, particle: particle.clone() });
+            }
+        }
+        list
+    }
+
+    /// The uses of the lower-case form `w`.
+    pub fn uses(&self, w: &str) -> &[VerbUse] {
+        self.forms.get(w).map_or(&[], Vec::as_slice)
+    }
+}
+
+fn slot_named(name: &str) -> Option<Slot> {
+    Some(match name {
+        "clause" => Slot::Clause,
+        "noun" => Slot::NounClause,
+        "als" => Slot::Als,
+        "als-für" => Slot::AlsFor,
+        "von" => Slot::Von,
+        "object" => Slot::Object,
+        "noun-object" => Slot::NounObject,
+        "quotation" => Slot::Quotation,
+        _ => return None,
+    })
+}
+
+/// Where the source of an attribution phrase stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum SourceAt {
+    /// Nowhere in the sentence ("demnach").
+    Nowhere,
+    /// The noun phrase after the phrase ("laut X").
+    After,
+    /// The noun phrase before it ("X zufolge").
+    Before,
+    /// The clause's subject ("nach eigenen Angaben").
+    Subject,
+}
+
+/// An attribution phrase: its words (lower case) and where its source stands.
+#[derive(Debug, Clone)]
+pub(super) struct Phrase {
+    pub words: Vec<Box<str>>,
+    pub source: SourceAt,
+}
+
+fn parse_phrases(text: &str) -> Vec<Phrase> {
+    data_lines(text)
+        .map(|line| {
+            let mut source = SourceAt::Nowhere;
+            let mut words = Vec::new();
+            for (i, w) in line.split_whitespace().enumerate() {
+                match w {
+                    "_" if i == 0 => source = SourceAt::Before,
+                    "_" => source = SourceAt::After,
+                    "^" => source = SourceAt::Subject,
+                    _ => words.push(w.to_lowercase().into_boxed_str()),
+                }
+            }
+            Phrase { words, source }
+        })
+        .collect()
+}
+
+/// A negator's way of attaching to a term (negators_*.txt sections).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum NegatorKind {
+    /// Heads the noun phrase: kein, no.
+    Determiner,
+    /// nicht, nie, not, never.
+    Adverb,
+    /// ohne, without.
+    Preposition,
+    /// weder … noch, neither … nor.
+    Correlative,
+}
+
+/// Word classes as bits: every word of a sentence is looked up once, in one map, and the
+/// rules test bits (most words of a sentence are in no class).
+pub(super) mod class {
+    pub const DETERMINER: u32 = 1 << 0;
+    pub const PRONOUN: u32 = 1 << 1;
+    pub const FIRST_PERSON: u32 = 1 << 2;
+    pub const PREPOSITION: u32 = 1 << 3;
+    pub const SUBORDINATOR: u32 = 1 << 4;
+    pub const COMPLEMENTIZER: u32 = 1 << 5;
+    pub const COORDINATOR: u32 = 1 << 6;
+    pub const ADVERB: u32 = 1 << 7;
+    pub const AUXILIARY: u32 = 1 << 8;
+    pub const RELATIVE: u32 = 1 << 9;
+    pub const NAME_PARTICLE: u32 = 1 << 10;
+    pub const PREDICATE: u32 = 1 << 11;
+    pub const TOLERATING: u32 = 1 << 12;
+    pub const NEGATION_GAP: u32 = 1 << 13;
+    pub const MOTTO: u32 = 1 << 14;
+    /// Konjunktiv I forms that mark reported speech alone.
+    pub const KONJUNKTIV: u32 = 1 << 15;
+    /// Subjunctive forms that mark it only after a verb of saying.
+    pub const KONJUNKTIV_AFTER_VERB: u32 = 1 << 16;
+    /// A form of reporting_verbs_*.txt.
+    pub const REPORTING: u32 = 1 << 17;
+    /// A form of label_verbs_*.txt.
+    pub const LABEL: u32 = 1 << 18;
+    /// The first word of an attribution phrase.
+    pub const PHRASE_START: u32 = 1 << 19;
+    pub const STANCE: u32 = 1 << 20;
+    pub const NOT_SOURCE: u32 = 1 << 21;
+    pub const NEG_DETERMINER: u32 = 1 << 22;
+    pub const NEG_ADVERB: u32 = 1 << 23;
+    pub const NEG_PREPOSITION: u32 = 1 << 24;
+    pub const NEG_CORRELATIVE: u32 = 1 << 25;
+    pub const NEGATOR: u32 = NEG_DETERMINER | NEG_ADVERB | NEG_PREPOSITION | NEG_CORRELATIVE;
+    /// Closed classes: such a word is no adjective, noun or name.
+    pub const FUNCTION: u32 =
+        DETERMINER | PRONOUN | PREPOSITION | SUBORDINATOR | COORDINATOR | ADVERB | AUXILIARY | RELATIVE | NEGATOR;
+}
+
+/// FNV-1a: the keys are short words, for which it is several times faster than SipHash.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FnvMap<V> = HashMap<Box<str>, V, std::hash::BuildHasherDefault<Fnv>>;
+
+/// The classes of words: whole words in a map, `*` entries in short lists.
+#[derive(Debug, Default)]
+struct ClassMap {
+    exact: FnvMap<u32>,
+    prefixes: Vec<(Box<str>, u32)>,
+    suffixes: Vec<(Box<str>, u32)>,
+}
+
+impl ClassMap {
+    /// Adds the words of `lines` (whitespace-separated, `*` for any ending or beginning).
+    fn add(&mut self, lines: &[&str], bits: u32) {
+        for line in lines {
+            for w in line.to_lowercase().replace('’', "'").split_whitespace() {
+                if let Some(p) = w.strip_suffix('*') {
+                    self.prefixes.push((p.into(), bits));
+                } else if let Some(x) = w.strip_prefix('*') {
+                    self.suffixes.push((x.into(), bits));
+                } else {
+                    *self.exact.entry(w.into()).or_default() |= bits;
+                }
+            }
+        }
+    }
+
+    fn get(&self, w: &str) -> u32 {
+        let mut bits = self.exact.get(w).copied().unwrap_or(0);
+        for (p, b) in &self.prefixes {
+            if w.starts_with(&**p) {
+                bits |= b;
+            }
+        }
+        for (x, b) in &self.suffixes {
+            if w.ends_with(&**x) {
+                bits |= b;
+            }
+        }
+        bits
+    }
+}
+
+/// All word lists of one language.
+#[derive(Debug)]
+pub(super) struct Lists {
+    /// The class bits of every listed word.
+    classes: ClassMap,
+    pub distancing: WordList,
+    pub distancing_quotes: WordList,
+    pub reporting: VerbList,
+    pub labels: VerbList,
+    pub attribution: Vec<Phrase>,
+    pub teasers: Vec<Vec<Box<str>>>,
+    /// Characters that end a clause (clause_breaks.txt); the comma is the weak one.
+    pub clause_breaks: Vec<char>,
+}
+
+/// The data files of one language.
+struct Files {
+    grammar: &'static str,
+    konjunktiv: &'static str,
+    reporting: &'static str,
+    labels: &'static str,
+    attribution: &'static str,
+    headlines: &'static str,
+    negators: &'static str,
+}
+
+impl Lists {
+    fn load(files: &Files) -> Lists {
+        use class::*;
+        let grammar = sections(files.grammar);
+        let konjunktiv = sections(files.konjunktiv);
+        let headlines = sections(files.headlines);
+        let negators = sections(files.negators);
+        let lines = |sections: &HashMap<&str, Vec<&'static str>>, name: &str| -> Vec<&'static str> {
+            sections.get(name).cloned().unwrap_or_default()
+        };
+        let mut classes = ClassMap::default();
+        let grammar_classes = [
+            ("determiners", DETERMINER),
+            ("pronouns", PRONOUN),
+            ("first_person", FIRST_PERSON),
+            ("prepositions", PREPOSITION),
+            ("subordinators", SUBORDINATOR),
+            ("complementizers", COMPLEMENTIZER),
+            ("coordinators", COORDINATOR),
+            ("adverbs", ADVERB),
+            ("auxiliaries", AUXILIARY),
+            ("relatives", RELATIVE),
+            ("name_particles", NAME_PARTICLE),
+            ("predicates", PREDICATE),
+            ("tolerating", TOLERATING),
+            ("negation_gap", NEGATION_GAP),
+            ("motto", MOTTO),
+        ];
+        for (name, bits) in grammar_classes {
+            classes.add(&lines(&grammar, name), bits);
+        }
+        classes.add(&lines(&konjunktiv, "alone"), KONJUNKTIV);
+        classes.add(&lines(&konjunktiv, "after_verb"), KONJUNKTIV_AFTER_VERB);
+        classes.add(&lines(&headlines, "not_sources"), NOT_SOURCE);
+        classes.add(&lines(&headlines, "stance"), STANCE);
+        for (name, bits) in [
+            ("determiner", NEG_DETERMINER),
+            ("adverb", NEG_ADVERB),
+            ("preposition", NEG_PREPOSITION),
+            ("correlative", NEG_CORRELATIVE),
+        ] {
+            classes.add(&lines(&negators, name), bits);
+        }
+        let reporting = VerbList::parse(files.reporting, Slot::Clause);
+        let labels = VerbList::parse(files.labels, Slot::Object);
+        let attribution = parse_phrases(files.attribution);
+        for form in reporting.forms.keys() {
+            classes.add(&[&**form], REPORTING);
+        }
+        for form in labels.forms.keys() {
+            classes.add(&[&**form], LABEL);
+        }
+        for phrase in &attribution {
+            classes.add(&[&phrase.words[0]], PHRASE_START);
+        }
+        let section = |name: &str| WordList::parse(grammar.get(name).map_or(&[], Vec::as_slice), true);
+        Lists {
+            classes,
+            distancing: section("distancing"),
+            distancing_quotes: section("distancing_quotes"),
+            reporting,
+            labels,
+            attribution,
+            teasers: headlines
+                .get("teasers")
+                .map(|ls| ls.iter().map(|l| l.split_whitespace().map(Into::into).collect()).collect())
+                .unwrap_or_default(),
+            clause_breaks: data_lines(include_str!("../data/clause_breaks.txt"))
+                .filter_map(|l| l.chars().next())
+                .collect(),
+        }
+    }
+
+    /// The class bits of the lower-case word `w` (apostrophes read as ').
+    pub fn classes(&self, w: &str) -> u32 {
+        self.classes.get(w)
+    }
+}
+
+/// The kind of negator a word's class bits say it is.
+pub(super) fn negator_kind(bits: u32) -> Option<NegatorKind> {
+    Some(match bits & class::NEGATOR {
+        0 => return None,
+        b if b & class::NEG_DETERMINER != 0 => NegatorKind::Determiner,
+        b if b & class::NEG_ADVERB != 0 => NegatorKind::Adverb,
+        b if b & class::NEG_PREPOSITION != 0 => NegatorKind::Preposition,
+        _ => NegatorKind::Correlative,
+    })
+}
+
+/// The lists of `lang`, loaded on first use.
+pub(super) fn lists(lang: Lang) -> &'static Lists {
+    static DE: OnceLock<Lists> = OnceLock::new();
+    static EN: OnceLock<Lists> = OnceLock::new();
+    match lang {
+        Lang::De => DE.get_or_init(|| {
+            Lists::load(&Files {
+                grammar: include_str!("../data/grammar_de.txt"),
+                konjunktiv: include_str!("../data/konjunktiv_de.txt"),
+                reporting: include_str!("../data/reporting_verbs_de.txt"),
+                labels: include_str!("../data/label_verbs_de.txt"),
+                attribution: include_str!("../data/attribution_de.txt"),
+                headlines: include_str!("../data/headlines_de.txt"),
+                negators: include_str!("../data/negators_de.txt"),
+            })
+        }),
+        Lang::En => EN.get_or_init(|| {
+            Lists::load(&Files {
+                grammar: include_str!("../data/grammar_en.txt"),
+                konjunktiv: "",
+                reporting: include_str!("../data/reporting_verbs_en.txt"),
+                labels: include_str!("../data/label_verbs_en.txt"),
+                attribution: include_str!("../data/attribution_en.txt"),
+                headlines: include_str!("../data/headlines_en.txt"),
+                negators: include_str!("../data/negators_en.txt"),
+            })
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_list_of_both_languages_loads_and_is_lower_case() {
+        for lang in [Lang::De, Lang::En] {
+            let l = lists(lang);
+            assert!(l.classes("the") & class::DETERMINER != 0 || l.classes("der") & class::DETERMINER != 0);
+            assert!(!l.reporting.forms.is_empty() && !l.labels.forms.is_empty() && !l.attribution.is_empty());
+            assert!(l.reporting.forms.keys().chain(l.labels.forms.keys()).all(|f| f.to_lowercase() == **f));
+            assert!(l.clause_breaks.contains(&','));
+        }
+    }
+
+    #[test]
+    fn word_lists_match_words_endings_and_phrases() {
+        let l = lists(Lang::De);
+        assert!(l.classes("keinen") & class::DETERMINER != 0 && l.classes("ke") == 0);
+        assert_eq!(l.distancing.ends(&["die", "sogenannte"]), 1);
+        assert_eq!(l.distancing.ends(&["die", "so", "genannte"]), 2);
+        assert_eq!(l.distancing_quotes.ends(&["den", "selbst", "ernannten"]), 2);
+        assert_eq!(l.distancing_quotes.ends(&["von", "putin", "ernannten"]), 0);
+        assert_eq!(negator_kind(lists(Lang::En).classes("isn't")), Some(NegatorKind::Adverb));
+        assert_eq!(negator_kind(l.classes("keine")), Some(NegatorKind::Determiner));
+        assert_eq!(negator_kind(l.classes("noch")), Some(NegatorKind::Correlative));
+        assert_eq!(negator_kind(l.classes("nichts")), None);
+        assert!(l.classes("sagte") & class::REPORTING != 0 && l.classes("laut") & class::PHRASE_START != 0);
+        assert!(l.classes("sei") & class::KONJUNKTIV != 0 && l.classes("hätten") & class::KONJUNKTIV_AFTER_VERB != 0);
+    }
+
+    #[test]
+    fn verbs_carry_their_slot_and_particle() {
+        let l = lists(Lang::De);
+        assert!(l.reporting.uses("sagte").iter().any(|u| u.particle.is_none()));
+        assert!(l.reporting.uses("teilte").iter().all(|u| u.particle.as_deref() == Some("mit")));
+        assert!(l.labels.uses("bezeichnete").iter().any(|u| u.slot == Slot::Als));
+        assert!(l.labels.uses("gilt").iter().any(|u| u.slot == Slot::AlsFor));
+        assert!(l.reporting.uses("forderung").iter().any(|u| u.slot == Slot::NounClause));
+        let laut = l.attribution.iter().find(|p| &*p.words[0] == "laut").map(|p| p.source);
+        assert_eq!(laut, Some(SourceAt::After));
+        let zufolge = l.attribution.iter().find(|p| &*p.words[0] == "zufolge").map(|p| p.source);
+        assert_eq!(zufolge, Some(SourceAt::Before));
+    }
+}

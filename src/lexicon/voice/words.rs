@@ -1,0 +1,343 @@
+//! The words and punctuation marks of a stretch of text, as the voice and negation rules read
+//! them: each with its byte range in the whole text, words also lower-cased.
+
+use std::ops::Range;
+
+/// One word or punctuation mark.
+#[derive(Debug, Clone)]
+struct Token {
+    /// Byte range in the text.
+    range: Range<usize>,
+    /// Byte range of the lower-cased word in [`Tokens::lower`]; empty for a mark.
+    lower: Range<usize>,
+    /// The punctuation mark, or `None` for a word.
+    mark: Option<char>,
+    /// How many parentheses or brackets are open around it.
+    depth: u16,
+    /// What the reader of the tokens notes about it (word class bits, a clause break).
+    note: u32,
+}
+
+/// The tokens of part of a text.
+#[derive(Debug)]
+pub(super) struct Tokens<'t> {
+    /// The whole text the ranges refer to.
+    pub text: &'t str,
+    toks: Vec<Token>,
+    lower: String,
+}
+
+thread_local! {
+    /// Buffers of dropped token lists, reused: a match reads a few short stretches, and
+    /// allocating anew for each would cost more than reading them.
+    static SPARE: std::cell::RefCell<Vec<(Vec<Token>, String)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl Drop for Tokens<'_> {
+    fn drop(&mut self) {
+        let mut toks = std::mem::take(&mut self.toks);
+        let mut lower = std::mem::take(&mut self.lower);
+        toks.clear();
+        lower.clear();
+        SPARE.with(|spare| {
+            let mut spare = spare.borrow_mut();
+            if spare.len() < 8 {
+                spare.push((toks, lower));
+            }
+        });
+    }
+}
+
+/// A letter or digit: the body of a word. ASCII and Latin-1 (most of German) are told
+/// without the Unicode tables.
+fn is_word_char(c: char) -> bool {
+    match u32::from(c) {
+        0..=0x7f => c.is_ascii_alphanumeric(),
+        0x80..=0xff => matches!(c, 'ª' | 'µ' | 'º' | '²' | '³' | '¹' | '¼'..='¾' | 'À'..='Ö' | 'Ø'..='ö' | 'ø'..='ÿ'),
+        // General punctuation: dashes, quotation marks, spaces.
+        0x2000..=0x206f => false,
+        _ => c.is_alphanumeric(),
+    }
+}
+
+/// Whitespace, told without the Unicode tables below U+0100.
+fn is_space(c: char) -> bool {
+    match u32::from(c) {
+        0..=0x7f => c.is_ascii_whitespace() || c == '\u{b}',
+        0x80..=0xff => matches!(c, '\u{85}' | '\u{a0}'),
+        0x2000..=0x206f => matches!(u32::from(c), 0x2000..=0x200a | 0x2028 | 0x2029 | 0x202f | 0x205f),
+        _ => c.is_whitespace(),
+    }
+}
+
+/// The character at byte `i` of `s` (a character boundary), decoded only when not ASCII.
+fn char_at(s: &str, i: usize) -> Option<char> {
+    match s.as_bytes().get(i) {
+        Some(&b) if b < 0x80 => Some(char::from(b)),
+        Some(_) => s[i..].chars().next(),
+        None => None,
+    }
+}
+
+/// End of the word whose last character so far is `last`, ending at byte `i` of `s`.
+fn word_end(s: &str, mut i: usize, mut last: char) -> usize {
+    let bytes = s.as_bytes();
+    loop {
+        // Runs of ASCII letters and digits, the bulk of a word, without decoding.
+        let run = bytes[i..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        if run > 0 {
+            i += run;
+            last = char::from(bytes[i - 1]);
+        }
+        let Some(d) = char_at(s, i) else { break };
+        let after = i + d.len_utf8();
+        if is_word_char(d) || joins(d, last, char_at(s, after)) {
+            i = after;
+            last = d;
+        } else {
+            break;
+        }
+    }
+    i
+}
+
+/// A character that joins two word characters into one word: hyphens and apostrophes
+/// (US-Präsident, geht's), soft hyphens, and separators between digits (106,7; 10:05; 1.200).
+fn joins(c: char, before: char, after: Option<char>) -> bool {
+    match c {
+        '-' | '‑' | '\'' | '’' | '\u{ad}' => after.is_some_and(is_word_char),
+        ',' | '.' | ':' => before.is_ascii_digit() && after.is_some_and(|a| a.is_ascii_digit()),
+        _ => false,
+    }
+}
+
+impl<'t> Tokens<'t> {
+    /// The tokens of `text[range]` (`range` on character boundaries). ASCII bytes are
+    /// classified by table; only the other characters are decoded.
+    pub fn new(text: &'t str, range: Range<usize>) -> Tokens<'t> {
+        let part = &text[range.clone()];
+        let (mut toks, mut lower) = SPARE.with(|spare| spare.borrow_mut().pop()).unwrap_or_default();
+        let mut depth: u16 = 0;
+        let mut i = 0;
+        while let Some(c) = char_at(part, i) {
+            let len = c.len_utf8();
+            if is_space(c) || c == '\u{fe0e}' || c == '\u{fe0f}' {
+                i += len;
+                continue;
+            }
+            if !is_word_char(c) {
+                if matches!(c, ')' | ']') {
+                    depth = depth.saturating_sub(1);
+                }
+                let at = range.start + i;
+                toks.push(Token { range: at..at + len, lower: 0..0, mark: Some(c), depth, note: 0 });
+                if matches!(c, '(' | '[') {
+                    depth = depth.saturating_add(1);
+                }
+                i += len;
+                continue;
+            }
+            let end = word_end(part, i + len, c);
+            let from = lower.len();
+            push_lower(&part[i..end], &mut lower);
+            let range = range.start + i..range.start + end;
+            toks.push(Token { range, lower: from..lower.len(), mark: None, depth, note: 0 });
+            i = end;
+        }
+        Tokens { text, toks, lower }
+    }
+
+    /// Number of tokens.
+    pub fn len(&self) -> usize {
+        self.toks.len()
+    }
+
+    /// Notes `note` about token `i`.
+    pub fn set_note(&mut self, i: usize, note: u32) {
+        self.toks[i].note = note;
+    }
+
+    /// The note about token `i` (0 past the end).
+    pub fn note(&self, i: usize) -> u32 {
+        self.toks.get(i).map_or(0, |t| t.note)
+    }
+
+    /// The lower-cased word at `i`; empty for a mark or past the end.
+    pub fn word(&self, i: usize) -> &str {
+        self.toks.get(i).map_or("", |t| &self.lower[t.lower.clone()])
+    }
+
+    /// The lower-cased words of `range` (marks are empty strings).
+    pub fn words(&self, range: Range<usize>) -> Vec<&str> {
+        range.map(|i| self.word(i)).collect()
+    }
+
+    /// Whether the token at `i` is a word.
+    pub fn is_word(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|t| t.mark.is_none())
+    }
+
+    /// The punctuation mark at `i`.
+    pub fn mark(&self, i: usize) -> Option<char> {
+        self.toks.get(i).and_then(|t| t.mark)
+    }
+
+    /// The token as written.
+    pub fn surface(&self, i: usize) -> &'t str {
+        self.toks.get(i).map_or("", |t| &self.text[t.range.clone()])
+    }
+
+    /// Whether the word at `i` starts with a capital letter.
+    pub fn is_capitalised(&self, i: usize) -> bool {
+        self.is_word(i) && self.surface(i).chars().next().is_some_and(char::is_uppercase)
+    }
+
+    /// Whether the word at `i` is written in lower case (a verb, adjective or function word in
+    /// German).
+    pub fn is_lower(&self, i: usize) -> bool {
+        self.is_word(i) && self.surface(i).chars().next().is_some_and(char::is_lowercase)
+    }
+
+    /// Whether the word at `i` is a number.
+    pub fn is_number(&self, i: usize) -> bool {
+        self.is_word(i) && self.surface(i).starts_with(|c: char| c.is_ascii_digit())
+    }
+
+    /// How many parentheses are open around the token at `i`.
+    pub fn depth(&self, i: usize) -> u16 {
+        self.toks.get(i).map_or(0, |t| t.depth)
+    }
+
+    /// Byte range of the token at `i`.
+    pub fn range(&self, i: usize) -> Range<usize> {
+        self.toks[i].range.clone()
+    }
+
+    /// Byte range from the start of token `r.start` to the end of token `r.end - 1`.
+    pub fn bytes(&self, r: Range<usize>) -> Range<usize> {
+        self.toks[r.start].range.start..self.toks[r.end - 1].range.end
+    }
+
+    /// Index of the first token that ends after byte `at` (`len()` when none does).
+    pub fn index_at(&self, at: usize) -> usize {
+        self.toks.partition_point(|t| t.range.end <= at)
+    }
+
+    /// Tokens covering the byte range `r`: from the first that ends after its start to the
+    /// last that starts before its end.
+    pub fn covering(&self, r: Range<usize>) -> Range<usize> {
+        let start = self.index_at(r.start);
+        let end = self.toks.partition_point(|t| t.range.start < r.end).max(start);
+        start..end
+    }
+
+    /// Whether whitespace (or the start of the text) comes right before token `i`.
+    pub fn spaced_before(&self, i: usize) -> bool {
+        let at = self.toks[i].range.start;
+        self.text[..at].chars().next_back().is_none_or(char::is_whitespace)
+    }
+
+    /// Whether whitespace (or the end of the text) comes right after token `i`.
+    pub fn spaced_after(&self, i: usize) -> bool {
+        let at = self.toks[i].range.end;
+        self.text[at..].chars().next().is_none_or(char::is_whitespace)
+    }
+}
+
+/// Appends `word` lower-cased, with ’ read as ': ASCII in one pass, Latin-1 capitals by
+/// their fixed offset, only the rest through the Unicode tables.
+fn push_lower(word: &str, out: &mut String) {
+    if word.is_ascii() {
+        let from = out.len();
+        out.push_str(word);
+        out[from..].make_ascii_lowercase();
+        return;
+    }
+    for c in word.chars() {
+        match c {
+            'A'..='Z' | 'À'..='Ö' | 'Ø'..='Þ' => out.push(char::from_u32(u32::from(c) + 0x20).unwrap_or(c)),
+            '’' => out.push('\''),
+            '\0'..='\u{ff}' => out.push(c),
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+}
+
+/// The words of `s` split at everything but letters, digits, hyphens and apostrophes: a
+/// plain split for a first look, before (or instead of) reading tokens.
+pub(super) fn plain_words(s: &str) -> impl DoubleEndedIterator<Item = &str> {
+    s.split(|c: char| !is_word_char(c) && !matches!(c, '\'' | '’' | '-')).filter(|w| !w.is_empty())
+}
+
+/// `w` lower-cased into `buf` (cleared first), as tokens are, without edge apostrophes and
+/// hyphens.
+pub(super) fn lower_into<'a>(w: &'a str, buf: &'a mut String) -> &'a str {
+    let trimmed = w.trim_matches(|c| c == '\'' || c == '-');
+    // Most words are lower case already: looked up as they are, not copied.
+    if trimmed.bytes().all(|b| b.is_ascii_lowercase()) {
+        return trimmed;
+    }
+    buf.clear();
+    push_lower(w, buf);
+    buf.trim_matches(|c| c == '\'' || c == '-')
+}
+
+/// Whether `c` is a quotation mark.
+pub(super) fn is_quote_mark(c: char) -> bool {
+    matches!(c, '„' | '“' | '”' | '"' | '»' | '«' | '‚' | '‘' | '’' | '\'' | '‹' | '›')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(text: &str) -> Vec<&str> {
+        let t = Tokens::new(text, 0..text.len());
+        (0..t.len()).map(|i| t.surface(i)).collect()
+    }
+
+    #[test]
+    fn words_keep_hyphens_apostrophes_and_number_separators() {
+        assert_eq!(all("US-Präsident sagte: „Nein.“"), ["US-Präsident", "sagte", ":", "„", "Nein", ".", "“"]);
+        assert_eq!(all("geht's um 106,7 Mio. (10:05)"), ["geht's", "um", "106,7", "Mio", ".", "(", "10:05", ")"]);
+        assert_eq!(all("Ost- und West"), ["Ost", "-", "und", "West"]);
+        assert_eq!(all("▶︎ Jetzt"), ["▶", "Jetzt"]);
+    }
+
+    #[test]
+    fn words_are_lower_cased_with_byte_ranges_in_the_whole_text() {
+        let text = "xx Über DIE Grenze";
+        let t = Tokens::new(text, 3..text.len());
+        assert_eq!(t.word(0), "über");
+        assert_eq!(t.range(0), 3..8);
+        assert!(t.is_capitalised(0) && !t.is_lower(0));
+        assert_eq!(t.index_at(9), 1);
+        assert_eq!(t.covering(9..18), 1..3);
+        assert_eq!(t.bytes(1..3), 9..text.len());
+    }
+
+    #[test]
+    fn latin1_and_punctuation_tables_agree_with_the_standard_library() {
+        for c in (0..0x100).chain(0x2000..0x2070).filter_map(char::from_u32) {
+            assert_eq!(is_word_char(c), c.is_alphanumeric(), "{c:?}");
+            assert_eq!(is_space(c), c.is_whitespace(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn lower_casing_agrees_with_the_standard_library() {
+        for w in ["Über", "ÄÖÜẞ", "US-PRÄSIDENT", "geht’s", "ÀÞ×Ø", "İstanbul", "ΣΟΦΙΑ"] {
+            let mut out = String::new();
+            push_lower(w, &mut out);
+            assert_eq!(out, w.to_lowercase().replace('’', "'"), "{w}");
+        }
+    }
+
+    #[test]
+    fn parentheses_nest() {
+        let text = "A (b (c) d) e";
+        let t = Tokens::new(text, 0..text.len());
+        let depths: Vec<u16> = (0..t.len()).map(|i| t.depth(i)).collect();
+        assert_eq!(depths, [0, 0, 1, 1, 2, 1, 1, 0, 0]);
+    }
+}
