@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use std::io::Write as _;
+
 use anyhow::Context;
 
 use super::Outcome;
@@ -62,11 +64,12 @@ pub fn run(args: AgreeArgs) -> anyhow::Result<Outcome> {
         anyhow::bail!("the sheets hold the codes of {} coder(s); agreement needs two or more", r.coders.len());
     }
     let a = r.agreement(args.boot, args.seed);
-    print!("{}", table(&r, &a, args.boot));
+    // A reader that stops early (`| head`) is no error: agreement.csv is still written.
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), table(&r, &a, args.boot).as_bytes());
     let (header, rows) = agreement_rows(&r, &a);
     let bytes = csv_bytes(CsvFlavour::Plain, &header, &rows)?;
     write_atomic(&args.out, &bytes, existing).map_err(|e| write_error(&args.out, e)).context("cannot write")?;
-    println!("written to {}", args.out.display());
+    let _ = writeln!(std::io::stdout().lock(), "written to {}", args.out.display());
     Ok(Outcome::Clean)
 }
 
