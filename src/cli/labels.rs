@@ -21,7 +21,7 @@ pub enum LabelsCommand {
 #[command(after_help = "Examples:\n  \
     framing labels import review-anna.xlsx review-ben.xlsx --out labeled.csv\n  \
     framing labels import coded/*.csv --labels negative,neutral,positive --out labeled.csv\n  \
-    framing labels import review-*.xlsx --adjudicated conflicts.csv --out labeled.csv --force\n\n\
+    framing labels import review-*.xlsx --adjudicated adjudicated.csv --out labeled.csv --force\n\n\
     Every row of every sheet is checked; problems are listed as file:sheet:row: message \
     (the row number the spreadsheet shows) and end the run with exit 2. An empty label means \
     not coded. Writes id,text,label,coders,agreement: one row per item, the majority label \
