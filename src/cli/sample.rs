@@ -161,7 +161,12 @@ pub fn run(args: SampleArgs) -> anyhow::Result<Outcome> {
     let with_model = !sample.model_labels.is_empty();
     let sheets = split_for_coders(&sample.rows, &args.coders, args.overlap, args.seed);
     let mut about: About = vec![
-        ("command line".into(), std::env::args().collect::<Vec<_>>().join(" ")),
+        // `framing`, not the path the binary was started by: the same options give the same
+        // sheet on every machine.
+        (
+            "command line".into(),
+            std::iter::once("framing".to_string()).chain(std::env::args().skip(1)).collect::<Vec<_>>().join(" "),
+        ),
         ("framing version".into(), env!("CARGO_PKG_VERSION").into()),
         ("report".into(), args.report.display().to_string()),
         ("strategy".into(), format!("{:?}", args.strategy).to_lowercase()),
