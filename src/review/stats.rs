@@ -452,6 +452,14 @@ mod tests {
     }
 
     #[test]
+    fn perfect_agreement_has_alpha_one_and_a_point_interval() {
+        let r = from_coder_rows(&[&[1, 2, 1, 2, 0], &[1, 2, 1, 2, 2]], 2);
+        assert_eq!(r.alpha(), Some(1.0));
+        assert_eq!(r.alpha_interval(200, 1), Some(Interval { low: 1.0, high: 1.0 }));
+        assert_eq!(r.cohen_kappa(0, 1), Some(1.0));
+    }
+
+    #[test]
     fn one_label_throughout_has_no_alpha_or_kappa() {
         let r = from_coder_rows(&[&[1, 1, 1], &[1, 1, 1]], 2);
         assert_eq!(r.alpha(), None);
