@@ -30,6 +30,7 @@ pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod report;
+pub mod review;
 pub mod segment;
 pub mod text;
 

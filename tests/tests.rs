@@ -10,6 +10,7 @@ mod jsonl;
 mod lexicon;
 mod pipeline;
 mod predict;
+mod review;
 mod safety;
 mod segment;
 mod train;

@@ -84,6 +84,10 @@ pub struct AnalyzeArgs {
     /// to stdout.
     #[arg(long, conflicts_with_all = ["out", "meta", "force"])]
     pub jsonl: bool,
+    /// Also write the report as one workbook, report.xlsx, beside the CSVs (as `framing
+    /// export` does).
+    #[arg(long, conflicts_with = "jsonl")]
+    pub xlsx: bool,
 }
 
 /// `--lang`: one language's rules for every document, or each document's own.
@@ -125,6 +129,20 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
         }
     };
     let summary = pipeline::run(&cfg, &on_progress)?;
+    if args.xlsx {
+        // Written into the folder this run has just made (and --force allowed to replace).
+        let mut exported = crate::review::export::export(&summary.out, crate::review::export::MAX_DATA_ROWS)?;
+        let path = summary.out.join(crate::report::files::XLSX);
+        exported
+            .save(&path, crate::model::Existing::Replace)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        for cut in &exported.cuts {
+            eprintln!(
+                "framing: warning: report.xlsx: sheet {} cut after {} rows, {} left out (see its about sheet)",
+                cut.sheet, cut.written, cut.left_out
+            );
+        }
+    }
     for note in &summary.recovered {
         eprintln!("framing: {note}");
     }

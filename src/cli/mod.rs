@@ -4,11 +4,15 @@
 //! Exit codes: 0 all inputs read; 1 some inputs skipped (listed in `errors.csv` or on
 //! stderr); 2 fatal error (bad lexicon, bad model, unwritable output, bad arguments).
 
+pub mod agree;
 pub mod analyze;
 pub mod evaluate;
+pub mod export;
+pub mod labels;
 pub mod lexicon;
 pub mod merge;
 pub mod predict;
+pub mod sample;
 pub mod segment;
 pub mod train;
 
@@ -63,6 +67,15 @@ enum Command {
     Predict(predict::PredictArgs),
     /// Merge partial reports written by `analyze --shard K/N` into one.
     Merge(merge::MergeArgs),
+    /// Draw sentences of a report into review sheets (.xlsx or .csv) for coders.
+    Sample(sample::SampleArgs),
+    /// Read coded review sheets into training data.
+    #[command(subcommand)]
+    Labels(labels::LabelsCommand),
+    /// Agreement between coders of review sheets (kappa, Krippendorff's alpha).
+    Agree(agree::AgreeArgs),
+    /// Write a report folder as one .xlsx workbook that spreadsheets open correctly.
+    Export(export::ExportArgs),
 }
 
 /// Parses the process arguments, runs the subcommand and maps the result to an exit code.
@@ -79,6 +92,10 @@ pub fn main() -> ExitCode {
         Command::Evaluate(args) => evaluate::run(args),
         Command::Predict(args) => predict::run(args),
         Command::Merge(args) => merge::run(args),
+        Command::Sample(args) => sample::run(args),
+        Command::Labels(cmd) => labels::run(cmd),
+        Command::Agree(args) => agree::run(args),
+        Command::Export(args) => export::run(args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

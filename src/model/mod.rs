@@ -31,7 +31,7 @@ use crate::features::{key_of_name, Extractor, LexiconHit};
 use crate::hash::sha256_hex;
 pub use file::{ModelFile, ModelFileError};
 pub use vectorize::{VecScratch, Vectorizer};
-pub use write::{check_target, write_atomic, write_error, Existing};
+pub use write::{check_target, write_atomic, write_atomic_with, write_error, Existing};
 
 /// The default German model, relative to the repository root (see models/README.md for why).
 pub const DEFAULT_DE_MODEL: &str = "models/de-sentiment-gerntsa.json";

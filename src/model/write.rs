@@ -57,6 +57,16 @@ static TEMP_COUNT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::
 /// appeared while the caller was working (e.g. a second run writing the same file).
 pub fn write_atomic(path: &Path, bytes: &[u8], existing: Existing) -> std::io::Result<()> {
     use std::io::Write;
+    write_atomic_with(path, existing, |f| f.write_all(bytes))
+}
+
+/// Like [`write_atomic`], with the content written by `fill` into the temp file: for
+/// outputs too large to hold in memory first (a workbook of a large report).
+pub fn write_atomic_with(
+    path: &Path,
+    existing: Existing,
+    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => {
             std::fs::create_dir_all(d)?;
@@ -71,7 +81,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], existing: Existing) -> std::io::R
     let tmp = dir.join(format!(".{}.tmp-{}-{n}", name.to_string_lossy(), std::process::id()));
     let written = (|| {
         let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-        f.write_all(bytes)?;
+        fill(&mut f)?;
         // On disk before the rename: a crash must not leave an empty file under the final name.
         f.sync_all()?;
         drop(f);

@@ -38,8 +38,10 @@ pub mod files {
     pub const ERRORS: &str = "errors.csv";
     /// Run metadata.
     pub const RUN: &str = "run.json";
+    /// The report as one workbook (`analyze --xlsx`).
+    pub const XLSX: &str = "report.xlsx";
     /// Every file a report folder may hold: `--force` replaces a folder of these only.
-    pub const ALL: [&str; 6] = [SENTENCES, MATCHES, DOCUMENTS, TERMS, ERRORS, RUN];
+    pub const ALL: [&str; 7] = [SENTENCES, MATCHES, DOCUMENTS, TERMS, ERRORS, RUN, XLSX];
 }
 
 /// Names of the columns that depend on the run: frames and targets of the lexicon, labels
