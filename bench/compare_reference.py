@@ -36,3 +36,20 @@ for w in group:
     d = math.log((yi + a[w]) / (ni + a0 - yi - a[w])) - math.log((yj + a[w]) / (nj + a0 - yj - a[w]))
     var = 1 / (yi + a[w]) + 1 / (yj + a[w])
     print("monroe", w, repr(d), repr(d / math.sqrt(var)))
+
+# The hand-made report of tests/compare.rs (groups x, y, z; frames a and b).
+print("-- hand-made report")
+ta = [[12, 88], [30, 70], [5, 45]]
+tb = [[1, 99], [1, 99], [0, 50]]
+pa = chi2_contingency(ta, correction=False)
+pb = chi2_contingency(tb, correction=False)
+print("frame a", repr(pa[0]), repr(pa[1]), repr(math.sqrt(pa[0] / 250)))
+print("frame b", repr(pb[0]), repr(pb[1]), repr(math.sqrt(pb[0] / 250)))
+print("q", [repr(q) for q in multipletests([pa[1], pb[1]], method="fdr_bh")[1]])
+print("x share a", [repr(v) for v in proportion_confint(12, 100, alpha=0.05, method="wilson")])
+print("x voice a authorial 9/12", [repr(v) for v in proportion_confint(9, 12, alpha=0.05, method="wilson")])
+# Entries: x {alpha: 12, beta: 1}, rest (y + z) {alpha: 35, beta: 1}.
+for w, yi, yj in [("alpha", 12, 35), ("beta", 1, 1)]:
+    a, a0, ni, nj = yi + yj, 49, 13, 36
+    d = math.log((yi + a) / (ni + a0 - yi - a)) - math.log((yj + a) / (nj + a0 - yj - a))
+    print("x entry", w, repr(d), repr(d / math.sqrt(1 / (yi + a) + 1 / (yj + a))))

@@ -5,6 +5,7 @@
 //! stderr); 2 fatal error (bad lexicon, bad model, unwritable output, bad arguments).
 
 pub mod analyze;
+pub mod compare;
 pub mod evaluate;
 pub mod lexicon;
 pub mod merge;
@@ -63,6 +64,8 @@ enum Command {
     Predict(predict::PredictArgs),
     /// Merge partial reports written by `analyze --shard K/N` into one.
     Merge(merge::MergeArgs),
+    /// Compare groups of a report (outlets, months) with intervals and tests.
+    Compare(compare::CompareArgs),
 }
 
 /// Parses the process arguments, runs the subcommand and maps the result to an exit code.
@@ -79,6 +82,7 @@ pub fn main() -> ExitCode {
         Command::Evaluate(args) => evaluate::run(args),
         Command::Predict(args) => predict::run(args),
         Command::Merge(args) => merge::run(args),
+        Command::Compare(args) => compare::run(args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
