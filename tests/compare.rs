@@ -216,3 +216,48 @@ fn analyze_then_compare_the_example_corpus() {
     // The report with its comparison inside can still be replaced by analyze --force.
     wd.framing().arg("analyze").arg(&corpus).args(["-o", "rep", "-q", "--force"]).assert().success();
 }
+
+#[test]
+fn summarize_writes_one_self_contained_page_with_the_csv_numbers() {
+    let wd = Workdir::new();
+    let corpus = repo().join("examples/corpus");
+    wd.framing().arg("analyze").arg(&corpus).args(["-o", "rep", "-q"]).assert().success();
+    wd.framing().args(["compare", "rep", "--min-docs", "5", "-q"]).assert().success();
+    wd.framing().args(["summarize", "rep", "--min-docs", "5", "-q"]).assert().success();
+    let html = wd.read("rep/summary.html");
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    // Nothing is fetched: no address, no script, no outside style or font.
+    for outside in ["http://", "https://", "src=", "href=", "<script", "<link", "@import", "url("] {
+        assert!(!html.contains(outside), "the page holds `{outside}`");
+    }
+    // One SVG per chart: rates, over time (the corpus spans months), voice, model labels.
+    assert_eq!(html.matches("<svg").count(), 4);
+    assert_eq!(html.matches("<figure class=\"chart\"").count(), 4);
+    for id in ["chart-rates", "chart-time", "chart-voice", "chart-labels"] {
+        assert!(html.contains(&format!("id=\"{id}\">\n<svg")) || html.contains(&format!("id=\"{id}\"><svg")), "{id}");
+    }
+    // Every rate shown is the CSV's cell, interval included.
+    let frames = wd.read_csv("rep/compare-source/compare_frames.csv");
+    let mut shown = 0;
+    for r in frames[1..].iter().filter(|r| r[5] != "0") {
+        let cells = format!(
+            "<td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{} – {}</td><td class=\"n\">{}</td>",
+            r[0], r[5], r[10], r[11], r[12], r[7]
+        );
+        assert!(html.contains(&cells), "{cells}");
+        shown += 1;
+    }
+    assert!(shown > 10, "{shown}");
+    assert!(html.contains("humanitarian <b>✔</b></td><td>tagesblatt</td>"));
+    // Distinctive terms come with examples, the term highlighted.
+    assert!(html.contains("<mark>"));
+    // The method box names the lexicon with its hash, and the model.
+    let run: serde_json::Value = serde_json::from_str(&wd.read("rep/run.json")).expect("run.json");
+    assert!(html.contains(run["lexicons"][0]["sha256"].as_str().expect("a hash")));
+    assert!(html.contains(run["model"]["version"].as_str().expect("a model")));
+    // A second run replaces the page; a file that is not one is left alone.
+    wd.framing().args(["summarize", "rep", "-q"]).assert().success();
+    wd.write("notes.html", "<p>mine</p>");
+    wd.framing().args(["summarize", "rep", "-q", "--out", "notes.html"]).assert().code(2);
+    assert_eq!(wd.read("notes.html"), "<p>mine</p>");
+}

@@ -11,6 +11,7 @@ pub mod lexicon;
 pub mod merge;
 pub mod predict;
 pub mod segment;
+pub mod summarize;
 pub mod train;
 
 use std::path::PathBuf;
@@ -66,6 +67,8 @@ enum Command {
     Merge(merge::MergeArgs),
     /// Compare groups of a report (outlets, months) with intervals and tests.
     Compare(compare::CompareArgs),
+    /// Write one self-contained HTML page summarising a report.
+    Summarize(summarize::SummarizeArgs),
 }
 
 /// Parses the process arguments, runs the subcommand and maps the result to an exit code.
@@ -83,6 +86,7 @@ pub fn main() -> ExitCode {
         Command::Predict(args) => predict::run(args),
         Command::Merge(args) => merge::run(args),
         Command::Compare(args) => compare::run(args),
+        Command::Summarize(args) => summarize::run(args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

@@ -4,11 +4,14 @@
 //! - [`stats`]: Wilson intervals, chi-square tests, Benjamini–Hochberg, cluster-robust
 //!   ratio intervals, weighted log-odds;
 //! - [`aggregate`]: streams report folders into per-group, per-document aggregates;
-//! - [`compare`]: the comparison tables and their CSV files.
+//! - [`compare`]: the comparison tables and their CSV files;
+//! - [`charts`] and [`summary`]: the summary page.
 
 pub mod aggregate;
+pub mod charts;
 pub mod compare;
 pub mod stats;
+pub mod summary;
 
 use std::path::{Path, PathBuf};
 
@@ -90,4 +93,67 @@ pub fn run_compare(config: &CompareConfig) -> Result<(Aggregates, Comparison), R
     compare::write(&comparison, !agg.labels.is_empty(), &dir.path(""))?;
     dir.commit()?;
     Ok((agg, comparison))
+}
+
+/// What `framing summarize` was asked to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SummaryConfig {
+    /// Report folders to read.
+    pub reports: Vec<PathBuf>,
+    /// How to group documents.
+    pub by: GroupBy,
+    /// Groups with fewer documents are marked small.
+    pub min_docs: u64,
+    /// The page to write.
+    pub out: PathBuf,
+    /// This process's command line, for the method box.
+    pub command: Vec<String>,
+}
+
+/// Marker of a page this command wrote: only such a file is replaced.
+const SUMMARY_MARKER: &str = "<title>framing summary:";
+
+/// Reads the reports, computes the comparison and writes the summary page to
+/// `config.out` (replacing an earlier summary only, through a temporary file and a rename,
+/// so a reader never sees half a page). Returns the aggregates.
+pub fn run_summarize(config: &SummaryConfig) -> Result<Aggregates, ResearchError> {
+    let agg = aggregate::read(&config.reports, &config.by, ReadOptions::default())?;
+    let comparison = compare::compare(&agg, config.min_docs);
+    let title = config
+        .reports
+        .iter()
+        .map(|r| r.file_name().map_or_else(|| r.display().to_string(), |n| n.to_string_lossy().into_owned()))
+        .collect::<Vec<_>>()
+        .join(" + ");
+    let html = summary::render(&agg, &comparison, config.min_docs, &title, &config.command)?;
+    write_page(&config.out, &html)?;
+    Ok(agg)
+}
+
+/// Writes `html` to `path` atomically, replacing only an earlier summary page.
+pub fn write_page(path: &Path, html: &str) -> Result<(), ResearchError> {
+    let io = |p: &Path, source: std::io::Error| ResearchError::Io { path: p.to_path_buf(), source };
+    match std::fs::read(path) {
+        Ok(old) if !old.windows(SUMMARY_MARKER.len()).any(|w| w == SUMMARY_MARKER.as_bytes()) => {
+            return Err(ResearchError::Report {
+                path: path.to_path_buf(),
+                message: "exists and is not a framing summary page; it is not replaced (choose another --out)".into(),
+            });
+        }
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io(path, e)),
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| SUMMARY_FILE.into());
+    let temp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&temp).map_err(|e| io(&temp, e))?;
+        std::io::Write::write_all(&mut file, html.as_bytes()).map_err(|e| io(&temp, e))?;
+        file.sync_all().map_err(|e| io(&temp, e))?;
+        std::fs::rename(&temp, path).map_err(|e| io(path, e))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
 }
