@@ -234,7 +234,7 @@ fn summarize_writes_one_self_contained_page_with_the_csv_numbers() {
     assert_eq!(html.matches("<svg").count(), 4);
     assert_eq!(html.matches("<figure class=\"chart\"").count(), 4);
     for id in ["chart-rates", "chart-time", "chart-voice", "chart-labels"] {
-        assert!(html.contains(&format!("id=\"{id}\">\n<svg")) || html.contains(&format!("id=\"{id}\"><svg")), "{id}");
+        assert!(html.contains(&format!("id=\"{id}\"><div class=\"scroll\"><svg")), "{id}");
     }
     // Every rate shown is the CSV's cell, interval included.
     let frames = wd.read_csv("rep/compare-source/compare_frames.csv");

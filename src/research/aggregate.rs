@@ -77,6 +77,21 @@ pub fn month_of(date: &str) -> Option<&str> {
     ok.then(|| &date[..7])
 }
 
+/// Every month from `first` to `last` (both `YYYY-MM`, `first` ≤ `last`).
+fn month_range(first: &str, last: &str) -> Vec<String> {
+    let parse = |m: &str| -> Option<(u32, u32)> { Some((m[..4].parse().ok()?, m[5..7].parse().ok()?)) };
+    let (Some((mut y, mut m)), Some(end)) = (parse(first), parse(last)) else {
+        return vec![first.to_string()];
+    };
+    let mut out = Vec::new();
+    // Bounded: a typo'd year (0024) must not make millions of months.
+    while (y, m) <= end && out.len() < 1200 {
+        out.push(format!("{y:04}-{m:02}"));
+        (y, m) = if m >= 12 { (y + 1, 1) } else { (y, m + 1) };
+    }
+    out
+}
+
 /// What one document contributes: kept per document because documents are the clusters of
 /// the intervals.
 #[derive(Debug, Clone, PartialEq)]
@@ -249,20 +264,24 @@ pub fn read(dirs: &[PathBuf], by: &GroupBy, options: ReadOptions) -> Result<Aggr
         read_matches(dir, &docs, &mut agg, &mut entry_index)?;
         agg.skipped += count_rows(&dir.join(files::ERRORS))?;
     }
-    // Groups and months sorted by name; documents point at months by index, so months are
-    // renumbered.
-    let mut months: Vec<(String, u32)> = month_index.into_iter().collect();
-    months.sort();
-    let mut renumber = vec![0u32; months.len()];
-    for (new, (_, old)) in months.iter().enumerate() {
-        renumber[*old as usize] = new as u32;
+    // Months from the first to the last, with the ones no document has (a time axis keeps
+    // its gaps); documents point at months by index, so they are renumbered.
+    let mut seen: Vec<(String, u32)> = month_index.into_iter().collect();
+    seen.sort();
+    let all = match (seen.first(), seen.last()) {
+        (Some(first), Some(last)) => month_range(&first.0, &last.0),
+        _ => Vec::new(),
+    };
+    let mut renumber = vec![0u32; seen.len()];
+    for (month, old) in &seen {
+        renumber[*old as usize] = all.iter().position(|m| m == month).unwrap_or(0) as u32;
     }
     for g in &mut agg.groups {
         for d in &mut g.docs {
             d.month = d.month.map(|m| renumber[m as usize]);
         }
     }
-    agg.months = months.into_iter().map(|(m, _)| m).collect();
+    agg.months = all;
     agg.groups.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(agg)
 }
@@ -492,6 +511,7 @@ mod tests {
         assert_eq!(GroupBy::parse("source,month"), Ok(GroupBy::SourceMonth));
         assert_eq!(GroupBy::parse("encoding").map(|b| b.name()), Ok("encoding".into()));
         assert_eq!(GroupBy::SourceMonth.name(), "source-month");
+        assert_eq!(month_range("2024-11", "2025-02"), ["2024-11", "2024-12", "2025-01", "2025-02"]);
     }
 
     #[test]

@@ -67,6 +67,8 @@ pub struct DotRow {
     pub series: usize,
     /// The value and its interval.
     pub value: Interval,
+    /// Shade the row's band (every other frame), so the rows of one frame read as a block.
+    pub shade: bool,
 }
 
 /// Draws one marker of `series` at `at`: circle, triangle, square, diamond-like cross.
@@ -120,23 +122,34 @@ pub fn dot_whisker(rows: &[DotRow], x_desc: &str) -> Result<String, ResearchErro
             .label_style(("sans-serif", 16))
             .axis_desc_style(("sans-serif", 16))
             .light_line_style(RGBColor(235, 235, 235))
+            .max_light_lines(1)
             .draw()
             .map_err(render_err)?;
+        let bands = rows.iter().enumerate().filter(|(_, r)| r.shade).map(|(i, _)| {
+            let band = rows.len() - 1 - i;
+            Rectangle::new(
+                [(0.0, SegmentValue::Exact(band)), (x_max, SegmentValue::Exact(band + 1))],
+                RGBColor(238, 238, 238).filled(),
+            )
+        });
+        chart.draw_series(bands).map_err(render_err)?;
         for (i, row) in rows.iter().enumerate() {
             let key = SegmentValue::CenterOf(rows.len() - 1 - i);
             let v = row.value;
             if v.low.is_finite() && v.high.is_finite() {
                 let colour = PALETTE[row.series % PALETTE.len()];
+                // Drawn as a path and two caps: plotters' ErrorBar puts its own dot at the
+                // estimate, which would hide the group's marker shape.
+                let style = colour.stroke_width(2);
+                let caps = [v.low, v.high]
+                    .map(|x| EmptyElement::at((x, key.clone())) + PathElement::new(vec![(0, -5), (0, 5)], style));
                 chart
-                    .draw_series(std::iter::once(ErrorBar::new_horizontal(
-                        key.clone(),
-                        v.low,
-                        v.estimate,
-                        v.high,
-                        colour.stroke_width(2),
-                        10,
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(v.low, key.clone()), (v.high, key.clone())],
+                        style,
                     )))
                     .map_err(render_err)?;
+                chart.draw_series(caps).map_err(render_err)?;
             }
             if v.estimate.is_finite() {
                 marker(&mut chart, row.series, (v.estimate, key))?;
@@ -147,7 +160,7 @@ pub fn dot_whisker(rows: &[DotRow], x_desc: &str) -> Result<String, ResearchErro
 }
 
 /// One line of a line chart: a name and a value per x position (`NaN` where there is none;
-/// the line breaks there).
+/// the line joins the positions that have one).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
     /// Name, written at the line's last point.
@@ -165,41 +178,41 @@ pub fn lines(x_labels: &[String], lines: &[Line], y_desc: &str) -> Result<String
     svg(340, |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(10)
-            .margin_right(names)
+            .margin_right(names + 20)
             .x_label_area_size(40)
             .y_label_area_size(50)
             .build_cartesian_2d((0..m).into_segmented(), 0.0..y_max)
             .map_err(render_err)?;
+        // At most about eight labels fit the width: every k-th month is named.
+        let every = m.div_ceil(8);
         let label = |v: &SegmentValue<usize>| match v {
-            SegmentValue::CenterOf(i) => x_labels.get(*i).cloned().unwrap_or_default(),
+            SegmentValue::CenterOf(i) if i % every == 0 => x_labels.get(*i).cloned().unwrap_or_default(),
             _ => String::new(),
         };
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .x_labels(m.min(12))
+            .x_labels(m)
             .x_label_formatter(&label)
             .y_desc(y_desc)
             .label_style(("sans-serif", 16))
             .axis_desc_style(("sans-serif", 16))
             .light_line_style(RGBColor(235, 235, 235))
+            .max_light_lines(1)
             .draw()
             .map_err(render_err)?;
         for (s, line) in lines.iter().enumerate() {
             let colour = PALETTE[s % PALETTE.len()];
-            // Runs of consecutive months with a value, each drawn as one polyline.
-            let mut run: Vec<(SegmentValue<usize>, f64)> = Vec::new();
-            let mut runs = Vec::new();
-            for (i, &v) in line.values.iter().enumerate() {
-                if v.is_finite() {
-                    run.push((SegmentValue::CenterOf(i), v));
-                } else if !run.is_empty() {
-                    runs.push(std::mem::take(&mut run));
-                }
-            }
-            if !run.is_empty() {
-                runs.push(run);
-            }
+            // Months without documents are skipped, not drawn as 0: the line joins the
+            // months that have data, and the evenly spaced axis shows the gap.
+            let points: Vec<(SegmentValue<usize>, f64)> = line
+                .values
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| v.is_finite())
+                .map(|(i, &v)| (SegmentValue::CenterOf(i), v))
+                .collect();
+            let runs = if points.is_empty() { Vec::new() } else { vec![points] };
             for run in &runs {
                 chart.draw_series(LineSeries::new(run.clone(), colour.stroke_width(2))).map_err(render_err)?;
                 for point in run {
@@ -238,6 +251,7 @@ pub fn stacked(rows: &[StackRow], x_desc: &str) -> Result<String, ResearchError>
     svg(height, |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(10)
+            .margin_right(30)
             .x_label_area_size(40)
             .y_label_area_size(label_area)
             .build_cartesian_2d(0.0..1.0, (0..n).into_segmented())
@@ -257,6 +271,7 @@ pub fn stacked(rows: &[StackRow], x_desc: &str) -> Result<String, ResearchError>
             .label_style(("sans-serif", 16))
             .axis_desc_style(("sans-serif", 16))
             .light_line_style(RGBColor(235, 235, 235))
+            .max_light_lines(1)
             .draw()
             .map_err(render_err)?;
         for (i, row) in rows.iter().enumerate() {
@@ -298,8 +313,13 @@ mod tests {
     #[test]
     fn charts_are_svg_without_outside_references() {
         let rows = [
-            DotRow { label: "a: x".into(), series: 0, value: Interval { estimate: 2.0, low: 1.0, high: 3.0 } },
-            DotRow { label: "a: y".into(), series: 1, value: Interval::NONE },
+            DotRow {
+                label: "a: x".into(),
+                series: 0,
+                value: Interval { estimate: 2.0, low: 1.0, high: 3.0 },
+                shade: true,
+            },
+            DotRow { label: "a: y".into(), series: 1, value: Interval::NONE, shade: false },
         ];
         let svg = dot_whisker(&rows, "per 1,000 tokens").expect("a chart");
         assert!(svg.starts_with("<svg"), "{svg}");

@@ -26,7 +26,7 @@ pub const MIN_VOICE_MATCHES: u64 = 5;
 const ALPHA: f64 = 0.05;
 
 /// Marker characters matching the chart markers of each group.
-const MARKERS: [&str; 4] = ["●", "▲", "✚", "■"];
+const MARKERS: [&str; 4] = ["●", "▲", "✕", "■"];
 
 #[derive(Serialize)]
 struct Totals {
@@ -75,7 +75,7 @@ struct RateRow {
 
 #[derive(Serialize)]
 struct VoiceKey {
-    name: &'static str,
+    name: String,
     colour: String,
 }
 
@@ -85,6 +85,35 @@ struct Example {
     surface: String,
     right: String,
     doc_id: String,
+}
+
+/// Contexts are cut at 60 characters; a shorter one reaches the sentence's edge.
+const CONTEXT_CUT: usize = 58;
+
+impl Example {
+    /// The example as it reads: contexts are stored trimmed, so the space between them
+    /// and the term is put back unless a quotation mark or bracket sits there, and `…`
+    /// marks a context cut short (not the sentence's own start or end).
+    fn new(k: &super::aggregate::Kwic) -> Example {
+        let opens = |c: char| "„“”\"‚‘'«»([".contains(c);
+        let closes = |c: char| ".,;:!?“”\"‘’'»«)]…".contains(c);
+        let mut left = k.left.clone();
+        if left.chars().count() >= CONTEXT_CUT {
+            left.insert(0, '…');
+        }
+        if left.chars().last().is_some_and(|c| !opens(c)) {
+            left.push(' ');
+        }
+        let mut right = String::new();
+        if k.right.chars().next().is_some_and(|c| !closes(c)) {
+            right.push(' ');
+        }
+        right.push_str(&k.right);
+        if k.right.chars().count() >= CONTEXT_CUT {
+            right.push('…');
+        }
+        Example { left, surface: k.surface.clone(), right, doc_id: k.doc_id.clone() }
+    }
 }
 
 #[derive(Serialize)]
@@ -226,12 +255,14 @@ pub fn render(
         agg.frames.iter().filter(|f| comparison.frames.iter().any(|r| &r.frame == *f && r.matches > 0)).collect();
     let mut rate_rows = Vec::new();
     let mut dots = Vec::new();
-    for frame in &used {
+    for (f, frame) in used.iter().enumerate() {
         for r in comparison.frames.iter().filter(|r| &&r.frame == frame) {
+            let mark = if r.q < ALPHA { " ✔" } else { "" };
             dots.push(DotRow {
-                label: format!("{}: {}", r.frame, r.group),
+                label: format!("{}{mark}: {}", r.frame, r.group),
                 series: group_index(&r.group),
                 value: r.per_1k,
+                shade: f % 2 == 0,
             });
             rate_rows.push(RateRow {
                 frame: r.frame.clone(),
@@ -288,7 +319,11 @@ pub fn render(
         .collect();
     let voice_chart =
         if stack_rows.is_empty() { None } else { Some(charts::stacked(&stack_rows, "share of the frame's matches")?) };
-    let voices = VOICES.iter().zip(charts::VOICE_COLOURS).map(|(v, c)| VoiceKey { name: v, colour: hex(c) }).collect();
+    let voices = VOICES
+        .iter()
+        .zip(charts::VOICE_COLOURS)
+        .map(|(v, c)| VoiceKey { name: v.replace('_', " "), colour: hex(c) })
+        .collect();
 
     // Distinctive entries with examples.
     let terms = agg
@@ -304,17 +339,7 @@ pub fn render(
                     let entry = (0..agg.entries.len()).find(|&e| entry_term(agg, e) == t.term);
                     let examples = entry
                         .and_then(|e| g.entry_examples.get(&(e as u32)))
-                        .map(|ks| {
-                            ks.iter()
-                                .take(EXAMPLES_PER_TERM)
-                                .map(|k| Example {
-                                    left: k.left.clone(),
-                                    surface: k.surface.clone(),
-                                    right: k.right.clone(),
-                                    doc_id: k.doc_id.clone(),
-                                })
-                                .collect()
-                        })
+                        .map(|ks| ks.iter().take(EXAMPLES_PER_TERM).map(Example::new).collect())
                         .unwrap_or_default();
                     TermView {
                         term: t.term.clone(),
@@ -337,7 +362,12 @@ pub fn render(
             .labels
             .iter()
             .flat_map(|l| comparison.labels.iter().filter(move |r| &r.name == l))
-            .map(|r| DotRow { label: format!("{}: {}", r.name, r.group), series: group_index(&r.group), value: r.mean })
+            .map(|r| DotRow {
+                label: format!("{}: {}", r.name, r.group),
+                series: group_index(&r.group),
+                value: r.mean,
+                shade: agg.labels.iter().position(|l| *l == r.name).is_some_and(|i| i % 2 == 0),
+            })
             .collect();
         Some(charts::dot_whisker(&rows, "mean label probability (95 % interval)")?)
     };
