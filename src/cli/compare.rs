@@ -26,7 +26,7 @@ pub struct CompareArgs {
     #[arg(long, default_value = "source", value_parser = GroupBy::parse)]
     pub by: GroupBy,
     /// Groups with fewer documents are flagged `small = true` (too small to read).
-    #[arg(long, value_name = "N", default_value_t = 20)]
+    #[arg(long, value_name = "N", default_value_t = research::DEFAULT_MIN_DOCS)]
     pub min_docs: u64,
     /// Distinctive terms: `loaded` (lexicon entries and surface forms) or `all` (also every
     /// word of sentences.csv).

@@ -20,7 +20,7 @@ pub struct SummarizeArgs {
     #[arg(long, default_value = "source", value_parser = GroupBy::parse)]
     pub by: GroupBy,
     /// Groups with fewer documents are marked as too small to read.
-    #[arg(long, value_name = "N", default_value_t = 20)]
+    #[arg(long, value_name = "N", default_value_t = research::DEFAULT_MIN_DOCS)]
     pub min_docs: u64,
     /// The page to write [default: REPORT/summary.html of the first report]; an existing
     /// file is replaced only if it is an earlier summary page.

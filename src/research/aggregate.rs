@@ -1,8 +1,8 @@
 //! Reading one or more report folders into per-group, per-document aggregates, streaming
-//! every row file once: `documents.csv` (one small record per document is kept, for the
-//! cluster-robust intervals and the monthly lines), then `sentences.csv` and `matches.csv`,
-//! whose rows are only counted. Memory grows with documents, groups and distinct terms,
-//! never with sentences or matches.
+//! each row file once: `documents.csv` (one small record per document is kept, for the
+//! cluster-robust intervals and the monthly lines), then `matches.csv`, whose rows are only
+//! counted (sentences with a frame included), and `sentences.csv` only for `--terms all`.
+//! Memory grows with documents, groups and distinct terms, never with sentences or matches.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -248,7 +248,7 @@ pub fn read(dirs: &[PathBuf], by: &GroupBy, options: ReadOptions) -> Result<Aggr
     let mut agg = Aggregates { by: Some(by.clone()), reports: dirs.to_vec(), ..Default::default() };
     let mut group_index: HashMap<String, usize> = HashMap::new();
     let mut month_index: HashMap<String, u32> = HashMap::new();
-    let mut entry_index: HashMap<EntryKey, u32> = HashMap::new();
+    let mut entry_index: HashMap<String, u32> = HashMap::new();
     for (r, dir) in dirs.iter().enumerate() {
         let run_path = dir.join(files::RUN);
         let text = std::fs::read_to_string(&run_path)
@@ -260,7 +260,11 @@ pub fn read(dirs: &[PathBuf], by: &GroupBy, options: ReadOptions) -> Result<Aggr
         agg.runs.push(run);
         // doc_id → (group, index in the group's docs), for this report's row files.
         let docs = read_documents(dir, r == 0, by, &mut agg, &mut group_index, &mut month_index)?;
-        read_sentences(dir, &docs, &agg.frames.clone(), options, &mut agg.groups)?;
+        // Sentences with a frame are counted from the matches (3 to 5 times smaller than
+        // sentences.csv); the sentences are read only for their words.
+        if options.words {
+            read_words(dir, &docs, &mut agg.groups)?;
+        }
         read_matches(dir, &docs, &mut agg, &mut entry_index)?;
         agg.skipped += count_rows(&dir.join(files::ERRORS))?;
     }
@@ -389,40 +393,28 @@ fn unknown_doc(path: &Path, record: &csv::StringRecord, id: &str) -> ResearchErr
     }
 }
 
-fn read_sentences(
+fn read_words(
     dir: &Path,
     docs: &HashMap<String, (usize, usize)>,
-    frames: &[String],
-    options: ReadOptions,
     groups: &mut [GroupAgg],
 ) -> Result<(), ResearchError> {
     let path = dir.join(files::SENTENCES);
     let (mut reader, header) = open(&path)?;
     let doc_id = column(&header, "doc_id", &path)?;
-    let frames_col = column(&header, "frames", &path)?;
     let text_col = column(&header, "text", &path)?;
-    let frame_index: HashMap<&str, usize> = frames.iter().enumerate().map(|(i, f)| (f.as_str(), i)).collect();
     let mut record = csv::StringRecord::new();
     let mut word = String::new();
     while reader.read_record(&mut record).map_err(|e| csv_error(&path, &e))? {
         let id = record.get(doc_id).unwrap_or("");
         let &(g, _) = docs.get(id).ok_or_else(|| unknown_doc(&path, &record, id))?;
         let group = &mut groups[g];
-        // The cell lists each frame of the sentence once.
-        for frame in record.get(frames_col).unwrap_or("").split(';').filter(|f| !f.is_empty()) {
-            if let Some(&f) = frame_index.get(frame) {
-                group.sentences_with_frame[f] += 1;
-            }
-        }
-        if options.words {
-            for w in words(record.get(text_col).unwrap_or("")) {
-                word.clear();
-                word.extend(w.chars().flat_map(char::to_lowercase));
-                match group.word_counts.get_mut(word.as_str()) {
-                    Some(n) => *n += 1,
-                    None => {
-                        group.word_counts.insert(word.clone(), 1);
-                    }
+        for w in words(record.get(text_col).unwrap_or("")) {
+            word.clear();
+            word.extend(w.chars().flat_map(char::to_lowercase));
+            match group.word_counts.get_mut(word.as_str()) {
+                Some(n) => *n += 1,
+                None => {
+                    group.word_counts.insert(word.clone(), 1);
                 }
             }
         }
@@ -441,33 +433,58 @@ fn read_matches(
     dir: &Path,
     docs: &HashMap<String, (usize, usize)>,
     agg: &mut Aggregates,
-    entry_index: &mut HashMap<EntryKey, u32>,
+    entry_index: &mut HashMap<String, u32>,
 ) -> Result<(), ResearchError> {
     let path = dir.join(files::MATCHES);
     let (mut reader, header) = open(&path)?;
     let cols: Vec<usize> =
-        ["doc_id", "surface", "pattern", "frame", "voice", "lexicon", "left_context", "right_context"]
+        ["doc_id", "surface", "pattern", "frame", "voice", "lexicon", "left_context", "right_context", "sentence_id"]
             .iter()
             .map(|c| column(&header, c, &path))
             .collect::<Result<_, _>>()?;
     let frame_index: HashMap<String, usize> = agg.frames.iter().enumerate().map(|(i, f)| (f.clone(), i)).collect();
     let mut record = csv::StringRecord::new();
+    let (mut key, mut current_doc) = (String::new(), String::new());
+    let mut seen: std::collections::HashSet<(u64, usize)> = std::collections::HashSet::new();
     while reader.read_record(&mut record).map_err(|e| csv_error(&path, &e))? {
         let cell = |i: usize| record.get(cols[i]).unwrap_or("");
         let id = cell(0);
         let &(g, _) = docs.get(id).ok_or_else(|| unknown_doc(&path, &record, id))?;
-        let key = EntryKey { pattern: cell(2).to_string(), frame: cell(3).to_string(), lexicon: cell(5).to_string() };
-        let entry = match entry_index.get(&key) {
+        // The entry's key as one reused string: no allocation for entries seen before.
+        key.clear();
+        for part in [cell(2), cell(3), cell(5)] {
+            key.push_str(part);
+            key.push('\u{1f}');
+        }
+        let entry = match entry_index.get(key.as_str()) {
             Some(&e) => e,
             None => {
                 let e = agg.entries.len() as u32;
-                agg.entries.push(key.clone());
-                entry_index.insert(key, e);
+                agg.entries.push(EntryKey {
+                    pattern: cell(2).to_string(),
+                    frame: cell(3).to_string(),
+                    lexicon: cell(5).to_string(),
+                });
+                entry_index.insert(key.clone(), e);
                 e
             }
         };
+        // A sentence counts once per frame: matches.csv lists a document's matches
+        // together, so the (sentence, frame) pairs seen are kept for the current document.
+        if id != current_doc {
+            current_doc.clear();
+            current_doc.push_str(id);
+            seen.clear();
+        }
+        let sentence: u64 = number(&record, cols[8], &path)?;
+        let frame = frame_index.get(cell(3)).copied();
+        if let Some(f) = frame {
+            if seen.insert((sentence, f)) {
+                agg.groups[g].sentences_with_frame[f] += 1;
+            }
+        }
         let group = &mut agg.groups[g];
-        if let (Some(&f), Some(v)) = (frame_index.get(cell(3)), Voice::from_name(cell(4))) {
+        if let (Some(f), Some(v)) = (frame, Voice::from_name(cell(4))) {
             let slot = match v {
                 Voice::Authorial => 0,
                 Voice::Quoted => 1,

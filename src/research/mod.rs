@@ -157,3 +157,19 @@ pub fn write_page(path: &Path, html: &str) -> Result<(), ResearchError> {
     }
     result
 }
+
+/// Writes the summary page of one report, grouped by source with the default `--min-docs`,
+/// as `analyze` does: reads the report in `dir`, names it `shown_as` on the page (the run
+/// writes into a temporary folder), and writes `page`.
+pub fn summarize_report(dir: &Path, shown_as: &Path, page: &Path, command: &[String]) -> Result<(), ResearchError> {
+    let mut agg = aggregate::read(&[dir.to_path_buf()], &GroupBy::Source, ReadOptions::default())?;
+    agg.reports = vec![shown_as.to_path_buf()];
+    let comparison = compare::compare(&agg, DEFAULT_MIN_DOCS);
+    let title =
+        shown_as.file_name().map_or_else(|| shown_as.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let html = summary::render(&agg, &comparison, DEFAULT_MIN_DOCS, &title, command)?;
+    write_page(page, &html)
+}
+
+/// Groups with fewer documents are flagged small unless `--min-docs` says otherwise.
+pub const DEFAULT_MIN_DOCS: u64 = 20;
