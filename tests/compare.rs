@@ -261,3 +261,19 @@ fn summarize_writes_one_self_contained_page_with_the_csv_numbers() {
     wd.framing().args(["summarize", "rep", "-q", "--out", "notes.html"]).assert().code(2);
     assert_eq!(wd.read("notes.html"), "<p>mine</p>");
 }
+
+#[test]
+fn analyze_writes_the_summary_page_unless_told_not_to() {
+    let wd = Workdir::new();
+    let corpus = repo().join("examples/corpus");
+    wd.framing().arg("analyze").arg(&corpus).args(["-o", "with", "-q"]).assert().success();
+    let html = wd.read("with/summary.html");
+    // Named after the report folder, not the temporary folder the run wrote into.
+    assert!(html.contains("<title>framing summary: with</title>"), "{}", &html[..400]);
+    assert!(!html.contains(".tmp-"));
+    assert_eq!(html.matches("<svg").count(), 4);
+    wd.framing().arg("analyze").arg(&corpus).args(["-o", "without", "-q", "--no-summary"]).assert().success();
+    assert!(!wd.path().join("without/summary.html").exists());
+    // A report with its page is replaced by --force like any other.
+    wd.framing().arg("analyze").arg(&corpus).args(["-o", "with", "-q", "--force"]).assert().success();
+}
