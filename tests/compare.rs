@@ -277,3 +277,24 @@ fn analyze_writes_the_summary_page_unless_told_not_to() {
     // A report with its page is replaced by --force like any other.
     wd.framing().arg("analyze").arg(&corpus).args(["-o", "with", "-q", "--force"]).assert().success();
 }
+
+#[test]
+fn compare_with_a_seeded_bootstrap() {
+    let wd = Workdir::new();
+    hand_made_report(&wd);
+    let args = ["compare", "hand", "--boot", "400", "--seed", "3", "-q", "--force"];
+    wd.framing().args(args).assert().success();
+    let first = wd.read("hand/compare-source/compare_frames.csv");
+    wd.framing().args(args).assert().success();
+    assert_eq!(first, wd.read("hand/compare-source/compare_frames.csv"), "same seed, same intervals");
+    let frames = wd.read_csv("hand/compare-source/compare_frames.csv");
+    assert_eq!(frames[0][19..], ["per_1k_boot_low", "per_1k_boot_high"]);
+    // x's two documents (8 matches / 600 tokens, 4 / 400): a resample is both x1 (13.333333
+    // per 1,000), both x2 (10) or one of each (12), so the 2.5th and 97.5th percentiles of
+    // 400 resamples are 10 and 13.333333.
+    assert_eq!(row(&frames, &["x", "a"])[19..].join(","), "10,13.333333");
+    // One document: no interval.
+    assert_eq!(row(&frames, &["z", "a"])[19..].join(","), ",");
+    // --seed needs --boot.
+    wd.framing().args(["compare", "hand", "--seed", "3", "-q", "--force"]).assert().code(2);
+}

@@ -12,7 +12,8 @@ use crate::research::{self, CompareConfig, GroupBy};
     framing compare reports/corpus --by month              # into reports/corpus/compare-month/\n  \
     framing compare reports/corpus --by source,month --min-docs 5\n  \
     framing compare parts/1 parts/2 parts/3 --out cmp/     # several reports as one\n  \
-    framing compare reports/corpus --terms all             # keyness over every word too\n\n\
+    framing compare reports/corpus --terms all             # keyness over every word too\n  \
+    framing compare reports/corpus --boot 2000 --seed 7    # plus a document bootstrap\n\n\
     Writes compare_frames.csv, compare_voice.csv, compare_terms.csv, compare_stance.csv and,\n\
     for scored reports, compare_labels.csv. Intervals are 95 %: Wilson for shares; for rates\n\
     per 1,000 tokens and means, a cluster-robust (linearised) standard error with documents\n\
@@ -38,6 +39,13 @@ pub struct CompareArgs {
     /// Replace an earlier comparison at the output folder.
     #[arg(long)]
     pub force: bool,
+    /// Add a seeded document bootstrap of the per-1k rates with N resamples
+    /// (columns per_1k_boot_low, per_1k_boot_high), to compare with the cluster-robust interval.
+    #[arg(long, value_name = "N")]
+    pub boot: Option<u32>,
+    /// Seed of the bootstrap (the same seed gives the same intervals everywhere).
+    #[arg(long, value_name = "S", default_value_t = 1, requires = "boot")]
+    pub seed: u64,
     /// Difference threshold for the printed summary: frames with q below it are reported.
     #[arg(long, value_name = "Q", default_value_t = 0.05)]
     pub alpha: f64,
@@ -56,6 +64,7 @@ pub fn run(args: CompareArgs) -> anyhow::Result<Outcome> {
         all_words: args.terms == "all",
         out: out.clone(),
         force: args.force,
+        boot: args.boot.map(|replicates| research::compare::Boot { replicates, seed: args.seed }),
     };
     let (agg, comparison) = research::run_compare(&config)?;
     if !args.quiet {

@@ -111,6 +111,17 @@ pub struct FrameRow {
     pub q: f64,
     /// Fewer documents than `--min-docs`.
     pub small: bool,
+    /// The per-1k interval of a seeded document bootstrap (`--boot N`), for comparison.
+    pub boot: Option<Interval>,
+}
+
+/// A seeded document bootstrap: `replicates` resamples, generator seeded with `seed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Boot {
+    /// Resamples.
+    pub replicates: u32,
+    /// Seed.
+    pub seed: u64,
 }
 
 /// One row of `compare_voice.csv`.
@@ -173,10 +184,11 @@ pub struct Comparison {
     pub labels: Vec<MeanRow>,
 }
 
-/// Computes every table; groups with fewer than `min_docs` documents are flagged `small`.
-pub fn compare(agg: &Aggregates, min_docs: u64) -> Comparison {
+/// Computes every table; groups with fewer than `min_docs` documents are flagged `small`;
+/// with `boot`, the per-1k rates also get bootstrap intervals.
+pub fn compare(agg: &Aggregates, min_docs: u64, boot: Option<Boot>) -> Comparison {
     Comparison {
-        frames: frame_rows(agg, min_docs),
+        frames: frame_rows(agg, min_docs, boot),
         voice: voice_rows(agg),
         terms: term_rows(agg),
         stance: stance_rows(agg),
@@ -184,7 +196,7 @@ pub fn compare(agg: &Aggregates, min_docs: u64) -> Comparison {
     }
 }
 
-fn frame_rows(agg: &Aggregates, min_docs: u64) -> Vec<FrameRow> {
+fn frame_rows(agg: &Aggregates, min_docs: u64, boot: Option<Boot>) -> Vec<FrameRow> {
     let tests: Vec<Option<ChiSquare>> = (0..agg.frames.len())
         .map(|f| {
             let table: Vec<(u64, u64)> = agg
@@ -197,8 +209,15 @@ fn frame_rows(agg: &Aggregates, min_docs: u64) -> Vec<FrameRow> {
         .collect();
     let q = stats::benjamini_hochberg(&tests.iter().map(|t| t.map_or(f64::NAN, |t| t.p)).collect::<Vec<_>>());
     let mut rows = Vec::new();
-    for g in &agg.groups {
+    for (gi, g) in agg.groups.iter().enumerate() {
         let (sentences, tokens) = (g.sentences(), g.tokens());
+        let boots = boot.map(|b| {
+            let x: Vec<f64> = g.docs.iter().map(|d| d.tokens as f64).collect();
+            let y: Vec<Vec<f64>> =
+                g.docs.iter().map(|d| d.frame_matches.iter().map(|&m| f64::from(m)).collect()).collect();
+            // Each group its own stream, so adding a group does not change another's.
+            stats::bootstrap_ratios(&x, &y, b.replicates, b.seed ^ (gi as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
+        });
         for (f, frame) in agg.frames.iter().enumerate() {
             let clusters: Vec<(f64, f64)> =
                 g.docs.iter().map(|d| (f64::from(d.frame_matches[f]), d.tokens as f64)).collect();
@@ -215,6 +234,7 @@ fn frame_rows(agg: &Aggregates, min_docs: u64) -> Vec<FrameRow> {
                 test: tests[f],
                 q: q[f],
                 small: g.documents() < min_docs,
+                boot: boots.as_ref().map(|b| b[f].scaled(1000.0)),
             });
         }
     }
@@ -360,7 +380,7 @@ impl FrameRow {
     /// The row's cells, in [`FRAMES_HEADER`] order.
     pub fn cells(&self) -> Vec<String> {
         let t = self.test;
-        vec![
+        let mut cells = vec![
             self.group.clone(),
             self.frame.clone(),
             self.documents.to_string(),
@@ -380,7 +400,11 @@ impl FrameRow {
             t.map_or(String::new(), |t| cell(t.cramers_v)),
             cell_p(self.q),
             self.small.to_string(),
-        ]
+        ];
+        if let Some(b) = self.boot {
+            cells.extend([cell(b.low), cell(b.high)]);
+        }
+        cells
     }
 }
 
@@ -406,7 +430,11 @@ fn write_csv(
 
 /// Writes the compare files into `dir` (`compare_labels.csv` only for scored reports).
 pub fn write(c: &Comparison, labels: bool, dir: &Path) -> Result<(), ResearchError> {
-    write_csv(dir, files::FRAMES, &FRAMES_HEADER, c.frames.iter().map(FrameRow::cells))?;
+    let mut frames_header = FRAMES_HEADER.to_vec();
+    if c.frames.first().is_some_and(|r| r.boot.is_some()) {
+        frames_header.extend(["per_1k_boot_low", "per_1k_boot_high"]);
+    }
+    write_csv(dir, files::FRAMES, &frames_header, c.frames.iter().map(FrameRow::cells))?;
     let mut voice_header = vec!["group", "frame", "matches"];
     let names: Vec<String> =
         VOICES.iter().flat_map(|v| [v.to_string(), format!("{v}_low"), format!("{v}_high")]).collect();

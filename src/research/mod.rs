@@ -75,6 +75,8 @@ pub struct CompareConfig {
     pub out: PathBuf,
     /// Replace an earlier comparison there.
     pub force: bool,
+    /// Add bootstrap intervals of the per-1k rates.
+    pub boot: Option<compare::Boot>,
 }
 
 /// The default output folder: `REPORT/compare-BY/` of the first report.
@@ -86,7 +88,7 @@ pub fn default_out(report: &Path, by: &GroupBy) -> PathBuf {
 /// the aggregates and tables (for the summary printed by the CLI).
 pub fn run_compare(config: &CompareConfig) -> Result<(Aggregates, Comparison), ResearchError> {
     let agg = aggregate::read(&config.reports, &config.by, ReadOptions { words: config.all_words })?;
-    let comparison = compare::compare(&agg, config.min_docs);
+    let comparison = compare::compare(&agg, config.min_docs, config.boot);
     // The reports are not passed as inputs to protect: the default folder lies inside one,
     // and the layout's marker already keeps --force to earlier comparisons.
     let dir = ReportDir::create_as(&config.out, config.force, &[], &guard::COMPARISON)?;
@@ -118,7 +120,7 @@ const SUMMARY_MARKER: &str = "<title>framing summary:";
 /// so a reader never sees half a page). Returns the aggregates.
 pub fn run_summarize(config: &SummaryConfig) -> Result<Aggregates, ResearchError> {
     let agg = aggregate::read(&config.reports, &config.by, ReadOptions::default())?;
-    let comparison = compare::compare(&agg, config.min_docs);
+    let comparison = compare::compare(&agg, config.min_docs, None);
     let title = config
         .reports
         .iter()
@@ -164,7 +166,7 @@ pub fn write_page(path: &Path, html: &str) -> Result<(), ResearchError> {
 pub fn summarize_report(dir: &Path, shown_as: &Path, page: &Path, command: &[String]) -> Result<(), ResearchError> {
     let mut agg = aggregate::read(&[dir.to_path_buf()], &GroupBy::Source, ReadOptions::default())?;
     agg.reports = vec![shown_as.to_path_buf()];
-    let comparison = compare::compare(&agg, DEFAULT_MIN_DOCS);
+    let comparison = compare::compare(&agg, DEFAULT_MIN_DOCS, None);
     let title =
         shown_as.file_name().map_or_else(|| shown_as.display().to_string(), |n| n.to_string_lossy().into_owned());
     let html = summary::render(&agg, &comparison, DEFAULT_MIN_DOCS, &title, command)?;

@@ -168,6 +168,96 @@ pub fn log_odds(y_i: f64, n_i: f64, y_j: f64, n_j: f64, alpha: f64, alpha0: f64)
     Some(LogOdds { log_odds, z: log_odds / variance.sqrt() })
 }
 
+/// SplitMix64 (Steele, Lea & Flood 2014): a small, fast generator whose sequence depends
+/// only on the seed, so a bootstrap with `--seed S` is the same on every machine and release.
+#[derive(Debug, Clone)]
+pub struct SplitMix64(u64);
+
+impl SplitMix64 {
+    /// A generator starting from `seed`.
+    pub fn new(seed: u64) -> SplitMix64 {
+        SplitMix64(seed)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A uniform index below `n` (`n > 0`), by Lemire's multiply-shift (its bias, below
+    /// n / 2^64, is far under anything a bootstrap can show).
+    pub fn below(&mut self, n: usize) -> usize {
+        ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
+    }
+}
+
+/// Percentile bootstrap intervals of ratios `Σy / Σx` with documents resampled with
+/// replacement: `clusters[d]` holds document d's `x` and one `y` per series (frames), and
+/// the result one 95 % interval per series (2.5th and 97.5th percentiles of `replicates`
+/// resampled ratios, the estimate being the full sample's ratio). Fewer than two documents
+/// give [`Interval::NONE`] bounds.
+pub fn bootstrap_ratios(x: &[f64], y: &[Vec<f64>], replicates: u32, seed: u64) -> Vec<Interval> {
+    let series = y.first().map_or(0, Vec::len);
+    let n = x.len();
+    let full: Vec<f64> = (0..series)
+        .map(|s| {
+            let sx: f64 = x.iter().sum();
+            let sy: f64 = y.iter().map(|d| d[s]).sum();
+            if sx > 0.0 {
+                sy / sx
+            } else {
+                f64::NAN
+            }
+        })
+        .collect();
+    if n < 2 || replicates == 0 {
+        return full.into_iter().map(|e| Interval { estimate: e, low: f64::NAN, high: f64::NAN }).collect();
+    }
+    let mut rng = SplitMix64::new(seed);
+    let mut draws: Vec<Vec<f64>> = vec![Vec::with_capacity(replicates as usize); series];
+    let mut sums = vec![0.0; series];
+    for _ in 0..replicates {
+        sums.iter_mut().for_each(|s| *s = 0.0);
+        let mut sx = 0.0;
+        for _ in 0..n {
+            let d = rng.below(n);
+            sx += x[d];
+            for (s, v) in sums.iter_mut().zip(&y[d]) {
+                *s += v;
+            }
+        }
+        for (draw, s) in draws.iter_mut().zip(&sums) {
+            // A resample of documents without tokens has no rate; it is left out.
+            if sx > 0.0 {
+                draw.push(s / sx);
+            }
+        }
+    }
+    draws
+        .into_iter()
+        .zip(full)
+        .map(|(mut d, estimate)| {
+            d.sort_by(f64::total_cmp);
+            Interval { estimate, low: percentile(&d, 0.025), high: percentile(&d, 0.975) }
+        })
+        .collect()
+}
+
+/// The `q` quantile of sorted values, linear between order statistics (numpy's default,
+/// `np.percentile(…, method="linear")`); NaN when empty.
+pub fn percentile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let at = q * (sorted.len() - 1) as f64;
+    let (lo, hi) = (at.floor() as usize, at.ceil() as usize);
+    sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo as f64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,6 +333,37 @@ mod tests {
         let m = mean_cluster(&[1.0, 2.0, 3.0]);
         close(m.estimate, 2.0);
         close(m.high, 2.0 + Z95 / 3f64.sqrt());
+    }
+
+    #[test]
+    fn percentiles_match_numpy() {
+        // np.percentile([1, 2, 3, 4, 10], [2.5, 97.5]) -> [1.1, 9.4]
+        let v = [1.0, 2.0, 3.0, 4.0, 10.0];
+        close(percentile(&v, 0.025), 1.1);
+        close(percentile(&v, 0.975), 9.4);
+        assert!(percentile(&[], 0.5).is_nan());
+    }
+
+    #[test]
+    fn splitmix_matches_its_reference_sequence() {
+        // Seed 1234567, computed by the published algorithm (Vigna's splitmix64.c) written out
+        // in Python: s = (s + 0x9E3779B97F4A7C15) mod 2^64; z = (s ^ s >> 30) * 0xBF58476D1CE4E5B9;
+        // z = (z ^ z >> 27) * 0x94D049BB133111EB; z ^ z >> 31 (all mod 2^64).
+        let mut r = SplitMix64::new(1234567);
+        assert_eq!(r.next_u64(), 6457827717110365317);
+        assert_eq!(r.next_u64(), 3203168211198807973);
+    }
+
+    #[test]
+    fn bootstrap_is_seeded_and_brackets_the_estimate() {
+        let x = [100.0, 150.0, 120.0, 80.0, 90.0, 110.0];
+        let y: Vec<Vec<f64>> = [4.0, 1.0, 6.0, 0.0, 2.0, 3.0].iter().map(|&v| vec![v]).collect();
+        let a = bootstrap_ratios(&x, &y, 500, 7);
+        assert_eq!(a, bootstrap_ratios(&x, &y, 500, 7));
+        assert_ne!(a, bootstrap_ratios(&x, &y, 500, 8));
+        close(a[0].estimate, 16.0 / 650.0);
+        assert!(a[0].low < a[0].estimate && a[0].estimate < a[0].high, "{:?}", a[0]);
+        assert!(bootstrap_ratios(&x[..1], &y[..1], 500, 7)[0].low.is_nan());
     }
 
     #[test]
