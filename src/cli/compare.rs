@@ -68,9 +68,15 @@ pub fn run(args: CompareArgs) -> anyhow::Result<Outcome> {
     };
     let (agg, comparison) = research::run_compare(&config)?;
     if !args.quiet {
+        let plural = |n: u64, word: &str| if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") };
         let groups: Vec<String> =
-            agg.groups.iter().map(|g| format!("{} ({} documents)", g.name, g.documents())).collect();
-        eprintln!("framing: compared {} groups by {}: {}", agg.groups.len(), config.by.name(), groups.join(", "));
+            agg.groups.iter().map(|g| format!("{} ({})", g.name, plural(g.documents(), "document"))).collect();
+        eprintln!(
+            "framing: compared {} by {}: {}",
+            plural(agg.groups.len() as u64, "group"),
+            config.by.name(),
+            groups.join(", ")
+        );
         for line in research::compare::summary_lines(&comparison, args.alpha) {
             eprintln!("  {line}");
         }

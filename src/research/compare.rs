@@ -514,11 +514,11 @@ pub fn summary_lines(c: &Comparison, alpha: f64) -> Vec<String> {
         }
     }
     let mut lines = Vec::new();
-    let mut noise = Vec::new();
+    let (mut noise, mut untested) = (Vec::new(), Vec::new());
     for frame in frames {
         let rows: Vec<&FrameRow> = c.frames.iter().filter(|r| r.frame == frame).collect();
         let (Some(t), q) = (rows[0].test, rows[0].q) else {
-            noise.push(format!("{frame} (no test)"));
+            untested.push(frame);
             continue;
         };
         if q >= alpha {
@@ -554,6 +554,12 @@ pub fn summary_lines(c: &Comparison, alpha: f64) -> Vec<String> {
     }
     if !noise.is_empty() {
         lines.push(format!("not different beyond noise (q ≥ {}): {}", cell(alpha), noise.join(", ")));
+    }
+    if !untested.is_empty() {
+        lines.push(format!(
+            "not tested (fewer than two groups with sentences, or no sentence or every one has the frame): {}",
+            untested.join(", ")
+        ));
     }
     lines
 }
