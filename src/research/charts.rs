@@ -71,7 +71,11 @@ pub struct DotRow {
     pub shade: bool,
 }
 
-/// Draws one marker of `series` at `at`: circle, triangle, square, diamond-like cross.
+/// The marker shapes, one per series in turn: filled circle, triangle, cross, square, then
+/// hollow circle, triangle, square (the summary page's key shows the same characters).
+pub const MARKER_COUNT: usize = 7;
+
+/// Draws one marker of `series` at `at`.
 fn marker<DB: DrawingBackend, CT: CoordTranslate>(
     chart: &mut ChartContext<'_, DB, CT>,
     series: usize,
@@ -81,13 +85,18 @@ where
     CT::From: Clone + 'static,
 {
     let colour = PALETTE[series % PALETTE.len()];
-    let style = colour.filled();
-    let result = match series % 4 {
-        0 => chart.draw_series(std::iter::once(Circle::new(at, 5, style))).map(|_| ()),
-        1 => chart.draw_series(std::iter::once(TriangleMarker::new(at, 7, style))).map(|_| ()),
+    let (filled, hollow) = (colour.filled(), colour.stroke_width(2));
+    let result = match series % MARKER_COUNT {
+        0 => chart.draw_series(std::iter::once(Circle::new(at, 5, filled))).map(|_| ()),
+        1 => chart.draw_series(std::iter::once(TriangleMarker::new(at, 7, filled))).map(|_| ()),
         2 => chart.draw_series(std::iter::once(Cross::new(at, 5, colour.stroke_width(3)))).map(|_| ()),
+        3 => chart
+            .draw_series(std::iter::once(EmptyElement::at(at) + Rectangle::new([(-4, -4), (4, 4)], filled)))
+            .map(|_| ()),
+        4 => chart.draw_series(std::iter::once(Circle::new(at, 5, hollow))).map(|_| ()),
+        5 => chart.draw_series(std::iter::once(TriangleMarker::new(at, 7, hollow))).map(|_| ()),
         _ => chart
-            .draw_series(std::iter::once(EmptyElement::at(at) + Rectangle::new([(-4, -4), (4, 4)], style)))
+            .draw_series(std::iter::once(EmptyElement::at(at) + Rectangle::new([(-4, -4), (4, 4)], hollow)))
             .map(|_| ()),
     };
     result.map_err(render_err)
@@ -103,9 +112,12 @@ pub fn dot_whisker(rows: &[DotRow], x_desc: &str) -> Result<String, ResearchErro
     let x_max = if x_max > 0.0 { x_max * 1.08 } else { 1.0 };
     let label_area = label_width(rows.iter().map(|r| r.label.as_str()));
     svg(height, |root| {
+        // A long chart repeats its scale on top, where the reader starts.
+        let top = if n > 15 { 30 } else { 0 };
         let mut chart = ChartBuilder::on(root)
             .margin(10)
             .x_label_area_size(40)
+            .top_x_label_area_size(top)
             .y_label_area_size(label_area)
             .build_cartesian_2d(0.0..x_max, (0..n).into_segmented())
             .map_err(render_err)?;
@@ -169,57 +181,105 @@ pub struct Line {
     pub values: Vec<f64>,
 }
 
-/// Lines over categorical x positions (`x_labels`, e.g. months), labelled at their ends.
+/// Lines over categorical x positions (`x_labels`, e.g. months). One or two lines share one
+/// panel, labelled at their ends; more get one small panel each (in two columns, same
+/// axes), the group's line in colour over the others' in grey: six lines on one panel of
+/// 80 months are a tangle no reader can follow.
 pub fn lines(x_labels: &[String], lines: &[Line], y_desc: &str) -> Result<String, ResearchError> {
-    let m = x_labels.len().max(1);
     let y_max = lines.iter().flat_map(|l| &l.values).copied().filter(|v| v.is_finite()).fold(0.0_f64, f64::max);
     let y_max = if y_max > 0.0 { y_max * 1.12 } else { 1.0 };
+    let panels = if lines.len() > 2 { lines.len() } else { 1 };
+    let columns = panels.min(2);
+    let rows = panels.div_ceil(columns);
+    let height = if panels > 1 { 20 + 210 * rows as u32 } else { 340 };
+    svg(height, |root| {
+        if panels == 1 {
+            return panel(root, x_labels, lines, None, y_max, y_desc);
+        }
+        for (p, area) in root.split_evenly((rows, columns)).iter().enumerate().take(panels) {
+            panel(area, x_labels, lines, Some(p), y_max, y_desc)?;
+        }
+        Ok(())
+    })
+}
+
+/// One panel of [`lines`]: every line in colour with its name at its end (`focus` None),
+/// or line `focus` in colour over the others in grey, named in the caption.
+fn panel(
+    area: &DrawingArea<SVGBackend<'_>, Shift>,
+    x_labels: &[String],
+    lines: &[Line],
+    focus: Option<usize>,
+    y_max: f64,
+    y_desc: &str,
+) -> Result<(), ResearchError> {
+    let m = x_labels.len().max(1);
     let names = label_width(lines.iter().map(|l| l.name.as_str()));
-    svg(340, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin(10)
-            .margin_right(names + 20)
-            .x_label_area_size(40)
-            .y_label_area_size(50)
-            .build_cartesian_2d((0..m).into_segmented(), 0.0..y_max)
-            .map_err(render_err)?;
-        // At most about eight labels fit the width: every k-th month is named.
-        let every = m.div_ceil(8);
-        let label = |v: &SegmentValue<usize>| match v {
-            SegmentValue::CenterOf(i) if i % every == 0 => x_labels.get(*i).cloned().unwrap_or_default(),
-            _ => String::new(),
-        };
+    let mut builder = ChartBuilder::on(area);
+    builder.margin(8).x_label_area_size(34).y_label_area_size(if focus.is_some() { 40 } else { 50 });
+    match focus {
+        Some(f) => {
+            let colour = PALETTE[f % PALETTE.len()];
+            builder.caption(&lines[f].name, ("sans-serif", 17).into_font().color(&colour));
+        }
+        None => {
+            builder.margin_right(names + 20);
+        }
+    }
+    let mut chart = builder.build_cartesian_2d((0..m).into_segmented(), 0.0..y_max).map_err(render_err)?;
+    // Labels on about eight months across the full width, four in a small panel.
+    let every = m.div_ceil(if focus.is_some() { 4 } else { 8 });
+    let label = |v: &SegmentValue<usize>| match v {
+        SegmentValue::CenterOf(i) if i % every == 0 => x_labels.get(*i).cloned().unwrap_or_default(),
+        _ => String::new(),
+    };
+    let mut mesh = chart.configure_mesh();
+    mesh.disable_x_mesh()
+        .x_labels(m)
+        .x_label_formatter(&label)
+        .y_labels(5)
+        .label_style(("sans-serif", 16))
+        .axis_desc_style(("sans-serif", 16))
+        .light_line_style(RGBColor(235, 235, 235))
+        .max_light_lines(1);
+    if focus.is_none() {
+        mesh.y_desc(y_desc);
+    }
+    mesh.draw().map_err(render_err)?;
+    // Months without documents are skipped, not drawn as 0: the line joins the months that
+    // have data, and the evenly spaced axis shows the gap.
+    let points = |line: &Line| -> Vec<(SegmentValue<usize>, f64)> {
+        line.values
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.is_finite())
+            .map(|(i, &v)| (SegmentValue::CenterOf(i), v))
+            .collect()
+    };
+    // Markers only where they can be told apart.
+    let markers = m <= 24;
+    let order: Vec<usize> = match focus {
+        Some(f) => (0..lines.len()).filter(|&s| s != f).chain([f]).collect(),
+        None => (0..lines.len()).collect(),
+    };
+    for s in order {
+        let line = &lines[s];
+        let pts = points(line);
+        if pts.is_empty() {
+            continue;
+        }
+        let in_focus = focus.is_none_or(|f| f == s);
+        let colour = if in_focus { PALETTE[s % PALETTE.len()] } else { RGBColor(205, 205, 205) };
         chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(m)
-            .x_label_formatter(&label)
-            .y_desc(y_desc)
-            .label_style(("sans-serif", 16))
-            .axis_desc_style(("sans-serif", 16))
-            .light_line_style(RGBColor(235, 235, 235))
-            .max_light_lines(1)
-            .draw()
+            .draw_series(LineSeries::new(pts.clone(), colour.stroke_width(if in_focus { 2 } else { 1 })))
             .map_err(render_err)?;
-        for (s, line) in lines.iter().enumerate() {
-            let colour = PALETTE[s % PALETTE.len()];
-            // Months without documents are skipped, not drawn as 0: the line joins the
-            // months that have data, and the evenly spaced axis shows the gap.
-            let points: Vec<(SegmentValue<usize>, f64)> = line
-                .values
-                .iter()
-                .enumerate()
-                .filter(|(_, v)| v.is_finite())
-                .map(|(i, &v)| (SegmentValue::CenterOf(i), v))
-                .collect();
-            let runs = if points.is_empty() { Vec::new() } else { vec![points] };
-            for run in &runs {
-                chart.draw_series(LineSeries::new(run.clone(), colour.stroke_width(2))).map_err(render_err)?;
-                for point in run {
-                    marker(&mut chart, s, point.clone())?;
-                }
+        if in_focus && markers {
+            for point in &pts {
+                marker(&mut chart, s, point.clone())?;
             }
-            if let Some(last) = runs.last().and_then(|r| r.last()) {
+        }
+        if focus.is_none() {
+            if let Some(last) = pts.last() {
                 chart
                     .draw_series(std::iter::once(
                         EmptyElement::at(last.clone())
@@ -228,8 +288,8 @@ pub fn lines(x_labels: &[String], lines: &[Line], y_desc: &str) -> Result<String
                     .map_err(render_err)?;
             }
         }
-        Ok(())
-    })
+    }
+    Ok(())
 }
 
 /// A row of a stacked-bar chart.
