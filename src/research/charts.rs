@@ -72,7 +72,8 @@ pub struct DotRow {
 }
 
 /// The marker shapes, one per series in turn: filled circle, triangle, cross, square, then
-/// hollow circle, triangle, square (the summary page's key shows the same characters).
+/// hollow circle, diamond, hollow square (the summary page's key shows the same characters;
+/// plotters fills its triangle marker whatever the style, so there is no hollow one).
 pub const MARKER_COUNT: usize = 7;
 
 /// Draws one marker of `series` at `at`.
@@ -94,7 +95,11 @@ where
             .draw_series(std::iter::once(EmptyElement::at(at) + Rectangle::new([(-4, -4), (4, 4)], filled)))
             .map(|_| ()),
         4 => chart.draw_series(std::iter::once(Circle::new(at, 5, hollow))).map(|_| ()),
-        5 => chart.draw_series(std::iter::once(TriangleMarker::new(at, 7, hollow))).map(|_| ()),
+        5 => chart
+            .draw_series(std::iter::once(
+                EmptyElement::at(at) + Polygon::new(vec![(0, -7), (7, 0), (0, 7), (-7, 0)], filled),
+            ))
+            .map(|_| ()),
         _ => chart
             .draw_series(std::iter::once(EmptyElement::at(at) + Rectangle::new([(-4, -4), (4, 4)], hollow)))
             .map(|_| ()),
@@ -113,7 +118,7 @@ pub fn dot_whisker(rows: &[DotRow], x_desc: &str) -> Result<String, ResearchErro
     let label_area = label_width(rows.iter().map(|r| r.label.as_str()));
     svg(height, |root| {
         // A long chart repeats its scale on top, where the reader starts.
-        let top = if n > 15 { 30 } else { 0 };
+        let top = if n > 15 { 55 } else { 0 };
         let mut chart = ChartBuilder::on(root)
             .margin(10)
             .x_label_area_size(40)

@@ -26,7 +26,7 @@ pub const MIN_VOICE_MATCHES: u64 = 5;
 const ALPHA: f64 = 0.05;
 
 /// Marker characters matching the chart markers of each group.
-const MARKERS: [&str; charts::MARKER_COUNT] = ["●", "▲", "✕", "■", "○", "△", "□"];
+const MARKERS: [&str; charts::MARKER_COUNT] = ["●", "▲", "✕", "■", "○", "◆", "□"];
 
 #[derive(Serialize)]
 struct Totals {
