@@ -298,3 +298,15 @@ fn compare_with_a_seeded_bootstrap() {
     // --seed needs --boot.
     wd.framing().args(["compare", "hand", "--seed", "3", "-q", "--force"]).assert().code(2);
 }
+
+#[test]
+fn summarize_by_month_draws_no_lines_over_months() {
+    let wd = Workdir::new();
+    hand_made_report(&wd);
+    wd.framing().args(["summarize", "hand", "--by", "month", "-q"]).assert().success();
+    let html = wd.read("hand/summary.html");
+    // Rates and voice only: the groups are the months, and the report has no model.
+    assert_eq!(html.matches("<svg").count(), 2);
+    assert!(!html.contains("chart-time") && !html.contains("chart-labels"));
+    assert!(html.contains("<td>2024-01</td>"));
+}

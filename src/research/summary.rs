@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::aggregate::{Aggregates, GroupAgg};
+use super::aggregate::{Aggregates, GroupAgg, GroupBy};
 use super::charts::{self, DotRow, Line, StackRow};
 use super::compare::{cell, cell_p, entry_term, Comparison, VOICES};
 use super::stats::{self, Interval};
@@ -21,6 +21,9 @@ pub const EXAMPLES_PER_TERM: usize = 3;
 
 /// Voice bars need this many matches (fewer make shares that mean little).
 pub const MIN_VOICE_MATCHES: u64 = 5;
+
+/// Groups beyond which the monthly lines are left out (a panel each would fill pages).
+pub const MAX_TIME_PANELS: usize = 12;
 
 /// Difference threshold for the ✔ marks.
 const ALPHA: f64 = 0.05;
@@ -283,7 +286,10 @@ pub fn render(
     let rate_chart = charts::dot_whisker(&dots, "loaded terms per 1,000 tokens (95 % interval)")?;
 
     // Over time: every loaded term per 1,000 tokens, per group and month.
-    let time_chart = if agg.months.len() >= 2 {
+    // Lines per group over months only when groups are not themselves periods, and few
+    // enough to draw a panel each.
+    let by_time = matches!(agg.by, Some(GroupBy::Month | GroupBy::Year | GroupBy::SourceMonth));
+    let time_chart = if agg.months.len() >= 2 && !by_time && agg.groups.len() <= MAX_TIME_PANELS {
         let lines: Vec<Line> = agg
             .groups
             .iter()
