@@ -310,3 +310,18 @@ fn summarize_by_month_draws_no_lines_over_months() {
     assert!(!html.contains("chart-time") && !html.contains("chart-labels"));
     assert!(html.contains("<td>2024-01</td>"));
 }
+
+#[test]
+fn a_broken_report_is_named_with_its_file_and_line() {
+    let wd = Workdir::new();
+    hand_made_report(&wd);
+    let docs = wd.read("hand/documents.csv").replacen("x1,x,2024-01-10,,UTF-8,60,", "x1,x,2024-01-10,,UTF-8,sixty,", 1);
+    wd.write("hand/documents.csv", docs);
+    let out = wd.framing().args(["compare", "hand", "-q"]).assert().code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert_eq!(stderr, "framing: error: hand/documents.csv:2: `sixty` is not a number\n");
+    let out = wd.framing().args(["summarize", "nowhere", "-q"]).assert().code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.starts_with("framing: error: nowhere/run.json: "), "{stderr}");
+    assert!(!wd.path().join("hand/compare-source").exists(), "nothing written on failure");
+}
