@@ -174,9 +174,15 @@ fn hex(c: plotters::style::RGBColor) -> String {
     format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
 }
 
-/// Shell-like quoting of a command line for the method box.
+/// Shell-like quoting of a command line for the method box; the program is named by its
+/// file name (where it was installed says nothing about the method).
 fn command_line(args: &[String]) -> String {
-    args.iter()
+    let program = args
+        .first()
+        .map(|p| std::path::Path::new(p).file_name().map_or_else(|| p.clone(), |n| n.to_string_lossy().into_owned()));
+    program
+        .iter()
+        .chain(args.iter().skip(1))
         .map(|a| {
             if !a.is_empty() && a.chars().all(|c| c.is_alphanumeric() || "-_./,=:@".contains(c)) {
                 a.clone()
@@ -428,7 +434,7 @@ mod tests {
 
     #[test]
     fn command_lines_are_quoted_for_a_shell() {
-        let args = ["framing", "compare", "my reports/x", "--by", "source,month"].map(String::from);
+        let args = ["/usr/local/bin/framing", "compare", "my reports/x", "--by", "source,month"].map(String::from);
         assert_eq!(command_line(&args), "framing compare 'my reports/x' --by source,month");
     }
 }
