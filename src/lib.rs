@@ -13,6 +13,7 @@
 //!   (multinomial logistic regression or naive Bayes; see `model::solver` for why not linfa).
 //! - [`report`] defines the CSV row structs (the column contract) and writes them.
 //! - [`pipeline`] runs the stages over a corpus in parallel with rayon, in `doc_id` order.
+//! - [`research`] compares groups of a report (`compare`) and draws its summary page.
 //! - [`cli`] parses arguments into validated configs; only it turns errors into exit codes.
 
 #![forbid(unsafe_code)]
@@ -31,6 +32,7 @@ pub mod output;
 pub mod pipeline;
 pub mod report;
 pub mod review;
+pub mod research;
 pub mod segment;
 pub mod text;
 

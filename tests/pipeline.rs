@@ -25,6 +25,7 @@ fn analyze(corpus: &Path, out: &Path, threads: usize) {
         follow: false,
         shard: None,
         command_line: vec![],
+        summary: false,
     };
     run(&cfg, &|_, _| {}).expect("run");
 }

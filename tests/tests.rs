@@ -4,6 +4,7 @@
 mod common;
 
 mod analyze;
+mod compare;
 mod compat;
 mod evaluate;
 mod jsonl;

@@ -20,7 +20,8 @@ use crate::Lang;
     framing analyze news/ --meta meta.csv --ext txt,md,text --force\n  \
     framing analyze news/ --shard 3/8 -o parts/3         # combine parts with `framing merge`\n  \
     cat docs.jsonl | framing analyze --jsonl -           # JSON lines in, one JSON per sentence out\n\n\
-    Outputs: sentences.csv, matches.csv, documents.csv, terms.csv, errors.csv, run.json.\n\
+    Outputs: sentences.csv, matches.csv, documents.csv, terms.csv, errors.csv, run.json and\n\
+    summary.html (one page to look at; --no-summary skips it).\n\
     Exit codes: 0 all documents read; 1 some skipped (listed in errors.csv); 2 fatal error.")]
 pub struct AnalyzeArgs {
     /// Corpus directory (searched recursively).
@@ -88,6 +89,9 @@ pub struct AnalyzeArgs {
     /// export` does).
     #[arg(long, conflicts_with = "jsonl")]
     pub xlsx: bool,
+    /// Do not write summary.html (the one-page overview by source; see `framing summarize`).
+    #[arg(long)]
+    pub no_summary: bool,
 }
 
 /// `--lang`: one language's rules for every document, or each document's own.
@@ -170,6 +174,9 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
             let verb = if s.kind == "repaired" { "repaired" } else { "skipped" };
             eprintln!("framing: {verb} {}: {}: {}", s.path, s.kind, s.message);
         }
+    }
+    if let Some(e) = &summary.summary_error {
+        eprintln!("framing: warning: summary.html was not written ({e}); the reports are complete");
     }
     let not_read = describe_not_read(&summary.not_read.by_extension, &cfg.extensions);
     if !quiet || summary.counts.documents_ok == 0 && summary.not_read.kept_out == 0 {
@@ -386,6 +393,7 @@ pub fn configure(args: &AnalyzeArgs) -> anyhow::Result<AnalyzeConfig> {
         follow: args.follow,
         shard: args.shard,
         command_line: std::env::args().collect(),
+        summary: !args.no_summary,
     })
 }
 

@@ -6,6 +6,7 @@
 
 pub mod agree;
 pub mod analyze;
+pub mod compare;
 pub mod evaluate;
 pub mod export;
 pub mod labels;
@@ -14,6 +15,7 @@ pub mod merge;
 pub mod predict;
 pub mod sample;
 pub mod segment;
+pub mod summarize;
 pub mod train;
 
 use std::path::PathBuf;
@@ -76,6 +78,10 @@ enum Command {
     Agree(agree::AgreeArgs),
     /// Write a report folder as one .xlsx workbook that spreadsheets open correctly.
     Export(export::ExportArgs),
+    /// Compare groups of a report (outlets, months) with intervals and tests.
+    Compare(compare::CompareArgs),
+    /// Write one self-contained HTML page summarising a report.
+    Summarize(summarize::SummarizeArgs),
 }
 
 /// Parses the process arguments, runs the subcommand and maps the result to an exit code.
@@ -96,6 +102,8 @@ pub fn main() -> ExitCode {
         Command::Labels(cmd) => labels::run(cmd),
         Command::Agree(args) => agree::run(args),
         Command::Export(args) => export::run(args),
+        Command::Compare(args) => compare::run(args),
+        Command::Summarize(args) => summarize::run(args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

@@ -18,11 +18,31 @@ pub struct Layout {
     pub subfolders: Option<&'static Layout>,
 }
 
-/// A report folder of `analyze` or `merge`.
+/// A report folder of `analyze` or `merge`: its files, the summary page, and the
+/// comparisons made from it (they are derived from the report, so replacing it may drop them).
 pub const REPORT: Layout = Layout {
     what: "framing report",
     marker: (files::RUN, "\"framing_version\""),
-    files: &files::ALL,
+    files: &REPORT_FILES,
+    subfolders: Some(&COMPARISON),
+};
+
+const REPORT_FILES: [&str; 8] = [
+    files::SENTENCES,
+    files::MATCHES,
+    files::DOCUMENTS,
+    files::TERMS,
+    files::ERRORS,
+    files::RUN,
+    files::XLSX,
+    crate::research::SUMMARY_FILE,
+];
+
+/// A folder of `compare` (`REPORT/compare-BY/`, or `--out`).
+pub const COMPARISON: Layout = Layout {
+    what: "framing comparison",
+    marker: (crate::research::compare::files::FRAMES, "group,frame,documents"),
+    files: &crate::research::compare::files::ALL,
     subfolders: None,
 };
 

@@ -67,6 +67,8 @@ pub struct AnalyzeConfig {
     pub shard: Option<Shard>,
     /// The command line, for `run.json`.
     pub command_line: Vec<String>,
+    /// Write `summary.html` into the report (not for a shard, which is only part of one).
+    pub summary: bool,
 }
 
 impl AnalyzeConfig {
@@ -97,6 +99,8 @@ pub struct Summary {
     pub recovered: Vec<String>,
     /// Files passed over: for their extension, or as another shard's.
     pub not_read: corpus::PassedOver,
+    /// Why `summary.html` could not be written (the report itself is complete).
+    pub summary_error: Option<String>,
 }
 
 /// Progress callback: called as results are written, with (bytes done, documents done).
@@ -180,7 +184,16 @@ pub fn run(cfg: &AnalyzeConfig, progress: Progress<'_>) -> Result<Summary, Error
     write_errors_file(&dir, &skipped)?;
     let elapsed_secs = started.elapsed().as_secs_f64();
     write_run_json(&dir, cfg, &counts, elapsed_secs)?;
+    // The page reads the finished files back before the commit, so it moves into place
+    // with them; a failure leaves the report without it, not without the report.
+    let summary_error = (cfg.summary && cfg.shard.is_none())
+        .then(|| {
+            let page = dir.path(crate::research::SUMMARY_FILE);
+            crate::research::summarize_report(&dir.path(""), &cfg.out, &page, &cfg.command_line).err()
+        })
+        .flatten()
+        .map(|e| e.to_string());
     let out = dir.commit()?;
     let not_read = not_read.lock().map(|tally| tally.clone()).unwrap_or_default();
-    Ok(Summary { counts, out, elapsed_secs, skipped, unknown_meta_ids, recovered, not_read })
+    Ok(Summary { counts, out, elapsed_secs, skipped, unknown_meta_ids, recovered, not_read, summary_error })
 }

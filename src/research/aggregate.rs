@@ -1,0 +1,539 @@
+//! Reading one or more report folders into per-group, per-document aggregates, streaming
+//! each row file once: `documents.csv` (one small record per document is kept, for the
+//! cluster-robust intervals and the monthly lines), then `matches.csv`, whose rows are only
+//! counted (sentences with a frame included), and `sentences.csv` only for `--terms all`.
+//! Memory grows with documents, groups and distinct terms, never with sentences or matches.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::ResearchError;
+use crate::lexicon::voice::Voice;
+use crate::report::files;
+use crate::report::run::RunInfo;
+
+/// How documents are put into groups.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GroupBy {
+    /// The `source` column (the outlet).
+    Source,
+    /// `YYYY-MM` of the `date` column.
+    Month,
+    /// `YYYY` of the `date` column.
+    Year,
+    /// Source and month: `globe/2024-11`.
+    SourceMonth,
+    /// Any other column of `documents.csv`.
+    Column(String),
+}
+
+/// Group name of documents without the value grouped by.
+pub const MISSING: &str = "(none)";
+
+impl GroupBy {
+    /// Parses `source`, `month`, `year`, `source,month` or a column name.
+    pub fn parse(s: &str) -> Result<GroupBy, String> {
+        Ok(match s.trim() {
+            "" => return Err("--by needs a value: source, month, year, source,month or a documents.csv column".into()),
+            "source" => GroupBy::Source,
+            "month" => GroupBy::Month,
+            "year" => GroupBy::Year,
+            "source,month" => GroupBy::SourceMonth,
+            other => GroupBy::Column(other.to_string()),
+        })
+    }
+
+    /// The name in folder names and messages: `source`, `source-month`, the column.
+    pub fn name(&self) -> String {
+        match self {
+            GroupBy::Source => "source".into(),
+            GroupBy::Month => "month".into(),
+            GroupBy::Year => "year".into(),
+            GroupBy::SourceMonth => "source-month".into(),
+            GroupBy::Column(c) => c.replace(|c: char| !c.is_alphanumeric() && c != '_' && c != '-', "_"),
+        }
+    }
+
+    /// The group of a document from its source, date and the grouping column's value.
+    fn group_of(&self, source: &str, date: &str, column: Option<&str>) -> String {
+        let or_missing = |s: &str| if s.is_empty() { MISSING.to_string() } else { s.to_string() };
+        match self {
+            GroupBy::Source => or_missing(source),
+            GroupBy::Month => month_of(date).map_or(MISSING.into(), str::to_string),
+            GroupBy::Year => month_of(date).map_or(MISSING.into(), |m| m[..4].to_string()),
+            GroupBy::SourceMonth => {
+                format!("{}/{}", or_missing(source), month_of(date).unwrap_or(MISSING))
+            }
+            GroupBy::Column(_) => or_missing(column.unwrap_or("")),
+        }
+    }
+}
+
+/// `YYYY-MM` of a date that starts `YYYY-MM`.
+pub fn month_of(date: &str) -> Option<&str> {
+    let b = date.as_bytes();
+    let ok =
+        b.len() >= 7 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-' && b[5..7].iter().all(u8::is_ascii_digit);
+    ok.then(|| &date[..7])
+}
+
+/// Every month from `first` to `last` (both `YYYY-MM`, `first` ≤ `last`).
+fn month_range(first: &str, last: &str) -> Vec<String> {
+    let parse = |m: &str| -> Option<(u32, u32)> { Some((m[..4].parse().ok()?, m[5..7].parse().ok()?)) };
+    let (Some((mut y, mut m)), Some(end)) = (parse(first), parse(last)) else {
+        return vec![first.to_string()];
+    };
+    let mut out = Vec::new();
+    // Bounded: a typo'd year (0024) must not make millions of months.
+    while (y, m) <= end && out.len() < 1200 {
+        out.push(format!("{y:04}-{m:02}"));
+        (y, m) = if m >= 12 { (y + 1, 1) } else { (y, m + 1) };
+    }
+    out
+}
+
+/// What one document contributes: kept per document because documents are the clusters of
+/// the intervals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocAgg {
+    /// Sentences.
+    pub sentences: u64,
+    /// Tokens.
+    pub tokens: u64,
+    /// Matches of each frame.
+    pub frame_matches: Vec<u32>,
+    /// Stance per target.
+    pub stance: Vec<f64>,
+    /// Mean probability per model label.
+    pub shares: Vec<f64>,
+    /// Index into [`Aggregates::months`], when the document has a dated month.
+    pub month: Option<u32>,
+}
+
+/// A keyword-in-context example of a match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Kwic {
+    /// Text before the match.
+    pub left: String,
+    /// The match as written.
+    pub surface: String,
+    /// Text after the match.
+    pub right: String,
+    /// Document it comes from.
+    pub doc_id: String,
+}
+
+/// Examples kept per group and term for the summary page.
+pub const KWIC_PER_TERM: usize = 3;
+
+/// A lexicon entry as `matches.csv` names it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EntryKey {
+    /// Its pattern.
+    pub pattern: String,
+    /// Its frame.
+    pub frame: String,
+    /// `file:line` of the lexicon.
+    pub lexicon: String,
+}
+
+/// Everything one group adds up to.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GroupAgg {
+    /// Its name.
+    pub name: String,
+    /// Its documents, in the order read.
+    pub docs: Vec<DocAgg>,
+    /// Sentences that have at least one match of each frame.
+    pub sentences_with_frame: Vec<u64>,
+    /// Matches per frame and voice (authorial, quoted, reported, scare quote).
+    pub voice: Vec<[u64; 4]>,
+    /// Matches per lexicon entry (index into [`Aggregates::entries`]).
+    pub entry_counts: HashMap<u32, u64>,
+    /// Matches per lower-cased surface form.
+    pub surface_counts: HashMap<String, u64>,
+    /// Words of the sentences (lower-cased), with `--terms all`.
+    pub word_counts: HashMap<String, u64>,
+    /// Examples per entry.
+    pub entry_examples: HashMap<u32, Vec<Kwic>>,
+    /// Examples per surface form.
+    pub surface_examples: HashMap<String, Vec<Kwic>>,
+    /// Earliest and latest date.
+    pub dates: Option<(String, String)>,
+}
+
+impl GroupAgg {
+    /// Documents.
+    pub fn documents(&self) -> u64 {
+        self.docs.len() as u64
+    }
+
+    /// Sentences.
+    pub fn sentences(&self) -> u64 {
+        self.docs.iter().map(|d| d.sentences).sum()
+    }
+
+    /// Tokens.
+    pub fn tokens(&self) -> u64 {
+        self.docs.iter().map(|d| d.tokens).sum()
+    }
+}
+
+/// The aggregates of one or more reports, grouped.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Aggregates {
+    /// How documents were grouped.
+    pub by: Option<GroupBy>,
+    /// The report folders read.
+    pub reports: Vec<PathBuf>,
+    /// Their `run.json`.
+    pub runs: Vec<RunInfo>,
+    /// Frame names.
+    pub frames: Vec<String>,
+    /// Stance targets.
+    pub targets: Vec<String>,
+    /// Model labels (empty when the reports were not scored).
+    pub labels: Vec<String>,
+    /// Groups, sorted by name.
+    pub groups: Vec<GroupAgg>,
+    /// Lexicon entries seen in the matches.
+    pub entries: Vec<EntryKey>,
+    /// Months seen in the dates, sorted.
+    pub months: Vec<String>,
+    /// Rows of `errors.csv`: inputs the runs skipped.
+    pub skipped: u64,
+}
+
+/// What to read besides the counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Count every word of `sentences.csv` (`--terms all`).
+    pub words: bool,
+}
+
+fn csv_error(path: &Path, e: &csv::Error) -> ResearchError {
+    let line = e.position().map_or(0, |p| p.line());
+    ResearchError::Csv { path: path.to_path_buf(), line, message: e.to_string() }
+}
+
+fn open(path: &Path) -> Result<(csv::Reader<std::fs::File>, csv::StringRecord), ResearchError> {
+    let file = std::fs::File::open(path).map_err(|source| ResearchError::Io { path: path.to_path_buf(), source })?;
+    let mut reader = csv::ReaderBuilder::new().buffer_capacity(1 << 16).from_reader(file);
+    let header = reader.headers().map_err(|e| csv_error(path, &e))?.clone();
+    Ok((reader, header))
+}
+
+fn column(header: &csv::StringRecord, name: &str, path: &Path) -> Result<usize, ResearchError> {
+    header.iter().position(|h| h == name).ok_or_else(|| ResearchError::Report {
+        path: path.to_path_buf(),
+        message: format!("has no `{name}` column; is it a framing report?"),
+    })
+}
+
+fn prefixed(header: &csv::StringRecord, prefix: &str) -> (Vec<String>, Vec<usize>) {
+    header.iter().enumerate().filter_map(|(i, h)| h.strip_prefix(prefix).map(|n| (n.to_string(), i))).unzip()
+}
+
+fn number<T: std::str::FromStr>(record: &csv::StringRecord, i: usize, path: &Path) -> Result<T, ResearchError> {
+    let cell = record.get(i).unwrap_or("");
+    cell.parse().map_err(|_| ResearchError::Csv {
+        path: path.to_path_buf(),
+        line: record.position().map_or(0, |p| p.line()),
+        message: format!("`{cell}` is not a number"),
+    })
+}
+
+/// Reads the reports in `dirs` and groups their documents `by`.
+pub fn read(dirs: &[PathBuf], by: &GroupBy, options: ReadOptions) -> Result<Aggregates, ResearchError> {
+    let mut agg = Aggregates { by: Some(by.clone()), reports: dirs.to_vec(), ..Default::default() };
+    let mut group_index: HashMap<String, usize> = HashMap::new();
+    let mut month_index: HashMap<String, u32> = HashMap::new();
+    let mut entry_index: HashMap<String, u32> = HashMap::new();
+    for (r, dir) in dirs.iter().enumerate() {
+        let run_path = dir.join(files::RUN);
+        let text = std::fs::read_to_string(&run_path)
+            .map_err(|source| ResearchError::Io { path: run_path.clone(), source })?;
+        let run: RunInfo = serde_json::from_str(&text).map_err(|e| ResearchError::Report {
+            path: run_path.clone(),
+            message: format!("not a framing run.json: {e}"),
+        })?;
+        agg.runs.push(run);
+        // doc_id → (group, index in the group's docs), for this report's row files.
+        let docs = read_documents(dir, r == 0, by, &mut agg, &mut group_index, &mut month_index)?;
+        // Sentences with a frame are counted from the matches (3 to 5 times smaller than
+        // sentences.csv); the sentences are read only for their words.
+        if options.words {
+            read_words(dir, &docs, &mut agg.groups)?;
+        }
+        read_matches(dir, &docs, &mut agg, &mut entry_index)?;
+        agg.skipped += count_rows(&dir.join(files::ERRORS))?;
+    }
+    // Months from the first to the last, with the ones no document has (a time axis keeps
+    // its gaps); documents point at months by index, so they are renumbered.
+    let mut seen: Vec<(String, u32)> = month_index.into_iter().collect();
+    seen.sort();
+    let all = match (seen.first(), seen.last()) {
+        (Some(first), Some(last)) => month_range(&first.0, &last.0),
+        _ => Vec::new(),
+    };
+    let mut renumber = vec![0u32; seen.len()];
+    for (month, old) in &seen {
+        renumber[*old as usize] = all.iter().position(|m| m == month).unwrap_or(0) as u32;
+    }
+    for g in &mut agg.groups {
+        for d in &mut g.docs {
+            d.month = d.month.map(|m| renumber[m as usize]);
+        }
+    }
+    agg.months = all;
+    agg.groups.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(agg)
+}
+
+fn count_rows(path: &Path) -> Result<u64, ResearchError> {
+    if !path.exists() {
+        return Ok(0);
+    }
+    let (mut reader, _) = open(path)?;
+    let mut n = 0;
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record).map_err(|e| csv_error(path, &e))? {
+        n += 1;
+    }
+    Ok(n)
+}
+
+fn read_documents(
+    dir: &Path,
+    first: bool,
+    by: &GroupBy,
+    agg: &mut Aggregates,
+    group_index: &mut HashMap<String, usize>,
+    month_index: &mut HashMap<String, u32>,
+) -> Result<HashMap<String, (usize, usize)>, ResearchError> {
+    let path = dir.join(files::DOCUMENTS);
+    let (mut reader, header) = open(&path)?;
+    let [doc_id, source, date, n_sentences, n_tokens] =
+        ["doc_id", "source", "date", "n_sentences", "n_tokens"].map(|c| column(&header, c, &path));
+    let (doc_id, source, date, n_sentences, n_tokens) = (doc_id?, source?, date?, n_sentences?, n_tokens?);
+    let group_column = match by {
+        GroupBy::Column(c) => Some(column(&header, c, &path).map_err(|_| ResearchError::Report {
+            path: path.clone(),
+            message: format!(
+                "has no column `{c}` to group by (--by takes source, month, year, source,month or one of: {})",
+                header.iter().collect::<Vec<_>>().join(", ")
+            ),
+        })?),
+        _ => None,
+    };
+    let (frames, frame_cols) = prefixed(&header, "frame_");
+    let (targets, target_cols) = prefixed(&header, "stance_");
+    let (labels, label_cols) = prefixed(&header, "share_");
+    if first {
+        (agg.frames, agg.targets, agg.labels) = (frames, targets, labels);
+    } else if (&frames, &targets, &labels) != (&agg.frames, &agg.targets, &agg.labels) {
+        return Err(ResearchError::Report {
+            path: path.clone(),
+            message: format!(
+                "has other frames, targets or labels than {}; compare reports made with the same lexicon and model",
+                agg.reports[0].join(files::DOCUMENTS).display()
+            ),
+        });
+    }
+    let mut docs = HashMap::new();
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record).map_err(|e| csv_error(&path, &e))? {
+        let cell = |i: usize| record.get(i).unwrap_or("");
+        let name = by.group_of(cell(source), cell(date), group_column.map(cell));
+        let g = *group_index.entry(name.clone()).or_insert_with(|| {
+            agg.groups.push(GroupAgg {
+                name,
+                sentences_with_frame: vec![0; agg.frames.len()],
+                voice: vec![[0; 4]; agg.frames.len()],
+                ..Default::default()
+            });
+            agg.groups.len() - 1
+        });
+        let month = month_of(cell(date)).map(|m| {
+            let next = month_index.len() as u32;
+            *month_index.entry(m.to_string()).or_insert(next)
+        });
+        let numbers =
+            |cols: &[usize]| cols.iter().map(|&i| number::<f64>(&record, i, &path)).collect::<Result<Vec<_>, _>>();
+        let doc = DocAgg {
+            sentences: number(&record, n_sentences, &path)?,
+            tokens: number(&record, n_tokens, &path)?,
+            frame_matches: frame_cols.iter().map(|&i| number(&record, i, &path)).collect::<Result<_, _>>()?,
+            stance: numbers(&target_cols)?,
+            shares: numbers(&label_cols)?,
+            month,
+        };
+        let group = &mut agg.groups[g];
+        let d = cell(date);
+        if !d.is_empty() {
+            let dates = group.dates.get_or_insert_with(|| (d.to_string(), d.to_string()));
+            if d < dates.0.as_str() {
+                dates.0 = d.to_string();
+            }
+            if d > dates.1.as_str() {
+                dates.1 = d.to_string();
+            }
+        }
+        group.docs.push(doc);
+        docs.insert(cell(doc_id).to_string(), (g, group.docs.len() - 1));
+    }
+    Ok(docs)
+}
+
+fn unknown_doc(path: &Path, record: &csv::StringRecord, id: &str) -> ResearchError {
+    ResearchError::Csv {
+        path: path.to_path_buf(),
+        line: record.position().map_or(0, |p| p.line()),
+        message: format!("document `{id}` is not in documents.csv"),
+    }
+}
+
+fn read_words(
+    dir: &Path,
+    docs: &HashMap<String, (usize, usize)>,
+    groups: &mut [GroupAgg],
+) -> Result<(), ResearchError> {
+    let path = dir.join(files::SENTENCES);
+    let (mut reader, header) = open(&path)?;
+    let doc_id = column(&header, "doc_id", &path)?;
+    let text_col = column(&header, "text", &path)?;
+    let mut record = csv::StringRecord::new();
+    let mut word = String::new();
+    while reader.read_record(&mut record).map_err(|e| csv_error(&path, &e))? {
+        let id = record.get(doc_id).unwrap_or("");
+        let &(g, _) = docs.get(id).ok_or_else(|| unknown_doc(&path, &record, id))?;
+        let group = &mut groups[g];
+        for w in words(record.get(text_col).unwrap_or("")) {
+            word.clear();
+            word.extend(w.chars().flat_map(char::to_lowercase));
+            match group.word_counts.get_mut(word.as_str()) {
+                Some(n) => *n += 1,
+                None => {
+                    group.word_counts.insert(word.clone(), 1);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The words of a text: runs of letters and digits (hyphenated compounds stay whole).
+pub fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .map(|w| w.trim_matches('-'))
+        .filter(|w| w.chars().any(char::is_alphabetic))
+}
+
+fn read_matches(
+    dir: &Path,
+    docs: &HashMap<String, (usize, usize)>,
+    agg: &mut Aggregates,
+    entry_index: &mut HashMap<String, u32>,
+) -> Result<(), ResearchError> {
+    let path = dir.join(files::MATCHES);
+    let (mut reader, header) = open(&path)?;
+    let cols: Vec<usize> =
+        ["doc_id", "surface", "pattern", "frame", "voice", "lexicon", "left_context", "right_context", "sentence_id"]
+            .iter()
+            .map(|c| column(&header, c, &path))
+            .collect::<Result<_, _>>()?;
+    let frame_index: HashMap<String, usize> = agg.frames.iter().enumerate().map(|(i, f)| (f.clone(), i)).collect();
+    let mut record = csv::StringRecord::new();
+    let (mut key, mut current_doc) = (String::new(), String::new());
+    let mut seen: std::collections::HashSet<(u64, usize)> = std::collections::HashSet::new();
+    while reader.read_record(&mut record).map_err(|e| csv_error(&path, &e))? {
+        let cell = |i: usize| record.get(cols[i]).unwrap_or("");
+        let id = cell(0);
+        let &(g, _) = docs.get(id).ok_or_else(|| unknown_doc(&path, &record, id))?;
+        // The entry's key as one reused string: no allocation for entries seen before.
+        key.clear();
+        for part in [cell(2), cell(3), cell(5)] {
+            key.push_str(part);
+            key.push('\u{1f}');
+        }
+        let entry = match entry_index.get(key.as_str()) {
+            Some(&e) => e,
+            None => {
+                let e = agg.entries.len() as u32;
+                agg.entries.push(EntryKey {
+                    pattern: cell(2).to_string(),
+                    frame: cell(3).to_string(),
+                    lexicon: cell(5).to_string(),
+                });
+                entry_index.insert(key.clone(), e);
+                e
+            }
+        };
+        // A sentence counts once per frame: matches.csv lists a document's matches
+        // together, so the (sentence, frame) pairs seen are kept for the current document.
+        if id != current_doc {
+            current_doc.clear();
+            current_doc.push_str(id);
+            seen.clear();
+        }
+        let sentence: u64 = number(&record, cols[8], &path)?;
+        let frame = frame_index.get(cell(3)).copied();
+        if let Some(f) = frame {
+            if seen.insert((sentence, f)) {
+                agg.groups[g].sentences_with_frame[f] += 1;
+            }
+        }
+        let group = &mut agg.groups[g];
+        if let (Some(f), Some(v)) = (frame, Voice::from_name(cell(4))) {
+            let slot = match v {
+                Voice::Authorial => 0,
+                Voice::Quoted => 1,
+                Voice::Reported => 2,
+                Voice::ScareQuote => 3,
+            };
+            group.voice[f][slot] += 1;
+        }
+        *group.entry_counts.entry(entry).or_insert(0) += 1;
+        let surface = cell(1).to_lowercase();
+        let kwic = || Kwic {
+            left: cell(6).to_string(),
+            surface: cell(1).to_string(),
+            right: cell(7).to_string(),
+            doc_id: id.to_string(),
+        };
+        let examples = group.entry_examples.entry(entry).or_default();
+        if examples.len() < KWIC_PER_TERM {
+            examples.push(kwic());
+        }
+        let examples = group.surface_examples.entry(surface.clone()).or_default();
+        if examples.len() < KWIC_PER_TERM {
+            examples.push(kwic());
+        }
+        *group.surface_counts.entry(surface).or_insert(0) += 1;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_by_source_month_and_year() {
+        assert_eq!(GroupBy::Month.group_of("globe", "2024-11-25", None), "2024-11");
+        assert_eq!(GroupBy::Year.group_of("globe", "2024-11-25", None), "2024");
+        assert_eq!(GroupBy::SourceMonth.group_of("globe", "2024-11-25", None), "globe/2024-11");
+        assert_eq!(GroupBy::Month.group_of("globe", "", None), MISSING);
+        assert_eq!(GroupBy::Source.group_of("", "", None), MISSING);
+        assert_eq!(GroupBy::parse("source,month"), Ok(GroupBy::SourceMonth));
+        assert_eq!(GroupBy::parse("encoding").map(|b| b.name()), Ok("encoding".into()));
+        assert_eq!(GroupBy::SourceMonth.name(), "source-month");
+        assert_eq!(month_range("2024-11", "2025-02"), ["2024-11", "2024-12", "2025-01", "2025-02"]);
+    }
+
+    #[test]
+    fn words_are_runs_of_letters() {
+        let w: Vec<&str> = words("Die „Besatzer“ zogen ab – 25. November, Nord-Stadt!").collect();
+        assert_eq!(w, ["Die", "Besatzer", "zogen", "ab", "November", "Nord-Stadt"]);
+    }
+}
