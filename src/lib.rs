@@ -31,8 +31,8 @@ pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod report;
-pub mod review;
 pub mod research;
+pub mod review;
 pub mod segment;
 pub mod text;
 
