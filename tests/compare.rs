@@ -326,3 +326,21 @@ fn a_broken_report_is_named_with_its_file_and_line() {
     assert!(stderr.starts_with("framing: error: nowhere/run.json: "), "{stderr}");
     assert!(!wd.path().join("hand/compare-source").exists(), "nothing written on failure");
 }
+
+/// With `--lang auto` the German model scores only the German documents: the English
+/// outlet's model cells are empty, and the label means leave it out instead of failing.
+#[test]
+fn a_lang_auto_report_compares_and_summarizes() {
+    let wd = Workdir::new();
+    let corpus = repo().join("examples/corpus");
+    let out = wd.framing().arg("analyze").arg(&corpus).args(["-o", "rep", "-q", "--lang", "auto"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "", "no warning: the page was written");
+    assert!(wd.read("rep/summary.html").contains("<svg"));
+    wd.framing().args(["compare", "rep", "--min-docs", "5", "-q"]).assert().success();
+    let labels = wd.read_csv("rep/compare-source/compare_labels.csv");
+    let groups: std::collections::BTreeSet<&str> = labels[1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(groups.into_iter().collect::<Vec<_>>(), ["rundschau", "tagesblatt"]);
+    // All seven tagesblatt articles are German, scored, with their 106 sentences.
+    assert_eq!(labels[1..].iter().find(|r| r[0] == "tagesblatt").map(|r| r[2..4].join(",")), Some("7,106".into()));
+}

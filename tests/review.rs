@@ -608,3 +608,20 @@ fn sample_by_label_month_and_term_groups_and_needs_labels_without_a_model() {
     let header: Vec<String> = sheet(&wd.path().join("p.xlsx"), "review")[0].iter().map(text).collect();
     assert!(header.contains(&"label".to_string()) && !header.contains(&"label_predicted".to_string()), "{header:?}");
 }
+
+/// With `--lang auto` the German model leaves the English outlet's sentences unscored:
+/// `uncertain` draws only from the scored ones (46 of the 251 sentences are English).
+#[test]
+fn uncertain_draws_only_sentences_the_model_scored() {
+    let wd = Workdir::new();
+    let corpus = repo().join("examples/corpus");
+    wd.framing().arg("analyze").arg(&corpus).args(["-o", "rep", "-q", "--lang", "auto"]).assert().success();
+    wd.framing()
+        .args(["sample", "rep", "--n", "300", "--strategy", "uncertain", "--out", "u.xlsx"])
+        .assert()
+        .success()
+        .stdout(contains("drawn/available per group: all 205/205"));
+    let rows = review_rows(&wd.path().join("u.xlsx"));
+    assert_eq!(rows.len(), 205);
+    assert!(rows.iter().all(|r| !r["doc_id"].starts_with("globe/") && !r["label_predicted"].is_empty()));
+}

@@ -104,7 +104,7 @@ pub struct DocAgg {
     pub frame_matches: Vec<u32>,
     /// Stance per target.
     pub stance: Vec<f64>,
-    /// Mean probability per model label.
+    /// Mean probability per model label; empty when the model did not score the document.
     pub shares: Vec<f64>,
     /// Index into [`Aggregates::months`], when the document has a dated month.
     pub month: Option<u32>,
@@ -365,7 +365,9 @@ fn read_documents(
             tokens: number(&record, n_tokens, &path)?,
             frame_matches: frame_cols.iter().map(|&i| number(&record, i, &path)).collect::<Result<_, _>>()?,
             stance: numbers(&target_cols)?,
-            shares: numbers(&label_cols)?,
+            // Empty cells: the model did not score this document (`--lang auto`, another
+            // language); it is left out of the label means.
+            shares: if label_cols.iter().all(|&i| cell(i).is_empty()) { Vec::new() } else { numbers(&label_cols)? },
             month,
         };
         let group = &mut agg.groups[g];

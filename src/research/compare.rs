@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
-use super::aggregate::{Aggregates, GroupAgg};
+use super::aggregate::{Aggregates, DocAgg, GroupAgg};
 use super::stats::{self, ChiSquare, Interval};
 use super::ResearchError;
 use crate::report::{csv_writer, fmt_num};
@@ -359,16 +359,21 @@ fn stance_rows(agg: &Aggregates) -> Vec<MeanRow> {
 fn label_rows(agg: &Aggregates) -> Vec<MeanRow> {
     let mut rows = Vec::new();
     for g in &agg.groups {
+        // Only the documents the model scored (with `--lang auto`, those in its language).
+        let scored: Vec<&DocAgg> = g.docs.iter().filter(|d| !d.shares.is_empty()).collect();
+        if scored.is_empty() {
+            continue;
+        }
         for (l, label) in agg.labels.iter().enumerate() {
             // Each document's mean over its sentences, weighted back by its sentences: the
             // share over all sentences of the group, documents as clusters.
             let clusters: Vec<(f64, f64)> =
-                g.docs.iter().map(|d| (d.shares[l] * d.sentences as f64, d.sentences as f64)).collect();
+                scored.iter().map(|d| (d.shares[l] * d.sentences as f64, d.sentences as f64)).collect();
             rows.push(MeanRow {
                 group: g.name.clone(),
                 name: label.clone(),
-                documents: g.documents(),
-                sentences: g.sentences(),
+                documents: scored.len() as u64,
+                sentences: scored.iter().map(|d| d.sentences).sum(),
                 mean: stats::ratio_cluster(&clusters),
             });
         }

@@ -332,7 +332,10 @@ pub fn draw(dir: &Path, config: &SampleConfig) -> Result<Sample, ReviewError> {
         if config.exclude.contains(&id) {
             excluded += 1;
         }
-        if !skip_unmatched && !config.exclude.contains(&id) {
+        // A sentence the model did not score (`--lang auto`, another language) has no margin.
+        let unscored =
+            config.strategy == Strategy::Uncertain && s_label.and_then(|c| srec.get(c)).is_none_or(str::is_empty);
+        if !skip_unmatched && !unscored && !config.exclude.contains(&id) {
             let (source, date) = docs.get(doc_id).cloned().unwrap_or_default();
             let frames = srec.get(s_frames).unwrap_or("");
             let terms = srec.get(s_terms).unwrap_or("");
