@@ -344,3 +344,24 @@ fn a_lang_auto_report_compares_and_summarizes() {
     // All seven tagesblatt articles are German, scored, with their 106 sentences.
     assert_eq!(labels[1..].iter().find(|r| r[0] == "tagesblatt").map(|r| r[2..4].join(",")), Some("7,106".into()));
 }
+
+/// The page `analyze` writes counts the matches as the run writes them; `summarize` reads
+/// `matches.csv` back. Both must show the same page (only the command line differs).
+#[test]
+fn the_page_analyze_writes_equals_the_page_summarize_reads() {
+    let wd = Workdir::new();
+    let corpus = repo().join("examples/corpus");
+    for lang in ["de", "auto"] {
+        let rep = format!("rep-{lang}");
+        wd.framing().arg("analyze").arg(&corpus).args(["-o", &rep, "-q", "--lang", lang, "-j", "2"]).assert().success();
+        let read_page = format!("read-{lang}.html");
+        wd.framing().args(["summarize", &rep, "--out", &read_page, "-q"]).assert().success();
+        let without_command = |page: String| -> Vec<String> {
+            page.split("><").filter(|part| !part.contains("This page:")).map(String::from).collect()
+        };
+        let written = without_command(wd.read(&format!("{rep}/summary.html")));
+        let read = without_command(wd.read(&read_page));
+        assert!(written.len() > 500, "{}", written.len());
+        assert_eq!(written, read, "--lang {lang}");
+    }
+}

@@ -37,6 +37,7 @@ pub use crate::report::run::{Counts, FileHash, ModelInfo, RunInfo, Shard};
 use crate::corpus::{self, CorpusFile, CorpusWalk, MetaTable, Skip};
 use crate::output::ReportDir;
 use crate::report::{self, files, CsvFormat};
+use crate::research::aggregate::RunTally;
 use crate::Error;
 use schedule::Totals;
 use schedule::{produce, FileBatches, InOrder, InTurn, Job, OnPool};
@@ -72,6 +73,11 @@ pub struct AnalyzeConfig {
 }
 
 impl AnalyzeConfig {
+    /// Whether the run writes `summary.html` (not a shard, which is only part of a report).
+    pub fn writes_summary(&self) -> bool {
+        self.summary && self.shard.is_none()
+    }
+
     /// The walk over the files this run analyses (those of its shard).
     pub fn walk(&self) -> Result<CorpusWalk, Error> {
         let shard = self.shard;
@@ -129,7 +135,9 @@ pub fn run(cfg: &AnalyzeConfig, progress: Progress<'_>) -> Result<Summary, Error
     write_header(&mut w.matches, &report::MATCHES_HEADER.map(String::from), out)?;
     write_header(&mut w.documents, &columns.documents_header(), out)?;
 
-    let mut sink = ReportSink { writers: w, totals: Totals::default(), docs_done: 0, out, progress };
+    let lexicon = cfg.analyzer.lexicon();
+    let tally = cfg.writes_summary().then(|| RunTally::new(&columns.frames, lexicon.entries.len()));
+    let mut sink = ReportSink { writers: w, totals: Totals::default(), docs_done: 0, out, progress, tally, lexicon };
     // Which `--meta` rows have a file, to warn about the others (a shard sees only part).
     let table = cfg.meta.as_ref().filter(|_| cfg.shard.is_none());
     let mut with_meta = std::collections::HashSet::new();
@@ -174,7 +182,7 @@ pub fn run(cfg: &AnalyzeConfig, progress: Progress<'_>) -> Result<Summary, Error
     }
     let unknown_meta_ids = table
         .map_or_else(Vec::new, |t| t.unknown_ids(|id| with_meta.contains(id)).into_iter().map(String::from).collect());
-    let ReportSink { writers: w, totals: Totals { mut counts, terms, mut skipped }, .. } = sink;
+    let ReportSink { writers: w, totals: Totals { mut counts, terms, mut skipped }, tally, .. } = sink;
     for mut writer in [w.sentences, w.matches, w.documents] {
         writer.flush().map_err(|e| Error::io(out, e))?;
     }
@@ -184,14 +192,14 @@ pub fn run(cfg: &AnalyzeConfig, progress: Progress<'_>) -> Result<Summary, Error
     write_errors_file(&dir, &skipped)?;
     let elapsed_secs = started.elapsed().as_secs_f64();
     write_run_json(&dir, cfg, &counts, elapsed_secs)?;
-    // The page reads the finished files back before the commit, so it moves into place
-    // with them; a failure leaves the report without it, not without the report.
-    let summary_error = (cfg.summary && cfg.shard.is_none())
-        .then(|| {
+    // The page is written from the matches counted as they were written and the finished
+    // documents.csv, before the commit, so it moves into place with the report; a failure
+    // leaves the report without it, not without the report.
+    let summary_error = tally
+        .and_then(|tally| {
             let page = dir.path(crate::research::SUMMARY_FILE);
-            crate::research::summarize_report(&dir.path(""), &cfg.out, &page, &cfg.command_line).err()
+            crate::research::summarize_run(&dir.path(""), &cfg.out, &page, &cfg.command_line, tally).err()
         })
-        .flatten()
         .map(|e| e.to_string());
     let out = dir.commit()?;
     let not_read = not_read.lock().map(|tally| tally.clone()).unwrap_or_default();

@@ -9,7 +9,7 @@ use super::sink::ReportSink;
 use super::AnalyzeConfig;
 use super::Counts;
 use crate::corpus::{self, CorpusFile, Document, Skip};
-use crate::report::{CsvFormat, DocumentCsv, TermTally};
+use crate::report::{CsvFormat, DocumentCsv, MatchRow, TermTally};
 use crate::Error;
 
 /// Upper bound of input bytes in one batch: bounds memory with any file sizes.
@@ -110,6 +110,49 @@ pub(super) struct Batch {
     pub(super) csv: DocumentCsv,
     pub(super) terms: TermTally,
     pub(super) skipped: Vec<Skip>,
+    /// The matches the summary page counts, when the run writes one.
+    pub(super) page: Vec<PageMatches>,
+}
+
+/// One document's matches as the summary page counts them (owned: they cross to the
+/// writing thread, which counts them in order).
+#[derive(Debug, Default)]
+pub(super) struct PageMatches {
+    pub(super) source: String,
+    pub(super) doc_id: String,
+    pub(super) matches: Vec<PageMatch>,
+}
+
+/// One match of [`PageMatches`].
+#[derive(Debug)]
+pub(super) struct PageMatch {
+    pub(super) sentence: u32,
+    pub(super) entry: usize,
+    pub(super) voice: crate::lexicon::voice::Voice,
+    pub(super) surface: String,
+    pub(super) left: String,
+    pub(super) right: String,
+}
+
+impl PageMatches {
+    /// The matches of a document (or of a part of a large one), when the run writes a page.
+    fn of(job: &Job<'_>, doc: &Document, matches: &[MatchRow<'_>]) -> Option<PageMatches> {
+        if !job.cfg.writes_summary() || matches.is_empty() {
+            return None;
+        }
+        let matches = matches
+            .iter()
+            .map(|m| PageMatch {
+                sentence: m.sentence_id,
+                entry: m.entry,
+                voice: m.voice,
+                surface: m.surface.to_string(),
+                left: m.left_context.to_string(),
+                right: m.right_context.to_string(),
+            })
+            .collect();
+        Some(PageMatches { source: doc.meta.source.clone(), doc_id: doc.doc_id.to_string(), matches })
+    }
 }
 
 /// What writing accumulates over the run.
@@ -134,10 +177,12 @@ pub(super) fn process(
     job: &Job<'_>,
     csv: &mut DocumentCsv,
     terms: &mut TermTally,
+    page: &mut Vec<PageMatches>,
 ) -> DocOutcome {
     let doc = load(job, file)?;
     let report = job.cfg.analyzer.analyze(&doc);
     terms.add_document(number, &report.matches);
+    page.extend(PageMatches::of(job, &doc, &report.matches));
     job.format.write_report(csv, &report);
     Ok(DocResult {
         n_sentences: report.sentences.len() as u64,
@@ -166,10 +211,16 @@ pub(super) fn load(job: &Job<'_>, file: &CorpusFile) -> Result<Document, Skip> {
 /// Analyses one large document in parts, handing each part's rows over for writing as soon
 /// as it is serialized. Returns false when writing has failed (the run stops).
 pub(super) fn stream_large(file: &CorpusFile, number: u64, job: &Job<'_>, send: &mut dyn FnMut(Batch) -> bool) -> bool {
-    let one = |outcome, csv, terms| Batch { docs: vec![(file.bytes, outcome)], csv, terms, skipped: Vec::new() };
+    let one = |outcome, csv, terms, page: Option<PageMatches>| Batch {
+        docs: vec![(file.bytes, outcome)],
+        csv,
+        terms,
+        skipped: Vec::new(),
+        page: page.into_iter().collect(),
+    };
     let doc = match load(job, file) {
         Ok(doc) => doc,
-        Err(skip) => return send(one(Err(skip), DocumentCsv::default(), TermTally::default())),
+        Err(skip) => return send(one(Err(skip), DocumentCsv::default(), TermTally::default(), None)),
     };
     let mut terms = TermTally::default();
     let mut writing_ok = true;
@@ -183,7 +234,8 @@ pub(super) fn stream_large(file: &CorpusFile, number: u64, job: &Job<'_>, send: 
         let n_sentences = part.sentences.len() as u64;
         let n_matches = part.matches.len() as u64;
         let result = DocResult { n_sentences, n_matches, complete: false, notice: None, lang: "" };
-        writing_ok = send(one(Ok(result), csv, TermTally::default()));
+        let page = PageMatches::of(job, &doc, &part.matches);
+        writing_ok = send(one(Ok(result), csv, TermTally::default(), page));
     });
     if !writing_ok {
         return false;
@@ -192,7 +244,7 @@ pub(super) fn stream_large(file: &CorpusFile, number: u64, job: &Job<'_>, send: 
     job.format.write_document(&mut csv.documents, &doc.doc_id, &document);
     let result =
         DocResult { n_sentences: 0, n_matches: 0, complete: true, notice: doc.repair_notice(), lang: document.lang };
-    send(one(Ok(result), csv, terms))
+    send(one(Ok(result), csv, terms, None))
 }
 
 /// Analyses the files of one batch in order, on the calling thread.
@@ -205,7 +257,7 @@ pub(super) fn analyze_batch(job: &Job<'_>, FileBatch { first, files, skipped }: 
         ..Batch::default()
     };
     for (i, file) in files.iter().enumerate() {
-        let outcome = process(file, first + i as u64, job, &mut batch.csv, &mut batch.terms);
+        let outcome = process(file, first + i as u64, job, &mut batch.csv, &mut batch.terms, &mut batch.page);
         batch.docs.push((file.bytes, outcome));
     }
     batch

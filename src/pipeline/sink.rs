@@ -5,13 +5,14 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-use super::schedule::{Batch, Totals};
+use super::schedule::{Batch, PageMatches, Totals};
 use super::Progress;
 use super::{AnalyzeConfig, Counts, FileHash, ModelInfo, RunInfo};
 use crate::corpus::Skip;
 use crate::lexicon::Lexicon;
 use crate::output::ReportDir;
 use crate::report::{self, csv_writer, files, TermTally};
+use crate::research::aggregate::{EntryKey, RunMatch, RunTally};
 use crate::Error;
 
 /// The writing end of a run: appends serialized rows in order and adds up the totals.
@@ -21,12 +22,19 @@ pub(super) struct ReportSink<'a> {
     pub(super) docs_done: u64,
     pub(super) out: &'a Path,
     pub(super) progress: Progress<'a>,
+    /// The matches counted for the summary page, when the run writes one.
+    pub(super) tally: Option<RunTally>,
+    /// The run's lexicon, naming the entries the tally counts.
+    pub(super) lexicon: &'a Lexicon,
 }
 
 impl ReportSink<'_> {
     pub(super) fn accept(&mut self, batch: Batch) -> Result<(), Error> {
         let (w, totals, out) = (&mut self.writers, &mut self.totals, self.out);
         totals.terms.merge(&batch.terms);
+        if let Some(tally) = &mut self.tally {
+            count_for_page(tally, self.lexicon, &batch.page);
+        }
         totals.skipped.extend(batch.skipped);
         for (bytes, outcome) in batch.docs {
             if outcome.as_ref().map_or(true, |doc| doc.complete) {
@@ -61,6 +69,28 @@ impl ReportSink<'_> {
         }
         (self.progress)(totals.counts.bytes, self.docs_done);
         Ok(())
+    }
+}
+
+/// Counts a batch's matches for the summary page, in order.
+fn count_for_page(tally: &mut RunTally, lexicon: &Lexicon, docs: &[PageMatches]) {
+    for doc in docs {
+        for m in &doc.matches {
+            let run_match = RunMatch {
+                source: &doc.source,
+                doc_id: &doc.doc_id,
+                sentence: u64::from(m.sentence),
+                entry: m.entry,
+                voice: m.voice,
+                surface: &m.surface,
+                left: &m.left,
+                right: &m.right,
+            };
+            tally.add(&run_match, || {
+                let e = &lexicon.entries[m.entry];
+                EntryKey { pattern: e.pattern.clone(), frame: e.frame.clone(), lexicon: e.provenance() }
+            });
+        }
     }
 }
 

@@ -38,8 +38,17 @@ fn in_order_over(read_only: bool) -> (tempfile::TempDir, InOrder<'static>, mpsc:
         BufWriter::with_capacity(1, file.expect("test file"))
     };
     let writers = Writers { sentences: open("s.csv"), matches: open("m.csv"), documents: open("d.csv"), unsynced: 0 };
-    let sink =
-        ReportSink { writers, totals: Totals::default(), docs_done: 0, out: Path::new("out"), progress: &|_, _| {} };
+    static EMPTY: std::sync::OnceLock<crate::lexicon::Lexicon> = std::sync::OnceLock::new();
+    let lexicon = EMPTY.get_or_init(|| crate::lexicon::Lexicon { entries: Vec::new(), files: Vec::new() });
+    let sink = ReportSink {
+        writers,
+        totals: Totals::default(),
+        docs_done: 0,
+        out: Path::new("out"),
+        progress: &|_, _| {},
+        tally: None,
+        lexicon,
+    };
     let (tickets_tx, tickets) = mpsc::sync_channel(64);
     (dir, InOrder::new(sink, tickets_tx), tickets)
 }

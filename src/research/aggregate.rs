@@ -268,8 +268,13 @@ pub fn read(dirs: &[PathBuf], by: &GroupBy, options: ReadOptions) -> Result<Aggr
         read_matches(dir, &docs, &mut agg, &mut entry_index)?;
         agg.skipped += count_rows(&dir.join(files::ERRORS))?;
     }
-    // Months from the first to the last, with the ones no document has (a time axis keeps
-    // its gaps); documents point at months by index, so they are renumbered.
+    finish_months(&mut agg, month_index);
+    Ok(agg)
+}
+
+/// Months from the first to the last, with the ones no document has (a time axis keeps its
+/// gaps); documents point at months by index, so they are renumbered. Groups are sorted.
+fn finish_months(agg: &mut Aggregates, month_index: HashMap<String, u32>) {
     let mut seen: Vec<(String, u32)> = month_index.into_iter().collect();
     seen.sort();
     let all = match (seen.first(), seen.last()) {
@@ -287,7 +292,6 @@ pub fn read(dirs: &[PathBuf], by: &GroupBy, options: ReadOptions) -> Result<Aggr
     }
     agg.months = all;
     agg.groups.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(agg)
 }
 
 fn count_rows(path: &Path) -> Result<u64, ResearchError> {
@@ -444,10 +448,9 @@ fn read_matches(
             .iter()
             .map(|c| column(&header, c, &path))
             .collect::<Result<_, _>>()?;
-    let frame_index: HashMap<String, usize> = agg.frames.iter().enumerate().map(|(i, f)| (f.clone(), i)).collect();
+    let mut counter = MatchCounter::new(&agg.frames);
+    let mut key = String::new();
     let mut record = csv::StringRecord::new();
-    let (mut key, mut current_doc) = (String::new(), String::new());
-    let mut seen: std::collections::HashSet<(u64, usize)> = std::collections::HashSet::new();
     while reader.read_record(&mut record).map_err(|e| csv_error(&path, &e))? {
         let cell = |i: usize| record.get(cols[i]).unwrap_or("");
         let id = cell(0);
@@ -471,22 +474,68 @@ fn read_matches(
                 e
             }
         };
-        // A sentence counts once per frame: matches.csv lists a document's matches
-        // together, so the (sentence, frame) pairs seen are kept for the current document.
-        if id != current_doc {
-            current_doc.clear();
-            current_doc.push_str(id);
-            seen.clear();
+        let fact = MatchFact {
+            doc_id: id,
+            sentence: number(&record, cols[8], &path)?,
+            entry,
+            frame: cell(3),
+            voice: Voice::from_name(cell(4)),
+            surface: cell(1),
+            left: cell(6),
+            right: cell(7),
+        };
+        counter.add(&mut agg.groups[g], &fact);
+    }
+    Ok(())
+}
+
+/// One match as the counts need it.
+struct MatchFact<'a> {
+    doc_id: &'a str,
+    sentence: u64,
+    /// Index into [`Aggregates::entries`].
+    entry: u32,
+    frame: &'a str,
+    voice: Option<Voice>,
+    surface: &'a str,
+    left: &'a str,
+    right: &'a str,
+}
+
+/// Adds matches to their group's counts, in report order.
+struct MatchCounter {
+    frame_index: HashMap<String, usize>,
+    /// A sentence counts once per frame: a report lists a document's matches together, so
+    /// the (sentence, frame) pairs seen are kept for the current document.
+    current_doc: String,
+    seen: std::collections::HashSet<(u64, usize)>,
+    /// The current match's surface, lower-cased.
+    lower: String,
+}
+
+impl MatchCounter {
+    fn new(frames: &[String]) -> MatchCounter {
+        MatchCounter {
+            frame_index: frames.iter().enumerate().map(|(i, f)| (f.clone(), i)).collect(),
+            current_doc: String::new(),
+            seen: Default::default(),
+            lower: String::new(),
         }
-        let sentence: u64 = number(&record, cols[8], &path)?;
-        let frame = frame_index.get(cell(3)).copied();
+    }
+
+    fn add(&mut self, group: &mut GroupAgg, m: &MatchFact<'_>) {
+        if m.doc_id != self.current_doc {
+            self.current_doc.clear();
+            self.current_doc.push_str(m.doc_id);
+            self.seen.clear();
+        }
+        let frame = self.frame_index.get(m.frame).copied();
         if let Some(f) = frame {
-            if seen.insert((sentence, f)) {
-                agg.groups[g].sentences_with_frame[f] += 1;
+            if self.seen.insert((m.sentence, f)) {
+                group.sentences_with_frame[f] += 1;
             }
         }
-        let group = &mut agg.groups[g];
-        if let (Some(f), Some(v)) = (frame, Voice::from_name(cell(4))) {
+        if let (Some(f), Some(v)) = (frame, m.voice) {
             let slot = match v {
                 Voice::Authorial => 0,
                 Voice::Quoted => 1,
@@ -495,25 +544,188 @@ fn read_matches(
             };
             group.voice[f][slot] += 1;
         }
-        *group.entry_counts.entry(entry).or_insert(0) += 1;
-        let surface = cell(1).to_lowercase();
+        *group.entry_counts.entry(m.entry).or_insert(0) += 1;
         let kwic = || Kwic {
-            left: cell(6).to_string(),
-            surface: cell(1).to_string(),
-            right: cell(7).to_string(),
-            doc_id: id.to_string(),
+            left: m.left.to_string(),
+            surface: m.surface.to_string(),
+            right: m.right.to_string(),
+            doc_id: m.doc_id.to_string(),
         };
-        let examples = group.entry_examples.entry(entry).or_default();
+        let examples = group.entry_examples.entry(m.entry).or_default();
         if examples.len() < KWIC_PER_TERM {
             examples.push(kwic());
         }
-        let examples = group.surface_examples.entry(surface.clone()).or_default();
-        if examples.len() < KWIC_PER_TERM {
-            examples.push(kwic());
+        // The lower-cased surface in a reused buffer: a string is allocated only for a
+        // surface form the group has not had yet.
+        self.lower.clear();
+        if m.surface.is_ascii() {
+            self.lower.push_str(m.surface);
+            self.lower.make_ascii_lowercase();
+        } else {
+            self.lower.push_str(&m.surface.to_lowercase());
         }
-        *group.surface_counts.entry(surface).or_insert(0) += 1;
+        match group.surface_counts.get_mut(self.lower.as_str()) {
+            Some(n) => {
+                *n += 1;
+                if let Some(examples) = group.surface_examples.get_mut(self.lower.as_str()) {
+                    if examples.len() < KWIC_PER_TERM {
+                        examples.push(kwic());
+                    }
+                }
+            }
+            None => {
+                group.surface_counts.insert(self.lower.clone(), 1);
+                group.surface_examples.insert(self.lower.clone(), vec![kwic()]);
+            }
+        }
     }
-    Ok(())
+}
+
+/// The matches of a run counted per source as the run writes them, so that the page
+/// `analyze` writes need not read `matches.csv` back (that read-back cost a third of a run).
+/// Holds counts per source and entry and a few examples, never the matches.
+#[derive(Debug)]
+pub struct RunTally {
+    frames: Vec<String>,
+    /// Entries in the order first matched; `entry_of[i]` is lexicon entry `i`'s index here.
+    entries: Vec<EntryKey>,
+    entry_of: Vec<Option<u32>>,
+    groups: Vec<GroupAgg>,
+    group_index: HashMap<String, usize>,
+    counter: MatchCounterBox,
+}
+
+/// [`MatchCounter`] is private; this keeps [`RunTally`]'s Debug simple.
+struct MatchCounterBox(MatchCounter);
+
+impl std::fmt::Debug for MatchCounterBox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MatchCounter")
+    }
+}
+
+/// One match of a run, as the pipeline hands it to [`RunTally::add`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunMatch<'a> {
+    /// The document's `source` (its group on the page).
+    pub source: &'a str,
+    /// Its `doc_id`.
+    pub doc_id: &'a str,
+    /// The sentence's `sentence_id`.
+    pub sentence: u64,
+    /// Index of the lexicon entry in the run's lexicon.
+    pub entry: usize,
+    /// The match's voice.
+    pub voice: Voice,
+    /// The match as written, and its context, as in `matches.csv`.
+    pub surface: &'a str,
+    /// Left context.
+    pub left: &'a str,
+    /// Right context.
+    pub right: &'a str,
+}
+
+impl RunTally {
+    /// An empty tally for a run with the `frames` of its lexicon (in `documents.csv` order)
+    /// and `lexicon_entries` entries.
+    pub fn new(frames: &[String], lexicon_entries: usize) -> RunTally {
+        RunTally {
+            frames: frames.to_vec(),
+            entries: Vec::new(),
+            entry_of: vec![None; lexicon_entries],
+            groups: Vec::new(),
+            group_index: HashMap::new(),
+            counter: MatchCounterBox(MatchCounter::new(frames)),
+        }
+    }
+
+    /// Counts one match; matches come in report order (documents in order, each document's
+    /// matches together). `entry_key` names entry `m.entry` the first time it is seen.
+    pub fn add(&mut self, m: &RunMatch<'_>, entry_key: impl FnOnce() -> EntryKey) {
+        let name = GroupBy::Source.group_of(m.source, "", None);
+        let g = match self.group_index.get(&name) {
+            Some(&g) => g,
+            None => {
+                self.groups.push(GroupAgg {
+                    name: name.clone(),
+                    sentences_with_frame: vec![0; self.frames.len()],
+                    voice: vec![[0; 4]; self.frames.len()],
+                    ..Default::default()
+                });
+                self.group_index.insert(name, self.groups.len() - 1);
+                self.groups.len() - 1
+            }
+        };
+        let entry = match self.entry_of.get(m.entry).copied().flatten() {
+            Some(e) => e,
+            None => {
+                let key = entry_key();
+                // The same pattern, frame and line twice (not in one lexicon) share a row,
+                // as they do when matches.csv is read.
+                let e = self.entries.iter().position(|k| *k == key).unwrap_or_else(|| {
+                    self.entries.push(key);
+                    self.entries.len() - 1
+                }) as u32;
+                if let Some(slot) = self.entry_of.get_mut(m.entry) {
+                    *slot = Some(e);
+                }
+                e
+            }
+        };
+        let fact = MatchFact {
+            doc_id: m.doc_id,
+            sentence: m.sentence,
+            entry,
+            frame: &self.entries[entry as usize].frame,
+            voice: Some(m.voice),
+            surface: m.surface,
+            left: m.left,
+            right: m.right,
+        };
+        self.counter.0.add(&mut self.groups[g], &fact);
+    }
+}
+
+/// Reads a report whose matches were counted by `tally` as the run wrote it, grouped by
+/// source: as [`read`] does, without reading `matches.csv`.
+pub fn read_with_tally(dir: &Path, tally: RunTally) -> Result<Aggregates, ResearchError> {
+    let mut agg = Aggregates { by: Some(GroupBy::Source), reports: vec![dir.to_path_buf()], ..Default::default() };
+    let run_path = dir.join(files::RUN);
+    let text =
+        std::fs::read_to_string(&run_path).map_err(|source| ResearchError::Io { path: run_path.clone(), source })?;
+    let run: RunInfo = serde_json::from_str(&text).map_err(|e| ResearchError::Report {
+        path: run_path.clone(),
+        message: format!("not a framing run.json: {e}"),
+    })?;
+    agg.runs.push(run);
+    let mut group_index = HashMap::new();
+    let mut month_index = HashMap::new();
+    read_documents(dir, true, &GroupBy::Source, &mut agg, &mut group_index, &mut month_index)?;
+    if agg.frames != tally.frames {
+        return Err(ResearchError::Report {
+            path: dir.join(files::DOCUMENTS),
+            message: "has other frames than the run counted".into(),
+        });
+    }
+    agg.entries = tally.entries;
+    for counted in tally.groups {
+        let Some(&g) = group_index.get(&counted.name) else {
+            return Err(ResearchError::Report {
+                path: dir.join(files::DOCUMENTS),
+                message: format!("has no document of `{}`, whose matches the run counted", counted.name),
+            });
+        };
+        let group = &mut agg.groups[g];
+        group.sentences_with_frame = counted.sentences_with_frame;
+        group.voice = counted.voice;
+        group.entry_counts = counted.entry_counts;
+        group.surface_counts = counted.surface_counts;
+        group.entry_examples = counted.entry_examples;
+        group.surface_examples = counted.surface_examples;
+    }
+    agg.skipped += count_rows(&dir.join(files::ERRORS))?;
+    finish_months(&mut agg, month_index);
+    Ok(agg)
 }
 
 #[cfg(test)]

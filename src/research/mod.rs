@@ -164,7 +164,24 @@ pub fn write_page(path: &Path, html: &str) -> Result<(), ResearchError> {
 /// as `analyze` does: reads the report in `dir`, names it `shown_as` on the page (the run
 /// writes into a temporary folder), and writes `page`.
 pub fn summarize_report(dir: &Path, shown_as: &Path, page: &Path, command: &[String]) -> Result<(), ResearchError> {
-    let mut agg = aggregate::read(&[dir.to_path_buf()], &GroupBy::Source, ReadOptions::default())?;
+    let agg = aggregate::read(&[dir.to_path_buf()], &GroupBy::Source, ReadOptions::default())?;
+    write_summary(agg, shown_as, page, command)
+}
+
+/// Writes the summary page of the report a run has just written into `dir`, from the
+/// matches `tally` counted as they were written (see [`summarize_report`] for the rest).
+pub fn summarize_run(
+    dir: &Path,
+    shown_as: &Path,
+    page: &Path,
+    command: &[String],
+    tally: aggregate::RunTally,
+) -> Result<(), ResearchError> {
+    write_summary(aggregate::read_with_tally(dir, tally)?, shown_as, page, command)
+}
+
+/// The page of one report's aggregates, by source, named `shown_as`.
+fn write_summary(mut agg: Aggregates, shown_as: &Path, page: &Path, command: &[String]) -> Result<(), ResearchError> {
     agg.reports = vec![shown_as.to_path_buf()];
     let comparison = compare::compare(&agg, DEFAULT_MIN_DOCS, None);
     let title =
