@@ -20,15 +20,9 @@ use crate::research::{self, CompareConfig, GroupBy};
     as clusters. The chi-square test per frame is on groups x (sentences with / without the\n\
     frame); q is its Benjamini-Hochberg adjusted p across frames.")]
 pub struct CompareArgs {
-    /// Report folders written by `framing analyze` (or `merge`); several are read as one.
-    #[arg(required = true)]
-    pub reports: Vec<PathBuf>,
-    /// Group documents by source, month, year, source,month or any documents.csv column.
-    #[arg(long, default_value = "source", value_parser = GroupBy::parse)]
-    pub by: GroupBy,
-    /// Groups with fewer documents are flagged `small = true` (too small to read).
-    #[arg(long, value_name = "N", default_value_t = research::DEFAULT_MIN_DOCS)]
-    pub min_docs: u64,
+    /// The reports, how to group them, and the smallest group to read.
+    #[command(flatten)]
+    pub groups: super::compare::Groups,
     /// Distinctive terms: `loaded` (lexicon entries and surface forms) or `all` (also every
     /// word of sentences.csv).
     #[arg(long, value_name = "WHICH", default_value = "loaded", value_parser = ["loaded", "all"])]
@@ -54,13 +48,28 @@ pub struct CompareArgs {
     pub quiet: bool,
 }
 
+/// The reports a comparison reads and how it groups them (`compare` and `summarize`).
+#[derive(Debug, clap::Args)]
+pub struct Groups {
+    /// Report folders written by `framing analyze` (or `merge`); several are read as one.
+    #[arg(required = true)]
+    pub reports: Vec<PathBuf>,
+    /// Group documents by source, month, year, source,month or any documents.csv column.
+    #[arg(long, default_value = "source", value_parser = GroupBy::parse)]
+    pub by: GroupBy,
+    /// Groups with fewer documents are flagged small (`small = true`, marked on the page):
+    /// too small to read.
+    #[arg(long, value_name = "N", default_value_t = research::DEFAULT_MIN_DOCS)]
+    pub min_docs: u64,
+}
+
 /// Runs `framing compare`.
 pub fn run(args: CompareArgs) -> anyhow::Result<Outcome> {
-    let out = args.out.clone().unwrap_or_else(|| research::default_out(&args.reports[0], &args.by));
+    let out = args.out.clone().unwrap_or_else(|| research::default_out(&args.groups.reports[0], &args.groups.by));
     let config = CompareConfig {
-        reports: args.reports,
-        by: args.by,
-        min_docs: args.min_docs,
+        reports: args.groups.reports,
+        by: args.groups.by,
+        min_docs: args.groups.min_docs,
         all_words: args.terms == "all",
         out: out.clone(),
         force: args.force,

@@ -65,3 +65,51 @@ pub fn read_text_file(path: &Path) -> Result<Decoded, Error> {
         source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
     })
 }
+
+/// A CSV file as a spreadsheet saves it, ready for the csv crate: its bytes (windows-1252
+/// and UTF-16, as Excel's "CSV" and "Unicode text" are, decoded as `analyze` decodes text;
+/// UTF-8 with stray bytes kept as it is, so that the reader names the line; a byte-order
+/// mark removed), the separator (`;`, German Excel's, when the first line has more `;` than
+/// `,`), and where each line ends (for line numbers: the csv crate's own count is off by
+/// one on CRLF).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpreadsheetCsv {
+    /// The text, UTF-8 unless it had stray bytes.
+    pub bytes: Vec<u8>,
+    /// `,` or `;`.
+    pub delimiter: u8,
+    /// Byte offsets of the `\n`s.
+    pub newlines: Vec<usize>,
+}
+
+impl SpreadsheetCsv {
+    /// Reads `path` (at most `max` bytes).
+    pub fn read(path: &Path, max: u64) -> std::io::Result<SpreadsheetCsv> {
+        Ok(SpreadsheetCsv::from_bytes(read_regular_file(path, max)?))
+    }
+
+    /// The same from bytes already read.
+    pub fn from_bytes(raw: Vec<u8>) -> SpreadsheetCsv {
+        let mut bytes = match std::str::from_utf8(&raw) {
+            Ok(_) => raw,
+            Err(_) => match super::decode(&raw) {
+                Ok(d) if d.repaired_at.is_empty() => d.text.into_bytes(),
+                _ => raw,
+            },
+        };
+        if bytes.starts_with(b"\xEF\xBB\xBF") {
+            bytes.drain(..3);
+        }
+        let first_line = bytes.split(|&b| b == b'\n').next().unwrap_or(&[]);
+        let count = |c: u8| first_line.iter().filter(|&&b| b == c).count();
+        let delimiter = if count(b';') > count(b',') { b';' } else { b',' };
+        let newlines = bytes.iter().enumerate().filter(|(_, &b)| b == b'\n').map(|(i, _)| i).collect();
+        SpreadsheetCsv { bytes, delimiter, newlines }
+    }
+
+    /// The 1-based line of the record the csv crate reports starting at byte `byte` (on
+    /// CRLF the reported start is the `\n` ending the previous line, hence `<=`).
+    pub fn line_at(&self, byte: u64) -> u64 {
+        self.newlines.partition_point(|&nl| (nl as u64) <= byte) as u64 + 1
+    }
+}

@@ -20,7 +20,7 @@ mod walk;
 use std::path::Path;
 
 pub use decode::{decode, decode_owned, DecodeError, Decoded};
-pub use input::{read_regular_file, read_stdin_text, read_text_file, MAX_INPUT_FILE_BYTES};
+pub use input::{read_regular_file, read_stdin_text, read_text_file, SpreadsheetCsv, MAX_INPUT_FILE_BYTES};
 pub use meta::{parse_date, parse_header, Header, MetaTable};
 pub use walk::{check_root, CorpusFile, CorpusWalk, NotRead, PassedOver};
 

@@ -56,24 +56,10 @@ pub type Records = (Vec<String>, Vec<(u64, Vec<String>)>);
 /// line has more `;` than `,`. UTF-8 with a few stray bytes stays an error naming the line,
 /// as guessing would garble its umlauts.
 pub fn read_records(path: &Path) -> Result<Records, DataError> {
-    let raw = crate::corpus::read_regular_file(path, crate::corpus::MAX_INPUT_FILE_BYTES)
+    let sheet = crate::corpus::SpreadsheetCsv::read(path, crate::corpus::MAX_INPUT_FILE_BYTES)
         .map_err(|source| DataError::Io { path: path.to_path_buf(), source })?;
-    let decoded = match std::str::from_utf8(&raw) {
-        Ok(_) => None,
-        Err(_) => match crate::corpus::decode(&raw) {
-            Ok(d) if d.repaired_at.is_empty() => Some(d.text.into_bytes()),
-            _ => None,
-        },
-    };
-    let bytes = decoded.as_deref().unwrap_or(&raw);
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let header_line = bytes.split(|&b| b == b'\n').next().unwrap_or(&[]);
-    let count = |c: u8| header_line.iter().filter(|&&b| b == c).count();
-    let delimiter = if count(b';') > count(b',') { b';' } else { b',' };
-    // Line numbers from byte offsets: the csv crate's own line count is off by one on CRLF.
-    let newlines: Vec<usize> = bytes.iter().enumerate().filter(|(_, &b)| b == b'\n').map(|(i, _)| i).collect();
-    // On CRLF the reported start is the `\n` ending the previous line, hence `<=`.
-    let line_at = |byte: u64| newlines.partition_point(|&nl| (nl as u64) <= byte) as u64 + 1;
+    let (bytes, delimiter) = (&sheet.bytes[..], sheet.delimiter);
+    let line_at = |byte: u64| sheet.line_at(byte);
     let mut reader =
         csv::ReaderBuilder::new().has_headers(false).flexible(false).delimiter(delimiter).from_reader(bytes);
     let mut records = reader.byte_records();

@@ -98,25 +98,12 @@ fn cell_text(d: &Data) -> String {
 /// legacy encoding or UTF-16 decoded, the
 /// separator is `;` when the header has more `;` than `,`, line ends may be CRLF.
 pub fn read_csv(path: &Path) -> Result<Table, ReviewError> {
-    let raw = crate::corpus::read_regular_file(path, crate::corpus::MAX_INPUT_FILE_BYTES)
-        .map_err(|e| ReviewError::io(path, e))?;
     // Excel's plain "CSV" is windows-1252, "Unicode text" UTF-16: decoded as `analyze`
     // decodes text; UTF-8 with stray bytes stays an error naming the line.
-    let decoded = match std::str::from_utf8(&raw) {
-        Ok(_) => None,
-        Err(_) => match crate::corpus::decode(&raw) {
-            Ok(d) if d.repaired_at.is_empty() => Some(d.text.into_bytes()),
-            _ => None,
-        },
-    };
-    let bytes = decoded.as_deref().unwrap_or(&raw);
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let first_line = bytes.split(|&b| b == b'\n').next().unwrap_or(&[]);
-    let count = |c: u8| first_line.iter().filter(|&&b| b == c).count();
-    let delimiter = if count(b';') > count(b',') { b';' } else { b',' };
-    let newlines: Vec<usize> = bytes.iter().enumerate().filter(|(_, &b)| b == b'\n').map(|(i, _)| i).collect();
-    // On CRLF the reported start is the `\n` ending the previous line, hence `<=`.
-    let line_at = |byte: u64| newlines.partition_point(|&nl| (nl as u64) <= byte) as u32 + 1;
+    let sheet = crate::corpus::SpreadsheetCsv::read(path, crate::corpus::MAX_INPUT_FILE_BYTES)
+        .map_err(|e| ReviewError::io(path, e))?;
+    let (bytes, delimiter) = (&sheet.bytes[..], sheet.delimiter);
+    let line_at = |byte: u64| sheet.line_at(byte) as u32;
     let mut reader =
         csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(bytes);
     let csv_err = |message: String| ReviewError::Csv { path: path.to_path_buf(), message };
