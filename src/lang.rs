@@ -149,8 +149,13 @@ mod tests {
 
     #[test]
     fn only_the_start_is_read_and_never_split_inside_a_character() {
-        // An umlaut straddling the cut must not panic.
-        let text = format!("{}ä{}", "a".repeat(IDENTIFY_BYTES - 1), "b".repeat(100));
-        let _ = identify(&text);
+        // German up to the cut, an umlaut straddling it, English after it: the cut moves
+        // back to the character boundary, and only the German start is read.
+        let mut text = "Die Armee hat sich aus der Stadt und dem Umland zurückgezogen. ".repeat(15);
+        text.push_str(&"x".repeat(IDENTIFY_BYTES - 1 - text.len()));
+        text.push('ä');
+        text.push_str(&" The army has withdrawn from the town and the area around it.".repeat(40));
+        assert!(!text.is_char_boundary(IDENTIFY_BYTES));
+        assert_eq!(identify(&text), "de");
     }
 }

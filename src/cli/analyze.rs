@@ -278,25 +278,20 @@ fn warn_other_languages(languages: &std::collections::BTreeMap<String, u64>, cho
         return;
     }
     let main = choice.main();
-    let other: Vec<String> = languages
-        .iter()
-        .filter(|(code, _)| !code.is_empty() && code.as_str() != main.code())
-        .map(|(code, n)| format!("{n} {}", name(code)))
-        .collect();
-    if !other.is_empty() {
-        eprintln!(
-            "framing: warning: {} document(s) look written in another language than --lang {main} ({}): they were \
-             analysed with the {} rules, lexicon and model; `--lang auto` analyses German and English documents \
-             each in its own language (the `lang` column of documents.csv names each document's)",
-            languages
-                .iter()
-                .filter(|(code, _)| !code.is_empty() && code.as_str() != main.code())
-                .map(|(_, n)| n)
-                .sum::<u64>(),
-            other.join(", "),
-            name(main.code())
-        );
+    let others: Vec<(&String, &u64)> =
+        languages.iter().filter(|(code, _)| !code.is_empty() && code.as_str() != main.code()).collect();
+    if others.is_empty() {
+        return;
     }
+    let listed: Vec<String> = others.iter().map(|(code, n)| format!("{n} {}", name(code))).collect();
+    eprintln!(
+        "framing: warning: {} document(s) look written in another language than --lang {main} ({}): they were \
+         analysed with the {} rules, lexicon and model; `--lang auto` analyses German and English documents \
+         each in its own language (the `lang` column of documents.csv names each document's)",
+        others.iter().map(|(_, n)| **n).sum::<u64>(),
+        listed.join(", "),
+        name(main.code())
+    );
 }
 
 /// Loads lexicon and model: the stages every mode needs.

@@ -168,18 +168,8 @@ fn dropped_by_conditions(lexicon: &Lexicon, text: &str, kept: &[Hit]) -> Vec<(Hi
 
 /// The first match of the condition pattern `pattern` in `text`.
 fn first_match(pattern: &str, text: &str) -> Option<std::ops::Range<usize>> {
-    let entry = Entry {
-        pattern: pattern.to_owned(),
-        frame: String::new(),
-        target: String::new(),
-        polarity: 0,
-        weight: 0.0,
-        note: String::new(),
-        exclusion: false,
-        file: String::new(),
-        line: 0,
-    };
     let mut hits = Vec::new();
-    Matcher::new(&Lexicon { entries: vec![entry], files: Vec::new() }).find_into(text, &mut hits);
+    Matcher::new(&Lexicon { entries: vec![Entry::bare_pattern(pattern, 0)], files: Vec::new() })
+        .find_into(text, &mut hits);
     hits.into_iter().next().map(|h| h.span)
 }

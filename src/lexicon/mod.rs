@@ -55,6 +55,22 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// A bare pattern, no frame or target: a context condition's pattern, matched on its own
+    /// (`line` tells such entries apart).
+    pub fn bare_pattern(pattern: &str, line: usize) -> Entry {
+        Entry {
+            pattern: pattern.to_owned(),
+            frame: String::new(),
+            target: String::new(),
+            polarity: 0,
+            weight: 0.0,
+            note: String::new(),
+            exclusion: false,
+            file: String::new(),
+            line,
+        }
+    }
+
     /// `file:line`, the provenance written to reports.
     pub fn provenance(&self) -> String {
         let mut out = String::new();

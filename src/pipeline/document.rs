@@ -225,7 +225,6 @@ impl Analyzer {
             meta: doc.meta.clone(),
             encoding: doc.encoding.to_string(),
             lang: lang_code,
-            rules_lang: rules.lang,
             n_sentences: spans.len(),
             n_tokens: 0,
             n_matches: 0,

@@ -45,7 +45,12 @@ impl ReportSink<'_> {
                 Ok(doc) => {
                     totals.counts.documents_ok += u64::from(doc.complete);
                     if doc.complete {
-                        *totals.counts.languages.entry(doc.lang.to_string()).or_insert(0) += 1;
+                        match totals.counts.languages.get_mut(doc.lang) {
+                            Some(n) => *n += 1,
+                            None => {
+                                totals.counts.languages.insert(doc.lang.to_string(), 1);
+                            }
+                        }
                     }
                     totals.counts.sentences += doc.n_sentences;
                     totals.counts.matches += doc.n_matches;
@@ -75,9 +80,9 @@ impl ReportSink<'_> {
 /// Counts a batch's matches for the summary page, in order.
 fn count_for_page(tally: &mut RunTally, lexicon: &Lexicon, docs: &[PageMatches]) {
     for doc in docs {
+        let g = tally.group(&doc.source);
         for m in &doc.matches {
             let run_match = RunMatch {
-                source: &doc.source,
                 doc_id: &doc.doc_id,
                 sentence: u64::from(m.sentence),
                 entry: m.entry,
@@ -86,7 +91,7 @@ fn count_for_page(tally: &mut RunTally, lexicon: &Lexicon, docs: &[PageMatches])
                 left: &m.left,
                 right: &m.right,
             };
-            tally.add(&run_match, || {
+            tally.add(g, &run_match, || {
                 let e = &lexicon.entries[m.entry];
                 EntryKey { pattern: e.pattern.clone(), frame: e.frame.clone(), lexicon: e.provenance() }
             });

@@ -211,8 +211,6 @@ pub struct DocumentRow {
     /// The language identified in the document (see [`crate::lang::identify`]): `de`,
     /// `en`, another ISO 639-3 code, or empty.
     pub lang: &'static str,
-    /// The language whose rules analysed it.
-    pub rules_lang: crate::Lang,
     /// Sentences.
     pub n_sentences: usize,
     /// Tokens over all sentences.

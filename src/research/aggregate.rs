@@ -250,14 +250,7 @@ pub fn read(dirs: &[PathBuf], by: &GroupBy, options: ReadOptions) -> Result<Aggr
     let mut month_index: HashMap<String, u32> = HashMap::new();
     let mut entry_index: HashMap<String, u32> = HashMap::new();
     for (r, dir) in dirs.iter().enumerate() {
-        let run_path = dir.join(files::RUN);
-        let text = std::fs::read_to_string(&run_path)
-            .map_err(|source| ResearchError::Io { path: run_path.clone(), source })?;
-        let run: RunInfo = serde_json::from_str(&text).map_err(|e| ResearchError::Report {
-            path: run_path.clone(),
-            message: format!("not a framing run.json: {e}"),
-        })?;
-        agg.runs.push(run);
+        agg.runs.push(read_run(dir)?);
         // doc_id → (group, index in the group's docs), for this report's row files.
         let docs = read_documents(dir, r == 0, by, &mut agg, &mut group_index, &mut month_index)?;
         // Sentences with a frame are counted from the matches (3 to 5 times smaller than
@@ -292,6 +285,14 @@ fn finish_months(agg: &mut Aggregates, month_index: HashMap<String, u32>) {
     }
     agg.months = all;
     agg.groups.sort_by(|a, b| a.name.cmp(&b.name));
+}
+
+/// The `run.json` of the report in `dir`.
+fn read_run(dir: &Path) -> Result<RunInfo, ResearchError> {
+    let path = dir.join(files::RUN);
+    let text = std::fs::read_to_string(&path).map_err(|source| ResearchError::Io { path: path.clone(), source })?;
+    serde_json::from_str(&text)
+        .map_err(|e| ResearchError::Report { path, message: format!("not a framing run.json: {e}") })
 }
 
 fn count_rows(path: &Path) -> Result<u64, ResearchError> {
@@ -607,9 +608,7 @@ impl std::fmt::Debug for MatchCounterBox {
 /// One match of a run, as the pipeline hands it to [`RunTally::add`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunMatch<'a> {
-    /// The document's `source` (its group on the page).
-    pub source: &'a str,
-    /// Its `doc_id`.
+    /// Its document's `doc_id`.
     pub doc_id: &'a str,
     /// The sentence's `sentence_id`.
     pub sentence: u64,
@@ -639,23 +638,26 @@ impl RunTally {
         }
     }
 
-    /// Counts one match; matches come in report order (documents in order, each document's
-    /// matches together). `entry_key` names entry `m.entry` the first time it is seen.
-    pub fn add(&mut self, m: &RunMatch<'_>, entry_key: impl FnOnce() -> EntryKey) {
-        let name = GroupBy::Source.group_of(m.source, "", None);
-        let g = match self.group_index.get(&name) {
-            Some(&g) => g,
-            None => {
-                self.groups.push(GroupAgg {
-                    name: name.clone(),
-                    sentences_with_frame: vec![0; self.frames.len()],
-                    voice: vec![[0; 4]; self.frames.len()],
-                    ..Default::default()
-                });
-                self.group_index.insert(name, self.groups.len() - 1);
-                self.groups.len() - 1
-            }
-        };
+    /// The group of documents from `source` (asked once per document).
+    pub fn group(&mut self, source: &str) -> usize {
+        let name = GroupBy::Source.group_of(source, "", None);
+        if let Some(&g) = self.group_index.get(&name) {
+            return g;
+        }
+        self.groups.push(GroupAgg {
+            name: name.clone(),
+            sentences_with_frame: vec![0; self.frames.len()],
+            voice: vec![[0; 4]; self.frames.len()],
+            ..Default::default()
+        });
+        self.group_index.insert(name, self.groups.len() - 1);
+        self.groups.len() - 1
+    }
+
+    /// Counts one match into group `g` (see [`RunTally::group`]); matches come in report
+    /// order (documents in order, each document's matches together). `entry_key` names
+    /// entry `m.entry` the first time it is seen.
+    pub fn add(&mut self, g: usize, m: &RunMatch<'_>, entry_key: impl FnOnce() -> EntryKey) {
         let entry = match self.entry_of.get(m.entry).copied().flatten() {
             Some(e) => e,
             None => {
@@ -690,14 +692,7 @@ impl RunTally {
 /// source: as [`read`] does, without reading `matches.csv`.
 pub fn read_with_tally(dir: &Path, tally: RunTally) -> Result<Aggregates, ResearchError> {
     let mut agg = Aggregates { by: Some(GroupBy::Source), reports: vec![dir.to_path_buf()], ..Default::default() };
-    let run_path = dir.join(files::RUN);
-    let text =
-        std::fs::read_to_string(&run_path).map_err(|source| ResearchError::Io { path: run_path.clone(), source })?;
-    let run: RunInfo = serde_json::from_str(&text).map_err(|e| ResearchError::Report {
-        path: run_path.clone(),
-        message: format!("not a framing run.json: {e}"),
-    })?;
-    agg.runs.push(run);
+    agg.runs.push(read_run(dir)?);
     let mut group_index = HashMap::new();
     let mut month_index = HashMap::new();
     read_documents(dir, true, &GroupBy::Source, &mut agg, &mut group_index, &mut month_index)?;

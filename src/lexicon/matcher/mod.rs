@@ -98,7 +98,7 @@ impl ConditionSearch {
                     .filter(|p| Pattern::compile(p).is_some_and(|c| c.anchor().is_some()))
                     .map(|p| {
                         *ids.entry(super::pattern::normalise(p)).or_insert_with(|| {
-                            patterns.push(condition_entry(p, patterns.len()));
+                            patterns.push(Entry::bare_pattern(p, patterns.len()));
                             (patterns.len() - 1) as u32
                         })
                     })
@@ -146,21 +146,6 @@ impl Keep for Needed<'_> {
     #[inline]
     fn keep(self, entry: usize) -> bool {
         self.0.get(entry).copied().unwrap_or(false)
-    }
-}
-
-/// A condition pattern as an entry of the condition automaton.
-fn condition_entry(pattern: &str, id: usize) -> Entry {
-    Entry {
-        pattern: pattern.to_owned(),
-        frame: String::new(),
-        target: String::new(),
-        polarity: 0,
-        weight: 0.0,
-        note: String::new(),
-        exclusion: false,
-        file: String::new(),
-        line: id,
     }
 }
 
