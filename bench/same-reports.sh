@@ -3,8 +3,9 @@
 # reports? Runs both on the example corpus (German and English rules, with and without the
 # model, with --explain), the golden fixture, each CORPUS given (e.g. a generated one), a
 # sharded run merged, and --jsonl, then compares every output byte for byte (run.json
-# aside: it holds times and the command line). Prints one line per comparison; exit 1 on
-# any difference.
+# aside: it holds times and the command line; summary.html compared with the binary's name and
+# the output folder, which its method box names, made equal). Prints one line per
+# comparison; exit 1 on any difference.
 set -uo pipefail
 [ $# -ge 2 ] || { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 old=$(realpath "$1") new=$(realpath "$2")
@@ -13,6 +14,14 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 status=0
+
+# same_page OLD_DIR NEW_DIR: the two summary pages are equal but for the binary's name and the
+# folder (or both are missing).
+same_page() {
+  [ ! -e "$1/summary.html" ] && [ ! -e "$2/summary.html" ] && return 0
+  diff <(sed -e "s#$(basename "$old")#BIN#g" -e 's#old-#RUN-#g' "$1/summary.html") \
+    <(sed -e "s#$(basename "$new")#BIN#g" -e 's#new-#RUN-#g' "$2/summary.html")
+}
 
 # same NAME ARGS…: runs `analyze ARGS… -o DIR` with both binaries and compares the folders.
 same() {
@@ -24,7 +33,8 @@ same() {
   local new_rc=$?
   if [ "$old_rc" != "$new_rc" ]; then
     echo "DIFFERENT $name: exit $old_rc vs $new_rc"; status=1
-  elif diff -r -x run.json "$work/old-$name" "$work/new-$name" >"$work/diff-$name" 2>&1; then
+  elif diff -r -x run.json -x summary.html "$work/old-$name" "$work/new-$name" >"$work/diff-$name" 2>&1 \
+    && same_page "$work/old-$name" "$work/new-$name" >>"$work/diff-$name" 2>&1; then
     echo "same      $name ($(cat "$work/new-$name"/*.csv | wc -c) bytes of CSV)"
   else
     echo "DIFFERENT $name: see below"; head -20 "$work/diff-$name"; status=1

@@ -68,6 +68,12 @@ impl WordList {
                 || self.suffixes.iter().any(|s| w.ends_with(&**s)))
     }
 
+    /// Whether the lower-case word `w` can be the last word of an entry (of one word or
+    /// several): a first look before the words before it are read.
+    pub fn may_end(&self, w: &str) -> bool {
+        self.has(w) || self.phrases.iter().any(|p| p.last().is_some_and(|l| l.has(w)))
+    }
+
     /// The number of words of the longest entry that the lower-case words `before` end with
     /// (the last word of `before` is the one right before the position asked about).
     pub fn ends(&self, before: &[&str]) -> usize {

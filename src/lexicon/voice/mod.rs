@@ -37,7 +37,7 @@ use frames::{is_konjunktiv, Frames};
 use lists::class::*;
 use quotes::is_short;
 use sentence::{Sentence, Who};
-use words::{is_quote_mark, plain_words};
+use words::is_quote_mark;
 
 /// How far (bytes) around a term its sentence is read: bounds the work per match in very long
 /// sentences.
@@ -152,27 +152,32 @@ impl Source {
     }
 }
 
-/// A sentence read with its frames.
+/// A sentence read, with its frames found when first asked for (most matches are decided
+/// without them: a quotation with its speaker after it, a sentence with no word that opens
+/// reported speech).
 struct Read<'t> {
     s: Sentence<'t>,
-    frames: Frames,
+    frames: OnceCell<Frames>,
 }
 
 impl<'t> Read<'t> {
     fn new(text: &'t str, range: Range<usize>, lang: Lang) -> Read<'t> {
-        let s = Sentence::new(text, range, lang);
-        let frames = Frames::find(&s);
-        Read { s, frames }
+        Read { s: Sentence::new(text, range, lang), frames: OnceCell::new() }
+    }
+
+    /// The frames of reported speech in the sentence.
+    fn frames(&self) -> &Frames {
+        self.frames.get_or_init(|| Frames::find(&self.s))
     }
 
     /// Whether the sentence renders someone else's words (for a Konjunktiv II after it).
     fn is_reported(&self) -> bool {
-        !self.frames.list.is_empty() || (0..self.s.len()).any(|j| is_konjunktiv(&self.s, j, false))
+        !self.frames().list.is_empty() || (0..self.s.len()).any(|j| is_konjunktiv(&self.s, j, false))
     }
 
     /// The sentence's main named speaker.
     fn speaker(&self) -> Option<Range<usize>> {
-        let frame = self.frames.main_speaker()?;
+        let frame = self.frames().main_speaker()?;
         match Source::of(&self.s, &frame.who) {
             Source::Named(r) => Some(r),
             _ => None,
@@ -345,7 +350,7 @@ impl<'c, 't> Reading<'c, 't> {
         };
         let s = &read.s;
         let o = s.t.index_at(mark_at);
-        if let Some(f) = read.frames.covering(o..o + 1, true) {
+        if let Some(f) = read.frames().covering(o..o + 1, true) {
             return Some(Source::of(s, &f.who));
         }
         let before = o.checked_sub(1)?;
@@ -419,23 +424,28 @@ impl<'c, 't> Reading<'c, 't> {
         let text = self.ctx.text;
         let from =
             floor_char_boundary(text, self.term.start.saturating_sub(DISTANCING_BYTES).max(self.ctx.sentence.start));
-        // Up to three words, nearest first, lower-cased into one buffer (no allocation per
-        // word: this runs for every match).
-        let mut lower = String::new();
-        let mut ends = [0usize; 3];
-        let mut n = 0;
-        let words = text[from..self.term.start]
+        let list = &lists::lists(self.ctx.lang).distancing;
+        let mut words = text[from..self.term.start]
             .rsplit(char::is_whitespace)
             .skip_while(|w| w.is_empty())
             .take(3)
             .take_while(|w| !w.is_empty() && w.chars().all(|c| c.is_alphanumeric() || c == '-'));
+        // Up to three words, nearest first, lower-cased into one buffer (no allocation per
+        // word: this runs for every match).
+        let mut lower = String::new();
+        let mut ends = [0usize; 3];
+        // Most words before a term can end no entry: then the words before them are not read.
+        let Some(nearest) = words.next() else { return false };
+        words::push_lower(nearest, &mut lower);
+        if !list.may_end(&lower) {
+            return false;
+        }
+        ends[0] = lower.len();
+        let mut n = 1;
         for w in words {
-            lower.extend(w.chars().flat_map(char::to_lowercase));
+            words::push_lower(w, &mut lower);
             ends[n] = lower.len();
             n += 1;
-        }
-        if n == 0 {
-            return false;
         }
         // In text order: the farthest word first.
         let mut in_order = [""; 3];
@@ -444,7 +454,7 @@ impl<'c, 't> Reading<'c, 't> {
             let start = if i == 0 { 0 } else { ends[i - 1] };
             *slot = &lower[start..ends[i]];
         }
-        lists::lists(self.ctx.lang).distancing.ends(&in_order[..n]) > 0
+        list.ends(&in_order[..n]) > 0
     }
 
     /// Whether a distancing word stands right before the opening mark of quotation `q`.
@@ -468,14 +478,14 @@ impl<'c, 't> Reading<'c, 't> {
             return None;
         }
         let s = &here.s;
-        if let Some(f) = here.frames.covering(toks.clone(), false) {
+        if let Some(f) = here.frames().covering(toks.clone(), false) {
             return Some(Attribution::of(f.voice, self.resolve(Source::of(s, &f.who))));
         }
         if !self.continues_reported_speech() {
             return None;
         }
         let earlier = here
-            .frames
+            .frames()
             .list
             .iter()
             .filter(|f| f.scope.end <= toks.start && matches!(f.who, Who::Named(_)))
@@ -490,27 +500,23 @@ impl<'c, 't> Reading<'c, 't> {
 
     /// Whether the term's sentence has a word that can open a frame of reported speech or
     /// mark it (a verb or noun of saying or labelling, an attribution phrase, so, wie, soll,
-    /// heißt, a subjunctive, a colon): a plain scan of its words, so that most sentences, which
-    /// have none, are not read token by token.
+    /// heißt, a subjunctive, a colon): a look at the class bits its words were given when it
+    /// was read, so that most sentences, which have none, are not searched for frames.
     fn may_report(&self) -> bool {
         const TRIGGERS: u32 = REPORTING | LABEL | PHRASE_START | KONJUNKTIV | KONJUNKTIV_AFTER_VERB;
-        let (ctx, l) = (self.ctx, lists::lists(self.ctx.lang));
-        let from = floor_char_boundary(ctx.text, self.term.start.saturating_sub(WINDOW).max(ctx.sentence.start));
-        let to = floor_char_boundary(ctx.text, self.term.end.saturating_add(WINDOW).min(ctx.sentence.end));
-        let window = &ctx.text[from.min(to)..to];
-        if window.contains(':') {
-            return true;
-        }
-        let mut buf = String::new();
+        let s = &self.here().s;
         let mut after_pronoun = false;
-        plain_words(window).any(|w| {
-            let w = words::lower_into(w, &mut buf);
+        (0..s.len()).any(|i| {
+            if !s.t.is_word(i) {
+                return s.t.mark(i) == Some(':');
+            }
+            let w = s.w(i);
             // "man lehne": a Konjunktiv I no list holds (see frames::is_konjunktiv).
             let konjunktiv = after_pronoun && w.ends_with('e');
             after_pronoun = matches!(w, "er" | "sie" | "es" | "man");
             konjunktiv
                 || matches!(w, "so" | "wie" | "as" | "soll" | "sollen" | "heißt" | "hieß")
-                || l.classes(w) & TRIGGERS != 0
+                || s.t.note(i) & TRIGGERS != 0
         })
     }
 
@@ -521,7 +527,7 @@ impl<'c, 't> Reading<'c, 't> {
         let s = &here.s;
         let t = self.toks().start;
         let clause = s.strong_start(t)..s.strong_end(t);
-        if here.frames.in_island(t) || here.frames.triggered_in(clause.clone()) {
+        if here.frames().in_island(t) || here.frames().triggered_in(clause.clone()) {
             return false;
         }
         clause.clone().any(|j| is_konjunktiv(s, j, false))

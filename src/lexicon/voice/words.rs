@@ -246,7 +246,7 @@ impl<'t> Tokens<'t> {
 
 /// Appends `word` lower-cased, with ’ read as ': ASCII in one pass, Latin-1 capitals by
 /// their fixed offset, only the rest through the Unicode tables.
-fn push_lower(word: &str, out: &mut String) {
+pub(super) fn push_lower(word: &str, out: &mut String) {
     if word.is_ascii() {
         let from = out.len();
         out.push_str(word);
