@@ -105,7 +105,7 @@ mod tests {
             for hit in &hits {
                 seen.push(LexiconHit::of_match(
                     &lexicon,
-                    &Context { text, quotes: &quotes, sentence: sentence.clone(), previous: None, lang: Lang::De },
+                    &Context::new(text, &quotes, sentence.clone(), None, Lang::De),
                     hit,
                 ));
             }

@@ -237,6 +237,8 @@ impl Analyzer {
             // Empty when the model does not score this document's language.
             shares: vec![0.0; if model.is_some() { self.columns.labels.len() } else { 0 }],
         };
+        // One context for the document: it keeps the sentences read for one match for the next.
+        let mut context = Context::new(text, &quotes, 0..0, None, rules.lang);
         for (i, span) in spans.iter().enumerate() {
             let sentence_id = (i + 1) as u32;
             let sentence = &text[span.clone()];
@@ -256,7 +258,8 @@ impl Analyzer {
                 |r: Range<usize>| spacing.collapse_part(text, span.start + r.start..span.start + r.end, collapsed);
             seen.clear();
             let previous = i.checked_sub(1).map(|p| spans[p].clone());
-            let context = Context { text, quotes: &quotes, sentence: span.clone(), previous, lang: rules.lang };
+            context.sentence = span.clone();
+            context.previous = previous;
             for hit in &hits {
                 let abs = span.start + hit.span.start..span.start + hit.span.end;
                 let (hit_seen, attribution) = LexiconHit::attributed(&self.lexicon, &context, hit);

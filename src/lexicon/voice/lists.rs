@@ -259,6 +259,18 @@ pub(super) mod class {
         DETERMINER | PRONOUN | PREPOSITION | SUBORDINATOR | COORDINATOR | ADVERB | AUXILIARY | RELATIVE | NEGATOR;
 }
 
+/// The word classes that can open or mark reported speech (a verb or noun of saying or
+/// labelling, an attribution phrase, a subjunctive).
+pub(super) const REPORTED_SPEECH_TRIGGERS: u32 =
+    class::REPORTING | class::LABEL | class::PHRASE_START | class::KONJUNKTIV | class::KONJUNKTIV_AFTER_VERB;
+
+/// Words outside those classes that do so too: "so X", "wie X sagte", "soll … haben",
+/// "heißt es".
+pub(super) const REPORTED_SPEECH_WORDS: &[&str] = &["so", "wie", "as", "soll", "sollen", "heißt", "hieß"];
+
+/// Pronouns after which a word in -e is a Konjunktiv I no list holds ("man lehne").
+pub(super) const KONJUNKTIV_PRONOUNS: &[&str] = &["er", "sie", "es", "man"];
+
 /// FNV-1a: the keys are short words, for which it is several times faster than SipHash.
 #[derive(Default)]
 struct Fnv(u64);
@@ -285,6 +297,25 @@ struct ClassMap {
     exact: FnvMap<u32>,
     prefixes: Vec<(Box<str>, u32)>,
     suffixes: Vec<(Box<str>, u32)>,
+    /// The first bytes of the prefixes and the last bytes of the suffixes, as bits: most
+    /// words can match neither list, and are told so without walking them (every word of a
+    /// read sentence is looked up).
+    prefix_firsts: ByteSet,
+    suffix_lasts: ByteSet,
+}
+
+/// A set of bytes.
+#[derive(Debug, Default, Clone, Copy)]
+struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    fn insert(&mut self, b: u8) {
+        self.0[usize::from(b >> 6)] |= 1 << (b & 63);
+    }
+
+    fn contains(self, b: u8) -> bool {
+        self.0[usize::from(b >> 6)] & (1 << (b & 63)) != 0
+    }
 }
 
 impl ClassMap {
@@ -293,8 +324,17 @@ impl ClassMap {
         for line in lines {
             for w in line.to_lowercase().replace('’', "'").split_whitespace() {
                 if let Some(p) = w.strip_suffix('*') {
+                    // An empty prefix matches every word: its first byte is any byte.
+                    match p.as_bytes().first() {
+                        Some(&b) => self.prefix_firsts.insert(b),
+                        None => (0..=u8::MAX).for_each(|b| self.prefix_firsts.insert(b)),
+                    }
                     self.prefixes.push((p.into(), bits));
                 } else if let Some(x) = w.strip_prefix('*') {
+                    match x.as_bytes().last() {
+                        Some(&b) => self.suffix_lasts.insert(b),
+                        None => (0..=u8::MAX).for_each(|b| self.suffix_lasts.insert(b)),
+                    }
                     self.suffixes.push((x.into(), bits));
                 } else {
                     *self.exact.entry(w.into()).or_default() |= bits;
@@ -305,6 +345,18 @@ impl ClassMap {
 
     fn get(&self, w: &str) -> u32 {
         let mut bits = self.exact.get(w).copied().unwrap_or(0);
+        let (Some(&first), Some(&last)) = (w.as_bytes().first(), w.as_bytes().last()) else {
+            // The empty word: only empty prefixes or suffixes match it.
+            return self.affixes(w, bits);
+        };
+        if self.prefix_firsts.contains(first) || self.suffix_lasts.contains(last) {
+            bits = self.affixes(w, bits);
+        }
+        bits
+    }
+
+    /// `bits` with the classes of the prefixes and suffixes `w` has.
+    fn affixes(&self, w: &str, mut bits: u32) -> u32 {
         for (p, b) in &self.prefixes {
             if w.starts_with(&**p) {
                 bits |= b;

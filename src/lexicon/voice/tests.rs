@@ -25,13 +25,7 @@ fn attributed(ctx: &Context, term: &str, nth: usize) -> (Voice, Option<String>) 
 fn who_after(first: &str, second: &str, term: &str) -> (Voice, Option<String>) {
     let text = format!("{first} {second}");
     let quotes = Quotations::find(&text);
-    let ctx = Context {
-        text: &text,
-        quotes: &quotes,
-        sentence: first.len() + 1..text.len(),
-        previous: Some(0..first.len()),
-        lang: Lang::De,
-    };
+    let ctx = Context::new(&text, &quotes, first.len() + 1..text.len(), Some(0..first.len()), Lang::De);
     let start = first.len() + 1 + second.find(term).unwrap_or_else(|| panic!("{term}"));
     let a = ctx.attribute(start..start + term.len());
     (a.voice, a.speaker.map(|r| text[r].to_string()))
@@ -39,7 +33,8 @@ fn who_after(first: &str, second: &str, term: &str) -> (Voice, Option<String>) {
 
 fn en(text: &str, term: &str) -> (Voice, Option<String>) {
     let quotes = Quotations::find(text);
-    attributed(&Context::whole(text, &quotes, Lang::En), term, 0)
+    let ctx = Context::whole(text, &quotes, Lang::En);
+    attributed(&ctx, term, 0)
 }
 
 fn named(voice: Voice, speaker: &str) -> (Voice, Option<String>) {
@@ -76,7 +71,7 @@ fn a_quotation_over_several_sentences_takes_the_speaker_after_its_end() {
     let text = "„Die Lage ist ernst. Die Angreifer rücken vor“, sagte der General.";
     let quotes = Quotations::find(text);
     let first = text.find(". ").unwrap_or(0) + 1;
-    let ctx = Context { text, quotes: &quotes, sentence: 0..first, previous: None, lang: Lang::De };
+    let ctx = Context::new(text, &quotes, 0..first, None, Lang::De);
     let second = Context { sentence: first + 1..text.len(), previous: Some(0..first), ..ctx.clone() };
     assert_eq!(attributed(&ctx, "ernst", 0), named(Voice::Quoted, "der General"));
     assert_eq!(attributed(&second, "Angreifer", 0), named(Voice::Quoted, "der General"));
@@ -372,7 +367,7 @@ fn negation_is_asked_of_the_terms_sentence() {
     let text = "Es war Krieg. Das sei keine Befreiung, sondern eine Besatzung.";
     let quotes = Quotations::find(text);
     let second = text.find("Das").unwrap_or(0);
-    let ctx = Context { text, quotes: &quotes, sentence: second..text.len(), previous: Some(0..13), lang: Lang::De };
+    let ctx = Context::new(text, &quotes, second..text.len(), Some(0..13), Lang::De);
     let at = |t: &str| text.find(t).map(|i| i..i + t.len()).unwrap_or(0..0);
     assert!(ctx.is_negated(at("Befreiung")));
     assert!(!ctx.is_negated(at("Besatzung")));
@@ -398,18 +393,46 @@ proptest::proptest! {
         bounds.sort_unstable();
         let [prev_start, sentence_start, term_start, term_end] = bounds;
         let quotes = Quotations::find(&text);
-        let ctx = Context {
-            text: &text,
-            quotes: &quotes,
-            sentence: sentence_start..text.len(),
-            previous: Some(prev_start..sentence_start),
-            lang,
-        };
+        let ctx = Context::new(&text, &quotes, sentence_start..text.len(), Some(prev_start..sentence_start), lang);
         let a = ctx.attribute(term_start..term_end);
         if let Some(s) = a.speaker {
             proptest::prop_assert!(s.start <= s.end && s.end <= text.len() && text.is_char_boundary(s.start));
         }
         ctx.is_negated(term_start..term_end);
         is_negated(&text, term_start..term_end, lang);
+    }
+}
+
+proptest::proptest! {
+    /// One context serving a document's sentences in turn, keeping what it read for earlier
+    /// matches, attributes every match as a fresh context per match does.
+    #[test]
+    fn a_context_reused_across_sentences_answers_as_fresh_ones(
+        words in proptest::collection::vec(
+            "sagte|so|laut|zufolge|wie|soll|haben|sei|nicht|kein|er|man|lehne|Die|der|Minister|Krieg|Besatzer|„|“|,|:|\\.",
+            1..40,
+        ),
+        cuts in proptest::collection::vec(0usize..300, 0..5),
+        terms in proptest::collection::vec((0usize..300, 1usize..12), 1..8),
+    ) {
+        let text = words.join(" ");
+        let at = |i: usize| crate::text::floor_char_boundary(&text, i % (text.len() + 1));
+        let mut bounds: Vec<usize> = cuts.iter().map(|&c| at(c)).chain([0, text.len()]).collect();
+        bounds.sort_unstable();
+        bounds.dedup();
+        let sentences: Vec<Range<usize>> = bounds.windows(2).map(|w| w[0]..w[1]).collect();
+        let quotes = Quotations::find(&text);
+        let mut shared = Context::new(&text, &quotes, 0..0, None, Lang::De);
+        for (k, sentence) in sentences.iter().enumerate() {
+            let previous = k.checked_sub(1).map(|p| sentences[p].clone());
+            shared.sentence = sentence.clone();
+            shared.previous = previous.clone();
+            let fresh = Context::new(&text, &quotes, sentence.clone(), previous, Lang::De);
+            for &(start, len) in &terms {
+                let start = at(sentence.start + start % (sentence.len() + 1)).min(sentence.end);
+                let end = at(start + len).clamp(start, sentence.end);
+                proptest::prop_assert_eq!(shared.attribute(start..end), fresh.attribute(start..end));
+            }
+        }
     }
 }
