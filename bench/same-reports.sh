@@ -19,8 +19,8 @@ status=0
 # folder (or both are missing).
 same_page() {
   [ ! -e "$1/summary.html" ] && [ ! -e "$2/summary.html" ] && return 0
-  diff <(sed -e "s#$(basename "$old")#BIN#g" -e 's#old-#RUN-#g' "$1/summary.html") \
-    <(sed -e "s#$(basename "$new")#BIN#g" -e 's#new-#RUN-#g' "$2/summary.html")
+  diff <(sed -e "s#$(basename "$old") analyze#BIN analyze#g" -e 's#old-#RUN-#g' "$1/summary.html") \
+    <(sed -e "s#$(basename "$new") analyze#BIN analyze#g" -e 's#new-#RUN-#g' "$2/summary.html")
 }
 
 # same NAME ARGS…: runs `analyze ARGS… -o DIR` with both binaries and compares the folders.
