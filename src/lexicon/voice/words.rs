@@ -247,7 +247,7 @@ impl<'t> Tokens<'t> {
 /// Appends `word` lower-cased, with ’ read as ': ASCII in one pass, Latin-1 capitals by
 /// their fixed offset, only the rest through the Unicode tables.
 pub(super) fn push_lower(word: &str, out: &mut String) {
-    if word.is_ascii() {
+    if !has_capital_beyond_ascii(word) {
         let from = out.len();
         out.push_str(word);
         out[from..].make_ascii_lowercase();
@@ -261,6 +261,25 @@ pub(super) fn push_lower(word: &str, out: &mut String) {
             _ => out.extend(c.to_lowercase()),
         }
     }
+}
+
+/// Whether `word` may have a character that ASCII lower-casing leaves as it is but the
+/// Unicode tables change (a capital beyond ASCII, ’): false for lower-case Latin-1 letters
+/// ("für", "Präsident"), so most German words are lowered as bytes.
+fn has_capital_beyond_ascii(word: &str) -> bool {
+    let bytes = word.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        i += match b {
+            0..=0x7f => 1,
+            // U+0080–U+00BF: signs and marks, none with a capital; U+00DF–U+00FF (C3 9F–BF):
+            // ß and the lower-case letters.
+            0xc2 => 2,
+            0xc3 if bytes.get(i + 1).is_some_and(|&next| next >= 0x9f) => 2,
+            _ => return true,
+        };
+    }
+    false
 }
 
 /// The words of `s` split at everything but letters, digits, hyphens and apostrophes: a
@@ -326,10 +345,25 @@ mod tests {
 
     #[test]
     fn lower_casing_agrees_with_the_standard_library() {
-        for w in ["Über", "ÄÖÜẞ", "US-PRÄSIDENT", "geht’s", "ÀÞ×Ø", "İstanbul", "ΣΟΦΙΑ"] {
+        for w in ["Über", "ÄÖÜẞ", "US-PRÄSIDENT", "geht’s", "ÀÞ×Ø", "İstanbul", "ΣΟΦΙΑ", "für", "Straße", "µ«»ÿ", "Ÿ"]
+        {
             let mut out = String::new();
             push_lower(w, &mut out);
             assert_eq!(out, w.to_lowercase().replace('’', "'"), "{w}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Any word is lowered as the standard library lowers each of its characters (’ read
+        /// as '): the byte path for words without capitals beyond ASCII changes nothing.
+        #[test]
+        fn lower_casing_any_word_agrees_with_the_standard_library(
+            w in "[A-Za-z0-9À-ÿĀ-ſ’'µ«»ẞİΣ-]{0,12}|\\PC{0,12}"
+        ) {
+            let mut out = String::from("x");
+            push_lower(&w, &mut out);
+            let expected: String = w.chars().flat_map(char::to_lowercase).collect();
+            proptest::prop_assert_eq!(&out[1..], expected.replace('’', "'"));
         }
     }
 
