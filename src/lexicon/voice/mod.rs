@@ -352,9 +352,18 @@ impl<'c, 't> Reading<'c, 't> {
         if !(rest.starts_with([',', ':']) || english_word) {
             return None;
         }
-        let end = floor_char_boundary(text, q.end.saturating_add(AFTER_QUOTE));
-        let s = Sentence::new(text, q.end..end, self.ctx.lang);
-        let mut k = 0;
+        // The term's sentence, when the quotation closes in it, has the words after the mark
+        // already (or will be read for the next match there); else a stretch after the mark.
+        let window = self.window();
+        let own;
+        let (s, mut k) = if window.start <= q.end && q.end < window.end && window.end == self.ctx.sentence.end {
+            let s = &self.here().s;
+            (s, s.t.index_at(q.end))
+        } else {
+            let end = floor_char_boundary(text, q.end.saturating_add(AFTER_QUOTE));
+            own = Sentence::new(text, q.end..end, self.ctx.lang);
+            (&own, 0)
+        };
         while s.t.mark(k).is_some_and(is_quote_mark) {
             k += 1;
         }
@@ -364,7 +373,7 @@ impl<'c, 't> Reading<'c, 't> {
             None if s.lang == Lang::En => {}
             Some(':') => {
                 return match s.who_at(k + 1) {
-                    Who::Named(r) => Some(Source::of(&s, &Who::Named(r))),
+                    Who::Named(r) => Some(Source::of(s, &Who::Named(r))),
                     _ => None,
                 }
             }
@@ -384,7 +393,7 @@ impl<'c, 't> Reading<'c, 't> {
             }
             _ => return None,
         };
-        Some(Source::of(&s, &who))
+        Some(Source::of(s, &who))
     }
 
     /// The speaker before a quotation's opening mark: a frame of reported speech around it
