@@ -401,9 +401,7 @@ proptest::proptest! {
         ctx.is_negated(term_start..term_end);
         is_negated(&text, term_start..term_end, lang);
     }
-}
 
-proptest::proptest! {
     /// One context serving a document's sentences in turn, keeping what it read for earlier
     /// matches, attributes every match as a fresh context per match does.
     #[test]
