@@ -82,14 +82,15 @@ fn count_for_page(tally: &mut RunTally, lexicon: &Lexicon, docs: &[PageMatches])
     for doc in docs {
         let g = tally.group(&doc.source);
         for m in &doc.matches {
+            let (surface, left, right) = m.strings(&doc.text);
             let run_match = RunMatch {
                 doc_id: &doc.doc_id,
                 sentence: u64::from(m.sentence),
                 entry: m.entry,
                 voice: m.voice,
-                surface: &m.surface,
-                left: &m.left,
-                right: &m.right,
+                surface,
+                left,
+                right,
             };
             tally.add(g, &run_match, || {
                 let e = &lexicon.entries[m.entry];
