@@ -10,6 +10,7 @@ use super::AnalyzeConfig;
 use super::Counts;
 use crate::corpus::{self, CorpusFile, Document, Skip};
 use crate::report::{CsvFormat, DocumentCsv, MatchRow, TermTally};
+use crate::research::aggregate::RunDocument;
 use crate::Error;
 
 /// Upper bound of input bytes in one batch: bounds memory with any file sizes.
@@ -95,6 +96,8 @@ pub(super) struct DocResult {
     pub(super) notice: Option<Skip>,
     /// The language identified in it, once complete (see [`crate::lang::identify`]).
     pub(super) lang: &'static str,
+    /// Its numbers for the summary page, once complete, when the run writes one.
+    pub(super) page: Option<RunDocument>,
 }
 
 /// One document's result: analysed, or skipped with a reason.
@@ -217,6 +220,7 @@ pub(super) fn process(
         complete: true,
         notice: doc.repair_notice(),
         lang: report.document.lang,
+        page: job.cfg.writes_summary().then(|| RunDocument::of(&report.document)),
     })
 }
 
@@ -260,7 +264,7 @@ pub(super) fn stream_large(file: &CorpusFile, number: u64, job: &Job<'_>, send: 
         job.format.write_rows(&mut csv, &doc.doc_id, &part.sentences, &part.matches);
         let n_sentences = part.sentences.len() as u64;
         let n_matches = part.matches.len() as u64;
-        let result = DocResult { n_sentences, n_matches, complete: false, notice: None, lang: "" };
+        let result = DocResult { n_sentences, n_matches, complete: false, notice: None, lang: "", page: None };
         let page = PageMatches::of(job, &doc, &part.matches);
         writing_ok = send(one(Ok(result), csv, TermTally::default(), page));
     });
@@ -269,8 +273,14 @@ pub(super) fn stream_large(file: &CorpusFile, number: u64, job: &Job<'_>, send: 
     }
     let mut csv = DocumentCsv::default();
     job.format.write_document(&mut csv.documents, &doc.doc_id, &document);
-    let result =
-        DocResult { n_sentences: 0, n_matches: 0, complete: true, notice: doc.repair_notice(), lang: document.lang };
+    let result = DocResult {
+        n_sentences: 0,
+        n_matches: 0,
+        complete: true,
+        notice: doc.repair_notice(),
+        lang: document.lang,
+        page: job.cfg.writes_summary().then(|| RunDocument::of(&document)),
+    };
     send(one(Ok(result), csv, terms, None))
 }
 

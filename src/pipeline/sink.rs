@@ -43,6 +43,9 @@ impl ReportSink<'_> {
             }
             match outcome {
                 Ok(doc) => {
+                    if let (Some(tally), Some(page)) = (&mut self.tally, doc.page) {
+                        tally.add_document(page);
+                    }
                     totals.counts.documents_ok += u64::from(doc.complete);
                     if doc.complete {
                         match totals.counts.languages.get_mut(doc.lang) {

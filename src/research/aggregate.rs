@@ -426,16 +426,7 @@ fn read_documents(
             month,
         };
         let group = &mut agg.groups[g];
-        let d = cell(date);
-        if !d.is_empty() {
-            let dates = group.dates.get_or_insert_with(|| (d.to_string(), d.to_string()));
-            if d < dates.0.as_str() {
-                dates.0 = d.to_string();
-            }
-            if d > dates.1.as_str() {
-                dates.1 = d.to_string();
-            }
-        }
+        note_date(group, cell(date));
         group.docs.push(doc);
         docs.insert(cell(doc_id).to_string(), (g, group.docs.len() - 1));
     }
@@ -696,6 +687,10 @@ impl MatchCounter {
 #[derive(Debug)]
 pub struct RunTally {
     frames: Vec<String>,
+    targets: Vec<String>,
+    labels: Vec<String>,
+    /// Months of the documents' dates, numbered as first seen (see [`finish_months`]).
+    month_index: HashMap<String, u32>,
     /// Entries in the order first matched; `entry_of[i]` is lexicon entry `i`'s index here.
     entries: Vec<EntryKey>,
     entry_of: Vec<Option<u32>>,
@@ -733,11 +728,15 @@ pub struct RunMatch<'a> {
 }
 
 impl RunTally {
-    /// An empty tally for a run with the `frames` of its lexicon (in `documents.csv` order)
-    /// and `lexicon_entries` entries.
-    pub fn new(frames: &[String], lexicon_entries: usize) -> RunTally {
+    /// An empty tally for a run whose `documents.csv` has these `columns` (frames, stance
+    /// targets, model labels) and whose lexicon has `lexicon_entries` entries.
+    pub fn new(columns: &crate::report::Columns, lexicon_entries: usize) -> RunTally {
+        let frames = &columns.frames;
         RunTally {
             frames: frames.to_vec(),
+            targets: columns.targets.clone(),
+            labels: columns.labels.clone(),
+            month_index: HashMap::new(),
             entries: Vec::new(),
             entry_of: vec![None; lexicon_entries],
             groups: Vec::new(),
@@ -747,7 +746,8 @@ impl RunTally {
         }
     }
 
-    /// The group of documents from `source` (asked once per document).
+    /// The group of documents from `source` (asked once per document and once per
+    /// document's matches).
     pub fn group(&mut self, source: &str) -> usize {
         let name = GroupBy::Source.group_of(source, "", None);
         if let Some(&g) = self.group_index.get(&name) {
@@ -761,6 +761,24 @@ impl RunTally {
         });
         self.group_index.insert(name, self.groups.len() - 1);
         self.groups.len() - 1
+    }
+
+    /// Adds a finished document, in the order of `documents.csv` (the cluster statistics
+    /// add documents up in that order).
+    pub fn add_document(&mut self, doc: RunDocument) {
+        let g = self.group(&doc.source);
+        let RunDocument { date, sentences, tokens, frame_matches, stance, shares, .. } = doc;
+        let month = month_of(&date).map(|m| match self.month_index.get(m) {
+            Some(&i) => i,
+            None => {
+                let i = self.month_index.len() as u32;
+                self.month_index.insert(m.to_string(), i);
+                i
+            }
+        });
+        let group = &mut self.groups[g];
+        note_date(group, &date);
+        group.docs.push(DocAgg { sentences, tokens, frame_matches, stance, shares, month });
     }
 
     /// Counts one match into group `g` (see [`RunTally::group`]); matches come in report
@@ -797,36 +815,80 @@ impl RunTally {
     }
 }
 
-/// Reads a report whose matches were counted by `tally` as the run wrote it, grouped by
-/// source: as [`read`] does, without reading `matches.csv`.
+/// What the summary page keeps of one finished document of a run: its `documents.csv`
+/// numbers as a reader of that file gets them (see [`crate::report::numfmt::num_as_read`]),
+/// so the page `analyze` writes equals the one `summarize` makes from the files. Made by
+/// the workers, so that the run need not read `documents.csv` back (that cost as much as
+/// counting the matches).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunDocument {
+    /// The `source` cell (its group).
+    pub source: String,
+    /// The `date` cell.
+    pub date: String,
+    /// `n_sentences`.
+    pub sentences: u64,
+    /// `n_tokens`.
+    pub tokens: u64,
+    /// The `frame_*` cells.
+    pub frame_matches: Vec<u32>,
+    /// The `stance_*` cells.
+    pub stance: Vec<f64>,
+    /// The `share_*` cells; empty when the model did not score the document.
+    pub shares: Vec<f64>,
+}
+
+impl RunDocument {
+    /// The page's numbers of a document's `documents.csv` row.
+    pub fn of(row: &crate::report::DocumentRow) -> RunDocument {
+        use crate::report::numfmt::{num_as_read, prob_as_read};
+        RunDocument {
+            source: row.meta.source.clone(),
+            date: row.meta.date.clone(),
+            sentences: row.n_sentences as u64,
+            tokens: row.n_tokens as u64,
+            frame_matches: row.frame_counts.clone(),
+            stance: row.stance.iter().map(|&x| num_as_read(x)).collect(),
+            shares: row.shares.iter().map(|&p| prob_as_read(p)).collect(),
+        }
+    }
+}
+
+/// Widens a group's date range by `date` (empty: no date).
+fn note_date(group: &mut GroupAgg, date: &str) {
+    if date.is_empty() {
+        return;
+    }
+    match &mut group.dates {
+        None => group.dates = Some((date.to_string(), date.to_string())),
+        Some((first, last)) => {
+            if date < first.as_str() {
+                *first = date.to_string();
+            }
+            if date > last.as_str() {
+                *last = date.to_string();
+            }
+        }
+    }
+}
+
+/// The aggregates of a report a run has just written into `dir`, grouped by source, from
+/// what `tally` counted as the run wrote it: as [`read`] gives them, reading only
+/// `run.json` and `errors.csv` (not the documents, matches or sentences).
 pub fn read_with_tally(dir: &Path, tally: RunTally) -> Result<Aggregates, ResearchError> {
-    let mut agg = Aggregates { by: Some(GroupBy::Source), reports: vec![dir.to_path_buf()], ..Default::default() };
-    agg.runs.push(read_run(dir)?);
-    let mut group_index = HashMap::new();
-    let mut month_index = HashMap::new();
-    read_documents(dir, true, &GroupBy::Source, &mut agg, &mut group_index, &mut month_index)?;
-    if agg.frames != tally.frames {
-        return Err(ResearchError::Report {
-            path: dir.join(files::DOCUMENTS),
-            message: "has other frames than the run counted".into(),
-        });
-    }
-    agg.entries = tally.entries;
-    for counted in tally.groups {
-        let Some(&g) = group_index.get(&counted.name) else {
-            return Err(ResearchError::Report {
-                path: dir.join(files::DOCUMENTS),
-                message: format!("has no document of `{}`, whose matches the run counted", counted.name),
-            });
-        };
-        let group = &mut agg.groups[g];
-        group.sentences_with_frame = counted.sentences_with_frame;
-        group.voice = counted.voice;
-        group.entry_counts = counted.entry_counts;
-        group.surface_counts = counted.surface_counts;
-        group.entry_examples = counted.entry_examples;
-    }
-    agg.skipped += count_rows(&dir.join(files::ERRORS))?;
+    let RunTally { frames, targets, labels, month_index, entries, groups, .. } = tally;
+    let mut agg = Aggregates {
+        by: Some(GroupBy::Source),
+        reports: vec![dir.to_path_buf()],
+        runs: vec![read_run(dir)?],
+        frames,
+        targets,
+        labels,
+        groups,
+        entries,
+        skipped: count_rows(&dir.join(files::ERRORS))?,
+        ..Default::default()
+    };
     finish_months(&mut agg, month_index);
     Ok(agg)
 }
