@@ -10,9 +10,9 @@ use super::Outcome;
     for k in 1 2 3 4; do framing analyze news/ --shard $k/4 -o parts/$k; done\n  \
     framing merge reports/news parts/1 parts/2 parts/3 parts/4\n  \
     framing merge reports/news-partial parts/1 parts/3 --allow-partial\n\n\
-    The merged report is byte-identical to `framing analyze news/` (run.json aside), and so is \
-    its summary.html (the charts and numbers; the method box names the merge's command line); \
-    --no-summary leaves the page out. A shard missing from the parts is an error (exit 2) \
+    The merged report is byte-identical to `framing analyze news/` (run.json aside); its \
+    summary.html shows the same charts, numbers and examples (its method box names the merge's \
+    command line); --no-summary leaves the page out. A shard missing from the parts is an error (exit 2) \
     unless --allow-partial; a shard given twice or parts of different N always are.")]
 pub struct MergeArgs {
     /// Directory for the merged report.
