@@ -31,6 +31,9 @@ pub struct MergeSummary {
     pub missing_shards: Vec<u32>,
     /// N, the number of shards of the run.
     pub shard_count: u32,
+    /// Why `summary.html` was not written, when it was asked for and failed (the merged
+    /// report is complete without it, as with `analyze`).
+    pub summary_error: Option<String>,
 }
 
 /// `shard 2 of 4 was not given` or `shards 2, 3 of 4 were not given`.
@@ -305,6 +308,7 @@ pub fn merge_reports(
     out: &Path,
     force: bool,
     allow_partial: bool,
+    summary: bool,
     command_line: Vec<String>,
 ) -> Result<MergeSummary, Error> {
     let Some(first_part) = parts.first() else {
@@ -386,8 +390,17 @@ pub fn merge_reports(
     let mut json = serde_json::to_string_pretty(&info).map_err(|e| bad(&run_path, e.to_string()))?;
     json.push('\n');
     std::fs::write(&run_path, json).map_err(|e| Error::io(&run_path, e))?;
+    // The page a single run writes, made from the merged files (as `summarize` makes it)
+    // in the temporary folder, so it moves into place with the report or not at all.
+    let summary_error = summary
+        .then(|| {
+            let page = dir.path(crate::research::SUMMARY_FILE);
+            crate::research::summarize_report(&dir.path(""), out, &page, &info.command_line).err()
+        })
+        .flatten()
+        .map(|e| e.to_string());
     let out = dir.commit()?;
-    Ok(MergeSummary { counts, out, missing_shards, shard_count })
+    Ok(MergeSummary { counts, out, missing_shards, shard_count, summary_error })
 }
 
 fn read_term_keys(path: &Path) -> Result<Vec<TermKey<'static>>, Error> {

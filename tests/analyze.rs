@@ -267,6 +267,51 @@ fn sharded_runs_merge_to_the_unsharded_report() {
     assert_eq!(parts, wd.read_csv("full/documents.csv").len() - 1, "shards partition the corpus");
 }
 
+/// A sharded run merged ends with the page a single run writes: the same corpus view,
+/// charts, numbers and examples (the page reads what merge wrote, and that is byte for byte
+/// what the single run wrote). The report's path and the method box differ by right: they
+/// name the folder and the command (`merge`, not `analyze`) that made the report.
+#[test]
+fn a_merged_run_has_the_summary_page_of_a_single_run() {
+    let wd = Workdir::new();
+    let corpus = repo().join("examples/corpus");
+    wd.framing().arg("analyze").arg(&corpus).args(["-o", "single/report", "-q"]).assert().success();
+    for k in 1..=2 {
+        let (out, shard) = (format!("part{k}"), format!("{k}/2"));
+        wd.framing().arg("analyze").arg(&corpus).args(["-o", &out, "-q", "--shard", &shard]).assert().success();
+    }
+    wd.framing().args(["merge", "merged/report", "part1", "part2", "-q"]).assert().success();
+    let single = wd.read("single/report/summary.html");
+    let merged = wd.read("merged/report/summary.html");
+    let cut = |page: &str| -> (String, String, String) {
+        let glance = page.find("<h2 id=\"glance\">").expect("the corpus at a glance");
+        let method = page.find("<h2 id=\"method\">").expect("the method box");
+        (page[..glance].to_string(), page[glance..method].to_string(), page[method..].to_string())
+    };
+    let (single_head, single_body, single_method) = cut(&single);
+    let (merged_head, merged_body, merged_method) = cut(&merged);
+    assert_eq!(merged_body, single_body, "charts, numbers and examples");
+    assert!(single_body.contains("<svg"), "the page has its charts");
+    assert_eq!(
+        merged_head.replace("merged&#x2f;report", "single&#x2f;report"),
+        single_head,
+        "title and introduction, apart from the report's path"
+    );
+    assert!(merged_head.contains("<title>framing summary: report</title>"), "{merged_head}");
+    assert!(
+        merged_method.contains("<code>framing merge merged&#x2f;report part1 part2 -q</code> (framing "),
+        "the merged report's command line: {merged_method}"
+    );
+    assert!(single_method.contains("<code>framing analyze "), "{single_method}");
+    // The lexicons and the rest of the method box are the same.
+    let lexicons = |m: &str| m[m.find("<p><b>Lexicons:</b>").expect("lexicons")..].to_string();
+    assert_eq!(lexicons(&merged_method), lexicons(&single_method));
+
+    wd.framing().args(["merge", "bare", "part1", "part2", "-q", "--no-summary"]).assert().success();
+    assert!(!wd.path().join("bare/summary.html").exists(), "--no-summary writes no page");
+    assert_eq!(wd.read("bare/documents.csv"), wd.read("single/report/documents.csv"));
+}
+
 #[test]
 fn merge_refuses_incomplete_or_mixed_parts() {
     let wd = Workdir::new();

@@ -136,7 +136,7 @@ pub fn run(cfg: &AnalyzeConfig, progress: Progress<'_>) -> Result<Summary, Error
     write_header(&mut w.documents, &columns.documents_header(), out)?;
 
     let lexicon = cfg.analyzer.lexicon();
-    let tally = cfg.writes_summary().then(|| RunTally::new(&columns.frames, lexicon.entries.len()));
+    let tally = cfg.writes_summary().then(|| RunTally::new(columns, lexicon.entries.len()));
     let mut sink = ReportSink { writers: w, totals: Totals::default(), docs_done: 0, out, progress, tally, lexicon };
     // Which `--meta` rows have a file, to warn about the others (a shard sees only part).
     let table = cfg.meta.as_ref().filter(|_| cfg.shard.is_none());
@@ -192,8 +192,8 @@ pub fn run(cfg: &AnalyzeConfig, progress: Progress<'_>) -> Result<Summary, Error
     write_errors_file(&dir, &skipped)?;
     let elapsed_secs = started.elapsed().as_secs_f64();
     write_run_json(&dir, cfg, &counts, elapsed_secs)?;
-    // The page is written from the matches counted as they were written and the finished
-    // documents.csv, before the commit, so it moves into place with the report; a failure
+    // The page is written from the documents and matches counted as they were written,
+    // before the commit, so it moves into place with the report; a failure
     // leaves the report without it, not without the report.
     let summary_error = tally
         .and_then(|tally| {

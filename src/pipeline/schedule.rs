@@ -10,6 +10,7 @@ use super::AnalyzeConfig;
 use super::Counts;
 use crate::corpus::{self, CorpusFile, Document, Skip};
 use crate::report::{CsvFormat, DocumentCsv, MatchRow, TermTally};
+use crate::research::aggregate::RunDocument;
 use crate::Error;
 
 /// Upper bound of input bytes in one batch: bounds memory with any file sizes.
@@ -95,6 +96,8 @@ pub(super) struct DocResult {
     pub(super) notice: Option<Skip>,
     /// The language identified in it, once complete (see [`crate::lang::identify`]).
     pub(super) lang: &'static str,
+    /// Its numbers for the summary page, once complete, when the run writes one.
+    pub(super) page: Option<RunDocument>,
 }
 
 /// One document's result: analysed, or skipped with a reason.
@@ -115,23 +118,29 @@ pub(super) struct Batch {
 }
 
 /// One document's matches as the summary page counts them (owned: they cross to the
-/// writing thread, which counts them in order).
+/// writing thread, which counts them in order). Their surface forms and contexts are copied
+/// into one string per document, not three per match: the copies are most of what the page
+/// costs the workers.
 #[derive(Debug, Default)]
 pub(super) struct PageMatches {
     pub(super) source: String,
     pub(super) doc_id: String,
+    /// Each match's surface, left and right context, one after the other.
+    pub(super) text: String,
     pub(super) matches: Vec<PageMatch>,
 }
 
-/// One match of [`PageMatches`].
+/// One match of [`PageMatches`]: its strings are `text[start..surface_end]` (the surface),
+/// then the left context up to `left_end`, then the right context up to `right_end`.
 #[derive(Debug)]
 pub(super) struct PageMatch {
     pub(super) sentence: u32,
     pub(super) entry: usize,
     pub(super) voice: crate::lexicon::voice::Voice,
-    pub(super) surface: String,
-    pub(super) left: String,
-    pub(super) right: String,
+    pub(super) start: u32,
+    pub(super) surface_end: u32,
+    pub(super) left_end: u32,
+    pub(super) right_end: u32,
 }
 
 impl PageMatches {
@@ -140,18 +149,39 @@ impl PageMatches {
         if !job.cfg.writes_summary() || matches.is_empty() {
             return None;
         }
+        let mut text = String::with_capacity(
+            matches.iter().map(|m| m.surface.len() + m.left_context.len() + m.right_context.len()).sum(),
+        );
+        // Offsets fit in u32: a part of a large document is at most 1 MB of sentences, and
+        // its contexts are at most 60 characters a match.
+        let mut push = |s: &str| {
+            text.push_str(s);
+            text.len() as u32
+        };
         let matches = matches
             .iter()
-            .map(|m| PageMatch {
-                sentence: m.sentence_id,
-                entry: m.entry,
-                voice: m.voice,
-                surface: m.surface.to_string(),
-                left: m.left_context.to_string(),
-                right: m.right_context.to_string(),
+            .map(|m| {
+                let start = push("");
+                PageMatch {
+                    sentence: m.sentence_id,
+                    entry: m.entry,
+                    voice: m.voice,
+                    start,
+                    surface_end: push(&m.surface),
+                    left_end: push(&m.left_context),
+                    right_end: push(&m.right_context),
+                }
             })
             .collect();
-        Some(PageMatches { source: doc.meta.source.clone(), doc_id: doc.doc_id.to_string(), matches })
+        Some(PageMatches { source: doc.meta.source.clone(), doc_id: doc.doc_id.to_string(), text, matches })
+    }
+}
+
+impl PageMatch {
+    /// Its surface, left and right context in `text` (its document's [`PageMatches::text`]).
+    pub(super) fn strings<'t>(&self, text: &'t str) -> (&'t str, &'t str, &'t str) {
+        let at = |a: u32, b: u32| text.get(a as usize..b as usize).unwrap_or("");
+        (at(self.start, self.surface_end), at(self.surface_end, self.left_end), at(self.left_end, self.right_end))
     }
 }
 
@@ -190,6 +220,7 @@ pub(super) fn process(
         complete: true,
         notice: doc.repair_notice(),
         lang: report.document.lang,
+        page: job.cfg.writes_summary().then(|| RunDocument::of(&report.document)),
     })
 }
 
@@ -233,7 +264,7 @@ pub(super) fn stream_large(file: &CorpusFile, number: u64, job: &Job<'_>, send: 
         job.format.write_rows(&mut csv, &doc.doc_id, &part.sentences, &part.matches);
         let n_sentences = part.sentences.len() as u64;
         let n_matches = part.matches.len() as u64;
-        let result = DocResult { n_sentences, n_matches, complete: false, notice: None, lang: "" };
+        let result = DocResult { n_sentences, n_matches, complete: false, notice: None, lang: "", page: None };
         let page = PageMatches::of(job, &doc, &part.matches);
         writing_ok = send(one(Ok(result), csv, TermTally::default(), page));
     });
@@ -242,8 +273,14 @@ pub(super) fn stream_large(file: &CorpusFile, number: u64, job: &Job<'_>, send: 
     }
     let mut csv = DocumentCsv::default();
     job.format.write_document(&mut csv.documents, &doc.doc_id, &document);
-    let result =
-        DocResult { n_sentences: 0, n_matches: 0, complete: true, notice: doc.repair_notice(), lang: document.lang };
+    let result = DocResult {
+        n_sentences: 0,
+        n_matches: 0,
+        complete: true,
+        notice: doc.repair_notice(),
+        lang: document.lang,
+        page: job.cfg.writes_summary().then(|| RunDocument::of(&document)),
+    };
     send(one(Ok(result), csv, terms, None))
 }
 

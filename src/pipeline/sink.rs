@@ -43,6 +43,9 @@ impl ReportSink<'_> {
             }
             match outcome {
                 Ok(doc) => {
+                    if let (Some(tally), Some(page)) = (&mut self.tally, doc.page) {
+                        tally.add_document(page);
+                    }
                     totals.counts.documents_ok += u64::from(doc.complete);
                     if doc.complete {
                         match totals.counts.languages.get_mut(doc.lang) {
@@ -82,14 +85,15 @@ fn count_for_page(tally: &mut RunTally, lexicon: &Lexicon, docs: &[PageMatches])
     for doc in docs {
         let g = tally.group(&doc.source);
         for m in &doc.matches {
+            let (surface, left, right) = m.strings(&doc.text);
             let run_match = RunMatch {
                 doc_id: &doc.doc_id,
                 sentence: u64::from(m.sentence),
                 entry: m.entry,
                 voice: m.voice,
-                surface: &m.surface,
-                left: &m.left,
-                right: &m.right,
+                surface,
+                left,
+                right,
             };
             tally.add(g, &run_match, || {
                 let e = &lexicon.entries[m.entry];

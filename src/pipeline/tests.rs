@@ -60,7 +60,10 @@ fn numbered_batch(n: u64) -> Batch {
         documents: Vec::new(),
     };
     Batch {
-        docs: vec![(1, Ok(DocResult { n_sentences: 1, n_matches: 0, complete: true, notice: None, lang: "de" }))],
+        docs: vec![(
+            1,
+            Ok(DocResult { n_sentences: 1, n_matches: 0, complete: true, notice: None, lang: "de", page: None }),
+        )],
         csv,
         ..Batch::default()
     }

@@ -53,6 +53,34 @@ pub(super) fn push_num(out: &mut Vec<u8>, x: f64) {
     }
 }
 
+/// The value a reader of the report gets back from the cell [`fmt_num`] writes for `x`
+/// (what `x.to_string().parse()` would give for `fmt_num(x)`), without the string: the
+/// page `analyze` writes takes documents' numbers from the run, and they must equal those
+/// `summarize` reads from `documents.csv`. `n / 10^6` is that value because both numbers
+/// are exact doubles and division rounds correctly, as parsing the decimal does.
+pub fn num_as_read(x: f64) -> f64 {
+    match round_scaled(x, MILLIONTHS) {
+        Some(0) => 0.0,
+        Some(n) if n < 1 << 53 => {
+            let v = n as f64 / MILLIONTHS as f64;
+            if x < 0.0 {
+                -v
+            } else {
+                v
+            }
+        }
+        _ => fmt_num(x).parse().unwrap_or(f64::NAN),
+    }
+}
+
+/// [`num_as_read`] for a probability cell ([`fmt_prob`]).
+pub fn prob_as_read(p: f64) -> f64 {
+    match prob_ten_thousandths(p) {
+        Some(n) => n as f64 / 10_000.0,
+        None => fmt_prob(p).parse().unwrap_or(f64::NAN),
+    }
+}
+
 /// [`fmt_num`] through the standard formatter: its definition, and its path for numbers
 /// outside [`round_scaled`]'s range.
 pub(super) fn fmt_num_exact(x: f64) -> String {

@@ -6,6 +6,41 @@ use super::numfmt::*;
 use super::terms::*;
 use super::*;
 
+/// The values the summary page takes from a run are those a reader parses from the cells:
+/// checked against the standard library's parser of the written cell, over awkward values
+/// (ties, thirds, negatives, beyond 2^53 millionths, zero's sign, not a number).
+#[test]
+fn numbers_as_read_back_equal_the_parsed_cells() {
+    let values = [
+        0.0,
+        -0.0,
+        1.0,
+        -2.25,
+        0.1 + 0.2,
+        1.0 / 3.0,
+        -2.0 / 3.0,
+        0.0078125,
+        2.0000005,
+        1e-7,
+        -1e-7,
+        123_456.789_012_345,
+        9.1e9,
+        3e12,
+        -7.123_456_5,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    for x in values {
+        let read: f64 = fmt_num(x).parse().expect("a number");
+        assert_eq!(num_as_read(x).to_bits(), read.to_bits(), "{x} written as {}", fmt_num(x));
+    }
+    assert!(num_as_read(f64::NAN).is_nan());
+    for p in [0.0, 1.0, 0.5, 1.0 / 3.0, 0.000_05, 0.999_95, 0.123_45, 0.876_55] {
+        let read: f64 = fmt_prob(p).parse().expect("a number");
+        assert_eq!(prob_as_read(p).to_bits(), read.to_bits(), "{p} written as {}", fmt_prob(p));
+    }
+}
+
 #[test]
 fn numbers_are_formatted_stably() {
     assert_eq!(fmt_num(1.0), "1");

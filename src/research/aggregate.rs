@@ -110,20 +110,57 @@ pub struct DocAgg {
     pub month: Option<u32>,
 }
 
-/// A keyword-in-context example of a match.
+/// A keyword-in-context example of a match: its four strings in one (thousands of
+/// examples are kept while a run counts its matches, and one allocation each is a quarter
+/// of four).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Kwic {
-    /// Text before the match.
-    pub left: String,
-    /// The match as written.
-    pub surface: String,
-    /// Text after the match.
-    pub right: String,
-    /// Document it comes from.
-    pub doc_id: String,
+    /// Left context, surface, right context and `doc_id`, one after the other.
+    text: String,
+    /// Where the surface, the right context and the `doc_id` start in `text`.
+    surface_at: usize,
+    right_at: usize,
+    doc_at: usize,
 }
 
-/// Examples kept per group and term for the summary page.
+impl Kwic {
+    /// The example of a match written `surface` between `left` and `right` in `doc_id`.
+    pub fn new(left: &str, surface: &str, right: &str, doc_id: &str) -> Kwic {
+        let mut text = String::with_capacity(left.len() + surface.len() + right.len() + doc_id.len());
+        text.push_str(left);
+        let surface_at = text.len();
+        text.push_str(surface);
+        let right_at = text.len();
+        text.push_str(right);
+        let doc_at = text.len();
+        text.push_str(doc_id);
+        Kwic { text, surface_at, right_at, doc_at }
+    }
+
+    /// Text before the match.
+    pub fn left(&self) -> &str {
+        &self.text[..self.surface_at]
+    }
+
+    /// The match as written.
+    pub fn surface(&self) -> &str {
+        &self.text[self.surface_at..self.right_at]
+    }
+
+    /// Text after the match.
+    pub fn right(&self) -> &str {
+        &self.text[self.right_at..self.doc_at]
+    }
+
+    /// Document it comes from.
+    pub fn doc_id(&self) -> &str {
+        &self.text[self.doc_at..]
+    }
+}
+
+/// Examples kept per group and lexicon entry for the summary page: the first ones in report
+/// order, so a run that counts its matches as it writes them keeps the same ones as a read
+/// of `matches.csv`. The page shows at most this many per term.
 pub const KWIC_PER_TERM: usize = 3;
 
 /// A lexicon entry as `matches.csv` names it.
@@ -148,16 +185,17 @@ pub struct GroupAgg {
     pub sentences_with_frame: Vec<u64>,
     /// Matches per frame and voice (authorial, quoted, reported, scare quote).
     pub voice: Vec<[u64; 4]>,
-    /// Matches per lexicon entry (index into [`Aggregates::entries`]).
-    pub entry_counts: HashMap<u32, u64>,
-    /// Matches per lower-cased surface form.
+    /// Matches per lexicon entry, indexed like [`Aggregates::entries`] (a vector, not a
+    /// map: it is counted once per match; shorter than the entries when the last ones have
+    /// no match in this group).
+    pub entry_counts: Vec<u64>,
+    /// Matches per lower-cased surface form (empty unless [`ReadOptions::surfaces`]).
     pub surface_counts: HashMap<String, u64>,
     /// Words of the sentences (lower-cased), with `--terms all`.
     pub word_counts: HashMap<String, u64>,
-    /// Examples per entry.
-    pub entry_examples: HashMap<u32, Vec<Kwic>>,
-    /// Examples per surface form.
-    pub surface_examples: HashMap<String, Vec<Kwic>>,
+    /// The first [`KWIC_PER_TERM`] examples of each entry, indexed like `entry_counts`.
+    /// (Only entries have examples: the page shows no surface form's.)
+    pub entry_examples: Vec<Vec<Kwic>>,
     /// Earliest and latest date.
     pub dates: Option<(String, String)>,
 }
@@ -209,6 +247,10 @@ pub struct Aggregates {
 pub struct ReadOptions {
     /// Count every word of `sentences.csv` (`--terms all`).
     pub words: bool,
+    /// Count the matches' surface forms (`compare_terms.csv`; the page shows entries only,
+    /// so it leaves them out: lower-casing and hashing each match's surface was most of
+    /// what counting the matches cost a run).
+    pub surfaces: bool,
 }
 
 fn csv_error(path: &Path, e: &csv::Error) -> ResearchError {
@@ -243,6 +285,15 @@ fn number<T: std::str::FromStr>(record: &csv::StringRecord, i: usize, path: &Pat
     })
 }
 
+/// [`number`] for a float cell; `0`, which most stance cells are, without the general
+/// parser (a third of reading `documents.csv` was parsing them).
+fn float(record: &csv::StringRecord, i: usize, path: &Path) -> Result<f64, ResearchError> {
+    if record.get(i) == Some("0") {
+        return Ok(0.0);
+    }
+    number(record, i, path)
+}
+
 /// Reads the reports in `dirs` and groups their documents `by`.
 pub fn read(dirs: &[PathBuf], by: &GroupBy, options: ReadOptions) -> Result<Aggregates, ResearchError> {
     let mut agg = Aggregates { by: Some(by.clone()), reports: dirs.to_vec(), ..Default::default() };
@@ -258,7 +309,7 @@ pub fn read(dirs: &[PathBuf], by: &GroupBy, options: ReadOptions) -> Result<Aggr
         if options.words {
             read_words(dir, &docs, &mut agg.groups)?;
         }
-        read_matches(dir, &docs, &mut agg, &mut entry_index)?;
+        read_matches(dir, &docs, &mut agg, &mut entry_index, options.surfaces)?;
         agg.skipped += count_rows(&dir.join(files::ERRORS))?;
     }
     finish_months(&mut agg, month_index);
@@ -363,8 +414,7 @@ fn read_documents(
             let next = month_index.len() as u32;
             *month_index.entry(m.to_string()).or_insert(next)
         });
-        let numbers =
-            |cols: &[usize]| cols.iter().map(|&i| number::<f64>(&record, i, &path)).collect::<Result<Vec<_>, _>>();
+        let numbers = |cols: &[usize]| cols.iter().map(|&i| float(&record, i, &path)).collect::<Result<Vec<_>, _>>();
         let doc = DocAgg {
             sentences: number(&record, n_sentences, &path)?,
             tokens: number(&record, n_tokens, &path)?,
@@ -376,16 +426,7 @@ fn read_documents(
             month,
         };
         let group = &mut agg.groups[g];
-        let d = cell(date);
-        if !d.is_empty() {
-            let dates = group.dates.get_or_insert_with(|| (d.to_string(), d.to_string()));
-            if d < dates.0.as_str() {
-                dates.0 = d.to_string();
-            }
-            if d > dates.1.as_str() {
-                dates.1 = d.to_string();
-            }
-        }
+        note_date(group, cell(date));
         group.docs.push(doc);
         docs.insert(cell(doc_id).to_string(), (g, group.docs.len() - 1));
     }
@@ -441,6 +482,7 @@ fn read_matches(
     docs: &HashMap<String, (usize, usize)>,
     agg: &mut Aggregates,
     entry_index: &mut HashMap<String, u32>,
+    surfaces: bool,
 ) -> Result<(), ResearchError> {
     let path = dir.join(files::MATCHES);
     let (mut reader, header) = open(&path)?;
@@ -449,7 +491,11 @@ fn read_matches(
             .iter()
             .map(|c| column(&header, c, &path))
             .collect::<Result<_, _>>()?;
-    let mut counter = MatchCounter::new(&agg.frames);
+    let mut counter = MatchCounter::new(&agg.frames, surfaces);
+    // Entries already known (from an earlier report) get their frame index here.
+    for e in &agg.entries {
+        counter.add_entry(&e.frame);
+    }
     let mut key = String::new();
     let mut record = csv::StringRecord::new();
     while reader.read_record(&mut record).map_err(|e| csv_error(&path, &e))? {
@@ -471,6 +517,7 @@ fn read_matches(
                     frame: cell(3).to_string(),
                     lexicon: cell(5).to_string(),
                 });
+                counter.add_entry(cell(3));
                 entry_index.insert(key.clone(), e);
                 e
             }
@@ -479,7 +526,6 @@ fn read_matches(
             doc_id: id,
             sentence: number(&record, cols[8], &path)?,
             entry,
-            frame: cell(3),
             voice: Voice::from_name(cell(4)),
             surface: cell(1),
             left: cell(6),
@@ -494,33 +540,75 @@ fn read_matches(
 struct MatchFact<'a> {
     doc_id: &'a str,
     sentence: u64,
-    /// Index into [`Aggregates::entries`].
+    /// Index into [`Aggregates::entries`] (and [`MatchCounter::entry_frame`]).
     entry: u32,
-    frame: &'a str,
     voice: Option<Voice>,
     surface: &'a str,
     left: &'a str,
     right: &'a str,
 }
 
-/// Adds matches to their group's counts, in report order.
+/// Adds matches to their group's counts, in report order. Called once per match of a run
+/// (for the page `analyze` writes), so it hashes one string per match (the surface form)
+/// and indexes vectors for the rest.
 struct MatchCounter {
+    /// Whether surface forms are counted (see [`ReadOptions::surfaces`]).
+    surfaces: bool,
     frame_index: HashMap<String, usize>,
-    /// A sentence counts once per frame: a report lists a document's matches together, so
-    /// the (sentence, frame) pairs seen are kept for the current document.
+    /// Frame index of each entry (index into [`Aggregates::entries`]); `None` for a frame
+    /// `documents.csv` has no column of.
+    entry_frame: Vec<Option<usize>>,
+    /// A sentence counts once per frame. A report lists a document's matches together and,
+    /// as the run writes them, in sentence order: then a (sentence, frame) pair is new
+    /// exactly when it is not the frame's last one (no hashing per match). The pairs are
+    /// kept too, in a vector while the sentences come in order and in a set once they do
+    /// not (a file whose rows were reordered within a document).
     current_doc: String,
-    seen: std::collections::HashSet<(u64, usize)>,
+    last_sentence: Vec<Option<u64>>,
+    previous_sentence: u64,
+    pairs: Vec<(u64, usize)>,
+    out_of_order: Option<std::collections::HashSet<(u64, usize)>>,
     /// The current match's surface, lower-cased.
     lower: String,
 }
 
 impl MatchCounter {
-    fn new(frames: &[String]) -> MatchCounter {
+    fn new(frames: &[String], surfaces: bool) -> MatchCounter {
         MatchCounter {
+            surfaces,
             frame_index: frames.iter().enumerate().map(|(i, f)| (f.clone(), i)).collect(),
+            entry_frame: Vec::new(),
             current_doc: String::new(),
-            seen: Default::default(),
+            last_sentence: vec![None; frames.len()],
+            previous_sentence: 0,
+            pairs: Vec::new(),
+            out_of_order: None,
             lower: String::new(),
+        }
+    }
+
+    /// Registers the next entry (entries are numbered in the order added) with its frame.
+    fn add_entry(&mut self, frame: &str) {
+        self.entry_frame.push(self.frame_index.get(frame).copied());
+    }
+
+    /// Whether sentence `sentence` of the current document is counted for frame `f` the
+    /// first time.
+    fn first_in_sentence(&mut self, sentence: u64, f: usize) -> bool {
+        if self.last_sentence[f] == Some(sentence) {
+            return false;
+        }
+        self.last_sentence[f] = Some(sentence);
+        if self.out_of_order.is_none() && sentence < self.previous_sentence {
+            self.out_of_order = Some(self.pairs.drain(..).collect());
+        }
+        self.previous_sentence = sentence;
+        match &mut self.out_of_order {
+            Some(set) => set.insert((sentence, f)),
+            None => {
+                self.pairs.push((sentence, f));
+                true
+            }
         }
     }
 
@@ -528,11 +616,15 @@ impl MatchCounter {
         if m.doc_id != self.current_doc {
             self.current_doc.clear();
             self.current_doc.push_str(m.doc_id);
-            self.seen.clear();
+            self.last_sentence.fill(None);
+            self.previous_sentence = 0;
+            self.pairs.clear();
+            self.out_of_order = None;
         }
-        let frame = self.frame_index.get(m.frame).copied();
+        let entry = m.entry as usize;
+        let frame = self.entry_frame.get(entry).copied().flatten();
         if let Some(f) = frame {
-            if self.seen.insert((m.sentence, f)) {
+            if self.first_in_sentence(m.sentence, f) {
                 group.sentences_with_frame[f] += 1;
             }
         }
@@ -545,16 +637,17 @@ impl MatchCounter {
             };
             group.voice[f][slot] += 1;
         }
-        *group.entry_counts.entry(m.entry).or_insert(0) += 1;
-        let kwic = || Kwic {
-            left: m.left.to_string(),
-            surface: m.surface.to_string(),
-            right: m.right.to_string(),
-            doc_id: m.doc_id.to_string(),
-        };
-        let examples = group.entry_examples.entry(m.entry).or_default();
+        if group.entry_counts.len() <= entry {
+            group.entry_counts.resize(entry + 1, 0);
+            group.entry_examples.resize_with(entry + 1, Vec::new);
+        }
+        group.entry_counts[entry] += 1;
+        let examples = &mut group.entry_examples[entry];
         if examples.len() < KWIC_PER_TERM {
-            examples.push(kwic());
+            examples.push(Kwic::new(m.left, m.surface, m.right, m.doc_id));
+        }
+        if !self.surfaces {
+            return;
         }
         // The lower-cased surface in a reused buffer: a string is allocated only for a
         // surface form the group has not had yet.
@@ -562,21 +655,26 @@ impl MatchCounter {
         if m.surface.is_ascii() {
             self.lower.push_str(m.surface);
             self.lower.make_ascii_lowercase();
-        } else {
+        } else if m.surface.contains('Σ') {
+            // A final sigma lower-cases by its position: only `str::to_lowercase` knows.
             self.lower.push_str(&m.surface.to_lowercase());
-        }
-        match group.surface_counts.get_mut(self.lower.as_str()) {
-            Some(n) => {
-                *n += 1;
-                if let Some(examples) = group.surface_examples.get_mut(self.lower.as_str()) {
-                    if examples.len() < KWIC_PER_TERM {
-                        examples.push(kwic());
+        } else {
+            // Char by char (`Extend<char>` with `flat_map` cost as much as the rest of
+            // the counting); ASCII letters need no table.
+            for c in m.surface.chars() {
+                if c.is_ascii() {
+                    self.lower.push(c.to_ascii_lowercase());
+                } else {
+                    for l in c.to_lowercase() {
+                        self.lower.push(l);
                     }
                 }
             }
+        }
+        match group.surface_counts.get_mut(self.lower.as_str()) {
+            Some(n) => *n += 1,
             None => {
                 group.surface_counts.insert(self.lower.clone(), 1);
-                group.surface_examples.insert(self.lower.clone(), vec![kwic()]);
             }
         }
     }
@@ -584,10 +682,15 @@ impl MatchCounter {
 
 /// The matches of a run counted per source as the run writes them, so that the page
 /// `analyze` writes need not read `matches.csv` back (that read-back cost a third of a run).
-/// Holds counts per source and entry and a few examples, never the matches.
+/// Holds counts per source and entry and a few examples, never the matches; like
+/// [`read`] with the default [`ReadOptions`], it counts no surface forms.
 #[derive(Debug)]
 pub struct RunTally {
     frames: Vec<String>,
+    targets: Vec<String>,
+    labels: Vec<String>,
+    /// Months of the documents' dates, numbered as first seen (see [`finish_months`]).
+    month_index: HashMap<String, u32>,
     /// Entries in the order first matched; `entry_of[i]` is lexicon entry `i`'s index here.
     entries: Vec<EntryKey>,
     entry_of: Vec<Option<u32>>,
@@ -625,20 +728,26 @@ pub struct RunMatch<'a> {
 }
 
 impl RunTally {
-    /// An empty tally for a run with the `frames` of its lexicon (in `documents.csv` order)
-    /// and `lexicon_entries` entries.
-    pub fn new(frames: &[String], lexicon_entries: usize) -> RunTally {
+    /// An empty tally for a run whose `documents.csv` has these `columns` (frames, stance
+    /// targets, model labels) and whose lexicon has `lexicon_entries` entries.
+    pub fn new(columns: &crate::report::Columns, lexicon_entries: usize) -> RunTally {
+        let frames = &columns.frames;
         RunTally {
             frames: frames.to_vec(),
+            targets: columns.targets.clone(),
+            labels: columns.labels.clone(),
+            month_index: HashMap::new(),
             entries: Vec::new(),
             entry_of: vec![None; lexicon_entries],
             groups: Vec::new(),
             group_index: HashMap::new(),
-            counter: MatchCounterBox(MatchCounter::new(frames)),
+            // The page shows no surface form: they are not counted.
+            counter: MatchCounterBox(MatchCounter::new(frames, false)),
         }
     }
 
-    /// The group of documents from `source` (asked once per document).
+    /// The group of documents from `source` (asked once per document and once per
+    /// document's matches).
     pub fn group(&mut self, source: &str) -> usize {
         let name = GroupBy::Source.group_of(source, "", None);
         if let Some(&g) = self.group_index.get(&name) {
@@ -654,6 +763,24 @@ impl RunTally {
         self.groups.len() - 1
     }
 
+    /// Adds a finished document, in the order of `documents.csv` (the cluster statistics
+    /// add documents up in that order).
+    pub fn add_document(&mut self, doc: RunDocument) {
+        let g = self.group(&doc.source);
+        let RunDocument { date, sentences, tokens, frame_matches, stance, shares, .. } = doc;
+        let month = month_of(&date).map(|m| match self.month_index.get(m) {
+            Some(&i) => i,
+            None => {
+                let i = self.month_index.len() as u32;
+                self.month_index.insert(m.to_string(), i);
+                i
+            }
+        });
+        let group = &mut self.groups[g];
+        note_date(group, &date);
+        group.docs.push(DocAgg { sentences, tokens, frame_matches, stance, shares, month });
+    }
+
     /// Counts one match into group `g` (see [`RunTally::group`]); matches come in report
     /// order (documents in order, each document's matches together). `entry_key` names
     /// entry `m.entry` the first time it is seen.
@@ -665,6 +792,7 @@ impl RunTally {
                 // The same pattern, frame and line twice (not in one lexicon) share a row,
                 // as they do when matches.csv is read.
                 let e = self.entries.iter().position(|k| *k == key).unwrap_or_else(|| {
+                    self.counter.0.add_entry(&key.frame);
                     self.entries.push(key);
                     self.entries.len() - 1
                 }) as u32;
@@ -678,7 +806,6 @@ impl RunTally {
             doc_id: m.doc_id,
             sentence: m.sentence,
             entry,
-            frame: &self.entries[entry as usize].frame,
             voice: Some(m.voice),
             surface: m.surface,
             left: m.left,
@@ -688,37 +815,80 @@ impl RunTally {
     }
 }
 
-/// Reads a report whose matches were counted by `tally` as the run wrote it, grouped by
-/// source: as [`read`] does, without reading `matches.csv`.
+/// What the summary page keeps of one finished document of a run: its `documents.csv`
+/// numbers as a reader of that file gets them (see [`crate::report::numfmt::num_as_read`]),
+/// so the page `analyze` writes equals the one `summarize` makes from the files. Made by
+/// the workers, so that the run need not read `documents.csv` back (that cost as much as
+/// counting the matches).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunDocument {
+    /// The `source` cell (its group).
+    pub source: String,
+    /// The `date` cell.
+    pub date: String,
+    /// `n_sentences`.
+    pub sentences: u64,
+    /// `n_tokens`.
+    pub tokens: u64,
+    /// The `frame_*` cells.
+    pub frame_matches: Vec<u32>,
+    /// The `stance_*` cells.
+    pub stance: Vec<f64>,
+    /// The `share_*` cells; empty when the model did not score the document.
+    pub shares: Vec<f64>,
+}
+
+impl RunDocument {
+    /// The page's numbers of a document's `documents.csv` row.
+    pub fn of(row: &crate::report::DocumentRow) -> RunDocument {
+        use crate::report::numfmt::{num_as_read, prob_as_read};
+        RunDocument {
+            source: row.meta.source.clone(),
+            date: row.meta.date.clone(),
+            sentences: row.n_sentences as u64,
+            tokens: row.n_tokens as u64,
+            frame_matches: row.frame_counts.clone(),
+            stance: row.stance.iter().map(|&x| num_as_read(x)).collect(),
+            shares: row.shares.iter().map(|&p| prob_as_read(p)).collect(),
+        }
+    }
+}
+
+/// Widens a group's date range by `date` (empty: no date).
+fn note_date(group: &mut GroupAgg, date: &str) {
+    if date.is_empty() {
+        return;
+    }
+    match &mut group.dates {
+        None => group.dates = Some((date.to_string(), date.to_string())),
+        Some((first, last)) => {
+            if date < first.as_str() {
+                *first = date.to_string();
+            }
+            if date > last.as_str() {
+                *last = date.to_string();
+            }
+        }
+    }
+}
+
+/// The aggregates of a report a run has just written into `dir`, grouped by source, from
+/// what `tally` counted as the run wrote it: as [`read`] gives them, reading only
+/// `run.json` and `errors.csv` (not the documents, matches or sentences).
 pub fn read_with_tally(dir: &Path, tally: RunTally) -> Result<Aggregates, ResearchError> {
-    let mut agg = Aggregates { by: Some(GroupBy::Source), reports: vec![dir.to_path_buf()], ..Default::default() };
-    agg.runs.push(read_run(dir)?);
-    let mut group_index = HashMap::new();
-    let mut month_index = HashMap::new();
-    read_documents(dir, true, &GroupBy::Source, &mut agg, &mut group_index, &mut month_index)?;
-    if agg.frames != tally.frames {
-        return Err(ResearchError::Report {
-            path: dir.join(files::DOCUMENTS),
-            message: "has other frames than the run counted".into(),
-        });
-    }
-    agg.entries = tally.entries;
-    for counted in tally.groups {
-        let Some(&g) = group_index.get(&counted.name) else {
-            return Err(ResearchError::Report {
-                path: dir.join(files::DOCUMENTS),
-                message: format!("has no document of `{}`, whose matches the run counted", counted.name),
-            });
-        };
-        let group = &mut agg.groups[g];
-        group.sentences_with_frame = counted.sentences_with_frame;
-        group.voice = counted.voice;
-        group.entry_counts = counted.entry_counts;
-        group.surface_counts = counted.surface_counts;
-        group.entry_examples = counted.entry_examples;
-        group.surface_examples = counted.surface_examples;
-    }
-    agg.skipped += count_rows(&dir.join(files::ERRORS))?;
+    let RunTally { frames, targets, labels, month_index, entries, groups, .. } = tally;
+    let mut agg = Aggregates {
+        by: Some(GroupBy::Source),
+        reports: vec![dir.to_path_buf()],
+        runs: vec![read_run(dir)?],
+        frames,
+        targets,
+        labels,
+        groups,
+        entries,
+        skipped: count_rows(&dir.join(files::ERRORS))?,
+        ..Default::default()
+    };
     finish_months(&mut agg, month_index);
     Ok(agg)
 }

@@ -276,7 +276,11 @@ fn keyness<'a>(
     let mut rows = Vec::new();
     for (g, counts) in agg.groups.iter().zip(&per_group) {
         let n_group: u64 = counts.iter().map(|c| c.1).sum();
-        let own: HashMap<&str, u64> = counts.iter().map(|(t, n)| (t.as_str(), *n)).collect();
+        // Summed: two lexicon lines with the same pattern and frame are one term.
+        let mut own: HashMap<&str, u64> = HashMap::new();
+        for (t, n) in counts {
+            *own.entry(t.as_str()).or_insert(0) += n;
+        }
         let mut group_rows: Vec<TermRow> = totals
             .iter()
             .filter_map(|(&term, &total)| {
@@ -312,21 +316,32 @@ fn keyness<'a>(
     rows
 }
 
-/// The term of a lexicon entry: its pattern, with its frame when two entries share it.
-pub fn entry_term(agg: &Aggregates, e: usize) -> String {
-    let key = &agg.entries[e];
-    if agg.entries.iter().filter(|k| k.pattern == key.pattern).count() > 1 {
-        format!("{} ({})", key.pattern, key.frame)
-    } else {
-        key.pattern.clone()
+/// The term of each lexicon entry of `agg.entries`: its pattern, with its frame when two
+/// entries share the pattern. (All at once: asked entry by entry, counting the pattern's
+/// entries made the page quadratic in the lexicon.)
+pub fn entry_terms(agg: &Aggregates) -> Vec<String> {
+    let mut entries_of: HashMap<&str, usize> = HashMap::new();
+    for key in &agg.entries {
+        *entries_of.entry(key.pattern.as_str()).or_insert(0) += 1;
     }
+    agg.entries
+        .iter()
+        .map(|key| {
+            if entries_of.get(key.pattern.as_str()).copied().unwrap_or(0) > 1 {
+                format!("{} ({})", key.pattern, key.frame)
+            } else {
+                key.pattern.clone()
+            }
+        })
+        .collect()
 }
 
 fn term_rows(agg: &Aggregates) -> Vec<TermRow> {
+    let terms = entry_terms(agg);
     let entries = keyness(
         agg,
         "entry",
-        |g| g.entry_counts.iter().map(|(&e, &n)| (entry_term(agg, e as usize), n)).collect(),
+        |g| g.entry_counts.iter().zip(&terms).filter(|(&n, _)| n > 0).map(|(&n, t)| (t.clone(), n)).collect(),
         None,
     );
     let surfaces = keyness(agg, "surface", |g| g.surface_counts.iter().map(|(s, &n)| (s.clone(), n)).collect(), None);

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::aggregate::{Aggregates, GroupAgg, GroupBy};
 use super::charts::{self, DotRow, Line, StackRow};
-use super::compare::{cell, cell_p, entry_term, Comparison, VOICES};
+use super::compare::{cell, cell_p, entry_terms, Comparison, VOICES};
 use super::stats::{self, Interval};
 use super::ResearchError;
 
@@ -100,7 +100,7 @@ impl Example {
     fn new(k: &super::aggregate::Kwic) -> Example {
         let opens = |c: char| "„“”\"‚‘'«»([".contains(c);
         let closes = |c: char| ".,;:!?“”\"‘’'»«)]…".contains(c);
-        let mut left = k.left.clone();
+        let mut left = k.left().to_string();
         if left.chars().count() >= CONTEXT_CUT {
             left.insert(0, '…');
         }
@@ -108,14 +108,14 @@ impl Example {
             left.push(' ');
         }
         let mut right = String::new();
-        if k.right.chars().next().is_some_and(|c| !closes(c)) {
+        if k.right().chars().next().is_some_and(|c| !closes(c)) {
             right.push(' ');
         }
-        right.push_str(&k.right);
-        if k.right.chars().count() >= CONTEXT_CUT {
+        right.push_str(k.right());
+        if k.right().chars().count() >= CONTEXT_CUT {
             right.push('…');
         }
-        Example { left, surface: k.surface.clone(), right, doc_id: k.doc_id.clone() }
+        Example { left, surface: k.surface().to_string(), right, doc_id: k.doc_id().to_string() }
     }
 }
 
@@ -338,6 +338,7 @@ pub fn render(
         .collect();
 
     // Distinctive entries with examples.
+    let entry_terms = entry_terms(agg);
     let terms = agg
         .groups
         .iter()
@@ -348,9 +349,9 @@ pub fn render(
                 .filter(|t| t.group == g.name && t.kind == "entry" && t.log_odds.z > 0.0 && t.count_group > 0)
                 .take(TERMS_PER_GROUP)
                 .map(|t| {
-                    let entry = (0..agg.entries.len()).find(|&e| entry_term(agg, e) == t.term);
+                    let entry = entry_terms.iter().position(|term| *term == t.term);
                     let examples = entry
-                        .and_then(|e| g.entry_examples.get(&(e as u32)))
+                        .and_then(|e| g.entry_examples.get(e))
                         .map(|ks| ks.iter().take(EXAMPLES_PER_TERM).map(Example::new).collect())
                         .unwrap_or_default();
                     TermView {
