@@ -23,7 +23,7 @@ differ() {
   local name=$1
   diff -r -x run.json -x summary.html "$work/old-$name" "$work/new-$name" || return 1
   if [ -f "$work/old-$name/summary.html" ] || [ -f "$work/new-$name/summary.html" ]; then
-    diff <(sed "s/old-$name/new-$name/g" "$work/old-$name/summary.html" 2>&1) "$work/new-$name/summary.html" \
+    diff <(sed "s/old-/new-/g" "$work/old-$name/summary.html" 2>&1) "$work/new-$name/summary.html" \
       || { echo "(summary.html)"; return 1; }
   fi
 }

@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use super::stats::ClusterSums;
 use super::ResearchError;
 use crate::lexicon::voice::Voice;
 use crate::report::files;
@@ -92,8 +93,8 @@ fn month_range(first: &str, last: &str) -> Vec<String> {
     out
 }
 
-/// What one document contributes: kept per document because documents are the clusters of
-/// the intervals.
+/// What one document contributes, as read from `documents.csv`: added into its group's
+/// [`DocSums`] (and kept whole only for `--boot`, which resamples documents).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DocAgg {
     /// Sentences.
@@ -108,6 +109,93 @@ pub struct DocAgg {
     pub shares: Vec<f64>,
     /// Index into [`Aggregates::months`], when the document has a dated month.
     pub month: Option<u32>,
+}
+
+/// What a group's documents add up to, for the statistics that take documents as clusters:
+/// running sums, so memory is a few numbers per group, frame and month, however many
+/// documents the corpus has.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DocSums {
+    /// Documents.
+    pub documents: u64,
+    /// Sentences.
+    pub sentences: u64,
+    /// Tokens.
+    pub tokens: u64,
+    /// Matches of each frame over tokens.
+    pub frames: Vec<ClusterSums>,
+    /// Matches of all frames over tokens.
+    pub all_frames: ClusterSums,
+    /// Each stance target's value, a mean over documents.
+    pub stance: Vec<ClusterSums>,
+    /// Each model label's share over the sentences of the documents the model scored.
+    pub labels: Vec<ClusterSums>,
+    /// Documents and sentences the model scored.
+    pub scored_documents: u64,
+    pub scored_sentences: u64,
+    /// Matches and tokens per month, indexed like [`Aggregates::months`].
+    pub months: Vec<(u64, u64)>,
+    /// Documents without a dated month.
+    pub undated: u64,
+}
+
+impl DocSums {
+    /// Adds document `d`.
+    fn add(&mut self, d: &DocAgg) {
+        self.documents += 1;
+        self.sentences += d.sentences;
+        self.tokens += d.tokens;
+        let tokens = d.tokens as f64;
+        if self.frames.len() < d.frame_matches.len() {
+            self.frames.resize(d.frame_matches.len(), ClusterSums::default());
+        }
+        for (sums, &m) in self.frames.iter_mut().zip(&d.frame_matches) {
+            sums.add(f64::from(m), tokens);
+        }
+        let all: u64 = d.frame_matches.iter().map(|&m| u64::from(m)).sum();
+        self.all_frames.add(all as f64, tokens);
+        if self.stance.len() < d.stance.len() {
+            self.stance.resize(d.stance.len(), ClusterSums::default());
+        }
+        for (sums, &v) in self.stance.iter_mut().zip(&d.stance) {
+            sums.add(v, 1.0);
+        }
+        // Only the documents the model scored (with `--lang auto`, those in its language);
+        // each document's mean over its sentences, weighted back by its sentences: the share
+        // over all sentences, documents as clusters.
+        if !d.shares.is_empty() {
+            self.scored_documents += 1;
+            self.scored_sentences += d.sentences;
+            if self.labels.len() < d.shares.len() {
+                self.labels.resize(d.shares.len(), ClusterSums::default());
+            }
+            for (sums, &p) in self.labels.iter_mut().zip(&d.shares) {
+                sums.add(p * d.sentences as f64, d.sentences as f64);
+            }
+        }
+        match d.month {
+            Some(m) => {
+                let m = m as usize;
+                if self.months.len() <= m {
+                    self.months.resize(m + 1, (0, 0));
+                }
+                self.months[m].0 += all;
+                self.months[m].1 += d.tokens;
+            }
+            None => self.undated += 1,
+        }
+    }
+
+    /// The months renumbered: month `i` becomes `renumber[i]` of `count`.
+    fn renumber_months(&mut self, renumber: &[u32], count: usize) {
+        let mut months = vec![(0, 0); count];
+        for (i, sums) in self.months.iter().enumerate() {
+            let to = renumber[i] as usize;
+            months[to].0 += sums.0;
+            months[to].1 += sums.1;
+        }
+        self.months = months;
+    }
 }
 
 /// A keyword-in-context example of a match: its four strings in one (thousands of
@@ -179,7 +267,9 @@ pub struct EntryKey {
 pub struct GroupAgg {
     /// Its name.
     pub name: String,
-    /// Its documents, in the order read.
+    /// What its documents add up to.
+    pub sums: DocSums,
+    /// Its documents, in the order read: only with [`ReadOptions::documents`] (`--boot`).
     pub docs: Vec<DocAgg>,
     /// Sentences that have at least one match of each frame.
     pub sentences_with_frame: Vec<u64>,
@@ -203,17 +293,25 @@ pub struct GroupAgg {
 impl GroupAgg {
     /// Documents.
     pub fn documents(&self) -> u64 {
-        self.docs.len() as u64
+        self.sums.documents
     }
 
     /// Sentences.
     pub fn sentences(&self) -> u64 {
-        self.docs.iter().map(|d| d.sentences).sum()
+        self.sums.sentences
     }
 
     /// Tokens.
     pub fn tokens(&self) -> u64 {
-        self.docs.iter().map(|d| d.tokens).sum()
+        self.sums.tokens
+    }
+
+    /// Adds document `d`, keeping it whole when `keep` (for `--boot`).
+    fn add_document(&mut self, d: DocAgg, keep: bool) {
+        self.sums.add(&d);
+        if keep {
+            self.docs.push(d);
+        }
     }
 }
 
@@ -251,6 +349,9 @@ pub struct ReadOptions {
     /// so it leaves them out: lower-casing and hashing each match's surface was most of
     /// what counting the matches cost a run).
     pub surfaces: bool,
+    /// Keep every document's numbers (`--boot` resamples them; everything else needs only
+    /// each group's running sums).
+    pub documents: bool,
 }
 
 fn csv_error(path: &Path, e: &csv::Error) -> ResearchError {
@@ -302,8 +403,8 @@ pub fn read(dirs: &[PathBuf], by: &GroupBy, options: ReadOptions) -> Result<Aggr
     let mut entry_index: HashMap<String, u32> = HashMap::new();
     for (r, dir) in dirs.iter().enumerate() {
         agg.runs.push(read_run(dir)?);
-        // doc_id → (group, index in the group's docs), for this report's row files.
-        let docs = read_documents(dir, r == 0, by, &mut agg, &mut group_index, &mut month_index)?;
+        // doc_id → group, for this report's row files.
+        let docs = read_documents(dir, r == 0, by, options.documents, &mut agg, &mut group_index, &mut month_index)?;
         // Sentences with a frame are counted from the matches (3 to 5 times smaller than
         // sentences.csv); the sentences are read only for their words.
         if options.words {
@@ -333,6 +434,7 @@ fn finish_months(agg: &mut Aggregates, month_index: HashMap<String, u32>) {
         for d in &mut g.docs {
             d.month = d.month.map(|m| renumber[m as usize]);
         }
+        g.sums.renumber_months(&renumber, all.len());
     }
     agg.months = all;
     agg.groups.sort_by(|a, b| a.name.cmp(&b.name));
@@ -363,10 +465,11 @@ fn read_documents(
     dir: &Path,
     first: bool,
     by: &GroupBy,
+    keep_documents: bool,
     agg: &mut Aggregates,
     group_index: &mut HashMap<String, usize>,
     month_index: &mut HashMap<String, u32>,
-) -> Result<HashMap<String, (usize, usize)>, ResearchError> {
+) -> Result<HashMap<String, usize>, ResearchError> {
     let path = dir.join(files::DOCUMENTS);
     let (mut reader, header) = open(&path)?;
     let [doc_id, source, date, n_sentences, n_tokens] =
@@ -427,8 +530,8 @@ fn read_documents(
         };
         let group = &mut agg.groups[g];
         note_date(group, cell(date));
-        group.docs.push(doc);
-        docs.insert(cell(doc_id).to_string(), (g, group.docs.len() - 1));
+        group.add_document(doc, keep_documents);
+        docs.insert(cell(doc_id).to_string(), g);
     }
     Ok(docs)
 }
@@ -441,11 +544,7 @@ fn unknown_doc(path: &Path, record: &csv::StringRecord, id: &str) -> ResearchErr
     }
 }
 
-fn read_words(
-    dir: &Path,
-    docs: &HashMap<String, (usize, usize)>,
-    groups: &mut [GroupAgg],
-) -> Result<(), ResearchError> {
+fn read_words(dir: &Path, docs: &HashMap<String, usize>, groups: &mut [GroupAgg]) -> Result<(), ResearchError> {
     let path = dir.join(files::SENTENCES);
     let (mut reader, header) = open(&path)?;
     let doc_id = column(&header, "doc_id", &path)?;
@@ -454,7 +553,7 @@ fn read_words(
     let mut word = String::new();
     while reader.read_record(&mut record).map_err(|e| csv_error(&path, &e))? {
         let id = record.get(doc_id).unwrap_or("");
-        let &(g, _) = docs.get(id).ok_or_else(|| unknown_doc(&path, &record, id))?;
+        let &g = docs.get(id).ok_or_else(|| unknown_doc(&path, &record, id))?;
         let group = &mut groups[g];
         for w in words(record.get(text_col).unwrap_or("")) {
             word.clear();
@@ -479,7 +578,7 @@ pub fn words(text: &str) -> impl Iterator<Item = &str> {
 
 fn read_matches(
     dir: &Path,
-    docs: &HashMap<String, (usize, usize)>,
+    docs: &HashMap<String, usize>,
     agg: &mut Aggregates,
     entry_index: &mut HashMap<String, u32>,
     surfaces: bool,
@@ -501,7 +600,7 @@ fn read_matches(
     while reader.read_record(&mut record).map_err(|e| csv_error(&path, &e))? {
         let cell = |i: usize| record.get(cols[i]).unwrap_or("");
         let id = cell(0);
-        let &(g, _) = docs.get(id).ok_or_else(|| unknown_doc(&path, &record, id))?;
+        let &g = docs.get(id).ok_or_else(|| unknown_doc(&path, &record, id))?;
         // The entry's key as one reused string: no allocation for entries seen before.
         key.clear();
         for part in [cell(2), cell(3), cell(5)] {
@@ -778,7 +877,7 @@ impl RunTally {
         });
         let group = &mut self.groups[g];
         note_date(group, &date);
-        group.docs.push(DocAgg { sentences, tokens, frame_matches, stance, shares, month });
+        group.add_document(DocAgg { sentences, tokens, frame_matches, stance, shares, month }, false);
     }
 
     /// Counts one match into group `g` (see [`RunTally::group`]); matches come in report

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
-use super::aggregate::{Aggregates, DocAgg, GroupAgg};
+use super::aggregate::{Aggregates, GroupAgg};
 use super::stats::{self, ChiSquare, Interval};
 use super::ResearchError;
 use crate::report::{csv_writer, fmt_num};
@@ -219,18 +219,17 @@ fn frame_rows(agg: &Aggregates, min_docs: u64, boot: Option<Boot>) -> Vec<FrameR
             stats::bootstrap_ratios(&x, &y, b.replicates, b.seed ^ (gi as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
         });
         for (f, frame) in agg.frames.iter().enumerate() {
-            let clusters: Vec<(f64, f64)> =
-                g.docs.iter().map(|d| (f64::from(d.frame_matches[f]), d.tokens as f64)).collect();
+            let sums = g.sums.frames.get(f).copied().unwrap_or_default();
             rows.push(FrameRow {
                 group: g.name.clone(),
                 frame: frame.clone(),
                 documents: g.documents(),
                 sentences,
                 tokens,
-                matches: g.docs.iter().map(|d| u64::from(d.frame_matches[f])).sum(),
+                matches: sums.sum_y() as u64,
                 sentences_with_frame: g.sentences_with_frame[f],
                 share: stats::wilson(g.sentences_with_frame[f], sentences),
-                per_1k: stats::ratio_cluster(&clusters).scaled(1000.0),
+                per_1k: sums.ratio().scaled(1000.0),
                 test: tests[f],
                 q: q[f],
                 small: g.documents() < min_docs,
@@ -358,13 +357,12 @@ fn stance_rows(agg: &Aggregates) -> Vec<MeanRow> {
     let mut rows = Vec::new();
     for g in &agg.groups {
         for (t, target) in agg.targets.iter().enumerate() {
-            let values: Vec<f64> = g.docs.iter().map(|d| d.stance[t]).collect();
             rows.push(MeanRow {
                 group: g.name.clone(),
                 name: target.clone(),
                 documents: g.documents(),
                 sentences: g.sentences(),
-                mean: stats::mean_cluster(&values),
+                mean: g.sums.stance.get(t).copied().unwrap_or_default().ratio(),
             });
         }
     }
@@ -374,22 +372,18 @@ fn stance_rows(agg: &Aggregates) -> Vec<MeanRow> {
 fn label_rows(agg: &Aggregates) -> Vec<MeanRow> {
     let mut rows = Vec::new();
     for g in &agg.groups {
-        // Only the documents the model scored (with `--lang auto`, those in its language).
-        let scored: Vec<&DocAgg> = g.docs.iter().filter(|d| !d.shares.is_empty()).collect();
-        if scored.is_empty() {
+        // Only the documents the model scored (with `--lang auto`, those in its language);
+        // see [`super::aggregate::DocSums`] for the weighting.
+        if g.sums.scored_documents == 0 {
             continue;
         }
         for (l, label) in agg.labels.iter().enumerate() {
-            // Each document's mean over its sentences, weighted back by its sentences: the
-            // share over all sentences of the group, documents as clusters.
-            let clusters: Vec<(f64, f64)> =
-                scored.iter().map(|d| (d.shares[l] * d.sentences as f64, d.sentences as f64)).collect();
             rows.push(MeanRow {
                 group: g.name.clone(),
                 name: label.clone(),
-                documents: scored.len() as u64,
-                sentences: scored.iter().map(|d| d.sentences).sum(),
-                mean: stats::ratio_cluster(&clusters),
+                documents: g.sums.scored_documents,
+                sentences: g.sums.scored_sentences,
+                mean: g.sums.labels.get(l).copied().unwrap_or_default().ratio(),
             });
         }
     }

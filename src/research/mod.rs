@@ -87,7 +87,11 @@ pub fn default_out(report: &Path, by: &GroupBy) -> PathBuf {
 /// Reads the reports, computes the comparison and writes its files atomically; returns
 /// the aggregates and tables (for the summary printed by the CLI).
 pub fn run_compare(config: &CompareConfig) -> Result<(Aggregates, Comparison), ResearchError> {
-    let agg = aggregate::read(&config.reports, &config.by, ReadOptions { words: config.all_words, surfaces: true })?;
+    let agg = aggregate::read(
+        &config.reports,
+        &config.by,
+        ReadOptions { words: config.all_words, surfaces: true, documents: config.boot.is_some() },
+    )?;
     let comparison = compare::compare(&agg, config.min_docs, config.boot);
     // The reports are not passed as inputs to protect: the default folder lies inside one,
     // and the layout's marker already keeps --force to earlier comparisons.

@@ -115,21 +115,79 @@ pub fn benjamini_hochberg(p: &[f64]) -> Vec<f64> {
 /// being too narrow. The lower bound is cut at 0 (rates and shares are not negative when all
 /// `y ≥ 0`). One cluster gives the estimate without an interval; none, [`Interval::NONE`].
 pub fn ratio_cluster(clusters: &[(f64, f64)]) -> Interval {
-    let sum_x: f64 = clusters.iter().map(|c| c.1).sum();
-    let sum_y: f64 = clusters.iter().map(|c| c.0).sum();
-    if clusters.is_empty() || sum_x == 0.0 {
-        return Interval::NONE;
+    let mut sums = ClusterSums::default();
+    for &(y, x) in clusters {
+        sums.add(y, x);
     }
-    let ratio = sum_y / sum_x;
-    let n = clusters.len() as f64;
-    if clusters.len() < 2 {
-        return Interval { estimate: ratio, low: f64::NAN, high: f64::NAN };
+    sums.ratio()
+}
+
+/// Clusters `(y_i, x_i)` added up as they come, for [`ratio_cluster`] without keeping them:
+/// the sums, the means and the co-moments `Σ (x − x̄)²`, `Σ (y − ȳ)²`, `Σ (x − x̄)(y − ȳ)`
+/// (Welford's updates, which stay accurate over millions of documents). Since
+/// `R = ȳ / x̄`, `Σ (y − R·x)² = C_yy − 2R·C_xy + R²·C_xx`. A group's memory is then a few
+/// numbers per frame, whatever the corpus size.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ClusterSums {
+    n: u64,
+    sum_x: f64,
+    sum_y: f64,
+    mean_x: f64,
+    mean_y: f64,
+    c_xx: f64,
+    c_yy: f64,
+    c_xy: f64,
+    negative_y: bool,
+}
+
+impl ClusterSums {
+    /// Adds the cluster with total `y` over total `x`.
+    pub fn add(&mut self, y: f64, x: f64) {
+        self.n += 1;
+        let n = self.n as f64;
+        self.sum_x += x;
+        self.sum_y += y;
+        let dx = x - self.mean_x;
+        let dy = y - self.mean_y;
+        self.mean_x += dx / n;
+        self.mean_y += dy / n;
+        self.c_xx += dx * (x - self.mean_x);
+        self.c_yy += dy * (y - self.mean_y);
+        self.c_xy += dx * (y - self.mean_y);
+        self.negative_y |= y < 0.0;
     }
-    let residuals: f64 = clusters.iter().map(|&(y, x)| (y - ratio * x).powi(2)).sum();
-    let se = (n / (n - 1.0) * residuals).sqrt() / sum_x;
-    let non_negative = clusters.iter().all(|c| c.0 >= 0.0);
-    let low = ratio - Z95 * se;
-    Interval { estimate: ratio, low: if non_negative { low.max(0.0) } else { low }, high: ratio + Z95 * se }
+
+    /// Number of clusters.
+    pub fn clusters(&self) -> u64 {
+        self.n
+    }
+
+    /// Σ y.
+    pub fn sum_y(&self) -> f64 {
+        self.sum_y
+    }
+
+    /// Σ x.
+    pub fn sum_x(&self) -> f64 {
+        self.sum_x
+    }
+
+    /// The ratio `Σy / Σx` with its cluster-robust 95 % interval (see [`ratio_cluster`]).
+    pub fn ratio(&self) -> Interval {
+        if self.n == 0 || self.sum_x == 0.0 {
+            return Interval::NONE;
+        }
+        let ratio = self.sum_y / self.sum_x;
+        if self.n < 2 {
+            return Interval { estimate: ratio, low: f64::NAN, high: f64::NAN };
+        }
+        let n = self.n as f64;
+        // Rounding can leave a tiny negative where the residuals are all 0.
+        let residuals = (self.c_yy - 2.0 * ratio * self.c_xy + ratio * ratio * self.c_xx).max(0.0);
+        let se = (n / (n - 1.0) * residuals).sqrt() / self.sum_x;
+        let low = ratio - Z95 * se;
+        Interval { estimate: ratio, low: if self.negative_y { low } else { low.max(0.0) }, high: ratio + Z95 * se }
+    }
 }
 
 /// The mean of per-document values with its 95 % interval: [`ratio_cluster`] with every
@@ -333,6 +391,30 @@ mod tests {
         let m = mean_cluster(&[1.0, 2.0, 3.0]);
         close(m.estimate, 2.0);
         close(m.high, 2.0 + Z95 / 3f64.sqrt());
+    }
+
+    proptest::proptest! {
+        /// The running sums give the interval the two-pass formula gives (the residuals
+        /// computed from the finished ratio, as the docs state it), for any clusters.
+        #[test]
+        fn running_sums_agree_with_the_two_pass_formula(
+            clusters in proptest::collection::vec((0u32..400, 1u32..5000), 0..300),
+        ) {
+            let clusters: Vec<(f64, f64)> = clusters.iter().map(|&(y, x)| (f64::from(y), f64::from(x))).collect();
+            let got = ratio_cluster(&clusters);
+            let (sum_y, sum_x) = clusters.iter().fold((0.0, 0.0), |(a, b), c| (a + c.0, b + c.1));
+            if clusters.len() < 2 {
+                return Ok(());
+            }
+            let r = sum_y / sum_x;
+            let n = clusters.len() as f64;
+            let residuals: f64 = clusters.iter().map(|&(y, x)| (y - r * x).powi(2)).sum();
+            let se = (n / (n - 1.0) * residuals).sqrt() / sum_x;
+            proptest::prop_assert_eq!(got.estimate, r);
+            let tolerance = 1e-9 * (r + Z95 * se).max(1e-12);
+            proptest::prop_assert!((got.high - (r + Z95 * se)).abs() <= tolerance, "{} vs {}", got.high, r + Z95 * se);
+            proptest::prop_assert!((got.low - (r - Z95 * se).max(0.0)).abs() <= tolerance, "{} vs {}", got.low, r - Z95 * se);
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::aggregate::{Aggregates, GroupAgg, GroupBy};
 use super::charts::{self, DotRow, Line, StackRow};
 use super::compare::{cell, cell_p, entry_terms, Comparison, VOICES};
-use super::stats::{self, Interval};
+use super::stats::Interval;
 use super::ResearchError;
 
 /// The page template (minijinja; auto-escaping as HTML).
@@ -203,13 +203,11 @@ fn date_range(dates: &Option<(String, String)>) -> String {
 }
 
 fn all_matches(g: &GroupAgg) -> u64 {
-    g.docs.iter().flat_map(|d| &d.frame_matches).map(|&m| u64::from(m)).sum()
+    g.sums.all_frames.sum_y() as u64
 }
 
 fn group_rate(g: &GroupAgg) -> Interval {
-    let clusters: Vec<(f64, f64)> =
-        g.docs.iter().map(|d| (d.frame_matches.iter().map(|&m| f64::from(m)).sum(), d.tokens as f64)).collect();
-    stats::ratio_cluster(&clusters).scaled(1000.0)
+    g.sums.all_frames.ratio().scaled(1000.0)
 }
 
 /// Renders the page. `title` heads it; `command` is this run's command line.
@@ -300,15 +298,12 @@ pub fn render(
             .groups
             .iter()
             .map(|g| {
-                let mut sums = vec![(0.0, 0.0); agg.months.len()];
-                for d in &g.docs {
-                    if let Some(m) = d.month {
-                        let s = &mut sums[m as usize];
-                        s.0 += d.frame_matches.iter().map(|&x| f64::from(x)).sum::<f64>();
-                        s.1 += d.tokens as f64;
-                    }
-                }
-                let values = sums.iter().map(|&(y, x)| if x > 0.0 { 1000.0 * y / x } else { f64::NAN }).collect();
+                let values = (0..agg.months.len())
+                    .map(|m| match g.sums.months.get(m) {
+                        Some(&(y, x)) if x > 0 => 1000.0 * y as f64 / x as f64,
+                        _ => f64::NAN,
+                    })
+                    .collect();
                 Line { name: g.name.clone(), values }
             })
             .collect();
@@ -316,7 +311,7 @@ pub fn render(
     } else {
         None
     };
-    let months_missing = agg.groups.iter().flat_map(|g| &g.docs).filter(|d| d.month.is_none()).count() as u64;
+    let months_missing = agg.groups.iter().map(|g| g.sums.undated).sum::<u64>();
 
     // Voice.
     let stack_rows: Vec<StackRow> = agg
