@@ -187,6 +187,32 @@ fn compare_two_reports_as_one() {
 }
 
 #[test]
+fn a_report_whose_rows_were_reordered_compares_the_same() {
+    // compare walks documents.csv beside matches.csv and sentences.csv, which list the
+    // documents in the same order; a file sorted otherwise takes the slower way round.
+    let wd = Workdir::new();
+    hand_made_report(&wd);
+    for f in ["documents.csv", "terms.csv", "errors.csv", "run.json"] {
+        wd.write(&format!("shuffled/{f}"), wd.read(&format!("hand/{f}")));
+    }
+    for f in ["sentences.csv", "matches.csv"] {
+        let text = wd.read(&format!("hand/{f}"));
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines[1..].reverse();
+        wd.write(&format!("shuffled/{f}"), lines.join("\n") + "\n");
+    }
+    for dir in ["hand", "shuffled"] {
+        wd.framing().args(["compare", dir, "--terms", "all", "--out", &format!("{dir}-out"), "-q"]).assert().success();
+    }
+    for f in ["compare_frames.csv", "compare_voice.csv", "compare_terms.csv", "compare_stance.csv"] {
+        let (a, b) = (wd.read(&format!("hand-out/{f}")), wd.read(&format!("shuffled-out/{f}")));
+        assert!(a.lines().count() > 1, "{f}");
+        assert_eq!(a, b, "{f}");
+    }
+    assert_eq!(row(&wd.read_csv("shuffled-out/compare_frames.csv"), &["x", "a"])[2..7].join(","), "2,100,1000,12,12");
+}
+
+#[test]
 fn analyze_then_compare_the_example_corpus() {
     let wd = Workdir::new();
     let corpus = repo().join("examples/corpus");

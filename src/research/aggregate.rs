@@ -403,14 +403,13 @@ pub fn read(dirs: &[PathBuf], by: &GroupBy, options: ReadOptions) -> Result<Aggr
     let mut entry_index: HashMap<String, u32> = HashMap::new();
     for (r, dir) in dirs.iter().enumerate() {
         agg.runs.push(read_run(dir)?);
-        // doc_id → group, for this report's row files.
-        let docs = read_documents(dir, r == 0, by, options.documents, &mut agg, &mut group_index, &mut month_index)?;
+        read_documents(dir, r == 0, by, options.documents, &mut agg, &mut group_index, &mut month_index)?;
         // Sentences with a frame are counted from the matches (3 to 5 times smaller than
         // sentences.csv); the sentences are read only for their words.
         if options.words {
-            read_words(dir, &docs, &mut agg.groups)?;
+            read_words(dir, &mut DocGroups::open(dir, by, &group_index)?, &mut agg.groups)?;
         }
-        read_matches(dir, &docs, &mut agg, &mut entry_index, options.surfaces)?;
+        read_matches(dir, &mut DocGroups::open(dir, by, &group_index)?, &mut agg, &mut entry_index, options.surfaces)?;
         agg.skipped += count_rows(&dir.join(files::ERRORS))?;
     }
     finish_months(&mut agg, month_index);
@@ -469,12 +468,13 @@ fn read_documents(
     agg: &mut Aggregates,
     group_index: &mut HashMap<String, usize>,
     month_index: &mut HashMap<String, u32>,
-) -> Result<HashMap<String, usize>, ResearchError> {
+) -> Result<(), ResearchError> {
     let path = dir.join(files::DOCUMENTS);
     let (mut reader, header) = open(&path)?;
     let [doc_id, source, date, n_sentences, n_tokens] =
         ["doc_id", "source", "date", "n_sentences", "n_tokens"].map(|c| column(&header, c, &path));
-    let (doc_id, source, date, n_sentences, n_tokens) = (doc_id?, source?, date?, n_sentences?, n_tokens?);
+    // doc_id is checked here and read by DocGroups.
+    let (_, source, date, n_sentences, n_tokens) = (doc_id?, source?, date?, n_sentences?, n_tokens?);
     let group_column = match by {
         GroupBy::Column(c) => Some(column(&header, c, &path).map_err(|_| ResearchError::Report {
             path: path.clone(),
@@ -499,7 +499,6 @@ fn read_documents(
             ),
         });
     }
-    let mut docs = HashMap::new();
     let mut record = csv::StringRecord::new();
     while reader.read_record(&mut record).map_err(|e| csv_error(&path, &e))? {
         let cell = |i: usize| record.get(i).unwrap_or("");
@@ -531,9 +530,96 @@ fn read_documents(
         let group = &mut agg.groups[g];
         note_date(group, cell(date));
         group.add_document(doc, keep_documents);
-        docs.insert(cell(doc_id).to_string(), g);
     }
-    Ok(docs)
+    Ok(())
+}
+
+/// The group of each document of a report, for its `sentences.csv` and `matches.csv`.
+/// Those list the documents in the order of `documents.csv`, so a second reader walks
+/// `documents.csv` beside them and nothing is kept per document (memory does not grow with
+/// the corpus). A file in another order (sorted by hand, say) falls back to a map of every
+/// document's group.
+struct DocGroups<'a> {
+    path: PathBuf,
+    by: &'a GroupBy,
+    group_index: &'a HashMap<String, usize>,
+    reader: csv::Reader<std::fs::File>,
+    /// Columns `doc_id`, `source`, `date` and the one grouped by.
+    columns: (usize, usize, usize, Option<usize>),
+    record: csv::StringRecord,
+    /// The document the reader stands at, and its group.
+    current: Option<(String, usize)>,
+    /// Every document's group, once a file was found out of order.
+    map: Option<HashMap<String, usize>>,
+}
+
+impl<'a> DocGroups<'a> {
+    fn open(
+        dir: &Path,
+        by: &'a GroupBy,
+        group_index: &'a HashMap<String, usize>,
+    ) -> Result<DocGroups<'a>, ResearchError> {
+        let path = dir.join(files::DOCUMENTS);
+        let (reader, header) = open(&path)?;
+        let group_column = match by {
+            GroupBy::Column(c) => Some(column(&header, c, &path)?),
+            _ => None,
+        };
+        let columns = (
+            column(&header, "doc_id", &path)?,
+            column(&header, "source", &path)?,
+            column(&header, "date", &path)?,
+            group_column,
+        );
+        Ok(DocGroups {
+            path,
+            by,
+            group_index,
+            reader,
+            columns,
+            record: csv::StringRecord::new(),
+            current: None,
+            map: None,
+        })
+    }
+
+    /// The group of the document at the reader's record.
+    fn record_group(&self) -> (String, usize) {
+        let cell = |i: usize| self.record.get(i).unwrap_or("");
+        let (doc_id, source, date, group_column) = self.columns;
+        let name = self.by.group_of(cell(source), cell(date), group_column.map(cell));
+        // read_documents made a group for every row of the same file.
+        (cell(doc_id).to_string(), self.group_index.get(&name).copied().unwrap_or(0))
+    }
+
+    /// The group of document `id` (`None`: not in `documents.csv`).
+    fn group(&mut self, id: &str) -> Result<Option<usize>, ResearchError> {
+        if let Some(map) = &self.map {
+            return Ok(map.get(id).copied());
+        }
+        if let Some((doc, g)) = &self.current {
+            if doc == id {
+                return Ok(Some(*g));
+            }
+        }
+        while self.reader.read_record(&mut self.record).map_err(|e| csv_error(&self.path, &e))? {
+            let (doc, g) = self.record_group();
+            if doc == id {
+                self.current = Some((doc, g));
+                return Ok(Some(g));
+            }
+        }
+        // Not ahead of the reader: another order, or a document documents.csv lacks.
+        let (mut reader, _) = open(&self.path)?;
+        let mut map = HashMap::new();
+        while reader.read_record(&mut self.record).map_err(|e| csv_error(&self.path, &e))? {
+            let (doc, g) = self.record_group();
+            map.insert(doc, g);
+        }
+        let found = map.get(id).copied();
+        self.map = Some(map);
+        Ok(found)
+    }
 }
 
 fn unknown_doc(path: &Path, record: &csv::StringRecord, id: &str) -> ResearchError {
@@ -544,7 +630,7 @@ fn unknown_doc(path: &Path, record: &csv::StringRecord, id: &str) -> ResearchErr
     }
 }
 
-fn read_words(dir: &Path, docs: &HashMap<String, usize>, groups: &mut [GroupAgg]) -> Result<(), ResearchError> {
+fn read_words(dir: &Path, docs: &mut DocGroups<'_>, groups: &mut [GroupAgg]) -> Result<(), ResearchError> {
     let path = dir.join(files::SENTENCES);
     let (mut reader, header) = open(&path)?;
     let doc_id = column(&header, "doc_id", &path)?;
@@ -553,7 +639,7 @@ fn read_words(dir: &Path, docs: &HashMap<String, usize>, groups: &mut [GroupAgg]
     let mut word = String::new();
     while reader.read_record(&mut record).map_err(|e| csv_error(&path, &e))? {
         let id = record.get(doc_id).unwrap_or("");
-        let &g = docs.get(id).ok_or_else(|| unknown_doc(&path, &record, id))?;
+        let g = docs.group(id)?.ok_or_else(|| unknown_doc(&path, &record, id))?;
         let group = &mut groups[g];
         for w in words(record.get(text_col).unwrap_or("")) {
             word.clear();
@@ -578,7 +664,7 @@ pub fn words(text: &str) -> impl Iterator<Item = &str> {
 
 fn read_matches(
     dir: &Path,
-    docs: &HashMap<String, usize>,
+    docs: &mut DocGroups<'_>,
     agg: &mut Aggregates,
     entry_index: &mut HashMap<String, u32>,
     surfaces: bool,
@@ -600,7 +686,7 @@ fn read_matches(
     while reader.read_record(&mut record).map_err(|e| csv_error(&path, &e))? {
         let cell = |i: usize| record.get(cols[i]).unwrap_or("");
         let id = cell(0);
-        let &g = docs.get(id).ok_or_else(|| unknown_doc(&path, &record, id))?;
+        let g = docs.group(id)?.ok_or_else(|| unknown_doc(&path, &record, id))?;
         // The entry's key as one reused string: no allocation for entries seen before.
         key.clear();
         for part in [cell(2), cell(3), cell(5)] {
