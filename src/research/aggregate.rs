@@ -107,7 +107,8 @@ pub struct DocAgg {
     pub stance: Vec<f64>,
     /// Mean probability per model label; empty when the model did not score the document.
     pub shares: Vec<f64>,
-    /// Index into [`Aggregates::months`], when the document has a dated month.
+    /// The document's month as first seen by the reader (renumbered into
+    /// [`Aggregates::months`] only in the group sums: `--boot` does not use it).
     pub month: Option<u32>,
 }
 
@@ -417,7 +418,8 @@ pub fn read(dirs: &[PathBuf], by: &GroupBy, options: ReadOptions) -> Result<Aggr
 }
 
 /// Months from the first to the last, with the ones no document has (a time axis keeps its
-/// gaps); documents point at months by index, so they are renumbered. Groups are sorted.
+/// gaps); the groups' month sums are indexed by month as first seen, so they are renumbered.
+/// Groups are sorted.
 fn finish_months(agg: &mut Aggregates, month_index: HashMap<String, u32>) {
     let mut seen: Vec<(String, u32)> = month_index.into_iter().collect();
     seen.sort();
@@ -430,9 +432,6 @@ fn finish_months(agg: &mut Aggregates, month_index: HashMap<String, u32>) {
         renumber[*old as usize] = all.iter().position(|m| m == month).unwrap_or(0) as u32;
     }
     for g in &mut agg.groups {
-        for d in &mut g.docs {
-            d.month = d.month.map(|m| renumber[m as usize]);
-        }
         g.sums.renumber_months(&renumber, all.len());
     }
     agg.months = all;

@@ -6,10 +6,22 @@
 //! look alike in greyscale, each group also has its own marker shape and every mark is
 //! labelled in words, so no chart depends on colour alone.
 
+use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::stats::Interval;
+
+/// The look every chart's axes share: one size of labels and a light grid with one line
+/// between labelled ones.
+fn house_mesh<'m, 'a, 'b, X: Ranged, Y: Ranged, DB: DrawingBackend>(
+    mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>,
+) -> &'m mut MeshStyle<'a, 'b, X, Y, DB> {
+    mesh.label_style(("sans-serif", 16))
+        .axis_desc_style(("sans-serif", 16))
+        .light_line_style(RGBColor(235, 235, 235))
+        .max_light_lines(1)
+}
 use super::ResearchError;
 
 /// Okabe–Ito colours, darkest first so the first groups differ most in greyscale.
@@ -130,16 +142,7 @@ pub fn dot_whisker(rows: &[DotRow], x_desc: &str) -> Result<String, ResearchErro
             SegmentValue::CenterOf(i) if *i < rows.len() => rows[rows.len() - 1 - i].label.clone(),
             _ => String::new(),
         };
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(n)
-            .y_label_formatter(&label)
-            .x_desc(x_desc)
-            .label_style(("sans-serif", 16))
-            .axis_desc_style(("sans-serif", 16))
-            .light_line_style(RGBColor(235, 235, 235))
-            .max_light_lines(1)
+        house_mesh(chart.configure_mesh().disable_y_mesh().y_labels(n).y_label_formatter(&label).x_desc(x_desc))
             .draw()
             .map_err(render_err)?;
         let bands = rows.iter().enumerate().filter(|(_, r)| r.shade).map(|(i, _)| {
@@ -239,14 +242,7 @@ fn panel(
         _ => String::new(),
     };
     let mut mesh = chart.configure_mesh();
-    mesh.disable_x_mesh()
-        .x_labels(m)
-        .x_label_formatter(&label)
-        .y_labels(5)
-        .label_style(("sans-serif", 16))
-        .axis_desc_style(("sans-serif", 16))
-        .light_line_style(RGBColor(235, 235, 235))
-        .max_light_lines(1);
+    house_mesh(mesh.disable_x_mesh().x_labels(m).x_label_formatter(&label).y_labels(5));
     if focus.is_none() {
         mesh.y_desc(y_desc);
     }
@@ -326,19 +322,9 @@ pub fn stacked(rows: &[StackRow], x_desc: &str) -> Result<String, ResearchError>
             _ => String::new(),
         };
         let percent = |x: &f64| format!("{:.0} %", x * 100.0);
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(n)
-            .y_label_formatter(&label)
-            .x_label_formatter(&percent)
-            .x_desc(x_desc)
-            .label_style(("sans-serif", 16))
-            .axis_desc_style(("sans-serif", 16))
-            .light_line_style(RGBColor(235, 235, 235))
-            .max_light_lines(1)
-            .draw()
-            .map_err(render_err)?;
+        let mut mesh = chart.configure_mesh();
+        mesh.disable_y_mesh().y_labels(n).y_label_formatter(&label).x_label_formatter(&percent).x_desc(x_desc);
+        house_mesh(&mut mesh).draw().map_err(render_err)?;
         for (i, row) in rows.iter().enumerate() {
             let band = rows.len() - 1 - i;
             let mut x = 0.0;

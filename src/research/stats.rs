@@ -157,19 +157,9 @@ impl ClusterSums {
         self.negative_y |= y < 0.0;
     }
 
-    /// Number of clusters.
-    pub fn clusters(&self) -> u64 {
-        self.n
-    }
-
     /// Σ y.
     pub fn sum_y(&self) -> f64 {
         self.sum_y
-    }
-
-    /// Σ x.
-    pub fn sum_x(&self) -> f64 {
-        self.sum_x
     }
 
     /// The ratio `Σy / Σx` with its cluster-robust 95 % interval (see [`ratio_cluster`]).

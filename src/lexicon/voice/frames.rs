@@ -6,7 +6,7 @@
 use std::ops::Range;
 
 use super::lists::class::*;
-use super::lists::{Phrase, Slot, SourceAt, VerbUse};
+use super::lists::{Phrase, Slot, SourceAt, VerbUse, KONJUNKTIV_PRONOUNS, REPORTED_SPEECH_WORDS};
 use super::sentence::{Break, Sentence, Who};
 use super::Voice;
 
@@ -123,7 +123,7 @@ impl Finder<'_, '_> {
         }
         let w = s.w(i);
         // Most words trigger nothing: one test of their class bits turns them away.
-        let special = matches!(w, "so" | "wie" | "as" | "soll" | "sollen" | "heißt" | "hieß");
+        let special = REPORTED_SPEECH_WORDS.contains(&w);
         if !special && !s.has(i, REPORTING | LABEL | PHRASE_START) {
             return;
         }
@@ -628,7 +628,7 @@ pub(super) fn is_konjunktiv(s: &Sentence, j: usize, after_verb: bool) -> bool {
     // After er/sie/es/man a finite verb in -e is a Konjunktiv I (the indicative ends in -t):
     // "man lehne das ab"; -te is the past tense.
     let after_pronoun = j > 0
-        && matches!(s.w(j - 1), "er" | "sie" | "es" | "man")
+        && KONJUNKTIV_PRONOUNS.contains(&s.w(j - 1))
         && w.chars().count() > 3
         && w.ends_with('e')
         && !w.ends_with("te")
