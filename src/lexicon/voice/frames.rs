@@ -621,19 +621,22 @@ pub(super) fn is_speech_verb(s: &Sentence, i: usize) -> bool {
 
 /// Whether the word at `j` of `s` is a subjunctive form (see `Finder::is_konjunktiv`).
 pub(super) fn is_konjunktiv(s: &Sentence, j: usize, after_verb: bool) -> bool {
-    if !s.t.is_lower(j) {
+    let w = s.w(j);
+    // The class bits first: most words are no Konjunktiv, and are told so by them alone.
+    let listed = s.has(j, KONJUNKTIV)
+        || (after_verb && s.has(j, KONJUNKTIV_AFTER_VERB))
+        // After er/sie/es/man a finite verb in -e is a Konjunktiv I (the indicative ends in
+        // -t): "man lehne das ab"; -te is the past tense.
+        || (w.ends_with('e')
+            && !w.ends_with("te")
+            && j > 0
+            && KONJUNKTIV_PRONOUNS.contains(&s.w(j - 1))
+            && w.chars().count() > 3
+            && !s.is_function_word(j));
+    if !listed || !s.t.is_lower(j) {
         return false;
     }
-    let w = s.w(j);
-    // After er/sie/es/man a finite verb in -e is a Konjunktiv I (the indicative ends in -t):
-    // "man lehne das ab"; -te is the past tense.
-    let after_pronoun = j > 0
-        && KONJUNKTIV_PRONOUNS.contains(&s.w(j - 1))
-        && w.chars().count() > 3
-        && w.ends_with('e')
-        && !w.ends_with("te")
-        && !s.is_function_word(j);
-    let listed = after_pronoun || s.has(j, KONJUNKTIV) || (after_verb && s.has(j, KONJUNKTIV_AFTER_VERB));
     let idiom = (matches!(w, "sei" | "seien") && s.is(j + 1, "es")) || s.is(j + 1, "denn") || s.is(j + 1, "dank");
-    listed && !idiom && !(j > 0 && s.is(j - 1, "ich"))
+    let first_person = j > 0 && s.is(j - 1, "ich");
+    !idiom && !first_person
 }
