@@ -6,7 +6,7 @@
 use std::ops::Range;
 
 use super::lists::class::*;
-use super::lists::{Phrase, Slot, SourceAt, VerbUse, KONJUNKTIV_PRONOUNS, REPORTED_SPEECH_WORDS};
+use super::lists::{Phrase, Slot, SourceAt, VerbUse};
 use super::sentence::{Break, Sentence, Who};
 use super::Voice;
 
@@ -123,8 +123,7 @@ impl Finder<'_, '_> {
         }
         let w = s.w(i);
         // Most words trigger nothing: one test of their class bits turns them away.
-        let special = REPORTED_SPEECH_WORDS.contains(&w);
-        if !special && !s.has(i, REPORTING | LABEL | PHRASE_START) {
+        if !s.has(i, SPEECH_WORD | REPORTING | LABEL | PHRASE_START) {
             return;
         }
         for u in s.l.reporting.uses(w) {
@@ -630,7 +629,7 @@ pub(super) fn is_konjunktiv(s: &Sentence, j: usize, after_verb: bool) -> bool {
         || (w.ends_with('e')
             && !w.ends_with("te")
             && j > 0
-            && KONJUNKTIV_PRONOUNS.contains(&s.w(j - 1))
+            && s.has(j - 1, KONJUNKTIV_PRONOUN)
             && w.chars().count() > 3
             && !s.is_function_word(j));
     if !listed || !s.t.is_lower(j) {

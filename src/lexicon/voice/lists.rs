@@ -253,6 +253,10 @@ pub(super) mod class {
     pub const NEG_ADVERB: u32 = 1 << 23;
     pub const NEG_PREPOSITION: u32 = 1 << 24;
     pub const NEG_CORRELATIVE: u32 = 1 << 25;
+    /// A word of [`super::REPORTED_SPEECH_WORDS`].
+    pub const SPEECH_WORD: u32 = 1 << 26;
+    /// A word of [`super::KONJUNKTIV_PRONOUNS`].
+    pub const KONJUNKTIV_PRONOUN: u32 = 1 << 27;
     pub const NEGATOR: u32 = NEG_DETERMINER | NEG_ADVERB | NEG_PREPOSITION | NEG_CORRELATIVE;
     /// Closed classes: such a word is no adjective, noun or name.
     pub const FUNCTION: u32 =
@@ -450,6 +454,10 @@ impl Lists {
             classes.add(&lines(&grammar, name), bits);
         }
         classes.add(&lines(&konjunktiv, "alone"), KONJUNKTIV);
+        // The two short lists the rules ask of every word, as bits too: one test of the word's
+        // note instead of comparing it with each.
+        classes.add(REPORTED_SPEECH_WORDS, SPEECH_WORD);
+        classes.add(KONJUNKTIV_PRONOUNS, KONJUNKTIV_PRONOUN);
         classes.add(&lines(&konjunktiv, "after_verb"), KONJUNKTIV_AFTER_VERB);
         classes.add(&lines(&headlines, "not_sources"), NOT_SOURCE);
         classes.add(&lines(&headlines, "stance"), STANCE);
@@ -576,6 +584,7 @@ mod tests {
         assert_eq!(negator_kind(l.classes("noch")), Some(NegatorKind::Correlative));
         assert_eq!(negator_kind(l.classes("nichts")), None);
         assert!(l.classes("sagte") & class::REPORTING != 0 && l.classes("laut") & class::PHRASE_START != 0);
+        assert!(l.classes("heißt") & class::SPEECH_WORD != 0 && l.classes("man") & class::KONJUNKTIV_PRONOUN != 0);
         assert!(l.classes("sei") & class::KONJUNKTIV != 0 && l.classes("hätten") & class::KONJUNKTIV_AFTER_VERB != 0);
     }
 

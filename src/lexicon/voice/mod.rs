@@ -36,7 +36,7 @@ use crate::text::floor_char_boundary;
 use crate::Lang;
 use frames::{is_konjunktiv, Frames};
 use lists::class::*;
-use lists::{KONJUNKTIV_PRONOUNS, REPORTED_SPEECH_TRIGGERS, REPORTED_SPEECH_WORDS};
+use lists::REPORTED_SPEECH_TRIGGERS;
 use quotes::is_short;
 use sentence::{Sentence, Who};
 use words::is_quote_mark;
@@ -578,8 +578,8 @@ impl<'c, 't> Reading<'c, 't> {
             let w = s.w(i);
             // "man lehne": a Konjunktiv I no list holds (see frames::is_konjunktiv).
             let konjunktiv = after_pronoun && w.ends_with('e');
-            after_pronoun = KONJUNKTIV_PRONOUNS.contains(&w);
-            konjunktiv || REPORTED_SPEECH_WORDS.contains(&w) || s.t.note(i) & REPORTED_SPEECH_TRIGGERS != 0
+            after_pronoun = s.has(i, KONJUNKTIV_PRONOUN);
+            konjunktiv || s.has(i, SPEECH_WORD | REPORTED_SPEECH_TRIGGERS)
         })
     }
 
