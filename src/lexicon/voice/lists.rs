@@ -584,6 +584,16 @@ mod tests {
         assert_eq!(negator_kind(l.classes("noch")), Some(NegatorKind::Correlative));
         assert_eq!(negator_kind(l.classes("nichts")), None);
         assert!(l.classes("sagte") & class::REPORTING != 0 && l.classes("laut") & class::PHRASE_START != 0);
+        // The frame finder asks each list only of the words its bit marks.
+        for lang in [Lang::De, Lang::En] {
+            let l = lists(lang);
+            assert!(l.reporting.forms.keys().all(|f| l.classes(f) & class::REPORTING != 0));
+            assert!(l.labels.forms.keys().all(|f| l.classes(f) & class::LABEL != 0));
+            assert!(l.attribution.iter().all(|p| l.classes(&p.words[0]) & class::PHRASE_START != 0));
+            assert!(["heißt", "hieß", "so", "wie", "as", "soll", "sollen"]
+                .iter()
+                .all(|w| l.classes(w) & class::SPEECH_WORD != 0));
+        }
         assert!(l.classes("heißt") & class::SPEECH_WORD != 0 && l.classes("man") & class::KONJUNKTIV_PRONOUN != 0);
         assert!(l.classes("sei") & class::KONJUNKTIV != 0 && l.classes("hätten") & class::KONJUNKTIV_AFTER_VERB != 0);
     }
