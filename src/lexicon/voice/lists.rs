@@ -281,10 +281,15 @@ pub(super) const KONJUNKTIV_PRONOUNS: &[&str] = &["er", "sie", "es", "man"];
 /// 5 MB benchmark corpus.
 type WordMap<V> = HashMap<Box<str>, V, rustc_hash::FxBuildHasher>;
 
-/// The classes of words: whole words in a map, `*` entries in short lists.
+/// The classes of words: whole words in maps, `*` entries in short lists.
 #[derive(Debug, Default)]
 struct ClassMap {
-    exact: WordMap<u32>,
+    /// Words of up to [`SHORT_WORD`] bytes by their [`short_key`]: most words of a sentence
+    /// are short, and a number is hashed and compared without a call to `memcmp` (which
+    /// comparing strings in `long` needs).
+    short: HashMap<u64, u32, rustc_hash::FxBuildHasher>,
+    /// The longer words.
+    long: WordMap<u32>,
     prefixes: Vec<(Box<str>, u32)>,
     suffixes: Vec<(Box<str>, u32)>,
     /// The first bytes of the prefixes and the last bytes of the suffixes, as bits: most
@@ -292,6 +297,20 @@ struct ClassMap {
     /// read sentence is looked up).
     prefix_firsts: ByteSet,
     suffix_lasts: ByteSet,
+}
+
+/// Most bytes a word of [`ClassMap::short`] has.
+const SHORT_WORD: usize = 7;
+
+/// A word of up to [`SHORT_WORD`] bytes as one number: its bytes, and its length in the top
+/// byte (so that no two words share a key).
+fn short_key(w: &str) -> Option<u64> {
+    let bytes = w.as_bytes();
+    if bytes.len() > SHORT_WORD {
+        return None;
+    }
+    let packed = bytes.iter().enumerate().fold(0u64, |key, (k, &b)| key | u64::from(b) << (8 * k));
+    Some(packed | (bytes.len() as u64) << 56)
 }
 
 /// A set of bytes.
@@ -327,14 +346,21 @@ impl ClassMap {
                     }
                     self.suffixes.push((x.into(), bits));
                 } else {
-                    *self.exact.entry(w.into()).or_default() |= bits;
+                    match short_key(w) {
+                        Some(key) => *self.short.entry(key).or_default() |= bits,
+                        None => *self.long.entry(w.into()).or_default() |= bits,
+                    }
                 }
             }
         }
     }
 
     fn get(&self, w: &str) -> u32 {
-        let mut bits = self.exact.get(w).copied().unwrap_or(0);
+        let exact = match short_key(w) {
+            Some(key) => self.short.get(&key),
+            None => self.long.get(w),
+        };
+        let mut bits = exact.copied().unwrap_or(0);
         let (Some(&first), Some(&last)) = (w.as_bytes().first(), w.as_bytes().last()) else {
             // The empty word: only empty prefixes or suffixes match it.
             return self.affixes(w, bits);
@@ -610,5 +636,25 @@ mod tests {
         assert_eq!(laut, Some(SourceAt::After));
         let zufolge = l.attribution.iter().find(|p| &*p.words[0] == "zufolge").map(|p| p.source);
         assert_eq!(zufolge, Some(SourceAt::Before));
+    }
+
+    proptest::proptest! {
+        /// Whole words get the bits they were added with, short (one number) or long (a
+        /// string), and no others: the map agrees with a plain map of strings.
+        #[test]
+        fn the_class_map_agrees_with_a_map_of_strings(
+            added in proptest::collection::vec(("[a-zäöü']{1,10}", 0u32..8), 0..30),
+            asked in proptest::collection::vec("[a-zäöü']{0,10}", 0..30),
+        ) {
+            let mut map = ClassMap::default();
+            let mut reference = std::collections::HashMap::<String, u32>::new();
+            for (w, bit) in &added {
+                map.add(&[w.as_str()], 1 << bit);
+                *reference.entry(w.clone()).or_default() |= 1 << bit;
+            }
+            for w in asked.iter().chain(added.iter().map(|(w, _)| w)) {
+                proptest::prop_assert_eq!(map.get(w), reference.get(w).copied().unwrap_or(0), "{}", w);
+            }
+        }
     }
 }
