@@ -147,8 +147,25 @@ impl<'t> Context<'t> {
     pub fn is_negated(&self, term: Range<usize>) -> bool {
         let start = self.sentence.start;
         let sentence = &self.text[self.sentence.clone()];
-        is_negated(sentence, term.start.saturating_sub(start)..term.end.saturating_sub(start), self.lang)
+        let in_sentence = term.start.saturating_sub(start)..term.end.saturating_sub(start);
+        // The term's sentence as attribution read it (kept): its tokens rule out a negator
+        // near most terms.
+        let read = self.reads.get(self.text, window(self, &term), self.lang);
+        if !negation::may_be_negated(&read.s, start, sentence, in_sentence.clone()) {
+            return false;
+        }
+        is_negated(sentence, in_sentence, self.lang)
     }
+}
+
+/// The stretch of the term's sentence read for the term at byte range `term`: within
+/// [`WINDOW`] bytes of it.
+fn window(ctx: &Context, term: &Range<usize>) -> Range<usize> {
+    let text = ctx.text;
+    let from = floor_char_boundary(text, term.start.saturating_sub(WINDOW).max(ctx.sentence.start));
+    let to =
+        floor_char_boundary(text, term.end.saturating_add(WINDOW).min(ctx.sentence.end)).max(term.end.min(text.len()));
+    from.min(to)..to
 }
 
 /// A speaker found in some sentence, as a byte range of the text.
@@ -258,12 +275,7 @@ impl<'c, 't> Reading<'c, 't> {
 
     /// The byte range of [`Reading::here`].
     fn window(&self) -> Range<usize> {
-        let (ctx, term) = (self.ctx, &self.term);
-        let text = ctx.text;
-        let from = floor_char_boundary(text, term.start.saturating_sub(WINDOW).max(ctx.sentence.start));
-        let to = floor_char_boundary(text, term.end.saturating_add(WINDOW).min(ctx.sentence.end))
-            .max(term.end.min(text.len()));
-        from.min(to)..to
+        window(self.ctx, &self.term)
     }
 
     /// The tokens of the term in [`Reading::here`].

@@ -19,6 +19,9 @@ struct Token {
     /// How a word's first character is written ([`LOWER`], [`CAPITAL`], [`DIGIT`]), noted
     /// once: the rules ask it of the same words many times.
     shape: u8,
+    /// Whether the word holds a hyphen the plain split of [`plain_words`] breaks at but
+    /// tokens join (non-breaking U+2011, soft U+00AD).
+    plain_split: bool,
 }
 
 /// A word that starts with a lower-case letter.
@@ -164,21 +167,23 @@ impl<'t> Tokens<'t> {
             if b < 0x80 && b.is_ascii_alphanumeric() || b >= 0x80 && is_word_char(c) {
                 let end = word_end(part, i + len, c);
                 let word = &part[i..end];
-                let lowered = if bytes[i..end].is_ascii() || !has_capital_beyond_ascii(word) {
+                let ascii = bytes[i..end].is_ascii();
+                let lowered = if ascii || !has_capital_beyond_ascii(word) {
                     i..end
                 } else {
                     let from = lower.len();
                     push_lower(word, &mut lower);
                     from..lower.len()
                 };
-                let shape = shape_of(c);
+                let plain_split = !ascii && word.contains(['\u{2011}', '\u{ad}']);
                 toks.push(Token {
                     range: range.start + i..range.start + end,
                     lower: lowered,
                     mark: None,
                     depth,
                     note: 0,
-                    shape,
+                    shape: shape_of(c),
+                    plain_split,
                 });
                 i = end;
                 continue;
@@ -191,7 +196,15 @@ impl<'t> Tokens<'t> {
                 depth = depth.saturating_sub(1);
             }
             let at = range.start + i;
-            toks.push(Token { range: at..at + len, lower: 0..0, mark: Some(c), depth, note: 0, shape: 0 });
+            toks.push(Token {
+                range: at..at + len,
+                lower: 0..0,
+                mark: Some(c),
+                depth,
+                note: 0,
+                shape: 0,
+                plain_split: false,
+            });
             if matches!(c, '(' | '[') {
                 depth = depth.saturating_add(1);
             }
@@ -260,6 +273,11 @@ impl<'t> Tokens<'t> {
     /// The shape of the word at `i` (0 for a mark or past the end).
     fn shape(&self, i: usize) -> u8 {
         self.toks.get(i).map_or(0, |t| t.shape)
+    }
+
+    /// Whether the word at `i` holds a hyphen that [`plain_words`] splits at.
+    pub fn is_split_by_plain(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|t| t.plain_split)
     }
 
     /// How many parentheses are open around the token at `i`.
