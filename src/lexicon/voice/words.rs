@@ -110,9 +110,11 @@ fn char_at(s: &str, i: usize) -> Option<char> {
     }
 }
 
-/// End of the word whose last character so far is `last`, ending at byte `i` of `s`.
-fn word_end(s: &str, mut i: usize, mut last: char) -> usize {
+/// End of the word whose last character so far is `last`, ending at byte `i` of `s`; and
+/// whether a hyphen [`plain_words`] splits at (non-breaking, soft) joins it.
+fn word_end(s: &str, mut i: usize, mut last: char) -> (usize, bool) {
     let bytes = s.as_bytes();
+    let mut plain_split = false;
     loop {
         // Runs of ASCII letters and digits, the bulk of a word, without decoding.
         let run = bytes[i..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
@@ -122,14 +124,18 @@ fn word_end(s: &str, mut i: usize, mut last: char) -> usize {
         }
         let Some(d) = char_at(s, i) else { break };
         let after = i + d.len_utf8();
-        if is_word_char(d) || joins(d, last, char_at(s, after)) {
+        if is_word_char(d) {
+            i = after;
+            last = d;
+        } else if joins(d, last, char_at(s, after)) {
+            plain_split |= matches!(d, '\u{2011}' | '\u{ad}');
             i = after;
             last = d;
         } else {
             break;
         }
     }
-    i
+    (i, plain_split)
 }
 
 /// A character that joins two word characters into one word: hyphens and apostrophes
@@ -165,7 +171,7 @@ impl<'t> Tokens<'t> {
                 (c, c.len_utf8())
             };
             if b < 0x80 && b.is_ascii_alphanumeric() || b >= 0x80 && is_word_char(c) {
-                let end = word_end(part, i + len, c);
+                let (end, plain_split) = word_end(part, i + len, c);
                 let word = &part[i..end];
                 let ascii = bytes[i..end].is_ascii();
                 let lowered = if ascii || !has_capital_beyond_ascii(word) {
@@ -175,7 +181,6 @@ impl<'t> Tokens<'t> {
                     push_lower(word, &mut lower);
                     from..lower.len()
                 };
-                let plain_split = !ascii && word.contains(['\u{2011}', '\u{ad}']);
                 toks.push(Token {
                     range: range.start + i..range.start + end,
                     lower: lowered,
@@ -447,7 +452,7 @@ mod tests {
     /// The tokenizer as first written, a character at a time with each word lowered on its
     /// own: what the one-pass reader must agree with.
     #[allow(clippy::type_complexity)]
-    fn reference(text: &str) -> Vec<(Range<usize>, String, Option<char>, u16, [bool; 3])> {
+    fn reference(text: &str) -> Vec<(Range<usize>, String, Option<char>, u16, [bool; 4])> {
         let mut out = Vec::new();
         let mut depth: u16 = 0;
         let mut i = 0;
@@ -459,15 +464,16 @@ mod tests {
                 if matches!(c, ')' | ']') {
                     depth = depth.saturating_sub(1);
                 }
-                out.push((i..i + len, String::new(), Some(c), depth, [false; 3]));
+                out.push((i..i + len, String::new(), Some(c), depth, [false; 4]));
                 if matches!(c, '(' | '[') {
                     depth = depth.saturating_add(1);
                 }
                 i += len;
             } else {
-                let end = word_end(text, i + len, c);
+                let (end, _) = word_end(text, i + len, c);
                 let lower: String = text[i..end].chars().flat_map(char::to_lowercase).collect();
-                let shape = [c.is_lowercase(), c.is_uppercase(), c.is_ascii_digit()];
+                let split = text[i..end].contains(['\u{2011}', '\u{ad}']);
+                let shape = [c.is_lowercase(), c.is_uppercase(), c.is_ascii_digit(), split];
                 out.push((i..end, lower.replace('’', "'"), None, depth, shape));
                 i = end;
             }
@@ -487,7 +493,7 @@ mod tests {
             let got: Vec<_> = (0..t.len())
                 .map(|i| {
                     let r = t.range(i);
-                    let shape = [t.is_lower(i), t.is_capitalised(i), t.is_number(i)];
+                    let shape = [t.is_lower(i), t.is_capitalised(i), t.is_number(i), t.is_split_by_plain(i)];
                     (r.start - 4..r.end - 4, t.word(i).to_string(), t.mark(i), t.depth(i), shape)
                 })
                 .collect();
