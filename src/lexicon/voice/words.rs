@@ -122,6 +122,11 @@ fn word_end(s: &str, mut i: usize, mut last: char) -> (usize, bool) {
             i += run;
             last = char::from(bytes[i - 1]);
         }
+        // Most words end at an ASCII byte that can join nothing (a space).
+        match bytes.get(i) {
+            Some(&b) if b >= 0x80 || matches!(b, b'-' | b'\'' | b',' | b'.' | b':') => {}
+            _ => break,
+        }
         let Some(d) = char_at(s, i) else { break };
         let after = i + d.len_utf8();
         if is_word_char(d) {
@@ -164,6 +169,11 @@ impl<'t> Tokens<'t> {
         let mut depth: u16 = 0;
         let mut i = 0;
         while let Some(&b) = bytes.get(i) {
+            // The byte between most words.
+            if b == b' ' {
+                i += 1;
+                continue;
+            }
             let (c, len) = if b < 0x80 {
                 (char::from(b), 1)
             } else {
