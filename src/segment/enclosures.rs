@@ -316,8 +316,10 @@ pub(crate) fn inside_double_quotes(
     }
     let end = floor_char_boundary(text, boundary + QUOTE_WINDOW);
     let ahead = &text[boundary..end];
-    // `close_mark` is one character: starting with `c` is being `c`.
-    let close = ahead.find(|c| (open_straight && c == '"') || (open_curly && close_mark.starts_with(c)));
+    // `close_mark` is one character, compared as a `char` (`starts_with` made a call to
+    // `memcmp` for every character ahead).
+    let close_char = close_mark.chars().next();
+    let close = ahead.find(|c| (open_straight && c == '"') || (open_curly && close_char == Some(c)));
     close.is_some_and(|i| !ahead[..i].contains("\n\n"))
 }
 
