@@ -187,7 +187,12 @@ impl Finder<'_, '_> {
     /// passing appositions (", Jen Psaki:").
     fn break_after(&self, v: usize) -> usize {
         let s = self.s;
-        let particle_at = (v + 1..s.seg_end(v)).rev().find(|&k| s.t.is_lower(k) && self.is_particle_of(v, k));
+        // The verb's uses looked up once, not for every word after it.
+        let w = s.w(v);
+        let (reporting, labels) = (s.l.reporting.uses(w), s.l.labels.uses(w));
+        let particle_at = (v + 1..s.seg_end(v)).rev().find(|&k| {
+            s.t.is_lower(k) && reporting.iter().chain(labels).any(|u| u.particle.as_deref() == Some(s.w(k)))
+        });
         let mut k = particle_at.unwrap_or(v) + 1;
         loop {
             k = (k..s.len()).find(|&j| s.breaks(j)).unwrap_or(s.len());
@@ -196,12 +201,6 @@ impl Finder<'_, '_> {
                 None => return k,
             }
         }
-    }
-
-    /// Whether the word at `k` is the particle of the verb at `v`.
-    fn is_particle_of(&self, v: usize, k: usize) -> bool {
-        let s = self.s;
-        s.l.reporting.uses(s.w(v)).iter().chain(s.l.labels.uses(s.w(v))).any(|u| u.particle.as_deref() == Some(s.w(k)))
     }
 
     /// A verb of saying at `v` with a clause after it (or before it, when it follows a comma).
@@ -622,6 +621,10 @@ impl Finder<'_, '_> {
 /// Whether the word at `i` of `s` is a verb of saying or labelling, in lower case, with its
 /// particle in its clause.
 pub(super) fn is_speech_verb(s: &Sentence, i: usize) -> bool {
+    // Only a word with one of the two bits is in either list.
+    if !s.has(i, REPORTING | LABEL) {
+        return false;
+    }
     let f = Finder { s, out: Frames::default() };
     let w = s.w(i);
     s.l.reporting
