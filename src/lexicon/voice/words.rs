@@ -101,6 +101,18 @@ fn is_space(c: char) -> bool {
     }
 }
 
+/// The ASCII letters and digits, as a table: one load per byte where the test takes four
+/// operations (the runs of a word's bytes are most of reading a sentence).
+const ASCII_WORD: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x80 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
+
 /// The character at byte `i` of `s` (a character boundary), decoded only when not ASCII.
 fn char_at(s: &str, i: usize) -> Option<char> {
     match s.as_bytes().get(i) {
@@ -117,7 +129,7 @@ fn word_end(s: &str, mut i: usize, mut last: char) -> (usize, bool) {
     let mut plain_split = false;
     loop {
         // Runs of ASCII letters and digits, the bulk of a word, without decoding.
-        let run = bytes[i..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        let run = bytes[i..].iter().take_while(|&&b| ASCII_WORD[usize::from(b)]).count();
         if run > 0 {
             i += run;
             last = char::from(bytes[i - 1]);
@@ -180,7 +192,7 @@ impl<'t> Tokens<'t> {
                 let c = part[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
                 (c, c.len_utf8())
             };
-            if b < 0x80 && b.is_ascii_alphanumeric() || b >= 0x80 && is_word_char(c) {
+            if ASCII_WORD[usize::from(b)] || b >= 0x80 && is_word_char(c) {
                 let (end, plain_split) = word_end(part, i + len, c);
                 let word = &part[i..end];
                 let ascii = bytes[i..end].is_ascii();
