@@ -78,6 +78,17 @@ pub fn month_of(date: &str) -> Option<&str> {
     ok.then(|| &date[..7])
 }
 
+/// The number of month `m` (`YYYY-MM`) in the order months are first seen (renumbered in
+/// calendar order by [`finish_months`]); a string is made only for a month not seen yet.
+fn month_number(month_index: &mut HashMap<String, u32>, m: &str) -> u32 {
+    if let Some(&i) = month_index.get(m) {
+        return i;
+    }
+    let i = month_index.len() as u32;
+    month_index.insert(m.to_string(), i);
+    i
+}
+
 /// Every month from `first` to `last` (both `YYYY-MM`, `first` ≤ `last`).
 fn month_range(first: &str, last: &str) -> Vec<String> {
     let parse = |m: &str| -> Option<(u32, u32)> { Some((m[..4].parse().ok()?, m[5..7].parse().ok()?)) };
@@ -292,6 +303,11 @@ pub struct GroupAgg {
 }
 
 impl GroupAgg {
+    /// An empty group named `name`, for a report with `frames` frames.
+    fn new(name: String, frames: usize) -> GroupAgg {
+        GroupAgg { name, sentences_with_frame: vec![0; frames], voice: vec![[0; 4]; frames], ..Default::default() }
+    }
+
     /// Documents.
     pub fn documents(&self) -> u64 {
         self.sums.documents
@@ -503,18 +519,10 @@ fn read_documents(
         let cell = |i: usize| record.get(i).unwrap_or("");
         let name = by.group_of(cell(source), cell(date), group_column.map(cell));
         let g = *group_index.entry(name.clone()).or_insert_with(|| {
-            agg.groups.push(GroupAgg {
-                name,
-                sentences_with_frame: vec![0; agg.frames.len()],
-                voice: vec![[0; 4]; agg.frames.len()],
-                ..Default::default()
-            });
+            agg.groups.push(GroupAgg::new(name, agg.frames.len()));
             agg.groups.len() - 1
         });
-        let month = month_of(cell(date)).map(|m| {
-            let next = month_index.len() as u32;
-            *month_index.entry(m.to_string()).or_insert(next)
-        });
+        let month = month_of(cell(date)).map(|m| month_number(month_index, m));
         let numbers = |cols: &[usize]| cols.iter().map(|&i| float(&record, i, &path)).collect::<Result<Vec<_>, _>>();
         let doc = DocAgg {
             sentences: number(&record, n_sentences, &path)?,
@@ -937,12 +945,7 @@ impl RunTally {
         if let Some(&g) = self.group_index.get(&name) {
             return g;
         }
-        self.groups.push(GroupAgg {
-            name: name.clone(),
-            sentences_with_frame: vec![0; self.frames.len()],
-            voice: vec![[0; 4]; self.frames.len()],
-            ..Default::default()
-        });
+        self.groups.push(GroupAgg::new(name.clone(), self.frames.len()));
         self.group_index.insert(name, self.groups.len() - 1);
         self.groups.len() - 1
     }
@@ -952,14 +955,7 @@ impl RunTally {
     pub fn add_document(&mut self, doc: RunDocument) {
         let g = self.group(&doc.source);
         let RunDocument { date, sentences, tokens, frame_matches, stance, shares, .. } = doc;
-        let month = month_of(&date).map(|m| match self.month_index.get(m) {
-            Some(&i) => i,
-            None => {
-                let i = self.month_index.len() as u32;
-                self.month_index.insert(m.to_string(), i);
-                i
-            }
-        });
+        let month = month_of(&date).map(|m| month_number(&mut self.month_index, m));
         let group = &mut self.groups[g];
         note_date(group, &date);
         group.add_document(DocAgg { sentences, tokens, frame_matches, stance, shares, month }, false);

@@ -11,6 +11,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::stats::Interval;
+use super::ResearchError;
 
 /// The look every chart's axes share: one size of labels and a light grid with one line
 /// between labelled ones.
@@ -22,7 +23,6 @@ fn house_mesh<'m, 'a, 'b, X: Ranged, Y: Ranged, DB: DrawingBackend>(
         .light_line_style(RGBColor(235, 235, 235))
         .max_light_lines(1)
 }
-use super::ResearchError;
 
 /// Okabe–Ito colours, darkest first so the first groups differ most in greyscale.
 pub const PALETTE: [RGBColor; 8] = [

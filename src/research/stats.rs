@@ -180,13 +180,6 @@ impl ClusterSums {
     }
 }
 
-/// The mean of per-document values with its 95 % interval: [`ratio_cluster`] with every
-/// document weighing 1, which is the mean ± z · s / √n.
-pub fn mean_cluster(values: &[f64]) -> Interval {
-    let clusters: Vec<(f64, f64)> = values.iter().map(|&v| (v, 1.0)).collect();
-    ratio_cluster(&clusters)
-}
-
 /// A term's weighted log-odds ratio of one group against the rest.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LogOdds {
@@ -377,8 +370,13 @@ mod tests {
         assert_eq!(i.low, 0.0);
         assert!(ratio_cluster(&[(1.0, 10.0)]).low.is_nan());
         assert!(ratio_cluster(&[]).estimate.is_nan());
-        // A mean: 2 ± 1.959964 · s/√n with s² = (1 + 0 + 1) / 2 = 1, n = 3.
-        let m = mean_cluster(&[1.0, 2.0, 3.0]);
+        // A mean (each document weighing 1, as the stance values are added up): 2 ±
+        // 1.959964 · s/√n with s² = (1 + 0 + 1) / 2 = 1, n = 3.
+        let mut sums = ClusterSums::default();
+        for v in [1.0, 2.0, 3.0] {
+            sums.add(v, 1.0);
+        }
+        let m = sums.ratio();
         close(m.estimate, 2.0);
         close(m.high, 2.0 + Z95 / 3f64.sqrt());
     }

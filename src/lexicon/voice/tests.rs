@@ -403,7 +403,8 @@ proptest::proptest! {
     }
 
     /// One context serving a document's sentences in turn, keeping what it read for earlier
-    /// matches, attributes every match as a fresh context per match does.
+    /// matches, attributes every match and answers its negation as a fresh context per match
+    /// does.
     #[test]
     fn a_context_reused_across_sentences_answers_as_fresh_ones(
         words in proptest::collection::vec(
@@ -430,6 +431,8 @@ proptest::proptest! {
                 let start = at(sentence.start + start % (sentence.len() + 1)).min(sentence.end);
                 let end = at(start + len).clamp(start, sentence.end);
                 proptest::prop_assert_eq!(shared.attribute(start..end), fresh.attribute(start..end));
+                // Negation's first look reads the shared context's kept sentences too.
+                proptest::prop_assert_eq!(shared.is_negated(start..end), fresh.is_negated(start..end));
             }
         }
     }
