@@ -954,11 +954,11 @@ impl RunTally {
     /// add documents up in that order).
     pub fn add_document(&mut self, doc: RunDocument) {
         let g = self.group(&doc.source);
-        let RunDocument { date, sentences, tokens, frame_matches, stance, shares, .. } = doc;
-        let month = month_of(&date).map(|m| month_number(&mut self.month_index, m));
+        let RunDocument { date, mut numbers, .. } = doc;
+        numbers.month = month_of(&date).map(|m| month_number(&mut self.month_index, m));
         let group = &mut self.groups[g];
         note_date(group, &date);
-        group.add_document(DocAgg { sentences, tokens, frame_matches, stance, shares, month }, false);
+        group.add_document(numbers, false);
     }
 
     /// Counts one match into group `g` (see [`RunTally::group`]); matches come in report
@@ -1006,16 +1006,9 @@ pub struct RunDocument {
     pub source: String,
     /// The `date` cell.
     pub date: String,
-    /// `n_sentences`.
-    pub sentences: u64,
-    /// `n_tokens`.
-    pub tokens: u64,
-    /// The `frame_*` cells.
-    pub frame_matches: Vec<u32>,
-    /// The `stance_*` cells.
-    pub stance: Vec<f64>,
-    /// The `share_*` cells; empty when the model did not score the document.
-    pub shares: Vec<f64>,
+    /// The numbers of the row, as [`read`] takes them from `documents.csv`; the month is
+    /// numbered when the tally adds the document.
+    pub numbers: DocAgg,
 }
 
 impl RunDocument {
@@ -1025,11 +1018,14 @@ impl RunDocument {
         RunDocument {
             source: row.meta.source.clone(),
             date: row.meta.date.clone(),
-            sentences: row.n_sentences as u64,
-            tokens: row.n_tokens as u64,
-            frame_matches: row.frame_counts.clone(),
-            stance: row.stance.iter().map(|&x| num_as_read(x)).collect(),
-            shares: row.shares.iter().map(|&p| prob_as_read(p)).collect(),
+            numbers: DocAgg {
+                sentences: row.n_sentences as u64,
+                tokens: row.n_tokens as u64,
+                frame_matches: row.frame_counts.clone(),
+                stance: row.stance.iter().map(|&x| num_as_read(x)).collect(),
+                shares: row.shares.iter().map(|&p| prob_as_read(p)).collect(),
+                month: None,
+            },
         }
     }
 }
